@@ -1,0 +1,149 @@
+# sysgate - every way into an x86-64 kernel, side by side.
+#
+#   make            build the kernel, the user programs and the initrd
+#   make run        boot under QEMU and run the demo (INIT=prog to run your own)
+#   make test       host unit tests + in-guest tests on every CPU model
+#   make iso        a GRUB (Multiboot2) ISO for other emulators or real hardware
+#   make debug      boot halted, with QEMU's gdb stub, and attach gdb
+#   make deps       install what is missing (Debian packages)
+
+BUILD    ?= build
+CC       := gcc
+LD       := ld
+OBJCOPY  := objcopy
+GIT_REV  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+COMMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fno-pic -fno-pie \
+                 -fno-stack-protector -fno-asynchronous-unwind-tables \
+                 -fno-tree-loop-distribute-patterns -fcf-protection=none \
+                 -DSYSGATE_GIT_REV='"$(GIT_REV)"'
+
+# The kernel: no red zone (interrupts push onto the kernel stack below
+# RSP), no SSE/x87 (user FPU state is only saved on a switch), kernel code
+# model (linked in the top 2 GiB).
+KCFLAGS := $(COMMON_CFLAGS) -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
+           -mno-80387 -fno-omit-frame-pointer
+KASFLAGS := -g -D__ASSEMBLER__
+
+UCFLAGS := $(COMMON_CFLAGS) -static
+UASFLAGS := -g -D__ASSEMBLER__
+
+KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*/*.c kernel/*/*.S) \
+               lib/format.c lib/string.c
+KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
+
+ULIB_SRCS := $(wildcard user/lib/*.c user/lib/*.S) lib/format.c lib/string.c
+ULIB_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(ULIB_SRCS))
+ULIB      := $(BUILD)/u/libsysgate.a
+
+# Every program in the initrd: user/<dir>/<name>.c -> /bin/<name>, tests
+# under /bin/tests/.
+PROGRAMS := $(patsubst user/init/%.c,$(BUILD)/initrd/bin/%,$(wildcard user/init/*.c)) \
+            $(patsubst user/demo/%.c,$(BUILD)/initrd/bin/%,$(wildcard user/demo/*.c)) \
+            $(patsubst user/tests/%.c,$(BUILD)/initrd/bin/tests/%,$(wildcard user/tests/*.c))
+
+KERNEL   := $(BUILD)/kernel.elf
+KERNEL32 := $(BUILD)/kernel32.elf
+INITRD   := $(BUILD)/initrd.cpio
+
+.PHONY: all run test iso debug deps clean host-tests guest-tests
+all: $(KERNEL) $(KERNEL32) $(INITRD)
+
+deps:
+	@tools/setup-deps
+
+$(BUILD)/k/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+$(KERNEL): $(KERNEL_OBJS) boot/linker.ld
+	$(LD) -n -nostdlib -z max-page-size=4096 -T boot/linker.ld -o $@ $(KERNEL_OBJS)
+
+# QEMU's Multiboot loader takes only 32-bit ELF files: the same image,
+# relabelled (its load addresses are the physical ones already).
+$(KERNEL32): $(KERNEL)
+	$(OBJCOPY) -O elf32-i386 $< $@
+
+$(BUILD)/u/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/u/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) $(UASFLAGS) -MMD -MP -c $< -o $@
+
+$(ULIB): $(ULIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+# crt0 must come first so that _start opens the text.
+define link_user
+	@mkdir -p $(dir $@)
+	$(LD) -nostdlib -static -z max-page-size=4096 -T user/lib/user.ld -o $@ \
+	    $(BUILD)/u/user/lib/crt0.S.o $< $(ULIB)
+endef
+
+$(BUILD)/initrd/bin/%: $(BUILD)/u/user/init/%.c.o $(ULIB) user/lib/user.ld
+	$(link_user)
+$(BUILD)/initrd/bin/%: $(BUILD)/u/user/demo/%.c.o $(ULIB) user/lib/user.ld
+	$(link_user)
+$(BUILD)/initrd/bin/tests/%: $(BUILD)/u/user/tests/%.c.o $(ULIB) user/lib/user.ld
+	$(link_user)
+
+$(INITRD): $(PROGRAMS)
+	cd $(BUILD)/initrd && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd.cpio
+
+# make run INIT=path/to/program: that program joins the initrd as
+# /bin/<name> and runs as the first process.
+ifneq ($(INIT),)
+RUN_INITRD := $(BUILD)/run-initrd.cpio
+RUN_APPEND := init=/bin/$(notdir $(INIT)) $(APPEND)
+$(RUN_INITRD): $(INITRD) $(INIT)
+	rm -rf $(BUILD)/run-initrd && cp -r $(BUILD)/initrd $(BUILD)/run-initrd
+	cp $(INIT) $(BUILD)/run-initrd/bin/$(notdir $(INIT))
+	cd $(BUILD)/run-initrd && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > ../run-initrd.cpio
+.PHONY: $(RUN_INITRD)
+else
+RUN_INITRD := $(INITRD)
+RUN_APPEND := $(APPEND)
+endif
+
+run: all $(RUN_INITRD)
+	@tools/setup-deps --check-only qemu
+	tools/qemu-boot --kernel $(KERNEL32) --initrd $(RUN_INITRD) --append "$(RUN_APPEND)" \
+	    --console --timeout $(or $(TIMEOUT),300) $(if $(CPU),--cpu $(CPU))
+
+debug: all
+	@tools/setup-deps --check-only qemu
+	tools/qemu-boot --kernel $(KERNEL32) --initrd $(INITRD) --append "$(APPEND)" --tcg \
+	    --console --gdb &
+	sleep 1; gdb -q -ex "file $(KERNEL)" -ex "target remote :1234" -ex "break kmain" -ex continue
+
+iso: $(BUILD)/sysgate.iso
+$(BUILD)/sysgate.iso: $(KERNEL) $(INITRD) tools/grub.cfg
+	@tools/setup-deps --check-only iso
+	rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
+	cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
+	cp $(INITRD) $(BUILD)/iso/boot/initrd.cpio
+	cp tools/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log
+
+-include tests/host/host.mk
+
+guest-tests: all
+	@tools/setup-deps --check-only qemu
+	tests/run-guest --kernel $(KERNEL32) --initrd $(INITRD)
+
+test:
+	@tools/setup-deps
+	@$(MAKE) --no-print-directory all host-tests
+	@tests/run-all
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

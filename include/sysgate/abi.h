@@ -1,0 +1,112 @@
+/*
+ * sysgate's user/kernel ABI beyond Linux's: the private call range, the
+ * information block returned by sg_info, the entry mechanisms and the
+ * auxiliary-vector tags.  Shared verbatim by the kernel and user space, so
+ * it holds only fixed-width types and constants.
+ */
+#ifndef SYSGATE_ABI_H
+#define SYSGATE_ABI_H
+
+#include <stdint.h>
+
+#define SG_VERSION_STRING "sysgate 0.1"
+
+/* Private system calls: numbers SG_PRIVATE_BASE .. +SG_PRIVATE_COUNT-1. */
+#define SG_PRIVATE_BASE   0x1000
+#define SG_PRIVATE_COUNT  0x40
+
+/* Entry mechanisms.  A bit mask of (1 << SG_MECH_x) says which are on. */
+enum sg_mechanism {
+    SG_MECH_INT80    = 0,  /* int 0x80 through a DPL-3 interrupt gate      */
+    SG_MECH_CALLGATE = 1,  /* far call through a 16-byte long-mode gate    */
+    SG_MECH_SYSCALL  = 2,  /* syscall / sysret                              */
+    SG_MECH_SYSENTER = 3,  /* sysenter / sysexit                            */
+    SG_MECH_TRAP     = 4,  /* a documented invalid instruction (#UD)        */
+    SG_MECH_COUNT
+};
+
+/* CPU vendors as the kernel classifies them. */
+enum sg_vendor { SG_VENDOR_OTHER = 0, SG_VENDOR_INTEL = 1, SG_VENDOR_AMD = 2 };
+
+/* Filled by sg_info(struct sg_info *buf, size_t size). */
+struct sg_info {
+    char     version[32];      /* SG_VERSION_STRING and git revision      */
+    char     vendor[16];       /* CPUID leaf 0 vendor string              */
+    char     model[48];        /* CPUID brand string                      */
+    uint32_t vendor_id;        /* enum sg_vendor                          */
+    uint32_t family, model_id, stepping;
+    uint32_t mechanisms64;     /* mask of mechanisms 64-bit code may use  */
+    uint32_t mechanisms32;     /* mask of mechanisms 32-bit code may use  */
+    uint32_t default64;        /* mechanism behind the interface page     */
+    uint32_t default32;
+    uint32_t hypervisor;       /* CPUID.1:ECX[31]                         */
+    uint32_t features;         /* SG_FEAT_* bits the kernel switched on   */
+    uint64_t kip_address;      /* the interface page in this process      */
+    uint64_t ticks;            /* timer ticks since boot                  */
+    uint32_t timer_hz;
+    uint32_t pid;
+};
+
+#define SG_FEAT_SMEP  (1u << 0)
+#define SG_FEAT_SMAP  (1u << 1)
+#define SG_FEAT_UMIP  (1u << 2)
+#define SG_FEAT_NX    (1u << 3)
+
+/* The value sg_echo6 returns: each argument rotated by a different amount,
+ * so that a lost, truncated or swapped argument changes the result. */
+static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
+                                       uint64_t d, uint64_t e, uint64_t f)
+{
+#define SG_ROL(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
+    return a ^ SG_ROL(b, 7) ^ SG_ROL(c, 14) ^ SG_ROL(d, 21) ^ SG_ROL(e, 28) ^ SG_ROL(f, 35);
+#undef SG_ROL
+}
+
+/* Exit statuses as wait4 reports them (Linux's encoding). */
+#define SG_WSTATUS_EXITED(code)   (((code) & 0xff) << 8)
+#define SG_WSTATUS_KILLED(sig)    ((sig) & 0x7f)
+#define SG_WIFEXITED(s)           (((s) & 0x7f) == 0)
+#define SG_WEXITSTATUS(s)         (((s) >> 8) & 0xff)
+#define SG_WIFSIGNALED(s)         (((s) & 0x7f) != 0)
+#define SG_WTERMSIG(s)            ((s) & 0x7f)
+
+/* Signal numbers a fault is reported as (Linux's). */
+#define SG_SIGILL   4
+#define SG_SIGTRAP  5
+#define SG_SIGBUS   7
+#define SG_SIGFPE   8
+#define SG_SIGSEGV 11
+
+/* Auxiliary vector tags (Linux's values, plus one of sysgate's). */
+#define SG_AT_NULL          0
+#define SG_AT_PHDR          3
+#define SG_AT_PHENT         4
+#define SG_AT_PHNUM         5
+#define SG_AT_PAGESZ        6
+#define SG_AT_ENTRY         9
+#define SG_AT_UID          11
+#define SG_AT_EUID         12
+#define SG_AT_GID          13
+#define SG_AT_EGID         14
+#define SG_AT_RANDOM       25
+#define SG_AT_SYSINFO      32
+#define SG_AT_SYSINFO_EHDR 33
+
+/* Linux errno values sysgate returns (negated in rax). */
+#define SG_EPERM    1
+#define SG_ENOENT   2
+#define SG_ESRCH    3
+#define SG_EINTR    4
+#define SG_EIO      5
+#define SG_E2BIG    7
+#define SG_ENOEXEC  8
+#define SG_EBADF    9
+#define SG_ECHILD  10
+#define SG_EAGAIN  11
+#define SG_ENOMEM  12
+#define SG_EFAULT  14
+#define SG_EINVAL  22
+#define SG_ENAMETOOLONG 36
+#define SG_ENOSYS  38
+
+#endif

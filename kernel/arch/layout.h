@@ -1,0 +1,33 @@
+/*
+ * Where things are in the address space.  Used by C and assembly alike.
+ *
+ *   0x0000000000000000 .. USER_END        user space (lower canonical half,
+ *                                         less the top page: see USER_END)
+ *   0xffff800000000000 (PHYS_MAP_BASE)    every physical frame, mapped RW NX
+ *   0xffffffff80000000 (KERNEL_BASE)      the kernel image, loaded at 1 MiB
+ */
+#ifndef SYSGATE_LAYOUT_H
+#define SYSGATE_LAYOUT_H
+
+#define KERNEL_BASE        0xffffffff80000000
+#define KERNEL_LOAD_PHYS   0x100000
+#define PHYS_MAP_BASE      0xffff800000000000
+
+/*
+ * The highest user address plus one.  The last page below the canonical
+ * boundary (0x00007ffffffff000) is never mapped: an instruction that ends
+ * exactly there would leave a non-canonical return address in RCX, the
+ * case where Intel's SYSRET faults in ring 0 (Intel SDM vol. 2B, SYSRET;
+ * Linux keeps TASK_SIZE below it for the same reason).
+ */
+#define USER_END           0x00007ffffffff000
+
+/* User program layout. */
+#define USER_STACK_TOP     0x00007fffffffe000
+#define USER_STACK_PAGES   16
+#define USER_ARGPAGE       0x00007fffffff0000   /* per-process argument page */
+
+#define PAGE_SIZE          4096
+#define KSTACK_SIZE        16384
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * What happens after an exception or interrupt door (entry/interrupts.S):
+ *  - a hardware interrupt: acknowledge it, run the timer;
+ *  - an exception in user mode: the process is killed, with one log line
+ *    naming the fault, its RIP and address (a Linux-style signal number is
+ *    what its parent's wait4 sees);
+ *  - an exception in kernel mode at an instruction listed in __ex_table
+ *    (the user-access routines): resume at its fixup;
+ *  - any other kernel exception: a full report and a halt.
+ */
+#include "cpu.h"
+#include "io.h"
+#include "../drivers/timer.h"
+#include "../entry/frame.h"
+#include "../lib/kernel.h"
+#include "../../lib/format.h"
+#include "../proc/proc.h"
+#include "../../include/sysgate/abi.h"
+
+struct extable_entry {
+    uint64_t insn, fixup;
+};
+extern const struct extable_entry __extable_start[], __extable_end[];
+
+static const char *const exception_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
+    "#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor overrun",
+    "#TS invalid TSS", "#NP segment not present", "#SS stack fault", "#GP general protection",
+    "#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check", "#MC machine check",
+    "#XM SIMD error", "#VE virtualization", "#CP control protection", "reserved 22", "reserved 23",
+    "reserved 24", "reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
+    "#VC VMM communication", "#SX security", "reserved 31",
+};
+
+/* Which signal a user fault is reported as (Linux's choices). */
+static int fault_signal(int vector)
+{
+    switch (vector) {
+    case 0: case 16: case 19: return SG_SIGFPE;
+    case 1: case 3: return SG_SIGTRAP;
+    case 6: return SG_SIGILL;
+    case 17: return SG_SIGBUS;
+    default: return SG_SIGSEGV;
+    }
+}
+
+static bool has_selector_error(int v)
+{
+    return v == 10 || v == 11 || v == 12 || v == 13 || v == 17 || v == 21;
+}
+
+/* The error code in words (Intel SDM vol. 3A 6.13 and 4.7). */
+static void describe_error(int vector, uint64_t err, char *buf, size_t size)
+{
+    if (vector == 14) {
+        snformat(buf, size, "%s %s %s%s%s%s", err & 1 ? "protection-violation" : "not-present",
+                 err & 16 ? "fetch" : err & 2 ? "write" : "read", err & 4 ? "user" : "supervisor",
+                 err & 8 ? " reserved-bit" : "", err & 32 ? " protection-key" : "",
+                 err & 64 ? " shadow-stack" : "");
+    } else if (has_selector_error(vector) && err) {
+        static const char *const tables[4] = { "GDT", "IDT", "LDT", "IDT" };
+        snformat(buf, size, "selector %#lx: %s index %lu%s", err, tables[(err >> 1) & 3], err >> 3,
+                 err & 1 ? " (external)" : "");
+    } else {
+        snformat(buf, size, "%#lx", err);
+    }
+}
+
+static void dump_frame(const struct frame *f)
+{
+    printk("  rip %016lx  cs %04lx  rflags %016lx\n", f->rip, f->cs, f->rflags);
+    printk("  rsp %016lx  ss %04lx  entry %lu\n", f->rsp, f->ss, f->entry);
+    printk("  rax %016lx  rbx %016lx  rcx %016lx\n", f->rax, f->rbx, f->rcx);
+    printk("  rdx %016lx  rsi %016lx  rdi %016lx\n", f->rdx, f->rsi, f->rdi);
+    printk("  rbp %016lx  r8  %016lx  r9  %016lx\n", f->rbp, f->r8, f->r9);
+    printk("  r10 %016lx  r11 %016lx  r12 %016lx\n", f->r10, f->r11, f->r12);
+    printk("  r13 %016lx  r14 %016lx  r15 %016lx\n", f->r13, f->r14, f->r15);
+    printk("  cr0 %016lx  cr3 %016lx  cr4 %016lx\n", read_cr0(), read_cr3(), read_cr4());
+}
+
+static noreturn void kernel_exception(struct frame *f, uint64_t cr2)
+{
+    char err[96];
+    int v = (int)f->vector;
+    struct proc *p = current_proc();
+    describe_error(v, f->error, err, sizeof err);
+    printk("\nsysgate: exception %lu (%s) in kernel mode, error %s\n", f->vector, exception_names[v], err);
+    if (v == 14)
+        printk("  cr2 %016lx (the faulting address)\n", cr2);
+    dump_frame(f);
+    printk("  running: pid %d (%s)\n", p ? p->pid : -1, p ? p->name : "none");
+    panic("unrecoverable kernel exception");
+}
+
+static bool fixup_kernel_fault(struct frame *f)
+{
+    for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
+        if (e->insn == f->rip) {
+            f->rip = e->fixup;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void user_exception(struct frame *f, uint64_t cr2)
+{
+    char err[96];
+    int v = (int)f->vector;
+    uint64_t addr = v == 14 ? cr2 : f->rip;
+    describe_error(v, f->error, err, sizeof err);
+    char what[160];
+    snformat(what, sizeof what, "%s (error %s)", exception_names[v], err);
+    proc_kill_current(fault_signal(v), what, f->rip, addr);
+}
+
+void interrupt_dispatch(struct frame *f)
+{
+    uint64_t v = f->vector;
+
+    if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
+        int irq = (int)(v - IRQ_BASE);
+        if (!irq_acknowledge(irq))
+            return;
+        if (irq == 0)
+            sched_timer_tick(f);
+        return;
+    }
+
+    uint64_t cr2 = v == 14 ? read_cr2() : 0;
+    if (v == 2) {
+        printk("sysgate: NMI at rip %#lx (ignored)\n", f->rip);
+        return;
+    }
+    if (frame_from_user(f)) {
+        user_exception(f, cr2);
+        return;
+    }
+    if ((v == 14 || v == 13) && fixup_kernel_fault(f))
+        return;
+    kernel_exception(f, cr2);
+}

@@ -1,0 +1,10 @@
+#ifndef SYSGATE_TIMER_H
+#define SYSGATE_TIMER_H
+#include <stdbool.h>
+#include <stdint.h>
+#define TIMER_HZ 100
+#define IRQ_BASE 32
+extern volatile uint64_t timer_ticks;
+void timer_init(void);
+bool irq_acknowledge(int irq);
+#endif

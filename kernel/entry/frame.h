@@ -1,0 +1,151 @@
+/*
+ * The one saved-register frame.  Every entry mechanism, every exception and
+ * every interrupt builds exactly this on the kernel stack, records in
+ * `entry` which door the process came through, and hands a pointer to it to
+ * C.  The exit path reads `entry` (and the frame's contents) to choose how
+ * to return (kernel/entry/exit.S).
+ *
+ *   offset  field                                   pushed by
+ *   ------  -------------------------------------   ------------------------
+ *    176    ss                                      hardware (or the door)
+ *    168    rsp                                     hardware (or the door)
+ *    160    rflags                                  hardware (or the door)
+ *    152    cs                                      hardware (or the door)
+ *    144    rip                                     hardware (or the door)
+ *    136    error code (0 where the CPU pushes none) hardware or stub
+ *    128    vector (0x80 for system calls)          stub
+ *    120    entry: ENTRY_* below                    stub
+ *    112    rax                                     SAVE_GPRS
+ *    ...    rbx rcx rdx rsi rdi rbp r8 ... r14
+ *      0    r15                            <- rsp = struct frame *
+ */
+#ifndef SYSGATE_FRAME_H
+#define SYSGATE_FRAME_H
+
+#define FRAME_R15     0
+#define FRAME_R14     8
+#define FRAME_R13    16
+#define FRAME_R12    24
+#define FRAME_R11    32
+#define FRAME_R10    40
+#define FRAME_R9     48
+#define FRAME_R8     56
+#define FRAME_RBP    64
+#define FRAME_RDI    72
+#define FRAME_RSI    80
+#define FRAME_RDX    88
+#define FRAME_RCX    96
+#define FRAME_RBX   104
+#define FRAME_RAX   112
+#define FRAME_ENTRY 120
+#define FRAME_VECTOR 128
+#define FRAME_ERROR 136
+#define FRAME_RIP   144
+#define FRAME_CS    152
+#define FRAME_RFLAGS 160
+#define FRAME_RSP   168
+#define FRAME_SS    176
+#define FRAME_SIZE  184
+
+/* How the process entered: the door tag. */
+#define ENTRY_EXCEPTION  0   /* CPU exception (vectors 0-31)       -> iretq */
+#define ENTRY_IRQ        1   /* hardware interrupt                  -> iretq */
+#define ENTRY_INT80      2   /* int 0x80                            -> iretq */
+#define ENTRY_CALLGATE   3   /* far call through the call gate      -> lretq */
+#define ENTRY_SYSCALL    4   /* syscall                             -> sysretq */
+#define ENTRY_SYSENTER   5   /* sysenter                            -> sysexitq */
+#define ENTRY_TRAP       6   /* the trap-syscall instruction (#UD)  -> iretq */
+#define ENTRY_NEW        7   /* a new process's first return       -> iretq */
+
+/* The per-CPU block that GS points at in the kernel (after swapgs). */
+#define PERCPU_SELF        0
+#define PERCPU_KERNEL_RSP  8    /* top of the running process's kernel stack */
+#define PERCPU_USER_RSP   16    /* scratch: user RSP during syscall entry */
+#define PERCPU_CURRENT    24
+
+#ifdef __ASSEMBLER__
+
+/* Push the general-purpose registers in frame order (rax first, r15 last). */
+.macro SAVE_GPRS
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+.endm
+
+.macro RESTORE_GPRS
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+.endm
+
+#else
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t entry, vector, error;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+_Static_assert(offsetof(struct frame, r15) == FRAME_R15, "frame layout");
+_Static_assert(offsetof(struct frame, r11) == FRAME_R11, "frame layout");
+_Static_assert(offsetof(struct frame, rbp) == FRAME_RBP, "frame layout");
+_Static_assert(offsetof(struct frame, rcx) == FRAME_RCX, "frame layout");
+_Static_assert(offsetof(struct frame, rax) == FRAME_RAX, "frame layout");
+_Static_assert(offsetof(struct frame, entry) == FRAME_ENTRY, "frame layout");
+_Static_assert(offsetof(struct frame, vector) == FRAME_VECTOR, "frame layout");
+_Static_assert(offsetof(struct frame, error) == FRAME_ERROR, "frame layout");
+_Static_assert(offsetof(struct frame, rip) == FRAME_RIP, "frame layout");
+_Static_assert(offsetof(struct frame, rflags) == FRAME_RFLAGS, "frame layout");
+_Static_assert(offsetof(struct frame, rsp) == FRAME_RSP, "frame layout");
+_Static_assert(offsetof(struct frame, ss) == FRAME_SS, "frame layout");
+_Static_assert(sizeof(struct frame) == FRAME_SIZE, "frame layout");
+
+struct proc;
+struct percpu {
+    struct percpu *self;
+    uint64_t kernel_rsp;
+    uint64_t user_rsp;
+    struct proc *current;
+};
+_Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");
+_Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "percpu layout");
+_Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "percpu layout");
+_Static_assert(offsetof(struct percpu, current) == PERCPU_CURRENT, "percpu layout");
+
+extern struct percpu percpu0;
+
+static inline int frame_from_user(const struct frame *f)
+{
+    return (f->cs & 3) == 3;
+}
+
+#endif
+#endif

@@ -1,0 +1,25 @@
+/* Things every kernel file wants: fixed-width types, the log, panic. */
+#ifndef SYSGATE_KERNEL_H
+#define SYSGATE_KERNEL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../../lib/string.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define noreturn _Noreturn
+
+/* The kernel log: everything goes to the serial console (COM1). */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprintk(const char *fmt, va_list ap);
+noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Stops the machine; under QEMU the exit status reaches the host
+ * (drivers/poweroff.c). */
+noreturn void machine_exit(int status);
+
+#endif

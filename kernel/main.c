@@ -1,0 +1,92 @@
+/*
+ * kmain: from the boot loader's hand-off to the first user program.
+ *
+ *   boot/boot.S   32-bit entry, long mode, higher half    -> kmain()
+ *   kmain         serial, CPU, GDT/TSS, IDT, memory, paging, timer,
+ *                 system calls, interface page, initrd, init process,
+ *                 then the idle loop; the scheduler takes it from there.
+ */
+#include "arch/boot_info.h"
+#include "arch/cpu.h"
+#include "arch/gdt.h"
+#include "arch/idt.h"
+#include "arch/io.h"
+#include "arch/layout.h"
+#include "drivers/serial.h"
+#include "drivers/timer.h"
+#include "kip/kip.h"
+#include "lib/cmdline.h"
+#include "lib/kernel.h"
+#include "mm/mm.h"
+#include "proc/initrd.h"
+#include "proc/proc.h"
+#include "syscall/syscall.h"
+#include "../include/sysgate/abi.h"
+
+#ifndef SYSGATE_GIT_REV
+#define SYSGATE_GIT_REV "unknown"
+#endif
+
+void int80_entry(void);
+
+static struct boot_info boot_info;
+char kernel_cmdline[512];
+
+static void start_init(void)
+{
+    char init[MAX_ARG_LEN] = "/bin/init";
+    char test[MAX_ARG_LEN];
+    static char argbuf[MAX_ARGS][MAX_ARG_LEN];
+    char *argv[MAX_ARGS];
+    int argc = 0;
+
+    cmdline_get(boot_info.cmdline, "init", init, sizeof init);
+    argv[argc++] = init;
+    /* test=a,b,c becomes init's arguments: the test driver runs those. */
+    if (cmdline_get(boot_info.cmdline, "test", test, sizeof test)) {
+        char *items[MAX_ARGS - 1];
+        int n = cmdline_split_list(test, items, MAX_ARGS - 1);
+        for (int i = 0; i < n; i++) {
+            strlcpy(argbuf[i], items[i], sizeof argbuf[i]);
+            argv[argc++] = argbuf[i];
+        }
+    }
+    long pid = proc_spawn(init, argc, argv, 0);
+    if (pid < 0) {
+        printk("sysgate: cannot start %s (error %ld)\n", init, -pid);
+        machine_exit(0x7e);
+    }
+    printk("sysgate: started %s as pid %ld\n", init, pid);
+}
+
+void kmain(uint32_t magic, uint32_t info_phys)
+{
+    serial_init();
+    printk("\nsysgate %s (%s) booting\n", SG_VERSION_STRING, SYSGATE_GIT_REV);
+    if (boot_info_parse(magic, info_phys, PHYS_MAP_BASE, &boot_info))
+        panic("unknown boot loader magic %#x", magic);
+    printk("boot: %s, command line \"%s\"\n", boot_info.loader, boot_info.cmdline);
+    strlcpy(kernel_cmdline, boot_info.cmdline, sizeof kernel_cmdline);
+
+    cpu_identify();
+    printk("cpu: %s, %s, family %u model %u stepping %u%s\n", cpu.vendor, cpu.brand, cpu.family,
+           cpu.model, cpu.stepping, cpu.hypervisor ? ", under a hypervisor" : "");
+    cpu_enable_features();
+    printk("cpu: nx %s, smep %s, smap %s, umip %s\n", cpu.nx ? "on" : "absent",
+           cpu.smep ? "on" : "absent", cpu.smap ? "on" : "absent", cpu.umip ? "on" : "absent");
+
+    gdt_init();
+    idt_init();
+    idt_set(0x80, int80_entry, 3, 0);
+
+    phys_init(&boot_info);
+    paging_init();
+    timer_init();
+    syscall_init();
+    kip_init();
+    initrd_init(&boot_info);
+    initrd_list();
+    sched_init();
+    start_init();
+    sched_run_idle();
+}

@@ -1,0 +1,49 @@
+/* Physical memory, page tables and the kernel heap. */
+#ifndef SYSGATE_MM_H
+#define SYSGATE_MM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../arch/layout.h"
+
+struct boot_info;
+
+/* Page-table entry bits (Intel SDM vol. 3A 4.5, tables 4-15 to 4-20). */
+#define PTE_P    (1ull << 0)
+#define PTE_W    (1ull << 1)
+#define PTE_U    (1ull << 2)
+#define PTE_PS   (1ull << 7)
+#define PTE_G    (1ull << 8)
+#define PTE_SHARED (1ull << 9)  /* software bit: frame not owned by this space */
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+static inline void *phys_to_virt(uint64_t pa) { return (void *)(PHYS_MAP_BASE + pa); }
+static inline uint64_t virt_to_phys(const void *va)
+{
+    uint64_t v = (uint64_t)va;
+    return v >= KERNEL_BASE ? v - KERNEL_BASE : v - PHYS_MAP_BASE;
+}
+
+/* Physical frames (phys.c). */
+void phys_init(const struct boot_info *bi);
+uint64_t phys_alloc(uint64_t frames);          /* zeroed; 0 if none left */
+void phys_free(uint64_t pa, uint64_t frames);
+uint64_t phys_free_frames(void);
+
+/* Page tables (paging.c). */
+void paging_init(void);
+uint64_t *vm_create(void);                      /* a PML4 with the kernel half */
+void vm_destroy(uint64_t *pml4);                /* frees the user half and its frames */
+int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t flags);
+uint64_t vm_lookup(uint64_t *pml4, uint64_t va);   /* leaf PTE or 0 */
+void vm_activate(uint64_t *pml4);
+extern uint64_t *kernel_pml4;
+
+/* Kernel heap (heap.c). */
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void kfree(void *p);
+
+#endif

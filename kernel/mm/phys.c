@@ -1,0 +1,57 @@
+/* Physical frames: the boot memory map fed into the frame allocator. */
+#include "mm.h"
+#include "frame_alloc.h"
+#include "../arch/boot_info.h"
+#include "../lib/kernel.h"
+
+/* Up to 4 GiB of RAM is used; frames above are left alone (logged). */
+#define MAX_FRAMES (4ull << 30 >> 12)
+
+static uint64_t bitmap[MAX_FRAMES / 64];
+static struct frame_alloc frames;
+uint64_t max_ram_end;     /* paging.c maps this much at PHYS_MAP_BASE */
+extern char __kernel_end[];
+
+void phys_init(const struct boot_info *bi)
+{
+    uint64_t top = 0;
+    for (int i = 0; i < bi->nram; i++)
+        if (bi->ram[i].base + bi->ram[i].len > top)
+            top = bi->ram[i].base + bi->ram[i].len;
+    uint64_t n = top / FRAME_SIZE;
+    if (n > MAX_FRAMES) {
+        printk("mm: using the first 4 GiB of %llu MiB\n", (unsigned long long)(top >> 20));
+        n = MAX_FRAMES;
+    }
+    max_ram_end = n * FRAME_SIZE;
+    frame_alloc_init(&frames, bitmap, n);
+    for (int i = 0; i < bi->nram; i++)
+        frame_alloc_release_range(&frames, bi->ram[i].base, bi->ram[i].len);
+    /* The first MiB (BIOS data, EBDA, ROMs) and the kernel image. */
+    frame_alloc_reserve_range(&frames, 0, KERNEL_LOAD_PHYS);
+    frame_alloc_reserve_range(&frames, KERNEL_LOAD_PHYS, virt_to_phys(__kernel_end) - KERNEL_LOAD_PHYS);
+    for (int i = 0; i < bi->nmodules; i++)
+        frame_alloc_reserve_range(&frames, bi->modules[i].start, bi->modules[i].end - bi->modules[i].start);
+    printk("mm: %llu MiB RAM, %llu frames free\n", (unsigned long long)(top >> 20),
+           (unsigned long long)frames.free);
+}
+
+uint64_t phys_alloc(uint64_t n)
+{
+    uint64_t pa = frame_alloc_take(&frames, n, 1);
+    if (pa)
+        memset(phys_to_virt(pa), 0, n * FRAME_SIZE);
+    return pa;
+}
+
+void phys_free(uint64_t pa, uint64_t n)
+{
+    if (!frame_alloc_give(&frames, pa, n))
+        panic("phys_free: %#llx (%llu frames) was not allocated", (unsigned long long)pa,
+              (unsigned long long)n);
+}
+
+uint64_t phys_free_frames(void)
+{
+    return frames.free;
+}

@@ -1,0 +1,211 @@
+/*
+ * Starting a program: an ELF executable from the initrd becomes a new
+ * address space, a user stack laid out as Linux lays it out (argc, argv,
+ * envp, auxiliary vector; System V AMD64 ABI section 3.4.1), and an
+ * initial frame that the exit path "returns" through into user mode.
+ */
+#include "proc.h"
+#include "cpio.h"
+#include "elf.h"
+#include "initrd.h"
+#include "../arch/selectors_msrs.h"
+#include "../kip/kip.h"
+#include "../mm/mm.h"
+#include "../arch/io.h"
+#include "../../include/sysgate/abi.h"
+
+void process_first_return(void);
+
+static uint64_t page_flags(uint32_t elf_flags)
+{
+    uint64_t f = PTE_U;
+    if (elf_flags & ELF_PF_W)
+        f |= PTE_W;
+    if (!(elf_flags & ELF_PF_X))
+        f |= PTE_NX;
+    return f;
+}
+
+/* Maps and fills one segment.  A page that an earlier segment already
+ * mapped (two segments may share a page) is reused, with the union of
+ * their permissions. */
+static int load_segment(uint64_t *pml4, const uint8_t *file, const struct elf_segment *s)
+{
+    uint64_t start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
+    uint64_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
+    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+        uint64_t flags = page_flags(s->flags);
+        uint64_t old = vm_lookup(pml4, va);
+        uint64_t pa = old & PTE_ADDR;
+        if (old & PTE_P) {
+            if (old & PTE_W)
+                flags |= PTE_W;
+            if (!(old & PTE_NX))
+                flags &= ~PTE_NX;
+        } else {
+            pa = phys_alloc(1);
+            if (!pa)
+                return -SG_ENOMEM;
+        }
+        if (vm_map(pml4, va, pa, flags))
+            return -SG_ENOMEM;
+        /* The part of this page that comes from the file. */
+        uint64_t lo = va > s->vaddr ? va : s->vaddr;
+        uint64_t hi = va + PAGE_SIZE;
+        if (hi > s->vaddr + s->filesz)
+            hi = s->vaddr + s->filesz;
+        if (lo < hi)
+            memcpy((uint8_t *)phys_to_virt(pa) + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
+    }
+    return 0;
+}
+
+/* Builds the initial stack in the top stack page (the kernel reaches it
+ * through the physical map); returns the user RSP. */
+struct stack_builder {
+    uint8_t *page;          /* kernel view of the top stack page */
+    uint64_t top;           /* its user address + PAGE_SIZE */
+    uint64_t sp;            /* user address of the next free byte, going down */
+};
+
+static uint64_t push_bytes(struct stack_builder *b, const void *data, size_t n)
+{
+    b->sp -= n;
+    memcpy(b->page + (b->sp - (b->top - PAGE_SIZE)), data, n);
+    return b->sp;
+}
+
+static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img, int argc,
+                            char *const argv[], uint64_t kip)
+{
+    uint64_t argv_user[MAX_ARGS];
+    for (int i = argc - 1; i >= 0; i--)
+        argv_user[i] = push_bytes(b, argv[i], strlen(argv[i]) + 1);
+    uint8_t random[16];
+    for (int i = 0; i < 16; i++)
+        random[i] = (uint8_t)(rdtsc() >> (8 * (i % 4)) ^ i);
+    uint64_t random_user = push_bytes(b, random, sizeof random);
+
+    uint64_t auxv[][2] = {
+        { SG_AT_PHDR, img->phdr_vaddr },
+        { SG_AT_PHENT, img->phentsize },
+        { SG_AT_PHNUM, img->phnum },
+        { SG_AT_PAGESZ, PAGE_SIZE },
+        { SG_AT_ENTRY, img->entry },
+        { SG_AT_UID, 0 }, { SG_AT_EUID, 0 }, { SG_AT_GID, 0 }, { SG_AT_EGID, 0 },
+        { SG_AT_RANDOM, random_user },
+        { SG_AT_SYSINFO_EHDR, kip },
+        { SG_AT_NULL, 0 },
+    };
+    /* argc, argv[], NULL, envp NULL, auxv: keep RSP 16-byte aligned at argc. */
+    uint64_t words = 1 + argc + 1 + 1 + 2 * ARRAY_SIZE(auxv);
+    b->sp = ALIGN_DOWN(b->sp - words * 8, 16) + words * 8;
+    push_bytes(b, auxv, sizeof auxv);
+    uint64_t zero = 0;
+    push_bytes(b, &zero, 8);                    /* envp terminator */
+    push_bytes(b, &zero, 8);                    /* argv terminator */
+    for (int i = argc - 1; i >= 0; i--)
+        push_bytes(b, &argv_user[i], 8);
+    uint64_t argc64 = argc;
+    return push_bytes(b, &argc64, 8);
+}
+
+static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
+{
+    struct frame *f = proc_frame(p);
+    memset(f, 0, sizeof *f);
+    f->entry = ENTRY_NEW;
+    f->rip = entry;
+    f->cs = USER64_CS;
+    f->rflags = RFLAGS_IF | RFLAGS_FIXED;
+    f->rsp = rsp;
+    f->ss = USER_DS;
+
+    /* What switch_context() pops: r15 r14 r13 r12 rbx rbp, then its return
+     * address, which starts the process through the exit path. */
+    uint64_t *sp = (uint64_t *)f;
+    *--sp = (uint64_t)process_first_return;
+    for (int i = 0; i < 6; i++)
+        *--sp = 0;
+    p->ksp = (uint64_t)sp;
+
+    /* FXSAVE image of a freshly reset FPU: x87 control word 0x37f (all
+     * exceptions masked), MXCSR 0x1f80 (SDM vol. 1 10.2.3.1). */
+    memset(p->fxsave, 0, sizeof p->fxsave);
+    p->fxsave[0] = 0x7f;
+    p->fxsave[1] = 0x03;
+    uint32_t mxcsr = 0x1f80;
+    memcpy(p->fxsave + 24, &mxcsr, 4);
+}
+
+long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent)
+{
+    struct cpio_entry file;
+    struct elf_image img;
+
+    if (!initrd_find(path, &file))
+        return -SG_ENOENT;
+    enum elf_error err = elf_parse(file.data, file.size, &img);
+    if (err != ELF_OK) {
+        printk("sysgate: %s: %s\n", path, elf_error_name(err));
+        return -SG_ENOEXEC;
+    }
+    if (img.bits != 64) {
+        printk("sysgate: %s: 32-bit programs are not supported yet\n", path);
+        return -SG_ENOEXEC;
+    }
+    size_t strings = 0;
+    for (int i = 0; i < argc; i++)
+        strings += strlen(argv[i]) + 1;
+    if (argc > MAX_ARGS || strings > PAGE_SIZE / 2)
+        return -SG_E2BIG;
+
+    struct proc *p = proc_alloc();
+    if (!p)
+        return -SG_EAGAIN;
+    p->pml4 = vm_create();
+    if (!p->pml4)
+        goto nomem;
+    for (int i = 0; i < img.nsegments; i++)
+        if (load_segment(p->pml4, file.data, &img.segments[i]))
+            goto nomem;
+
+    /* The stack, with an unmapped guard page below it. */
+    uint64_t top_page = 0;
+    for (int i = 1; i <= USER_STACK_PAGES; i++) {
+        uint64_t pa = phys_alloc(1);
+        if (!pa || vm_map(p->pml4, USER_STACK_TOP - i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_NX))
+            goto nomem;
+        if (i == 1)
+            top_page = pa;
+    }
+    /* The per-process argument page (docs/abi.md): same address in every
+     * process, a different frame behind it. */
+    uint64_t arg_pa = phys_alloc(1);
+    if (!arg_pa || vm_map(p->pml4, USER_ARGPAGE, arg_pa, PTE_U | PTE_W | PTE_NX))
+        goto nomem;
+    uint64_t kip = kip_map(p->pml4);
+    if (!kip)
+        goto nomem;
+
+    struct stack_builder b = { phys_to_virt(top_page), USER_STACK_TOP, USER_STACK_TOP };
+    uint64_t rsp = build_stack(&b, &img, argc, argv, kip);
+
+    const char *base = path;
+    for (const char *c = path; *c; c++)
+        if (*c == '/')
+            base = c + 1;
+    strlcpy(p->name, base, sizeof p->name);
+    p->bits = img.bits;
+    p->parent = parent;
+    init_frame(p, img.entry, rsp);
+    p->state = PROC_RUNNABLE;
+    return p->pid;
+
+nomem:
+    if (p->pml4)
+        vm_destroy(p->pml4);
+    kfree(p->kstack);
+    memset(p, 0, sizeof *p);
+    return -SG_ENOMEM;
+}

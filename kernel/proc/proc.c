@@ -1,0 +1,149 @@
+/* Process life cycle: slots, exit, kill, wait. */
+#include "proc.h"
+#include "../mm/mm.h"
+#include "../arch/io.h"
+#include "../../include/sysgate/abi.h"
+
+struct proc procs[MAX_PROCS];
+static int next_pid = 1;
+
+/* Frees what a dead process still holds (its address space went at exit). */
+static void proc_release(struct proc *p)
+{
+    kfree(p->kstack);
+    memset(p, 0, sizeof *p);
+}
+
+struct proc *proc_alloc(void)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *p = &procs[i];
+        /* An orphan zombie nobody will wait for is collected here. */
+        if (p->state == PROC_ZOMBIE && !p->parent && p != current_proc())
+            proc_release(p);
+        if (p->state != PROC_FREE)
+            continue;
+        p->kstack = kmalloc(KSTACK_SIZE);
+        if (!p->kstack)
+            return 0;
+        p->pid = next_pid++;
+        p->wait_pid = -1;
+        return p;
+    }
+    return 0;
+}
+
+/* Turns p into a zombie: its address space and children let go, its
+ * parent woken.  p need not be the running process. */
+static void proc_make_zombie(struct proc *p, int wait_status)
+{
+    p->wait_status = wait_status;
+    p->state = PROC_ZOMBIE;
+
+    /* The address space goes now; the kernel stack goes when the parent
+     * collects the exit status (it may be the stack we stand on). */
+    if (p == current_proc())
+        vm_activate(kernel_pml4);
+    vm_destroy(p->pml4);
+    p->pml4 = 0;
+
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].parent == p)
+            procs[i].parent = 0;
+
+    if (p->pid == 1) {
+        int code = SG_WIFEXITED(wait_status) ? SG_WEXITSTATUS(wait_status) : 0x80 + SG_WTERMSIG(wait_status);
+        printk("sysgate: init exited with status %d\n", code);
+        machine_exit(code);
+    }
+
+    struct proc *parent = p->parent;
+    if (parent && parent->state == PROC_WAITING && (parent->wait_pid == -1 || parent->wait_pid == p->pid))
+        parent->state = PROC_RUNNABLE;
+}
+
+noreturn void proc_exit(struct proc *p, int wait_status)
+{
+    proc_make_zombie(p, wait_status);
+    schedule();
+    panic("a zombie was scheduled");
+}
+
+/* Ends another process at once.  Safe because the kernel is never
+ * preempted: a process that is not running is either in user mode or
+ * blocked in schedule(), holding nothing. */
+long proc_kill(int pid, int sig)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE || p->pid != pid)
+            continue;
+        if (sig == 0)
+            return 0;
+        if (p->pid == 1)
+            return -SG_EPERM;
+        if (p == current_proc())
+            proc_exit(p, SG_WSTATUS_KILLED(sig));
+        printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->pid, p->name, sig,
+               current_proc()->pid);
+        proc_make_zombie(p, SG_WSTATUS_KILLED(sig));
+        return 0;
+    }
+    return -SG_ESRCH;
+}
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SG_SIGILL: return "SIGILL";
+    case SG_SIGTRAP: return "SIGTRAP";
+    case SG_SIGBUS: return "SIGBUS";
+    case SG_SIGFPE: return "SIGFPE";
+    case SG_SIGSEGV: return "SIGSEGV";
+    }
+    return "signal";
+}
+
+noreturn void proc_kill_current(int sig, const char *what, uint64_t rip, uint64_t addr)
+{
+    struct proc *p = current_proc();
+    printk("sysgate: pid %d (%s) killed by %s: %s at rip %#lx, address %#lx\n", p->pid, p->name,
+           signal_name(sig), what, rip, addr);
+    proc_exit(p, SG_WSTATUS_KILLED(sig));
+}
+
+static struct proc *find_child(struct proc *parent, int pid, bool *have_child)
+{
+    *have_child = false;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *c = &procs[i];
+        if (c->state == PROC_FREE || c->parent != parent || (pid != -1 && c->pid != pid))
+            continue;
+        *have_child = true;
+        if (c->state == PROC_ZOMBIE)
+            return c;
+    }
+    return 0;
+}
+
+long proc_wait(struct proc *parent, int pid, int *status, bool nohang)
+{
+    for (;;) {
+        bool have_child;
+        struct proc *c = find_child(parent, pid, &have_child);
+        if (c) {
+            int cpid = c->pid;
+            *status = c->wait_status;
+            proc_release(c);
+            return cpid;
+        }
+        if (!have_child)
+            return -SG_ECHILD;
+        if (nohang)
+            return 0;
+        parent->wait_pid = pid;
+        parent->state = PROC_WAITING;
+        schedule();
+        parent->wait_pid = -1;
+    }
+}

@@ -1,0 +1,72 @@
+/* Processes and the scheduler. */
+#ifndef SYSGATE_PROC_H
+#define SYSGATE_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "../arch/layout.h"
+#include "../entry/frame.h"
+#include "../lib/kernel.h"
+
+#define MAX_PROCS 64
+#define MAX_ARGS 32
+#define MAX_ARG_LEN 256
+
+enum proc_state {
+    PROC_FREE = 0,
+    PROC_RUNNABLE,      /* ready, or running when it is `current` */
+    PROC_SLEEPING,      /* nanosleep: until wake_tick */
+    PROC_WAITING,       /* wait4: until a child exits */
+    PROC_ZOMBIE,        /* exited; waits for its parent to collect it */
+};
+
+struct proc {
+    uint8_t fxsave[512] __attribute__((aligned(16)));   /* FPU/SSE state */
+    int pid;
+    enum proc_state state;
+    char name[32];
+    int bits;                   /* 64 or 32 */
+    uint64_t *pml4;
+    void *kstack;               /* KSTACK_SIZE bytes */
+    uint64_t ksp;               /* saved kernel RSP while switched out */
+    struct proc *parent;
+    int wait_status;            /* Linux wait4 encoding, once a zombie */
+    int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
+    uint64_t wake_tick;         /* PROC_SLEEPING */
+    uint64_t syscalls;          /* how many system calls it made */
+};
+
+extern struct proc procs[MAX_PROCS];
+
+static inline struct proc *current_proc(void)
+{
+    return percpu0.current;
+}
+
+static inline struct frame *proc_frame(struct proc *p)
+{
+    return (struct frame *)((char *)p->kstack + KSTACK_SIZE - sizeof(struct frame));
+}
+
+/* loader.c: a new process running the initrd file `path`; returns its pid
+ * or -errno. */
+long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent);
+
+/* proc.c */
+struct proc *proc_alloc(void);
+noreturn void proc_exit(struct proc *p, int wait_status);
+/* Signal 0 tests for existence; any other ends the process. */
+long proc_kill(int pid, int sig);
+/* Kills the current process for a fault it took in user mode: one log
+ * line naming the fault, then exit with the signal's wait status. */
+noreturn void proc_kill_current(int signal, const char *what, uint64_t rip, uint64_t addr);
+long proc_wait(struct proc *parent, int pid, int *status, bool nohang);
+
+/* sched.c */
+void sched_init(void);
+noreturn void sched_run_idle(void);
+void schedule(void);
+void sched_sleep_until(uint64_t tick);
+void sched_timer_tick(struct frame *f);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * The scheduler: round robin over the process table, one CPU.  The kernel
+ * runs with interrupts off (every door clears IF, or the door does `cli`
+ * first), so a process is only switched out when it blocks in a system
+ * call or when the timer interrupts it in user mode.  When nothing is
+ * runnable the idle loop, on the boot stack, halts with interrupts on.
+ */
+#include "proc.h"
+#include "../arch/gdt.h"
+#include "../arch/io.h"
+#include "../drivers/timer.h"
+#include "../mm/mm.h"
+
+static struct proc idle_proc;   /* the boot stack's context; never in procs[] */
+
+/* Implemented in entry/exit.S. */
+void switch_context(uint64_t *save_rsp, uint64_t new_rsp);
+
+static void switch_to(struct proc *prev, struct proc *next)
+{
+    if (prev != &idle_proc)
+        __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
+    percpu0.current = next;
+    if (next != &idle_proc) {
+        tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
+        vm_activate(next->pml4);
+        __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
+    }
+    switch_context(&prev->ksp, next->ksp);
+}
+
+/* The next runnable process after `from` in table order, or NULL. */
+static struct proc *pick_next(struct proc *from)
+{
+    int start = (from && from != &idle_proc) ? (int)(from - procs) + 1 : 0;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *p = &procs[(start + i) % MAX_PROCS];
+        if (p->state == PROC_RUNNABLE)
+            return p;
+    }
+    return 0;
+}
+
+void schedule(void)
+{
+    struct proc *prev = current_proc();
+    struct proc *next = pick_next(prev);
+    if (!next)
+        next = &idle_proc;
+    if (next != prev)
+        switch_to(prev, next);
+}
+
+noreturn void sched_run_idle(void)
+{
+    percpu0.current = &idle_proc;
+    for (;;) {
+        struct proc *next = pick_next(0);
+        if (next) {
+            switch_to(&idle_proc, next);
+            continue;
+        }
+        /* sti takes effect after the next instruction, so no interrupt
+         * can slip in between it and hlt (SDM vol. 2B STI). */
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+    }
+}
+
+void sched_sleep_until(uint64_t tick)
+{
+    struct proc *p = current_proc();
+    p->wake_tick = tick;
+    p->state = PROC_SLEEPING;
+    schedule();
+}
+
+void sched_timer_tick(struct frame *f)
+{
+    timer_ticks++;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state == PROC_SLEEPING && procs[i].wake_tick <= timer_ticks)
+            procs[i].state = PROC_RUNNABLE;
+    /* Preempt only user code: the kernel itself is never preempted. */
+    if (frame_from_user(f))
+        schedule();
+}
+
+void sched_init(void)
+{
+    idle_proc.pid = 0;
+    strlcpy(idle_proc.name, "idle", sizeof idle_proc.name);
+    idle_proc.state = PROC_RUNNABLE;
+    percpu0.current = &idle_proc;
+}

@@ -1,0 +1,118 @@
+/* Process calls: exit, getpid, wait4, sched_yield, nanosleep, sg_spawn. */
+#include "syscall.h"
+#include "uaccess.h"
+#include "../drivers/timer.h"
+#include "../proc/proc.h"
+#include "../../include/sysgate/abi.h"
+
+long sys_exit(uint64_t code)
+{
+    proc_exit(current_proc(), SG_WSTATUS_EXITED((int)code));
+}
+
+long sys_exit_group(uint64_t code)
+{
+    proc_exit(current_proc(), SG_WSTATUS_EXITED((int)code));
+}
+
+long sys_getpid(void)
+{
+    return current_proc()->pid;
+}
+
+long sys_sched_yield(void)
+{
+    schedule();
+    return 0;
+}
+
+long sys_kill(uint64_t pid, uint64_t sig)
+{
+    /* SIGKILL and SIGTERM both end the process: sysgate has no handlers. */
+    if (sig != 0 && sig != 9 && sig != 15)
+        return -SG_EINVAL;
+    if ((int)pid <= 0)
+        return -SG_EINVAL;
+    return proc_kill((int)pid, (int)sig);
+}
+
+#define WNOHANG 1
+
+long sys_wait4(uint64_t pid, uint64_t status_ptr, uint64_t options, uint64_t rusage)
+{
+    int pid_arg = (int)pid;
+    int status = 0;
+    if (options & ~(uint64_t)WNOHANG)
+        return -SG_EINVAL;
+    if (pid_arg < -1 || pid_arg == 0)
+        return -SG_EINVAL;  /* process groups: sysgate has none */
+    if (rusage)
+        return -SG_EINVAL;
+    /* Check the pointer before waiting so a bad one does not eat the
+     * child's status. */
+    if (status_ptr && !user_range_ok(status_ptr, sizeof status))
+        return -SG_EFAULT;
+    long r = proc_wait(current_proc(), pid_arg, &status, options & WNOHANG);
+    if (r > 0 && status_ptr && copy_to_user(status_ptr, &status, sizeof status))
+        return -SG_EFAULT;
+    return r;
+}
+
+struct linux_timespec {
+    int64_t tv_sec;
+    int64_t tv_nsec;
+};
+
+long sys_nanosleep(uint64_t req_ptr, uint64_t rem_ptr)
+{
+    struct linux_timespec req;
+    if (copy_from_user(&req, req_ptr, sizeof req))
+        return -SG_EFAULT;
+    if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
+        return -SG_EINVAL;
+    /* Round up to whole ticks, and one more: the current tick has partly
+     * gone already. */
+    const uint64_t ns_per_tick = 1000000000ull / TIMER_HZ;
+    uint64_t secs = (uint64_t)req.tv_sec > 1000000 ? 1000000 : (uint64_t)req.tv_sec;
+    uint64_t ticks = secs * TIMER_HZ + ((uint64_t)req.tv_nsec + ns_per_tick - 1) / ns_per_tick;
+    if (ticks)
+        sched_sleep_until(timer_ticks + ticks + 1);
+    if (rem_ptr) {
+        struct linux_timespec zero = { 0, 0 };
+        if (copy_to_user(rem_ptr, &zero, sizeof zero))
+            return -SG_EFAULT;
+    }
+    return 0;
+}
+
+long sys_sg_spawn(uint64_t path_ptr, uint64_t argv_ptr)
+{
+    char path[MAX_ARG_LEN];
+    static char strings[MAX_ARGS][MAX_ARG_LEN];
+    char *argv[MAX_ARGS];
+    int argc = 0;
+
+    long r = strncpy_from_user(path, path_ptr, sizeof path);
+    if (r < 0)
+        return r;
+    /* argv may be NULL: the program then gets its path as argv[0]. */
+    if (!argv_ptr) {
+        strlcpy(strings[0], path, sizeof strings[0]);
+        argv[argc++] = strings[0];
+    }
+    while (argv_ptr) {
+        uint64_t p;
+        if (copy_from_user(&p, argv_ptr + 8 * argc, sizeof p))
+            return -SG_EFAULT;
+        if (!p)
+            break;
+        if (argc == MAX_ARGS)
+            return -SG_E2BIG;
+        r = strncpy_from_user(strings[argc], p, sizeof strings[argc]);
+        if (r < 0)
+            return r == -SG_ENAMETOOLONG ? -SG_E2BIG : r;
+        argv[argc] = strings[argc];
+        argc++;
+    }
+    return proc_spawn(path, argc, argv, current_proc());
+}

@@ -1,0 +1,75 @@
+/* sysgate's private calls and uname. */
+#include "syscall.h"
+#include "uaccess.h"
+#include "../arch/cpu.h"
+#include "../drivers/timer.h"
+#include "../kip/kip.h"
+#include "../proc/proc.h"
+#include "../../include/sysgate/abi.h"
+
+#ifndef SYSGATE_GIT_REV
+#define SYSGATE_GIT_REV "unknown"
+#endif
+
+long sys_sg_null(void)
+{
+    return 0;
+}
+
+long sys_sg_echo6(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f)
+{
+    return (long)sg_echo6_expect(a, b, c, d, e, f);
+}
+
+long sys_sg_info(uint64_t buf, uint64_t size)
+{
+    struct sg_info info;
+    memset(&info, 0, sizeof info);
+    strlcpy(info.version, SG_VERSION_STRING " " SYSGATE_GIT_REV, sizeof info.version);
+    strlcpy(info.vendor, cpu.vendor, sizeof info.vendor);
+    strlcpy(info.model, cpu.brand, sizeof info.model);
+    info.vendor_id = cpu.vendor_id;
+    info.family = cpu.family;
+    info.model_id = cpu.model;
+    info.stepping = cpu.stepping;
+    info.mechanisms64 = 1u << SG_MECH_INT80;
+    info.mechanisms32 = 0;
+    info.default64 = SG_MECH_INT80;
+    info.default32 = SG_MECH_INT80;
+    info.hypervisor = cpu.hypervisor;
+    info.features = cpu.enabled;
+    info.kip_address = kip_user_address();
+    info.ticks = timer_ticks;
+    info.timer_hz = TIMER_HZ;
+    info.pid = current_proc()->pid;
+    if (size > sizeof info)
+        size = sizeof info;
+    if (copy_to_user(buf, &info, size))
+        return -SG_EFAULT;
+    return sizeof info;
+}
+
+long sys_sg_shutdown(uint64_t status)
+{
+    /* Only the first program may stop the machine. */
+    if (current_proc()->pid != 1)
+        return -SG_EPERM;
+    printk("sysgate: shutdown requested by init, status %d\n", (int)status);
+    machine_exit((int)status);
+}
+
+struct linux_utsname {
+    char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+long sys_uname(uint64_t buf)
+{
+    struct linux_utsname u;
+    memset(&u, 0, sizeof u);
+    strlcpy(u.sysname, "sysgate", sizeof u.sysname);
+    strlcpy(u.nodename, "sysgate", sizeof u.nodename);
+    strlcpy(u.release, "0.1", sizeof u.release);
+    strlcpy(u.version, SYSGATE_GIT_REV, sizeof u.version);
+    strlcpy(u.machine, "x86_64", sizeof u.machine);
+    return copy_to_user(buf, &u, sizeof u) ? -SG_EFAULT : 0;
+}

@@ -1,0 +1,28 @@
+/* The system call dispatcher and the handlers' prototypes, all generated
+ * from include/sysgate/syscalls.def. */
+#ifndef SYSGATE_SYSCALL_H
+#define SYSGATE_SYSCALL_H
+
+#include <stdint.h>
+#include "../entry/frame.h"
+
+#define SYSCALL_PARAMS0 void
+#define SYSCALL_PARAMS1 uint64_t
+#define SYSCALL_PARAMS2 uint64_t, uint64_t
+#define SYSCALL_PARAMS3 uint64_t, uint64_t, uint64_t
+#define SYSCALL_PARAMS4 uint64_t, uint64_t, uint64_t, uint64_t
+#define SYSCALL_PARAMS5 uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
+#define SYSCALL_PARAMS6 uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
+
+#define SYSCALL(name, nr64, nr32, nargs) long sys_##name(SYSCALL_PARAMS##nargs);
+#include "../../include/sysgate/syscalls.def"
+#undef SYSCALL
+
+/* Builds the dispatch tables from syscalls.def (panics on a clash). */
+void syscall_init(void);
+
+/* Called by every door with the saved frame; leaves the result in
+ * frame->rax. */
+void syscall_dispatch(struct frame *f);
+
+#endif

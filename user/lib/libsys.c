@@ -1,0 +1,104 @@
+/* Typed wrappers over sg_syscall. */
+#include "sysgate.h"
+
+long sys_write(int fd, const void *buf, size_t len)
+{
+    return sg_syscall(SYS_write, fd, (long)buf, (long)len, 0, 0, 0);
+}
+
+long sys_read(int fd, void *buf, size_t len)
+{
+    return sg_syscall(SYS_read, fd, (long)buf, (long)len, 0, 0, 0);
+}
+
+long sys_getpid(void)
+{
+    return sg_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
+
+long sys_sched_yield(void)
+{
+    return sg_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+}
+
+long sys_nanosleep_ms(long ms)
+{
+    struct {
+        int64_t sec, nsec;
+    } ts = { ms / 1000, (ms % 1000) * 1000000 };
+    return sg_syscall(SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
+}
+
+long sys_wait4(int pid, int *status, int options)
+{
+    return sg_syscall(SYS_wait4, pid, (long)status, options, 0, 0, 0);
+}
+
+long sys_kill(int pid, int sig)
+{
+    return sg_syscall(SYS_kill, pid, sig, 0, 0, 0, 0);
+}
+
+void sys_exit(int code)
+{
+    for (;;)
+        sg_syscall(SYS_exit_group, code, 0, 0, 0, 0, 0);
+}
+
+long sg_spawn(const char *path, char *const argv[])
+{
+    return sg_syscall(SYS_sg_spawn, (long)path, (long)argv, 0, 0, 0, 0);
+}
+
+long sg_info(struct sg_info *info)
+{
+    return sg_syscall(SYS_sg_info, (long)info, sizeof *info, 0, 0, 0, 0);
+}
+
+long sg_null(void)
+{
+    return sg_syscall(SYS_sg_null, 0, 0, 0, 0, 0, 0);
+}
+
+void sg_shutdown(int status)
+{
+    for (;;)
+        sg_syscall(SYS_sg_shutdown, status, 0, 0, 0, 0, 0);
+}
+
+long sg_run(const char *path, char *const argv[])
+{
+    long pid = sg_spawn(path, argv);
+    if (pid < 0)
+        return pid;
+    int status = 0;
+    long r = sys_wait4((int)pid, &status, 0);
+    return r < 0 ? r : status;
+}
+
+const char *sg_mechanism_name(int mech)
+{
+    static const char *const names[SG_MECH_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap" };
+    return mech >= 0 && mech < SG_MECH_COUNT ? names[mech] : "?";
+}
+
+const char *sg_errno_name(long err)
+{
+    switch (-err) {
+    case 0: return "0";
+    case SG_EPERM: return "-EPERM";
+    case SG_ENOENT: return "-ENOENT";
+    case SG_ESRCH: return "-ESRCH";
+    case SG_E2BIG: return "-E2BIG";
+    case SG_ENOEXEC: return "-ENOEXEC";
+    case SG_EBADF: return "-EBADF";
+    case SG_ECHILD: return "-ECHILD";
+    case SG_EAGAIN: return "-EAGAIN";
+    case SG_ENOMEM: return "-ENOMEM";
+    case SG_EFAULT: return "-EFAULT";
+    case SG_EINVAL: return "-EINVAL";
+    case SG_ENAMETOOLONG: return "-ENAMETOOLONG";
+    case SG_ENOSYS: return "-ENOSYS";
+    }
+    return "-E?";
+}

@@ -1,0 +1,35 @@
+/* sg_start: reads the initial stack, finds the interface page, runs main. */
+#include "sysgate.h"
+#include "../../include/sysgate/kip.h"
+
+int sg_argc;
+char **sg_argv;
+uint64_t sg_kip;
+static uint64_t *auxv;
+extern uint64_t sg_kip_entry;
+
+uint64_t sg_auxv_get(uint64_t type)
+{
+    for (uint64_t *a = auxv; a && a[0] != SG_AT_NULL; a += 2)
+        if (a[0] == type)
+            return a[1];
+    return 0;
+}
+
+__attribute__((noreturn)) void sg_start(uint64_t *sp)
+{
+    sg_argc = (int)sp[0];
+    sg_argv = (char **)(sp + 1);
+    char **envp = sg_argv + sg_argc + 1;
+    while (*envp)
+        envp++;
+    auxv = (uint64_t *)(envp + 1);
+
+    sg_kip = sg_auxv_get(SG_AT_SYSINFO_EHDR);
+    if (sg_kip) {
+        const struct sg_kip_header *h = (const struct sg_kip_header *)sg_kip;
+        if (h->magic == SG_KIP_MAGIC && h->version == SG_KIP_VERSION)
+            sg_kip_entry = sg_kip + SG_KIP_DEFAULT_OFFSET;
+    }
+    sys_exit(main(sg_argc, sg_argv));
+}

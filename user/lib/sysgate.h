@@ -1,0 +1,66 @@
+/*
+ * The user library: system call numbers (from include/sysgate/syscalls.def),
+ * typed wrappers, printing, and the start-up data crt0 collects.
+ *
+ * Every wrapper goes through sg_syscall(), which calls the kernel interface
+ * page's default entry (the best mechanism for this CPU, chosen at boot).
+ */
+#ifndef SYSGATE_USER_H
+#define SYSGATE_USER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../../include/sysgate/abi.h"
+#include "../../lib/format.h"
+#include "../../lib/string.h"
+
+/* SYS_<name>: the number for this program's width. */
+enum sg_syscall_number {
+#ifdef __x86_64__
+#define SYSCALL(name, nr64, nr32, nargs) SYS_##name = nr64,
+#else
+#define SYSCALL(name, nr64, nr32, nargs) SYS_##name = nr32,
+#endif
+#include "../../include/sysgate/syscalls.def"
+#undef SYSCALL
+};
+
+/* Through the interface page's default entry (syscall.S). */
+long sg_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+/* Straight through int $0x80, whatever the default is. */
+long sg_syscall_int80(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
+/* What crt0 found on the initial stack. */
+extern int sg_argc;
+extern char **sg_argv;
+extern uint64_t sg_auxv_get(uint64_t type);
+extern uint64_t sg_kip;           /* AT_SYSINFO_EHDR */
+
+/* Wrappers (Linux semantics: -errno on failure). */
+long sys_write(int fd, const void *buf, size_t len);
+long sys_read(int fd, void *buf, size_t len);
+long sys_getpid(void);
+long sys_sched_yield(void);
+long sys_nanosleep_ms(long ms);
+long sys_wait4(int pid, int *status, int options);
+long sys_kill(int pid, int sig);
+__attribute__((noreturn)) void sys_exit(int code);
+long sg_spawn(const char *path, char *const argv[]);
+long sg_info(struct sg_info *info);
+long sg_null(void);
+__attribute__((noreturn)) void sg_shutdown(int status);
+
+/* Spawns path with argv and waits; returns the wait status or -errno. */
+long sg_run(const char *path, char *const argv[]);
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int puts(const char *s);
+
+const char *sg_mechanism_name(int mech);
+const char *sg_errno_name(long err);
+
+int main(int argc, char **argv);
+
+#endif
