@@ -1,0 +1,117 @@
+/*
+ * faults: a program that faults is killed - only it - with the signal
+ * Linux would report, and the kernel carries on.  Every case runs in a
+ * child process of its own (this program again, with the case name in
+ * argv[1]); the parent checks how each child ended and that the kernel
+ * still answers afterwards.
+ */
+#include "../lib/tap.h"
+
+struct fault_case {
+    const char *name;
+    const char *hazard;
+    int signal;
+    void (*run)(void);
+};
+
+static void do_ud2(void) { __asm__ volatile("ud2"); }
+static void do_hlt(void) { __asm__ volatile("hlt"); }
+static void do_cli(void) { __asm__ volatile("cli"); }
+static void do_out(void) { __asm__ volatile("outb %%al, $0x80" ::"a"(0)); }
+static void do_rdmsr(void) { __asm__ volatile("rdmsr" ::"c"(0xc0000101) : "rax", "rdx"); }
+static void do_mov_cr3(void) { __asm__ volatile("mov %%rax, %%cr3" ::"a"(0)); }
+static void do_null_read(void) { (void)*(volatile long *)0; }
+static void do_kernel_read(void) { (void)*(volatile long *)0xffffffff80100000ul; }
+static void do_kernel_write(void) { *(volatile long *)0xffff800000100000ul = 1; }
+static void do_noncanonical(void) { (void)*(volatile long *)0x0000800000000000ul; }
+static void do_text_write(void) { *(volatile unsigned char *)do_ud2 = 0xc3; }
+static void do_kip_write(void) { *(volatile long *)sg_kip = 0; }
+static void do_int3(void) { __asm__ volatile("int3"); }
+static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
+static void do_int_81(void) { __asm__ volatile("int $0x81"); }
+static void do_far_jump_kernel(void)
+{
+    /* A far jump to the kernel's code selector: #GP (SDM vol. 3A 5.8.1). */
+    static const struct { uint64_t offset; uint16_t sel; } __attribute__((packed)) target = { 0x1000, 0x08 };
+    __asm__ volatile("rex.w ljmp *%0" ::"m"(target));
+}
+static void do_divide(void)
+{
+    /* In assembly: the compiler may rewrite 1 / x without a divide. */
+    __asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idivl %%ecx" ::: "rax", "rcx", "rdx");
+}
+static void do_exec_stack(void)
+{
+    unsigned char code[16] = { 0xc3 };  /* ret, on the NX stack */
+    ((void (*)(void))code)();
+}
+static void (*volatile recurse)(void);
+static void grow_stack(void)
+{
+    volatile char pad[1024];
+    pad[0] = 1;
+    recurse();
+    pad[1] = pad[0];
+}
+static void do_stack_overflow(void)
+{
+    recurse = grow_stack;
+    grow_stack();
+}
+static void do_bad_rsp(void)
+{
+    /* Push with a non-canonical stack pointer: #SS (SDM vol. 3A 6.15). */
+    __asm__ volatile("mov %0, %%rsp; push %%rax" ::"r"(0x0000900000000000ul));
+}
+static void do_iret_to_ring0(void)
+{
+    /* iretq to a ring-0 code selector from ring 3: #GP. */
+    __asm__ volatile("push $0x10; push %%rsp; pushf; push $0x08; push $0; iretq" ::: "memory");
+}
+
+static const struct fault_case cases[] = {
+    { "ud2", "invalid opcode", SG_SIGILL, do_ud2 },
+    { "hlt", "privileged instruction hlt", SG_SIGSEGV, do_hlt },
+    { "cli", "cli with IOPL 0", SG_SIGSEGV, do_cli },
+    { "out", "port I/O with IOPL 0 and no I/O bitmap", SG_SIGSEGV, do_out },
+    { "rdmsr", "rdmsr (the kernel GS base) from ring 3", SG_SIGSEGV, do_rdmsr },
+    { "mov_cr3", "writing CR3 from ring 3", SG_SIGSEGV, do_mov_cr3 },
+    { "null_read", "reading address 0", SG_SIGSEGV, do_null_read },
+    { "kernel_read", "reading the kernel image", SG_SIGSEGV, do_kernel_read },
+    { "kernel_write", "writing the physical map", SG_SIGSEGV, do_kernel_write },
+    { "noncanonical", "reading a non-canonical address", SG_SIGSEGV, do_noncanonical },
+    { "text_write", "writing the program's own text", SG_SIGSEGV, do_text_write },
+    { "kip_write", "writing the interface page", SG_SIGSEGV, do_kip_write },
+    { "exec_stack", "executing the NX stack", SG_SIGSEGV, do_exec_stack },
+    { "stack_overflow", "running into the stack guard page", SG_SIGSEGV, do_stack_overflow },
+    { "bad_rsp", "a push with a non-canonical RSP", SG_SIGSEGV, do_bad_rsp },
+    { "divide", "division by zero", SG_SIGFPE, do_divide },
+    { "int3", "int3 breakpoint", SG_SIGTRAP, do_int3 },
+    { "int_0d", "int $0x0d through a DPL-0 gate", SG_SIGSEGV, do_int_0d },
+    { "int_81", "int $0x81 through an empty IDT slot", SG_SIGSEGV, do_int_81 },
+    { "far_jump", "far jump to the kernel code selector", SG_SIGSEGV, do_far_jump_kernel },
+    { "iret_ring0", "iretq to a ring-0 selector", SG_SIGSEGV, do_iret_to_ring0 },
+};
+#define NCASES (sizeof cases / sizeof cases[0])
+
+int main(int argc, char **argv)
+{
+    if (argc > 1) {
+        for (unsigned i = 0; i < NCASES; i++)
+            if (!strcmp(argv[1], cases[i].name))
+                cases[i].run();
+        return 0;   /* the fault did not happen */
+    }
+
+    tap_begin("faults");
+    for (unsigned i = 0; i < NCASES; i++) {
+        char *child_argv[] = { "/bin/tests/faults", (char *)cases[i].name, 0 };
+        long status = sg_run("/bin/tests/faults", child_argv);
+        tap_check(status >= 0 && SG_WIFSIGNALED(status) && SG_WTERMSIG(status) == cases[i].signal,
+                  "%s: the process is killed with signal %d (status %#lx)", cases[i].hazard, cases[i].signal,
+                  status);
+    }
+    struct sg_info info;
+    tap_eq(sg_info(&info), sizeof info, "the kernel still answers after %u faulting processes", (unsigned)NCASES);
+    return tap_end();
+}

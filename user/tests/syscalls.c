@@ -1,0 +1,107 @@
+/*
+ * syscalls: every implemented call does what Linux's does, through the
+ * default entry (the interface page) and through int $0x80 directly.
+ * Each hazard that needs a process of its own (exit codes, kill, argv)
+ * runs this program again as a child with a role in argv[1].
+ */
+#include "../lib/tap.h"
+
+static const char *self = "/bin/tests/syscalls";
+
+static int child_main(int argc, char **argv)
+{
+    if (!strcmp(argv[1], "exit42"))
+        return 42;
+    if (!strcmp(argv[1], "argv"))   /* argv[2..] must arrive intact */
+        return argc == 4 && !strcmp(argv[2], "two words") && !strcmp(argv[3], "") ? 7 : 99;
+    if (!strcmp(argv[1], "sleep"))
+        for (;;)
+            sys_nanosleep_ms(1000);
+    return 100;
+}
+
+static long spawn_role(const char *role)
+{
+    char *argv[] = { (char *)self, (char *)role, 0 };
+    return sg_spawn(self, argv);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        return child_main(argc, argv);
+    tap_begin("syscalls");
+
+    struct sg_info info;
+    tap_eq(sg_info(&info), sizeof info, "sg_info returns the size of struct sg_info");
+    long pid = sys_getpid();
+    tap_check(pid > 1, "getpid returns a pid above init's (%ld)", pid);
+    tap_eq(info.pid, pid, "sg_info's pid matches getpid");
+    tap_check(info.vendor[0] != 0 && info.version[0] != 0, "sg_info names the kernel and the CPU vendor (%s)",
+              info.vendor);
+    tap_check(info.mechanisms64 & (1u << SG_MECH_INT80), "int80 is offered to 64-bit code");
+    tap_check(info.mechanisms64 & (1u << info.default64), "the default mechanism is one that is offered");
+    tap_eq(info.kip_address, sg_kip, "the interface page address matches AT_SYSINFO_EHDR");
+
+    tap_eq(sg_null(), 0, "sg_null returns 0");
+    uint64_t a = 0x0123456789abcdef, b = 0xfedcba9876543210, c = 0x1111111122222222,
+             d = 0x3333333344444444, e = 0x5555555566666666, f = 0x7777777788888888;
+    uint64_t want = sg_echo6_expect(a, b, c, d, e, f);
+    tap_eq(sg_syscall(SYS_sg_echo6, a, b, c, d, e, f), want, "six arguments arrive intact (default entry)");
+    tap_eq(sg_syscall_int80(SYS_sg_echo6, a, b, c, d, e, f), want, "six arguments arrive intact (int 0x80)");
+    tap_eq(sg_syscall_int80(SYS_getpid, 0, 0, 0, 0, 0, 0), pid, "getpid through int 0x80");
+
+    tap_eq(sys_write(1, "# write to fd 1\n", 16), 16, "write to fd 1 returns the length");
+    tap_eq(sys_write(2, "# write to fd 2\n", 16), 16, "write to fd 2 returns the length");
+    tap_eq(sys_write(3, "discarded", 9), 9, "write to the discarding fd 3 returns the length");
+    tap_eq(sys_write(1, "", 0), 0, "a zero-length write returns 0");
+    tap_eq(sys_write(7, "x", 1), -SG_EBADF, "write to an unknown fd is -EBADF");
+    char buf[8];
+    tap_eq(sys_read(0, buf, sizeof buf), 0, "read from the console is end of file");
+    tap_eq(sys_read(5, buf, sizeof buf), -SG_EBADF, "read from an unknown fd is -EBADF");
+
+    struct {
+        char f[6][65];
+    } uts;
+    tap_eq(sg_syscall(SYS_uname, (long)&uts, 0, 0, 0, 0, 0), 0, "uname succeeds");
+    tap_check(!strcmp(uts.f[0], "sysgate") && !strcmp(uts.f[4], "x86_64"), "uname says sysgate, x86_64");
+
+    tap_eq(sys_sched_yield(), 0, "sched_yield returns 0");
+    struct sg_info before, after;
+    sg_info(&before);
+    tap_eq(sys_nanosleep_ms(30), 0, "nanosleep(30 ms) returns 0");
+    sg_info(&after);
+    tap_check(after.ticks - before.ticks >= 3, "nanosleep(30 ms) let at least 3 ticks of %u Hz pass (%lu)",
+              after.timer_hz, after.ticks - before.ticks);
+    struct {
+        int64_t sec, nsec;
+    } bad_ts = { 0, 1000000000 }, neg_ts = { -1, 0 };
+    tap_eq(sg_syscall(SYS_nanosleep, (long)&bad_ts, 0, 0, 0, 0, 0), -SG_EINVAL, "nanosleep with tv_nsec = 1e9 is -EINVAL");
+    tap_eq(sg_syscall(SYS_nanosleep, (long)&neg_ts, 0, 0, 0, 0, 0), -SG_EINVAL, "nanosleep with a negative time is -EINVAL");
+
+    int status = -1;
+    tap_eq(sys_wait4(-1, &status, 0), -SG_ECHILD, "wait4 without children is -ECHILD");
+    tap_eq(sys_wait4(-1, &status, 0x4000), -SG_EINVAL, "wait4 with unknown options is -EINVAL");
+    tap_eq(sg_spawn("/bin/no-such-program", 0), -SG_ENOENT, "spawning a missing file is -ENOENT");
+
+    long child = spawn_role("exit42");
+    tap_check(child > pid, "spawn returns a new pid (%ld)", child);
+    tap_eq(sys_wait4((int)child, &status, 0), child, "wait4 returns the child's pid");
+    tap_check(SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 42, "the child's exit code 42 arrives (status %#x)", status);
+
+    char *args[] = { (char *)self, "argv", "two words", "", 0 };
+    long st = sg_run(self, args);
+    tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 7, "argv arrives intact in the child (status %#lx)", st);
+
+    long sleeper = spawn_role("sleep");
+    tap_eq(sys_wait4((int)sleeper, &status, 1 /* WNOHANG */), 0, "wait4 WNOHANG on a live child returns 0");
+    tap_eq(sys_kill((int)sleeper, 0), 0, "kill(pid, 0) finds a live child");
+    tap_eq(sys_kill((int)sleeper, 9), 0, "kill(pid, SIGKILL) succeeds");
+    tap_eq(sys_wait4((int)sleeper, &status, 0), sleeper, "the killed child can be waited for");
+    tap_check(SG_WIFSIGNALED(status) && SG_WTERMSIG(status) == 9, "its status says killed by signal 9 (%#x)", status);
+    tap_eq(sys_kill((int)sleeper, 0), -SG_ESRCH, "a reaped pid is gone (-ESRCH)");
+    tap_eq(sys_kill(1, 9), -SG_EPERM, "init cannot be killed (-EPERM)");
+    tap_eq(sys_kill((int)pid, 3), -SG_EINVAL, "an unsupported signal is -EINVAL");
+    tap_eq(sg_syscall(SYS_sg_shutdown, 0, 0, 0, 0, 0, 0), -SG_EPERM, "only init may shut the machine down");
+    return tap_end();
+}
