@@ -14,6 +14,7 @@
 #include "arch/layout.h"
 #include "drivers/serial.h"
 #include "drivers/timer.h"
+#include "entry/entry.h"
 #include "kip/kip.h"
 #include "lib/cmdline.h"
 #include "lib/kernel.h"
@@ -26,8 +27,6 @@
 #ifndef SYSGATE_GIT_REV
 #define SYSGATE_GIT_REV "unknown"
 #endif
-
-void int80_entry(void);
 
 static struct boot_info boot_info;
 char kernel_cmdline[512];
@@ -77,7 +76,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 
     gdt_init();
     idt_init();
-    idt_set(0x80, int80_entry, 3, 0);
+    entry_init(boot_info.cmdline);
 
     phys_init(&boot_info);
     paging_init();

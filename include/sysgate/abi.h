@@ -25,6 +25,39 @@ enum sg_mechanism {
     SG_MECH_COUNT
 };
 
+/*
+ * How the six arguments travel (docs/abi.md), chosen per call by a flag in
+ * the number register:
+ *   no flag         in registers: rdi rsi rdx r10 r8 r9 (64-bit),
+ *                   ebx ecx edx esi edi ebp (32-bit)
+ *   SG_ARGS_STACK   on the user stack, just above the return address of
+ *                   the entry stub: the six at [sp + w .. sp + 7w] (w = 8
+ *                   or 4), sp being the stack pointer at the entry
+ *                   instruction - cdecl style
+ *   SG_ARGS_PAGE    in the per-process argument page at
+ *                   SG_ARGPAGE_ADDRESS (struct sg_argpage); the kernel
+ *                   writes the result there as well as into rax
+ */
+#define SG_ARGS_STACK  (1u << 28)
+#define SG_ARGS_PAGE   (1u << 29)
+#define SG_ARGS_MASK   (SG_ARGS_STACK | SG_ARGS_PAGE)
+
+#define SG_ARGPAGE_ADDRESS 0x00007fffffff0000ull
+
+struct sg_argpage {
+    uint64_t args[6];
+    int64_t result;
+};
+
+/* sg_setcontext(const struct sg_context *): replaces the caller's saved
+ * user registers, as sigreturn does; the call "returns" into the new
+ * context.  Only the arithmetic flags, TF, DF, AC, NT and ID of rflags are
+ * taken; IF is always set and IOPL always 0. */
+struct sg_context {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rsp, rflags;
+};
+
 /* CPU vendors as the kernel classifies them. */
 enum sg_vendor { SG_VENDOR_OTHER = 0, SG_VENDOR_INTEL = 1, SG_VENDOR_AMD = 2 };
 

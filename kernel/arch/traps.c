@@ -11,6 +11,7 @@
 #include "cpu.h"
 #include "io.h"
 #include "../drivers/timer.h"
+#include "../entry/entry.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
 #include "../../lib/format.h"
@@ -21,6 +22,7 @@ struct extable_entry {
     uint64_t insn, fixup;
 };
 extern const struct extable_entry __extable_start[], __extable_end[];
+extern const uint64_t exit_fault_table[], exit_fault_table_end[];
 
 static const char *const exception_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
@@ -103,6 +105,18 @@ static bool fixup_kernel_fault(struct frame *f)
     return false;
 }
 
+/* A fault on one of the return instructions (exit.S) is the process's:
+ * its frame asked for something the CPU refused (a non-canonical RIP, a
+ * bad selector).  On Intel such a #GP is raised in ring 0, on AMD at the
+ * first user instruction; either way the process gets the fault. */
+static bool is_exit_instruction(uint64_t rip)
+{
+    for (const uint64_t *p = exit_fault_table; p < exit_fault_table_end; p++)
+        if (*p == rip)
+            return true;
+    return false;
+}
+
 static void user_exception(struct frame *f, uint64_t cr2)
 {
     char err[96];
@@ -133,8 +147,21 @@ void interrupt_dispatch(struct frame *f)
         return;
     }
     if (frame_from_user(f)) {
+        if (v == 6 && trap_entry(f))
+            return;
         user_exception(f, cr2);
         return;
+    }
+    /* A user-set TF single-steps the sysenter and call-gate doors until
+     * they clear it themselves: nothing to do but carry on. */
+    if (v == 1 && entry_in_tf_window(f->rip))
+        return;
+    if (is_exit_instruction(f->rip)) {
+        struct frame *user = (struct frame *)((char *)current_proc()->kstack + KSTACK_SIZE) - 1;
+        char what[128];
+        snformat(what, sizeof what, "%s on return to user mode (rip %#lx, cs %#lx, rsp %#lx, ss %#lx)",
+                 exception_names[v], user->rip, user->cs, user->rsp, user->ss);
+        proc_kill_current(SG_SIGSEGV, what, user->rip, user->rip);
     }
     if ((v == 14 || v == 13) && fixup_kernel_fault(f))
         return;

@@ -1,26 +1,136 @@
 /*
- * exit.S - every way back out of the kernel.
+ * exit.S - every way back out of the kernel, chosen from the frame.
  *
- * On arrival %rsp points at a struct frame (frame.h) and, for ret_user,
- * GS holds the kernel's per-CPU base.  The frame's door tag chooses the
- * exit; every exit restores all general-purpose registers from the frame,
- * so whatever C wrote there (the result in rax, a new rip) is what the
- * process sees.
+ * On arrival %rsp points at a struct frame (frame.h) and GS holds the
+ * kernel's per-CPU base.  Every exit restores all general-purpose
+ * registers from the frame, so whatever C wrote there (the result in rax,
+ * a new context from sg_setcontext) is what the process gets.
  *
- *   ret_user         choose from frame->entry (below)
- *   ret_user_iret    swapgs; iretq - always correct: it reloads RIP, CS,
- *                    RFLAGS, RSP and SS from the frame
- *   ret_kernel       iretq back to interrupted kernel code (no swapgs)
+ *   ret_user               looks at frame->entry and tries the door's own
+ *                          fast return; each falls back to ret_user_iret
+ *   ret_user_sysret        SYSRETQ   (entered by syscall)
+ *   ret_user_sysexit       SYSEXITQ  (entered by sysenter)
+ *   ret_user_lret          LRETQ     (entered through the call gate)
+ *   ret_user_iret          IRETQ     - always correct: it reloads RIP, CS,
+ *                          RFLAGS, RSP and SS from the frame
+ *   ret_kernel             IRETQ back to interrupted kernel code
+ *
+ * A fast return is used only when it restores exactly what the frame says
+ * and cannot fault in ring 0:
+ *   - CS and SS are the ones the instruction loads by itself;
+ *   - the return RIP (and for SYSEXIT the RSP) is canonical: on Intel,
+ *     SYSRET with a non-canonical RCX raises #GP in ring 0 with the user's
+ *     RSP and GS already loaded (Intel SDM vol. 2B SYSRET; CVE-2012-0217),
+ *     and SYSEXIT with a non-canonical RCX or RDX raises #GP in ring 0;
+ *   - TF and RF are clear: none of these restores RF, and a TF restored
+ *     before the return instruction would trap in ring 0;
+ *   - for SYSRET, RCX and R11 in the frame equal RIP and RFLAGS, because
+ *     SYSRET takes RIP from RCX and RFLAGS from R11.
+ * The return instructions themselves (and IRETQ with a frame that is bad
+ * for any other reason) are listed in exit_fault_table: a fault there is
+ * reported as the process's own fault (traps.c), never a kernel crash.
  */
 #include "frame.h"
+#include "../arch/selectors_msrs.h"
+
+#define UNSAFE_FLAGS (RFLAGS_TF | RFLAGS_RF)
 
     .text
     .globl ret_user, ret_user_iret, ret_kernel
 
 ret_user:
+    mov     FRAME_ENTRY(%rsp), %rax
+    cmp     $ENTRY_SYSCALL, %rax
+    je      ret_user_sysret
+    cmp     $ENTRY_SYSENTER, %rax
+    je      ret_user_sysexit
+    cmp     $ENTRY_CALLGATE, %rax
+    je      ret_user_lret
+    jmp     ret_user_iret
+
+ret_user_sysret:
+    cmpq    $USER64_CS, FRAME_CS(%rsp)
+    jne     ret_user_iret
+    cmpq    $USER_DS, FRAME_SS(%rsp)
+    jne     ret_user_iret
+    mov     FRAME_RIP(%rsp), %rcx
+    cmp     FRAME_RCX(%rsp), %rcx
+    jne     ret_user_iret
+    mov     FRAME_RFLAGS(%rsp), %r11
+    cmp     FRAME_R11(%rsp), %r11
+    jne     ret_user_iret
+    test    $UNSAFE_FLAGS, %r11
+    jnz     ret_user_iret
+    shr     $47, %rcx                   /* canonical user half: bits 63:47 zero */
+    jnz     ret_user_iret
+    RESTORE_GPRS
+    mov     FRAME_RSP - FRAME_ENTRY(%rsp), %rsp
+    swapgs
+    .globl ret_user_sysretq_insn
+ret_user_sysretq_insn:
+    sysretq
+
+ret_user_sysexit:
+    cmpq    $USER64_CS, FRAME_CS(%rsp)
+    jne     ret_user_iret
+    cmpq    $USER_DS2, FRAME_SS(%rsp)
+    jne     ret_user_iret
+    mov     FRAME_RFLAGS(%rsp), %rax
+    test    $UNSAFE_FLAGS, %rax
+    jnz     ret_user_iret
+    mov     FRAME_RIP(%rsp), %rax
+    shr     $47, %rax
+    jnz     ret_user_iret
+    mov     FRAME_RSP(%rsp), %rax
+    shr     $47, %rax
+    jnz     ret_user_iret
+    RESTORE_GPRS
+    /* SYSEXITQ: RIP = RDX, RSP = RCX, and RFLAGS is not touched, so the
+     * user's flags are loaded first - with IF still 0 - and STI's one-
+     * instruction shadow keeps interrupts off until SYSEXIT has completed
+     * (Intel SDM vol. 2B STI). */
+    mov     FRAME_RIP - FRAME_ENTRY(%rsp), %rdx
+    mov     FRAME_RSP - FRAME_ENTRY(%rsp), %rcx
+    pushq   FRAME_RFLAGS - FRAME_ENTRY(%rsp)
+    andq    $~RFLAGS_IF, (%rsp)
+    popfq
+    swapgs
+    sti
+    .globl ret_user_sysexit_insn
+ret_user_sysexit_insn:
+    sysexitq
+
+ret_user_lret:
+    cmpq    $USER64_CS, FRAME_CS(%rsp)
+    jne     ret_user_iret
+    cmpq    $USER_DS, FRAME_SS(%rsp)
+    jne     ret_user_iret
+    mov     FRAME_RFLAGS(%rsp), %rax
+    test    $UNSAFE_FLAGS, %rax
+    jnz     ret_user_iret
+    mov     FRAME_RIP(%rsp), %rcx
+    shr     $47, %rcx
+    jnz     ret_user_iret
+    /* LRETQ pops RIP, CS, RSP, SS - no RFLAGS - so move RIP and CS up
+     * over the RFLAGS slot and load RFLAGS with POPFQ just before.  From
+     * the POPFQ on IF is 1: an interrupt there finds user GS and kernel
+     * CS, which interrupt_common's GS test handles. */
+    mov     FRAME_CS(%rsp), %rcx
+    mov     %rcx, FRAME_RFLAGS(%rsp)
+    mov     FRAME_RIP(%rsp), %rcx
+    mov     %rcx, FRAME_CS(%rsp)
+    mov     %rax, FRAME_RIP(%rsp)
+    RESTORE_GPRS
+    add     $24, %rsp                   /* entry, vector, error code */
+    swapgs
+    popfq
+    .globl ret_user_lretq_insn
+ret_user_lretq_insn:
+    lretq
+
 ret_user_iret:
     RESTORE_GPRS
-    add     $24, %rsp               /* entry, vector, error code */
+    add     $24, %rsp                   /* entry, vector, error code */
     swapgs
     .globl ret_user_iretq_insn
 ret_user_iretq_insn:
@@ -31,6 +141,14 @@ ret_kernel:
     add     $24, %rsp
     iretq
 
+/* The return instructions whose faults belong to the process. */
+    .section .rodata
+    .globl exit_fault_table, exit_fault_table_end
+exit_fault_table:
+    .quad ret_user_sysretq_insn, ret_user_sysexit_insn, ret_user_lretq_insn, ret_user_iretq_insn
+exit_fault_table_end:
+
+    .text
 /*
  * A new process starts here: switch_context() "returns" into this with
  * %rsp at the initial frame that proc.c built at the top of its kernel

@@ -18,7 +18,8 @@
  *     +120 ENTRY_INT80  door tag                           (below)
  *     +112 rax ... +0 r15                                  (SAVE_GPRS)
  *
- * The exit is ret_user (exit.S), which for ENTRY_INT80 is always iretq.
+ * AC is not cleared by the gate: SMAP_CLAC does it.  The exit is ret_user
+ * (exit.S), which for ENTRY_INT80 is always iretq.
  */
 #include "frame.h"
 
@@ -30,6 +31,7 @@ int80_entry:
     push    $0x80
     push    $ENTRY_INT80
     SAVE_GPRS
+    SMAP_CLAC
     /* The gate has DPL 3 and no kernel code executes int $0x80, so we
      * always come from ring 3: the GS base is the user's. */
     swapgs

@@ -67,6 +67,7 @@ exception_stubs:
 
 interrupt_common:
     SAVE_GPRS
+    SMAP_CLAC
     cld
     /* Paranoid GS test: a negative GS base is the kernel's per-CPU block. */
     xor     %ebx, %ebx

@@ -32,7 +32,7 @@ void frame_alloc_release_range(struct frame_alloc *fa, uint64_t base, uint64_t l
 {
     if (len == 0 || base + len < base)
         return;
-    uint64_t first = (base + FRAME_SIZE - 1) / FRAME_SIZE;
+    uint64_t first = base / FRAME_SIZE + (base % FRAME_SIZE != 0);   /* no wrap near 2^64 */
     uint64_t end = (base + len) / FRAME_SIZE;
     if (end > fa->nframes)
         end = fa->nframes;
@@ -45,7 +45,7 @@ void frame_alloc_reserve_range(struct frame_alloc *fa, uint64_t base, uint64_t l
     if (len == 0)
         return;
     uint64_t first = base / FRAME_SIZE;
-    uint64_t end = base + len < base ? fa->nframes : (base + len + FRAME_SIZE - 1) / FRAME_SIZE;
+    uint64_t end = base + len < base ? fa->nframes : (base + len - 1) / FRAME_SIZE + 1;
     if (end > fa->nframes)
         end = fa->nframes;
     for (uint64_t f = first; f < end; f++)

@@ -16,6 +16,8 @@
 
 void process_first_return(void);
 
+_Static_assert(USER_ARGPAGE == SG_ARGPAGE_ADDRESS, "abi.h and layout.h agree on the argument page");
+
 static uint64_t page_flags(uint32_t elf_flags)
 {
     uint64_t f = PTE_U;

@@ -8,6 +8,7 @@
 #include "proc.h"
 #include "../arch/gdt.h"
 #include "../arch/io.h"
+#include "../arch/selectors_msrs.h"
 #include "../drivers/timer.h"
 #include "../mm/mm.h"
 
@@ -26,6 +27,11 @@ static void switch_to(struct proc *prev, struct proc *next)
         vm_activate(next->pml4);
         __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
     }
+    /* An interrupt from ring 3 leaves SS = NULL in the kernel; on AMD a later
+     * SYSRET then returns with that SS's stale attributes, which 32-bit
+     * code cannot use (Linux: X86_BUG_SYSRET_SS_ATTRS).  A switch may lead
+     * to such a SYSRET: give SS a proper kernel descriptor first. */
+    __asm__ volatile("mov %0, %%ss" ::"r"((uint64_t)KERNEL_DS));
     switch_context(&prev->ksp, next->ksp);
 }
 

@@ -1,11 +1,13 @@
 /*
- * The one dispatcher.  Every door (the files in entry/) ends up here with a struct
- * frame; the dispatcher knows nothing of doors.  It reads the number and
- * the six arguments from the frame in the registers of the Linux x86-64
- * ABI (rax; rdi rsi rdx r10 r8 r9), calls the handler through a table
+ * The one dispatcher.  Every door (the files in entry/) ends up here with
+ * a struct frame; the dispatcher knows nothing of doors.  It reads the
+ * number from rax and the six arguments from where the number's flag says
+ * (registers as in the Linux x86-64 ABI - rdi rsi rdx r10 r8 r9 - the user
+ * stack, or the argument page: abi.h), calls the handler through a table
  * generated from syscalls.def, and stores the result in frame->rax.
  */
 #include "syscall.h"
+#include "uaccess.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
@@ -68,11 +70,42 @@ static syscall_call lookup(uint64_t nr)
     return 0;
 }
 
+static struct frame *current_frame;
+
+struct frame *syscall_frame(void)
+{
+    return current_frame;
+}
+
+/* The six arguments, from wherever this call's flag says they are. */
+static long fetch_args(const struct frame *f, uint64_t way, uint64_t a[6])
+{
+    switch (way) {
+    case 0:
+        a[0] = f->rdi, a[1] = f->rsi, a[2] = f->rdx, a[3] = f->r10, a[4] = f->r8, a[5] = f->r9;
+        return 0;
+    case SG_ARGS_STACK:
+        return copy_from_user(a, f->rsp + 8, 6 * sizeof a[0]);
+    case SG_ARGS_PAGE:
+        return copy_from_user(a, SG_ARGPAGE_ADDRESS + offsetof(struct sg_argpage, args), 6 * sizeof a[0]);
+    }
+    return -SG_ENOSYS;
+}
+
 void syscall_dispatch(struct frame *f)
 {
-    uint64_t a[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
-    syscall_call call = lookup(f->rax);
+    uint64_t way = f->rax & SG_ARGS_MASK;
+    uint64_t nr = f->rax & ~(uint64_t)SG_ARGS_MASK;
+    uint64_t a[6];
+    syscall_call call = lookup(nr);
+    long r = fetch_args(f, way, a);
 
     current_proc()->syscalls++;
-    f->rax = call ? (uint64_t)call(a) : (uint64_t)-SG_ENOSYS;
+    current_frame = f;
+    if (r == 0)
+        r = call ? call(a) : -SG_ENOSYS;
+    if (way == SG_ARGS_PAGE &&
+        copy_to_user(SG_ARGPAGE_ADDRESS + offsetof(struct sg_argpage, result), &r, sizeof r))
+        r = -SG_EFAULT;
+    f->rax = (uint64_t)r;
 }

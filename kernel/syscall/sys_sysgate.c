@@ -3,6 +3,7 @@
 #include "uaccess.h"
 #include "../arch/cpu.h"
 #include "../drivers/timer.h"
+#include "../entry/entry.h"
 #include "../kip/kip.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
@@ -32,9 +33,9 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.family = cpu.family;
     info.model_id = cpu.model;
     info.stepping = cpu.stepping;
-    info.mechanisms64 = 1u << SG_MECH_INT80;
+    info.mechanisms64 = entry_mechanisms64;
     info.mechanisms32 = 0;
-    info.default64 = SG_MECH_INT80;
+    info.default64 = entry_default64;
     info.default32 = SG_MECH_INT80;
     info.hypervisor = cpu.hypervisor;
     info.features = cpu.enabled;

@@ -21,6 +21,10 @@
 /* Builds the dispatch tables from syscalls.def (panics on a clash). */
 void syscall_init(void);
 
+/* The frame of the call being handled, for the few calls that change
+ * the caller's registers (sg_setcontext). */
+struct frame *syscall_frame(void);
+
 /* Called by every door with the saved frame; leaves the result in
  * frame->rax. */
 void syscall_dispatch(struct frame *f);

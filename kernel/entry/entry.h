@@ -1,0 +1,33 @@
+/* Which doors exist on this CPU, and their boot-time set-up. */
+#ifndef SYSGATE_ENTRY_H
+#define SYSGATE_ENTRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "frame.h"
+
+/* The two signature bytes after UD2 that make it a system call ("SG"). */
+#define SG_TRAP_SIGNATURE_0 0x53
+#define SG_TRAP_SIGNATURE_1 0x47
+
+/* Masks of (1 << SG_MECH_x) that 64-bit code may use, and the default
+ * behind the interface page; set by entry_init(). */
+extern uint32_t entry_mechanisms64;
+extern int entry_default64;
+
+/* Programs the MSRs, the call gate and the IDT door for every mechanism
+ * this CPU has, and picks the default (`syscall=` on the command line
+ * overrides it within what the CPU has). */
+void entry_init(const char *cmdline);
+
+const char *entry_mechanism_name(int m);
+
+/* trap.c: handles a #UD from user mode if it is one of the two trap
+ * doors; returns false for any other invalid instruction. */
+bool trap_entry(struct frame *f);
+
+/* traps.c: a #DB taken in ring 0 inside a door that single-steps until
+ * it clears TF (sysenter, call gate). */
+bool entry_in_tf_window(uint64_t rip);
+
+#endif

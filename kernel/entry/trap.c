@@ -1,0 +1,59 @@
+/*
+ * trap.c - trap-based entry: the doors that are invalid instructions.
+ *
+ * What the hardware did: an instruction that does not exist raised #UD
+ * (vector 6, a fault: the saved RIP is the instruction's own address),
+ * through the ordinary exception door (interrupts.S), which built the
+ * usual struct frame with ENTRY_EXCEPTION and vector 6.  Nothing about a
+ * system call was done by the CPU; we recognise two byte sequences at the
+ * faulting RIP, read with fault recovery (the RIP may sit at the end of a
+ * mapping), and only from user mode.  Every other #UD still kills the
+ * process.
+ *
+ * 1. The L4 query, `lock nop` (F0 90).  LOCK is allowed only on 17
+ *    read-modify-write instructions with a memory destination; on
+ *    anything else it raises #UD (Intel SDM vol. 2A LOCK; AMD APM vol. 3
+ *    1.2.5), so F0 90 (LOCK XCHG eax, eax) can never execute.  The kernel
+ *    answers in registers and resumes after the two bytes:
+ *        rax = the interface page's address in this process
+ *        rdx = SG_KIP_VERSION
+ *        rcx = mask of mechanisms this process's width may use
+ *    every other register is preserved.
+ *
+ * 2. The trap system call, `ud2; .ascii "SG"` (0F 0B 53 47).  UD2 is
+ *    the instruction Intel and AMD reserve to raise #UD forever (Intel SDM
+ *    vol. 2B UD; AMD APM vol. 3 UD2); the two signature bytes after it
+ *    tell a deliberate call from a compiler's __builtin_trap().  Registers
+ *    as for int $0x80 (docs/abi.md); the process resumes after the four
+ *    bytes with the result in rax, every other register preserved.
+ */
+#include "frame.h"
+#include "entry.h"
+#include "../kip/kip.h"
+#include "../syscall/syscall.h"
+#include "../syscall/uaccess.h"
+#include "../../include/sysgate/kip.h"
+
+bool trap_entry(struct frame *f)
+{
+    uint8_t insn[4];
+
+    if (copy_from_user(insn, f->rip, 2))
+        return false;
+    if (insn[0] == 0xf0 && insn[1] == 0x90) {
+        f->rax = kip_user_address();
+        f->rdx = SG_KIP_VERSION;
+        f->rcx = entry_mechanisms64;
+        f->rip += 2;
+        f->entry = ENTRY_TRAP;
+        return true;
+    }
+    if (insn[0] == 0x0f && insn[1] == 0x0b && !copy_from_user(insn + 2, f->rip + 2, 2) &&
+        insn[2] == SG_TRAP_SIGNATURE_0 && insn[3] == SG_TRAP_SIGNATURE_1) {
+        f->rip += 4;
+        f->entry = ENTRY_TRAP;
+        syscall_dispatch(f);
+        return true;
+    }
+    return false;
+}
