@@ -15,13 +15,12 @@ GIT_REV  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 COMMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fno-pic -fno-pie \
                  -fno-stack-protector -fno-asynchronous-unwind-tables \
-                 -fno-tree-loop-distribute-patterns -fcf-protection=none \
-                 -DSYSGATE_GIT_REV='"$(GIT_REV)"'
+                 -fno-tree-loop-distribute-patterns -fcf-protection=none
 
 # The kernel: no red zone (interrupts push onto the kernel stack below
 # RSP), no SSE/x87 (user FPU state is only saved on a switch), kernel code
 # model (linked in the top 2 GiB).
-KCFLAGS := $(COMMON_CFLAGS) -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
+KCFLAGS := $(COMMON_CFLAGS) -I$(BUILD) -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
            -mno-80387 -fno-omit-frame-pointer
 KASFLAGS := -g -D__ASSEMBLER__
 
@@ -48,6 +47,14 @@ INITRD   := $(BUILD)/initrd.cpio
 
 .PHONY: all run test iso debug deps clean host-tests guest-tests
 all: $(KERNEL) $(KERNEL32) $(INITRD)
+
+# The git revision the kernel reports, rewritten only when it changes.
+$(BUILD)/gitrev.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define SYSGATE_GIT_REV "$(GIT_REV)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+.PHONY: FORCE
+$(BUILD)/k/kernel/main.c.o $(BUILD)/k/kernel/syscall/sys_sysgate.c.o: $(BUILD)/gitrev.h
 
 deps:
 	@tools/setup-deps

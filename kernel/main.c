@@ -24,9 +24,7 @@
 #include "syscall/syscall.h"
 #include "../include/sysgate/abi.h"
 
-#ifndef SYSGATE_GIT_REV
-#define SYSGATE_GIT_REV "unknown"
-#endif
+#include "gitrev.h"
 
 static struct boot_info boot_info;
 char kernel_cmdline[512];
@@ -53,7 +51,7 @@ static void start_init(void)
     long pid = proc_spawn(init, argc, argv, 0);
     if (pid < 0) {
         printk("sysgate: cannot start %s (error %ld)\n", init, -pid);
-        machine_exit(0x7e);
+        machine_exit(MACHINE_EXIT_NO_INIT);
     }
     printk("sysgate: started %s as pid %ld\n", init, pid);
 }
@@ -61,7 +59,7 @@ static void start_init(void)
 void kmain(uint32_t magic, uint32_t info_phys)
 {
     serial_init();
-    printk("\nsysgate %s (%s) booting\n", SG_VERSION_STRING, SYSGATE_GIT_REV);
+    printk("\n%s (%s) booting\n", SG_VERSION_STRING, SYSGATE_GIT_REV);
     if (boot_info_parse(magic, info_phys, PHYS_MAP_BASE, &boot_info))
         panic("unknown boot loader magic %#x", magic);
     printk("boot: %s, command line \"%s\"\n", boot_info.loader, boot_info.cmdline);

@@ -19,7 +19,11 @@ void vprintk(const char *fmt, va_list ap);
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Stops the machine; under QEMU the exit status reaches the host
- * (drivers/poweroff.c). */
+ * (drivers/poweroff.c).  Statuses: 0..63 a program's exit code,
+ * 64 + n killed by signal n, MACHINE_EXIT_PANIC, MACHINE_EXIT_NO_INIT. */
+#define MACHINE_EXIT_MAX 95
+#define MACHINE_EXIT_PANIC 95
+#define MACHINE_EXIT_NO_INIT 94
 noreturn void machine_exit(int status);
 
 #endif

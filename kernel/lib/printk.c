@@ -31,5 +31,5 @@ noreturn void panic(const char *fmt, ...)
     vprintk(fmt, ap);
     va_end(ap);
     printk("\n");
-    machine_exit(0x7f);
+    machine_exit(MACHINE_EXIT_PANIC);
 }

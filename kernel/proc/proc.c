@@ -52,7 +52,9 @@ static void proc_make_zombie(struct proc *p, int wait_status)
             procs[i].parent = 0;
 
     if (p->pid == 1) {
-        int code = SG_WIFEXITED(wait_status) ? SG_WEXITSTATUS(wait_status) : 0x80 + SG_WTERMSIG(wait_status);
+        int code = SG_WIFEXITED(wait_status) ? SG_WEXITSTATUS(wait_status) : 64 + SG_WTERMSIG(wait_status);
+        if (SG_WIFEXITED(wait_status) && code > 63)
+            code = 63;
         printk("sysgate: init exited with status %d\n", code);
         machine_exit(code);
     }

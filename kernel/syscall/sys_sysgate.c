@@ -8,9 +8,7 @@
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
-#ifndef SYSGATE_GIT_REV
-#define SYSGATE_GIT_REV "unknown"
-#endif
+#include "gitrev.h"
 
 long sys_sg_null(void)
 {

@@ -14,7 +14,7 @@
 
 /* Every test program, in the order they run. */
 static const char *const all_tests[] = {
-    "syscalls", "badinput", "faults", "sched",
+    "syscalls", "badinput", "faults", "sched", "mechanisms",
 };
 
 int main(int argc, char **argv)

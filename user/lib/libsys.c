@@ -1,5 +1,6 @@
 /* Typed wrappers over sg_syscall. */
 #include "sysgate.h"
+#include "../../include/sysgate/kip.h"
 
 long sys_write(int fd, const void *buf, size_t len)
 {
@@ -74,6 +75,20 @@ long sg_run(const char *path, char *const argv[])
     int status = 0;
     long r = sys_wait4((int)pid, &status, 0);
     return r < 0 ? r : status;
+}
+
+uint64_t sg_kip_stub(int mech)
+{
+    const struct sg_kip_header *h = (const struct sg_kip_header *)sg_kip;
+    if (!sg_kip || mech < 0 || mech >= SG_MECH_COUNT || !(h->mechanisms & (1u << mech)) || !h->stub_offset[mech])
+        return 0;
+    return sg_kip + h->stub_offset[mech];
+}
+
+long sg_syscall_via(int mech, long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+    uint64_t stub = sg_kip_stub(mech);
+    return stub ? sg_call_stub(stub, nr, a1, a2, a3, a4, a5, a6) : -SG_ENOSYS;
 }
 
 const char *sg_mechanism_name(int mech)

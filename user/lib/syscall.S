@@ -45,4 +45,50 @@ sg_int80_stub:
     int     $0x80
     ret
 
+
+/*
+ * long sg_call_stub(uint64_t stub, long nr, long a1, ..., long a6)
+ *   calls one interface-page stub with the arguments in registers.
+ * long sg_call_stub_stack(uint64_t stub, long nr, long a1, ..., long a6)
+ *   the same with the arguments on the stack above the stub's return
+ *   address (SG_ARGS_STACK must be in nr); the argument registers are
+ *   zeroed so that only the stack can carry them.
+ */
+    .text
+    .globl sg_call_stub
+sg_call_stub:
+    mov     %rdi, %r11
+    mov     %rsi, %rax
+    mov     %rdx, %rdi
+    mov     %rcx, %rsi
+    mov     %r8, %rdx
+    mov     %r9, %r10
+    mov     8(%rsp), %r8
+    mov     16(%rsp), %r9
+    call    *%r11
+    ret
+
+    .globl sg_call_stub_stack
+sg_call_stub_stack:
+    mov     8(%rsp), %rax
+    mov     16(%rsp), %r10
+    sub     $56, %rsp               /* six arguments, RSP stays 16-aligned at the call */
+    mov     %rdx, 0(%rsp)
+    mov     %rcx, 8(%rsp)
+    mov     %r8, 16(%rsp)
+    mov     %r9, 24(%rsp)
+    mov     %rax, 32(%rsp)
+    mov     %r10, 40(%rsp)
+    mov     %rdi, %r11
+    mov     %rsi, %rax
+    xor     %edi, %edi
+    xor     %esi, %esi
+    xor     %edx, %edx
+    xor     %r10d, %r10d
+    xor     %r8d, %r8d
+    xor     %r9d, %r9d
+    call    *%r11
+    add     $56, %rsp
+    ret
+
     .section .note.GNU-stack, "", @progbits

@@ -31,6 +31,14 @@ long sg_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 /* Straight through int $0x80, whatever the default is. */
 long sg_syscall_int80(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
+/* One mechanism for one call: through the interface page's stub for it.
+ * sg_kip_stub() is 0 when the page does not offer the mechanism, and
+ * sg_syscall_via() then returns -ENOSYS without entering the kernel. */
+uint64_t sg_kip_stub(int mech);
+long sg_syscall_via(int mech, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+long sg_call_stub(uint64_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+long sg_call_stub_stack(uint64_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
 /* What crt0 found on the initial stack. */
 extern int sg_argc;
 extern char **sg_argv;
