@@ -139,7 +139,7 @@ $(BUILD)/sysgate.iso: $(KERNEL) $(INITRD) tools/grub.cfg
 	cp tools/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log
 
--include tests/host/host.mk
+include tests/host/host.mk
 
 guest-tests: all
 	@tools/setup-deps --check-only qemu

@@ -78,6 +78,9 @@ struct sg_info {
     uint64_t ticks;            /* timer ticks since boot                  */
     uint32_t timer_hz;
     uint32_t pid;
+    /* How often each fast exit declined and left through iretq instead
+     * (since boot): [0] sysret, [1] sysexit, [2] lret. */
+    uint64_t fast_exit_declined[3];
 };
 
 #define SG_FEAT_SMEP  (1u << 0)

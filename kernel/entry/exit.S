@@ -18,14 +18,15 @@
  * A fast return is used only when it restores exactly what the frame says
  * and cannot fault in ring 0:
  *   - CS and SS are the ones the instruction loads by itself;
- *   - the return RIP (and for SYSEXIT the RSP) is canonical: on Intel,
+ *   - the return RIP (and for SYSEXIT and LRET the RSP) is canonical: on Intel,
  *     SYSRET with a non-canonical RCX raises #GP in ring 0 with the user's
  *     RSP and GS already loaded (Intel SDM vol. 2B SYSRET; CVE-2012-0217),
  *     and SYSEXIT with a non-canonical RCX or RDX raises #GP in ring 0;
  *   - TF and RF are clear: none of these restores RF, and a TF restored
  *     before the return instruction would trap in ring 0;
  *   - for SYSRET, RCX and R11 in the frame equal RIP and RFLAGS, because
- *     SYSRET takes RIP from RCX and RFLAGS from R11.
+ *     SYSRET takes RIP from RCX and RFLAGS from R11; for SYSEXIT, RDX and
+ *     RCX equal RIP and RSP, because SYSEXIT takes them from there.
  * The return instructions themselves (and IRETQ with a frame that is bad
  * for any other reason) are listed in exit_fault_table: a fault there is
  * reported as the process's own fault (traps.c), never a kernel crash.
@@ -50,19 +51,19 @@ ret_user:
 
 ret_user_sysret:
     cmpq    $USER64_CS, FRAME_CS(%rsp)
-    jne     ret_user_iret
+    jne     sysret_declined
     cmpq    $USER_DS, FRAME_SS(%rsp)
-    jne     ret_user_iret
+    jne     sysret_declined
     mov     FRAME_RIP(%rsp), %rcx
     cmp     FRAME_RCX(%rsp), %rcx
-    jne     ret_user_iret
+    jne     sysret_declined
     mov     FRAME_RFLAGS(%rsp), %r11
     cmp     FRAME_R11(%rsp), %r11
-    jne     ret_user_iret
+    jne     sysret_declined
     test    $UNSAFE_FLAGS, %r11
-    jnz     ret_user_iret
+    jnz     sysret_declined
     shr     $47, %rcx                   /* canonical user half: bits 63:47 zero */
-    jnz     ret_user_iret
+    jnz     sysret_declined
     RESTORE_GPRS
     mov     FRAME_RSP - FRAME_ENTRY(%rsp), %rsp
     swapgs
@@ -72,18 +73,24 @@ ret_user_sysretq_insn:
 
 ret_user_sysexit:
     cmpq    $USER64_CS, FRAME_CS(%rsp)
-    jne     ret_user_iret
+    jne     sysexit_declined
+    mov     FRAME_RIP(%rsp), %rax
+    cmp     FRAME_RDX(%rsp), %rax
+    jne     sysexit_declined
+    mov     FRAME_RSP(%rsp), %rax
+    cmp     FRAME_RCX(%rsp), %rax
+    jne     sysexit_declined
     cmpq    $USER_DS2, FRAME_SS(%rsp)
-    jne     ret_user_iret
+    jne     sysexit_declined
     mov     FRAME_RFLAGS(%rsp), %rax
     test    $UNSAFE_FLAGS, %rax
-    jnz     ret_user_iret
+    jnz     sysexit_declined
     mov     FRAME_RIP(%rsp), %rax
     shr     $47, %rax
-    jnz     ret_user_iret
+    jnz     sysexit_declined
     mov     FRAME_RSP(%rsp), %rax
     shr     $47, %rax
-    jnz     ret_user_iret
+    jnz     sysexit_declined
     RESTORE_GPRS
     /* SYSEXITQ: RIP = RDX, RSP = RCX, and RFLAGS is not touched, so the
      * user's flags are loaded first - with IF still 0 - and STI's one-
@@ -102,15 +109,18 @@ ret_user_sysexit_insn:
 
 ret_user_lret:
     cmpq    $USER64_CS, FRAME_CS(%rsp)
-    jne     ret_user_iret
+    jne     lret_declined
     cmpq    $USER_DS, FRAME_SS(%rsp)
-    jne     ret_user_iret
+    jne     lret_declined
     mov     FRAME_RFLAGS(%rsp), %rax
     test    $UNSAFE_FLAGS, %rax
-    jnz     ret_user_iret
+    jnz     lret_declined
     mov     FRAME_RIP(%rsp), %rcx
     shr     $47, %rcx
-    jnz     ret_user_iret
+    jnz     lret_declined
+    mov     FRAME_RSP(%rsp), %rcx
+    shr     $47, %rcx
+    jnz     lret_declined
     /* LRETQ pops RIP, CS, RSP, SS - no RFLAGS - so move RIP and CS up
      * over the RFLAGS slot and load RFLAGS with POPFQ just before.  From
      * the POPFQ on IF is 1: an interrupt there finds user GS and kernel
@@ -127,6 +137,18 @@ ret_user_lret:
     .globl ret_user_lretq_insn
 ret_user_lretq_insn:
     lretq
+
+/* A fast exit that declined is counted (per CPU, reported by sg_info) so
+ * that tests can see each safety check at work even where an emulator
+ * would forgive the unsafe instruction. */
+sysret_declined:
+    incq    %gs:PERCPU_DECLINED_SYSRET
+    jmp     ret_user_iret
+sysexit_declined:
+    incq    %gs:PERCPU_DECLINED_SYSEXIT
+    jmp     ret_user_iret
+lret_declined:
+    incq    %gs:PERCPU_DECLINED_LRET
 
 ret_user_iret:
     RESTORE_GPRS

@@ -62,6 +62,9 @@
 #define PERCPU_KERNEL_RSP  8    /* top of the running process's kernel stack */
 #define PERCPU_USER_RSP   16    /* scratch: user RSP during syscall entry */
 #define PERCPU_CURRENT    24
+#define PERCPU_DECLINED_SYSRET  32  /* fast exits that fell back to iretq */
+#define PERCPU_DECLINED_SYSEXIT 40
+#define PERCPU_DECLINED_LRET    48
 
 #ifdef __ASSEMBLER__
 
@@ -144,11 +147,15 @@ struct percpu {
     uint64_t kernel_rsp;
     uint64_t user_rsp;
     struct proc *current;
+    uint64_t declined_sysret, declined_sysexit, declined_lret;
 };
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");
 _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "percpu layout");
 _Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "percpu layout");
 _Static_assert(offsetof(struct percpu, current) == PERCPU_CURRENT, "percpu layout");
+_Static_assert(offsetof(struct percpu, declined_sysret) == PERCPU_DECLINED_SYSRET, "percpu layout");
+_Static_assert(offsetof(struct percpu, declined_sysexit) == PERCPU_DECLINED_SYSEXIT, "percpu layout");
+_Static_assert(offsetof(struct percpu, declined_lret) == PERCPU_DECLINED_LRET, "percpu layout");
 
 extern struct percpu percpu0;
 

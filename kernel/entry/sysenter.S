@@ -54,8 +54,22 @@ sysenter_entry:
     push    $RFLAGS_FIXED
     popfq
 sysenter_tf_window_end:
+    mov     FRAME_RDX(%rsp), %r12
+    mov     FRAME_RCX(%rsp), %r13
     mov     %rsp, %rdi
     call    syscall_dispatch
-    jmp     ret_user
+    /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
+     * clobbers.  If the call left rdx and rcx as they came, the frame says
+     * so now; a call that replaced them (sg_setcontext) keeps its values,
+     * and the exit, finding rdx != rip or rcx != rsp, uses IRETQ. */
+    cmp     FRAME_RDX(%rsp), %r12
+    jne     1f
+    cmp     FRAME_RCX(%rsp), %r13
+    jne     1f
+    mov     FRAME_RIP(%rsp), %rax
+    mov     %rax, FRAME_RDX(%rsp)
+    mov     FRAME_RSP(%rsp), %rax
+    mov     %rax, FRAME_RCX(%rsp)
+1:  jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

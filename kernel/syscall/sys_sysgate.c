@@ -5,6 +5,7 @@
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
 #include "../kip/kip.h"
+#include "../entry/frame.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
@@ -41,6 +42,9 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.ticks = timer_ticks;
     info.timer_hz = TIMER_HZ;
     info.pid = current_proc()->pid;
+    info.fast_exit_declined[0] = percpu0.declined_sysret;
+    info.fast_exit_declined[1] = percpu0.declined_sysexit;
+    info.fast_exit_declined[2] = percpu0.declined_lret;
     if (size > sizeof info)
         size = sizeof info;
     if (copy_to_user(buf, &info, size))

@@ -14,7 +14,7 @@
 
 /* Every test program, in the order they run. */
 static const char *const all_tests[] = {
-    "syscalls", "badinput", "faults", "sched", "mechanisms",
+    "syscalls", "badinput", "faults", "sched", "mechanisms", "regs",
 };
 
 int main(int argc, char **argv)

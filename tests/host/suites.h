@@ -1,0 +1,14 @@
+/* Host unit tests: one Check suite per kernel module (see host.mk). */
+#ifndef SYSGATE_HOST_SUITES_H
+#define SYSGATE_HOST_SUITES_H
+
+#include <check.h>
+
+Suite *descriptor_suite(void);
+Suite *elf_suite(void);
+Suite *cmdline_suite(void);
+Suite *frame_alloc_suite(void);
+Suite *uaccess_suite(void);
+Suite *cpio_suite(void);
+
+#endif

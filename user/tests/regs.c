@@ -1,0 +1,381 @@
+/*
+ * regs: what every door does to the user's registers and flags
+ * (docs/abi.md), in the style of Linux's selftests/x86: load all sixteen
+ * general-purpose registers and RFLAGS with poison, go through one door,
+ * store everything, and diff.
+ *
+ *  - every register the ABI calls preserved is preserved, bit for bit;
+ *  - every clobbered one holds its documented value (rcx = return RIP and
+ *    r11 = RFLAGS after syscall; rdx = return RIP and rcx = r11 = RSP
+ *    after sysenter) - never kernel data;
+ *  - DF, AC, NT and the arithmetic flags come back as they went in; IF is
+ *    always 1 and IOPL always 0 afterwards;
+ *  - with TF set the kernel survives the entry and the call works
+ *    (exit(42) through each door), and the trap lands in user mode;
+ *  - sg_setcontext hands each exit a context no door would produce (rcx !=
+ *    rip, r11 != rflags, a non-canonical rip or rsp): the context arrives
+ *    exactly, or the process is killed with SIGSEGV; the kernel survives.
+ */
+#include "../lib/tap.h"
+#include "../../include/sysgate/kip.h"
+
+struct regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rflags;    /* 120 */
+    uint64_t rsp;       /* 128: out only */
+    uint64_t ret_rip;   /* 136: out only: the address after the door */
+};
+_Static_assert(__builtin_offsetof(struct regs, rflags) == 120, "asm below uses these offsets");
+
+enum door { D_INT80, D_CALLGATE, D_SYSCALL, D_SYSENTER, D_TRAP, D_KIP, D_COUNT };
+static const char *const door_names[D_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap",
+                                                 "interface page default" };
+
+void regs_int80(const struct regs *in, struct regs *out);
+void regs_callgate(const struct regs *in, struct regs *out);
+void regs_syscall(const struct regs *in, struct regs *out);
+void regs_sysenter(const struct regs *in, struct regs *out);
+void regs_trap(const struct regs *in, struct regs *out);
+void regs_kip(const struct regs *in, struct regs *out);
+static void (*const harness[D_COUNT])(const struct regs *, struct regs *) = {
+    regs_int80, regs_callgate, regs_syscall, regs_sysenter, regs_trap, regs_kip,
+};
+
+long ctx_int80(const struct sg_context *c);
+long ctx_callgate(const struct sg_context *c);
+long ctx_syscall(const struct sg_context *c);
+long ctx_sysenter(const struct sg_context *c);
+long ctx_trap(const struct sg_context *c);
+long ctx_kip(const struct sg_context *c);
+static long (*const ctx_harness[D_COUNT])(const struct sg_context *) = {
+    ctx_int80, ctx_callgate, ctx_syscall, ctx_sysenter, ctx_trap, ctx_kip,
+};
+
+uint64_t harness_kip;                 /* the interface page's default entry */
+struct regs harness_landed;           /* what harness_landing found */
+uint64_t harness_landed_flag;
+void harness_landing(void);
+uint8_t landing_stack[4096] __attribute__((aligned(16)));
+
+/* The door instructions, one macro each. */
+__asm__(
+    ".macro DOOR_int80\n int $0x80\n .endm\n"
+    ".macro DOOR_syscall\n syscall\n .endm\n"
+    ".macro DOOR_callgate\n lcall *harness_gate(%rip)\n .endm\n"
+    ".macro DOOR_sysenter\n sysenter\n .endm\n"
+    ".macro DOOR_trap\n ud2\n .ascii \"SG\"\n .endm\n"
+    ".macro DOOR_kip\n call *harness_kip(%rip)\n .endm\n"
+    /* What must happen before the flags are loaded (a TF set by the popfq
+     * traps after the next instruction): sysenter's return RIP and RSP. */
+    ".macro PRE_int80\n .endm\n .macro PRE_syscall\n .endm\n .macro PRE_callgate\n .endm\n"
+    ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n"
+    ".macro PRE_sysenter\n lea 1f(%rip), %rcx\n lea 8(%rsp), %r11\n .endm\n"
+    "   .section .rodata\n"
+    "harness_gate: .long 0\n .word 0x4b\n"   /* CALL_GATE_SEL */
+    "   .bss\n .balign 8\n"
+    ".globl harness_rsp\nharness_out: .quad 0\nharness_rsp: .quad 0\nharness_rsp_after: .quad 0\n"
+    "   .text\n"
+    /* void regs_<door>(const struct regs *in, struct regs *out) */
+    ".macro HARNESS name\n"
+    "   .globl regs_\\name\n"
+    "regs_\\name:\n"
+    "   push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+    "   mov %rsi, harness_out(%rip)\n"
+    "   mov %rsp, harness_rsp(%rip)\n"
+    "   lea 1f(%rip), %rax\n mov %rax, 136(%rsi)\n"
+    "   pushq 120(%rdi)\n"
+    "   mov 0(%rdi), %rax\n mov 8(%rdi), %rbx\n mov 16(%rdi), %rcx\n mov 24(%rdi), %rdx\n"
+    "   mov 32(%rdi), %rsi\n mov 48(%rdi), %rbp\n mov 56(%rdi), %r8\n mov 64(%rdi), %r9\n"
+    "   mov 72(%rdi), %r10\n mov 80(%rdi), %r11\n mov 88(%rdi), %r12\n mov 96(%rdi), %r13\n"
+    "   mov 104(%rdi), %r14\n mov 112(%rdi), %r15\n mov 40(%rdi), %rdi\n"
+    "   PRE_\\name\n"
+    "   popfq\n"                                   /* TF, if set, traps after the door */
+    "   DOOR_\\name\n"
+    "1: mov %rsp, harness_rsp_after(%rip)\n"
+    "   pushfq\n push %rax\n"
+    "   mov harness_out(%rip), %rax\n"
+    "   popq 0(%rax)\n popq 120(%rax)\n"
+    "   mov %rbx, 8(%rax)\n mov %rcx, 16(%rax)\n mov %rdx, 24(%rax)\n mov %rsi, 32(%rax)\n"
+    "   mov %rdi, 40(%rax)\n mov %rbp, 48(%rax)\n mov %r8, 56(%rax)\n mov %r9, 64(%rax)\n"
+    "   mov %r10, 72(%rax)\n mov %r11, 80(%rax)\n mov %r12, 88(%rax)\n mov %r13, 96(%rax)\n"
+    "   mov %r14, 104(%rax)\n mov %r15, 112(%rax)\n"
+    "   mov harness_rsp_after(%rip), %rbx\n mov %rbx, 128(%rax)\n"
+    "   mov harness_rsp(%rip), %rsp\n"
+    "   pushq $2\n popfq\n"                    /* DF, AC, NT off again for C */
+    "   pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+    "   ret\n"
+    ".endm\n"
+    /* long ctx_<door>(const struct sg_context *): sg_setcontext through
+     * that door; returns through harness_landing, or with the error. */
+    ".macro CTX name\n"
+    "   .globl ctx_\\name\n"
+    "ctx_\\name:\n"
+    "   push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+    "   mov %rsp, harness_rsp(%rip)\n"
+    "   mov $0x1005, %eax\n"                   /* SYS_sg_setcontext */
+    "   PRE_\\name\n"
+    "   DOOR_\\name\n"
+    "1: mov harness_rsp(%rip), %rsp\n"
+    "   pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+    "   ret\n"
+    ".endm\n"
+    "HARNESS int80\nHARNESS callgate\nHARNESS syscall\nHARNESS sysenter\nHARNESS trap\nHARNESS kip\n"
+    "CTX int80\nCTX callgate\nCTX syscall\nCTX sysenter\nCTX trap\nCTX kip\n"
+    /* Where a context set by sg_setcontext lands: record, then return
+     * from the ctx_<door> call that set it. */
+    "   .globl harness_landing\n"
+    "harness_landing:\n"
+    "   mov %rax, harness_landed+0(%rip)\n mov %rbx, harness_landed+8(%rip)\n"
+    "   mov %rcx, harness_landed+16(%rip)\n mov %rdx, harness_landed+24(%rip)\n"
+    "   mov %rsi, harness_landed+32(%rip)\n mov %rdi, harness_landed+40(%rip)\n"
+    "   mov %rbp, harness_landed+48(%rip)\n mov %r8, harness_landed+56(%rip)\n"
+    "   mov %r9, harness_landed+64(%rip)\n mov %r10, harness_landed+72(%rip)\n"
+    "   mov %r11, harness_landed+80(%rip)\n mov %r12, harness_landed+88(%rip)\n"
+    "   mov %r13, harness_landed+96(%rip)\n mov %r14, harness_landed+104(%rip)\n"
+    "   mov %r15, harness_landed+112(%rip)\n mov %rsp, harness_landed+128(%rip)\n"
+    "   pushfq\n popq harness_landed+120(%rip)\n"
+    "   movq $1, harness_landed_flag(%rip)\n"
+    "   mov harness_rsp(%rip), %rsp\n"
+    "   pushq $2\n popfq\n"
+    "   xor %eax, %eax\n"
+    "   pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+    "   ret\n");
+
+#define ARITH_FLAGS 0x8d5ul         /* CF PF AF ZF SF OF */
+#define TF 0x100ul
+#define IF 0x200ul
+#define DF 0x400ul
+#define IOPL 0x3000ul
+#define NT 0x4000ul
+#define AC 0x40000ul
+
+static const char *self = "/bin/tests/regs";
+static struct sg_info info;
+
+/* Which fast exit a door has, as an index into fast_exit_declined. */
+static int fast_exit_of(int d)
+{
+    return d == D_SYSCALL ? 0 : d == D_SYSENTER ? 1 : d == D_CALLGATE ? 2 : -1;
+}
+
+static uint64_t declined(int d)
+{
+    struct sg_info i;
+    sg_info(&i);
+    return fast_exit_of(d) < 0 ? 0 : i.fast_exit_declined[fast_exit_of(d)];
+}
+
+static int door_available(int d)
+{
+    return d == D_KIP || (info.mechanisms64 & (1u << d));
+}
+
+static void poison(struct regs *r, uint64_t seed, uint64_t flags)
+{
+    uint64_t *p = &r->rax;
+    for (int i = 0; i < 15; i++)
+        p[i] = seed ^ (0x0101010101010101ul * (uint64_t)(i + 1)) ^ ((uint64_t)i << 56);
+    r->rflags = flags;
+}
+
+/* One door, one poison set, one flags value: diff every register. */
+static void check_door(int d, uint64_t seed, uint64_t flags, const char *flags_name)
+{
+    struct regs in, out;
+    poison(&in, seed, flags);
+    in.rax = SYS_sg_echo6;
+    memset(&out, 0, sizeof out);
+    harness[d](&in, &out);
+
+    static const char *const names[15] = { "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
+                                           "r9", "r10", "r11", "r12", "r13", "r14", "r15" };
+    uint64_t want[15];
+    memcpy(want, &in.rax, sizeof want);
+    uint64_t flags_after = (flags & (ARITH_FLAGS | DF | AC | NT)) | IF | 2;
+    want[0] = sg_echo6_expect(in.rdi, in.rsi, in.rdx, in.r10, in.r8, in.r9);
+    uint64_t kip_lo = sg_kip, kip_hi = sg_kip + 4096;
+    int bad = -1;
+    switch (d) {
+    case D_SYSCALL:
+        want[2] = out.ret_rip;          /* rcx: the return RIP */
+        want[10] = flags_after;         /* r11: RFLAGS at the syscall */
+        break;
+    case D_SYSENTER:
+        want[3] = out.ret_rip;          /* rdx: the return RIP */
+        want[2] = out.rsp;              /* rcx: the user RSP */
+        want[10] = out.rsp;             /* r11: the user RSP passed in */
+        break;
+    case D_KIP:
+        /* rcx and r11 are clobbered by the default stub: each must be its
+         * old value, zero, RFLAGS, the stack, or an address in the page. */
+        for (int i = 2; i <= 10; i += 8) {
+            uint64_t v = (&out.rax)[i];
+            if (v == want[i] || v == 0 || v == flags_after || v == out.rsp - 8 || v == out.rsp ||
+                (v >= kip_lo && v < kip_hi))
+                want[i] = v;
+        }
+        break;
+    }
+    for (int i = 0; i < 15; i++)
+        if ((&out.rax)[i] != want[i] && bad < 0)
+            bad = i;
+    if (!tap_check(bad < 0, "%s, flags %s: every register as documented", door_names[d], flags_name))
+        tap_diag("%s is %#lx, expected %#lx", names[bad], (&out.rax)[bad], want[bad]);
+    tap_eq(out.rflags & ~(uint64_t)0x10000 /* RF */, flags_after, "%s, flags %s: RFLAGS as they were, IF on, IOPL 0",
+           door_names[d], flags_name);
+    extern uint64_t harness_rsp;   /* RSP before the flags were pushed = before the door */
+    tap_eq(out.rsp, harness_rsp, "%s, flags %s: rsp preserved", door_names[d], flags_name);
+}
+
+static int child_main(int argc, char **argv)
+{
+    int d = argv[2][0] - '0';
+    if (!strcmp(argv[1], "tf-exit") || !strcmp(argv[1], "tf-getpid")) {
+        struct regs in, out;
+        poison(&in, 0x1234, TF | ARITH_FLAGS);
+        in.rax = !strcmp(argv[1], "tf-exit") ? SYS_exit_group : SYS_getpid;
+        in.rdi = 42;
+        harness[d](&in, &out);
+        return 0;   /* not reached: the trap in user mode kills us first */
+    }
+    if (!strcmp(argv[1], "ctx") && argc > 3) {
+        struct sg_context c;
+        memset(&c, 0, sizeof c);
+        c.rip = (uint64_t)harness_landing;
+        c.rsp = (uint64_t)&landing_stack[sizeof landing_stack];
+        if (!strcmp(argv[3], "rip47"))
+            c.rip = 1ul << 47;
+        else if (!strcmp(argv[3], "rip63"))
+            c.rip = 1ul << 63;
+        else if (!strcmp(argv[3], "ripkernel"))
+            c.rip = 0xffffffff80101000ul;
+        else if (!strcmp(argv[3], "rsp47"))
+            c.rsp = 1ul << 47;
+        c.rflags = 0x202;
+        c.rax = 7;
+        c.rcx = d == D_SYSENTER ? c.rsp : c.rip;    /* what SYSRET / SYSEXIT would load */
+        c.rdx = d == D_SYSENTER ? c.rip : 0;
+        c.r11 = c.rflags;
+        ctx_harness[d](&c);
+        return 0;   /* landed: the context did not fault */
+    }
+    return 100;
+}
+
+static long run_child(const char *role, int d, const char *arg)
+{
+    char door[2] = { (char)('0' + d), 0 };
+    char *argv[] = { (char *)self, (char *)role, door, (char *)arg, 0 };
+    return sg_run(self, argv);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2)
+        return child_main(argc, argv);
+    tap_begin("regs");
+    sg_info(&info);
+    harness_kip = sg_kip + SG_KIP_DEFAULT_OFFSET;
+
+    static const struct {
+        uint64_t flags;
+        const char *name;
+    } flag_sets[] = {
+        { 0, "clear" },
+        { ARITH_FLAGS, "CF PF AF ZF SF OF" },
+        { DF, "DF" },
+        { AC, "AC" },
+        { NT, "NT" },
+        { ARITH_FLAGS | DF | AC | NT | IOPL, "all + IOPL 3 + IF 0 asked" },
+    };
+    static const uint64_t seeds[] = { 0, ~0ul, 0xffffffff80000000ul, 0x5a5a5a5aa5a5a5a5ul };
+
+    for (int d = 0; d < D_COUNT; d++) {
+        if (!door_available(d)) {
+            tap_skip("not offered on this CPU", "%s: register and flag checks", door_names[d]);
+            continue;
+        }
+        for (unsigned s = 0; s < sizeof seeds / sizeof seeds[0]; s++)
+            check_door(d, seeds[s], ARITH_FLAGS, "CF PF AF ZF SF OF");
+        for (unsigned f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++)
+            check_door(d, 0x0123456789abcdeful, flag_sets[f].flags & ~IF, flag_sets[f].name);
+
+        long st;
+        if (d == D_KIP) {
+            tap_skip("the call into the page traps before any door", "%s with TF set", door_names[d]);
+            goto contexts;
+        }
+        st = run_child("tf-exit", d, "");
+        tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 42,
+                  "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_names[d], st);
+        st = run_child("tf-getpid", d, "");
+        tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGTRAP,
+                  "%s with TF set: getpid returns and the single-step trap lands in user mode (status %#lx)",
+                  door_names[d], st);
+
+    contexts:
+        /* An exact context, with rcx != rip and r11 != rflags, so that the
+         * fast exits must decline. */
+        struct sg_context c;
+        uint64_t *cp = &c.rax;
+        for (int i = 0; i < 15; i++)
+            cp[i] = 0xc0c0c0c000000000ul | (uint64_t)(d << 8 | i);
+        c.rip = (uint64_t)harness_landing;
+        c.rsp = (uint64_t)&landing_stack[sizeof landing_stack - 64];
+        c.rflags = ARITH_FLAGS | DF | IOPL;
+        harness_landed_flag = 0;
+        uint64_t before = declined(d);
+        ctx_harness[d](&c);
+        uint64_t declined_exact = declined(d) - before;
+        int exact = harness_landed_flag == 1;
+        for (int i = 0; i < 15 && exact; i++)
+            exact = (&harness_landed.rax)[i] == cp[i];
+        tap_check(exact && harness_landed.rsp == c.rsp, "%s: sg_setcontext delivers all registers exactly", door_names[d]);
+        /* SYSRET cannot give rcx != rip, SYSEXIT rdx != rip; LRET restores
+         * everything (flags by popfq first). */
+        if (fast_exit_of(d) >= 0)
+            tap_eq(declined_exact, d != D_CALLGATE, "%s: its fast exit %s this context", door_names[d],
+                   d != D_CALLGATE ? "declines" : "takes");
+        tap_eq(harness_landed.rflags & ~(uint64_t)0x10000, (ARITH_FLAGS | DF | IF | 2),
+               "%s: sg_setcontext's RFLAGS: as asked, with IF forced on and IOPL 0", door_names[d]);
+
+        /* A context a fast exit could take: rcx = rip and r11 = rflags for
+         * SYSRET, rdx = rip and rcx = rsp for SYSEXIT. */
+        c.rcx = d == D_SYSENTER ? c.rsp : c.rip;
+        c.rdx = d == D_SYSENTER ? c.rip : c.rdx;
+        c.rflags = 0x202;
+        c.r11 = 0x202;
+        harness_landed_flag = 0;
+        before = declined(d);
+        ctx_harness[d](&c);
+        uint64_t declined_fast = declined(d) - before;
+        exact = harness_landed_flag == 1;
+        for (int i = 0; i < 15 && exact; i++)
+            exact = (&harness_landed.rax)[i] == cp[i];
+        tap_check(exact, "%s: a context the fast exit can deliver arrives exactly too", door_names[d]);
+        if (fast_exit_of(d) >= 0)
+            tap_eq(declined_fast, 0, "%s: and the fast exit takes it", door_names[d]);
+
+        static const char *const bad_ctx[] = { "rip47", "rip63", "ripkernel", "rsp47" };
+        for (unsigned i = 0; i < sizeof bad_ctx / sizeof bad_ctx[0]; i++) {
+            before = declined(d);
+            st = run_child("ctx", d, bad_ctx[i]);
+            /* The child's only system call is the sg_setcontext; a fast exit
+             * must decline a non-canonical RIP (SYSRET/SYSEXIT would #GP in
+             * ring 0 on Intel; QEMU's TCG forgives it, so only this counter
+             * shows the check at work there) and, for SYSEXIT and LRET, a
+             * non-canonical RSP (SYSRET loads no RSP).  A canonical
+             * kernel-half RIP may take any exit: the fetch faults in user
+             * mode. */
+            int must_decline = fast_exit_of(d) >= 0 && (i < 2 || (i == 3 && d != D_SYSCALL));
+            if (fast_exit_of(d) >= 0 && i != 2)
+                tap_eq(declined(d) - before, (uint64_t)must_decline, "%s: %s: the fast exit %s", door_names[d],
+                       bad_ctx[i], must_decline ? "declines" : "is used");
+            tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
+                      "%s: returning to %s kills only the process with SIGSEGV (status %#lx)", door_names[d],
+                      bad_ctx[i], st);
+        }
+    }
+    tap_eq(sys_getpid() > 0, 1, "the kernel is still alive");
+    return tap_end();
+}
