@@ -110,8 +110,13 @@ ret_user_sysexit_insn:
 ret_user_lret:
     cmpq    $USER64_CS, FRAME_CS(%rsp)
     jne     lret_declined
+    /* LRETQ reads SS's descriptor, so either user data selector will do
+     * (a process that last left through SYSEXIT has USER_DS2). */
     cmpq    $USER_DS, FRAME_SS(%rsp)
+    je      1f
+    cmpq    $USER_DS2, FRAME_SS(%rsp)
     jne     lret_declined
+1:
     mov     FRAME_RFLAGS(%rsp), %rax
     test    $UNSAFE_FLAGS, %rax
     jnz     lret_declined

@@ -1,7 +1,10 @@
 /*
  * /bin/testrun: the in-guest test driver, started as init by the host
- * runner (tests/run-guest) with `init=/bin/testrun test=a,b,c` (no test=
- * or test=all: every program under /bin/tests).
+ * runner (tests/run-guest) with `init=/bin/testrun test=a,b,c` (no test=,
+ * or an item "all": every program in all_tests below).
+ *
+ * An item may carry one argument for the program after a colon
+ * (kipdefault:int80 runs /bin/tests/kipdefault int80).
  *
  * Each test program runs in its own process and prints its own TAP lines.
  * The driver adds one line per program only when the program ended in a
@@ -19,18 +22,29 @@ static const char *const all_tests[] = {
 
 int main(int argc, char **argv)
 {
-    const char *const *names = all_tests;
-    int count = sizeof all_tests / sizeof all_tests[0];
-    if (argc > 1 && strcmp(argv[1], "all")) {
-        names = (const char *const *)argv + 1;
-        count = argc - 1;
+    /* The list to run: the arguments, with "all" standing for all_tests;
+     * no arguments at all is "all". */
+    const char *names[64];
+    int count = 0;
+    for (int a = 1; a < argc || (argc == 1 && a == 1); a++) {
+        const char *item = argc == 1 ? "all" : argv[a];
+        if (!strcmp(item, "all")) {
+            for (unsigned t = 0; t < sizeof all_tests / sizeof all_tests[0] && count < 64; t++)
+                names[count++] = all_tests[t];
+        } else if (count < 64) {
+            names[count++] = item;
+        }
     }
 
     int passed = 0, failed = 0;
     for (int i = 0; i < count; i++) {
-        char path[128];
-        snformat(path, sizeof path, "/bin/tests/%s", names[i]);
-        char *child_argv[] = { path, 0 };
+        char name[64], path[128];
+        strlcpy(name, names[i], sizeof name);
+        char *arg = strchr(name, ':');
+        if (arg)
+            *arg++ = 0;
+        snformat(path, sizeof path, "/bin/tests/%s", name);
+        char *child_argv[] = { path, arg, 0 };
         printf("# testrun: running %s\n", path);
         long status = sg_run(path, child_argv);
         if (status < 0) {
