@@ -22,6 +22,12 @@ void entry_init(const char *cmdline);
 
 const char *entry_mechanism_name(int m);
 
+/* The benchmark's floor (floor.S): points door `mech` at its bare stub
+ * (on) or back at the real door (off).  Returns 0 or -errno. */
+long entry_set_floor(int mech, bool on, int owner_pid);
+/* Switches every floor off if process `pid` switched it on. */
+void entry_floor_release(int pid);
+
 /* trap.c: handles a #UD from user mode if it is one of the two trap
  * doors; returns false for any other invalid instruction. */
 bool trap_entry(struct frame *f);

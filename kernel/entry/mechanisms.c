@@ -49,6 +49,49 @@ static int mechanism_by_name(const char *name)
     return -1;
 }
 
+void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_sysenter(void), floor_trap(void);
+extern const uint64_t interrupt_stub_table[48];
+
+static int floor_owner[SG_MECH_COUNT];      /* pid, 0 = the real door */
+
+/* Point a door at its floor stub or at the real thing. */
+static void aim_door(int mech, bool floor)
+{
+    switch (mech) {
+    case SG_MECH_INT80:
+        idt_set(0x80, floor ? floor_int80 : int80_entry, 3, 0);
+        break;
+    case SG_MECH_CALLGATE:
+        gdt_set_call_gate((uint64_t)(floor ? floor_callgate : callgate_entry));
+        break;
+    case SG_MECH_SYSCALL:
+        wrmsr(MSR_LSTAR, (uint64_t)(floor ? floor_syscall : syscall_entry));
+        break;
+    case SG_MECH_SYSENTER:
+        wrmsr(MSR_SYSENTER_EIP, (uint64_t)(floor ? floor_sysenter : sysenter_entry));
+        break;
+    case SG_MECH_TRAP:
+        idt_set(6, floor ? floor_trap : (void (*)(void))interrupt_stub_table[6], 0, 0);
+        break;
+    }
+}
+
+long entry_set_floor(int mech, bool on, int owner_pid)
+{
+    if (mech < 0 || mech >= SG_MECH_COUNT || !(entry_mechanisms64 & (1u << mech)))
+        return -SG_EINVAL;
+    floor_owner[mech] = on ? owner_pid : 0;
+    aim_door(mech, on);
+    return 0;
+}
+
+void entry_floor_release(int pid)
+{
+    for (int m = 0; m < SG_MECH_COUNT; m++)
+        if (floor_owner[m] == pid)
+            entry_set_floor(m, false, 0);
+}
+
 bool entry_in_tf_window(uint64_t rip)
 {
     return (rip >= (uint64_t)callgate_entry && rip <= (uint64_t)callgate_tf_window_end) ||

@@ -1,6 +1,7 @@
 /* Process life cycle: slots, exit, kill, wait. */
 #include "proc.h"
 #include "../mm/mm.h"
+#include "../entry/entry.h"
 #include "../arch/io.h"
 #include "../../include/sysgate/abi.h"
 
@@ -50,6 +51,7 @@ static void proc_make_zombie(struct proc *p, int wait_status)
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].parent == p)
             procs[i].parent = 0;
+    entry_floor_release(p->pid);
 
     if (p->pid == 1) {
         int code = SG_WIFEXITED(wait_status) ? SG_WEXITSTATUS(wait_status) : 64 + SG_WTERMSIG(wait_status);

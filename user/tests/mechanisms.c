@@ -159,6 +159,23 @@ int main(int argc, char **argv)
     tap_eq(sg_syscall(SYS_sg_echo6, pattern[0], pattern[1], pattern[2], pattern[3], pattern[4], pattern[5]), want,
            "the default entry (%s): six arguments intact", sg_mechanism_name((int)info.default64));
 
+    /* The benchmark's floor: a door switched to its bare stub returns rax
+     * untouched, and comes back when switched off through another door. */
+    for (int m = 0; m < SG_MECH_COUNT; m++) {
+        uint64_t stub = sg_kip_stub(m);
+        if (!stub)
+            continue;
+        int other = m == SG_MECH_INT80 ? SG_MECH_SYSCALL : SG_MECH_INT80;
+        long on = sg_syscall_via(other, SYS_sg_bench_floor, m, 1, 0, 0, 0, 0);
+        long floor = sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
+        long off = sg_syscall_via(other, SYS_sg_bench_floor, m, 0, 0, 0, 0, 0);
+        long real = sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
+        tap_check(on == 0 && floor == SYS_sg_null && off == 0 && real == 0,
+                  "%s: the floor stub returns at once (rax %ld) and the real door comes back (%ld)",
+                  sg_mechanism_name(m), floor, real);
+    }
+    tap_eq(sg_syscall(SYS_sg_bench_floor, SG_MECH_COUNT, 1, 0, 0, 0, 0), -SG_EINVAL, "a floor for no mechanism is -EINVAL");
+
     /* A mechanism the CPU lacks kills only the caller.  64-bit sysenter is
      * #UD on AMD hardware, and QEMU 7.2 TCG models the same for non-Intel
      * models, so the expectation is the same under TCG and KVM. */
