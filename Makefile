@@ -39,6 +39,7 @@ ULIB      := $(BUILD)/u/libsysgate.a
 # under /bin/tests/.
 PROGRAMS := $(patsubst user/init/%.c,$(BUILD)/initrd/bin/%,$(wildcard user/init/*.c)) \
             $(patsubst user/demo/%.c,$(BUILD)/initrd/bin/%,$(wildcard user/demo/*.c)) \
+            $(patsubst user/bench/%.c,$(BUILD)/initrd/bin/%,$(wildcard user/bench/*.c)) \
             $(patsubst user/tests/%.c,$(BUILD)/initrd/bin/tests/%,$(wildcard user/tests/*.c))
 
 KERNEL   := $(BUILD)/kernel.elf
@@ -98,6 +99,8 @@ $(BUILD)/initrd/bin/%: $(BUILD)/u/user/init/%.c.o $(ULIB) user/lib/user.ld
 	$(link_user)
 $(BUILD)/initrd/bin/%: $(BUILD)/u/user/demo/%.c.o $(ULIB) user/lib/user.ld
 	$(link_user)
+$(BUILD)/initrd/bin/%: $(BUILD)/u/user/bench/%.c.o $(ULIB) user/lib/user.ld
+	$(link_user)
 $(BUILD)/initrd/bin/tests/%: $(BUILD)/u/user/tests/%.c.o $(ULIB) user/lib/user.ld
 	$(link_user)
 
@@ -140,6 +143,7 @@ $(BUILD)/sysgate.iso: $(KERNEL) $(INITRD) tools/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log
 
 include tests/host/host.mk
+-include tools/bench.mk
 
 guest-tests: all
 	@tools/setup-deps --check-only qemu
