@@ -71,21 +71,29 @@ int format(format_sink sink, void *ctx, const char *fmt, va_list ap)
             while (*fmt >= '0' && *fmt <= '9')
                 precision = precision * 10 + (*fmt++ - '0');
         }
+        /* Length: l = long, ll/j = 64 bits, z = size_t; long and size_t
+         * are 32 bits wide in 32-bit programs. */
         for (;; fmt++) {
-            if (*fmt == 'l' || *fmt == 'z' || *fmt == 'j')
+            if (*fmt == 'l')
+                longness++;
+            else if (*fmt == 'j')
                 longness = 2;
+            else if (*fmt == 'z')
+                longness = sizeof(size_t) == 8 ? 2 : 0;
             else if (*fmt == 'h')
                 ;
             else
                 break;
         }
+        if (longness == 1 && sizeof(long) == 8)
+            longness = 2;
         if (left)
             zero_pad = 0;
 
         switch (*fmt) {
         case 'd':
         case 'i': {
-            int64_t v = longness ? va_arg(ap, int64_t) : va_arg(ap, int);
+            int64_t v = longness == 2 ? va_arg(ap, int64_t) : longness == 1 ? va_arg(ap, long) : va_arg(ap, int);
             uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
             count += emit_number(sink, ctx, mag, v < 0, 10, 0, width, zero_pad, left);
             break;
@@ -93,7 +101,9 @@ int format(format_sink sink, void *ctx, const char *fmt, va_list ap)
         case 'u':
         case 'x':
         case 'X': {
-            uint64_t v = longness ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
+            uint64_t v = longness == 2   ? va_arg(ap, uint64_t)
+                         : longness == 1 ? va_arg(ap, unsigned long)
+                                         : va_arg(ap, unsigned);
             unsigned base = *fmt == 'u' ? 10 : 16;
             if (alternate && base == 16 && v) {
                 sink(ctx, '0');

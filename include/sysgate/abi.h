@@ -42,10 +42,11 @@ enum sg_mechanism {
 #define SG_ARGS_PAGE   (1u << 29)
 #define SG_ARGS_MASK   (SG_ARGS_STACK | SG_ARGS_PAGE)
 
-#define SG_ARGPAGE_ADDRESS 0x00007fffffff0000ull
+#define SG_ARGPAGE_ADDRESS   0x00007fffffff0000ull   /* 64-bit processes */
+#define SG_ARGPAGE_ADDRESS32 0xfffef000u              /* 32-bit processes */
 
 struct sg_argpage {
-    uint64_t args[6];
+    uint64_t args[6];           /* 32-bit processes: the low halves count */
     int64_t result;
 };
 
@@ -61,7 +62,9 @@ struct sg_context {
 /* CPU vendors as the kernel classifies them. */
 enum sg_vendor { SG_VENDOR_OTHER = 0, SG_VENDOR_INTEL = 1, SG_VENDOR_AMD = 2 };
 
-/* Filled by sg_info(struct sg_info *buf, size_t size). */
+/* Filled by sg_info(struct sg_info *buf, size_t size).  Laid out the same
+ * for 64-bit and 32-bit programs (every 64-bit field 8-byte aligned by
+ * hand: i386 aligns uint64_t to 4 only). */
 struct sg_info {
     char     version[32];      /* SG_VERSION_STRING and git revision      */
     char     vendor[16];       /* CPUID leaf 0 vendor string              */
@@ -74,6 +77,10 @@ struct sg_info {
     uint32_t default32;
     uint32_t hypervisor;       /* CPUID.1:ECX[31]                         */
     uint32_t features;         /* SG_FEAT_* bits the kernel switched on   */
+    uint32_t entry;            /* the door this very sg_info call came
+                                  through (SG_MECH_*)                     */
+    uint32_t bits;             /* the calling process: 64 or 32           */
+    uint32_t reserved;
     uint64_t kip_address;      /* the interface page in this process      */
     uint64_t ticks;            /* timer ticks since boot                  */
     uint32_t timer_hz;
@@ -82,6 +89,7 @@ struct sg_info {
      * (since boot): [0] sysret, [1] sysexit, [2] lret. */
     uint64_t fast_exit_declined[3];
 };
+_Static_assert(sizeof(struct sg_info) == 200, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
@@ -125,8 +133,11 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_AT_GID          13
 #define SG_AT_EGID         14
 #define SG_AT_RANDOM       25
-#define SG_AT_SYSINFO      32
-#define SG_AT_SYSINFO_EHDR 33
+#define SG_AT_SYSINFO      32      /* 32-bit: __kernel_vsyscall            */
+/* The interface page.  Not AT_SYSINFO_EHDR (33): that promises an ELF
+ * image, which C libraries parse; the page is not one.  Jinue passes its
+ * AT_HOWSYSCALL the same way, under a tag of its own. */
+#define SG_AT_KIP          0x5347
 
 /* Linux errno values sysgate returns (negated in rax). */
 #define SG_EPERM    1

@@ -1,6 +1,6 @@
 /*
  * Layout of the kernel interface page, as user code sees it.  The page's
- * address reaches a process in the auxiliary vector (AT_SYSINFO_EHDR) and
+ * address reaches a process in the auxiliary vector (AT_SYSGATE_KIP) and
  * through the `lock nop` query.
  *
  *   +0x000  struct sg_kip_header

@@ -96,7 +96,7 @@ static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img
         { SG_AT_ENTRY, img->entry },
         { SG_AT_UID, 0 }, { SG_AT_EUID, 0 }, { SG_AT_GID, 0 }, { SG_AT_EGID, 0 },
         { SG_AT_RANDOM, random_user },
-        { SG_AT_SYSINFO_EHDR, kip },
+        { SG_AT_KIP, kip },
         { SG_AT_NULL, 0 },
     };
     /* argc, argv[], NULL, envp NULL, auxv: keep RSP 16-byte aligned at argc. */

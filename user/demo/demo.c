@@ -27,7 +27,7 @@ int main(int argc, char **argv)
     printf("  kernel         %s\n", info.version);
     printf("  cpu            %s / %s (family %u model %u)%s\n", info.vendor, info.model, info.family,
            info.model_id, info.hypervisor ? ", virtual" : "");
-    printf("  interface page %#lx (auxv AT_SYSINFO_EHDR %#lx)\n", info.kip_address, sg_kip);
+    printf("  interface page %#lx (auxv AT_SYSGATE_KIP %#lx)\n", info.kip_address, sg_kip);
 
     uint64_t q_rax, q_rdx, q_rcx;
     __asm__ volatile(".byte 0xf0, 0x90" : "=a"(q_rax), "=d"(q_rdx), "=c"(q_rcx) : "a"(0) : "memory");

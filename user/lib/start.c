@@ -25,7 +25,7 @@ __attribute__((noreturn)) void sg_start(uint64_t *sp)
         envp++;
     auxv = (uint64_t *)(envp + 1);
 
-    sg_kip = sg_auxv_get(SG_AT_SYSINFO_EHDR);
+    sg_kip = sg_auxv_get(SG_AT_KIP);
     if (sg_kip) {
         const struct sg_kip_header *h = (const struct sg_kip_header *)sg_kip;
         if (h->magic == SG_KIP_MAGIC && h->version == SG_KIP_VERSION)

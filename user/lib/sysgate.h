@@ -43,7 +43,7 @@ long sg_call_stub_stack(uint64_t stub, long nr, long a1, long a2, long a3, long 
 extern int sg_argc;
 extern char **sg_argv;
 extern uint64_t sg_auxv_get(uint64_t type);
-extern uint64_t sg_kip;           /* AT_SYSINFO_EHDR */
+extern uint64_t sg_kip;           /* AT_SYSGATE_KIP */
 
 /* Wrappers (Linux semantics: -errno on failure). */
 long sys_write(int fd, const void *buf, size_t len);

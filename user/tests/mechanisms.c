@@ -114,7 +114,7 @@ int main(int argc, char **argv)
     sg_info(&info);
     const struct sg_kip_header *kip = (const struct sg_kip_header *)sg_kip;
     tap_check(kip && kip->magic == SG_KIP_MAGIC && kip->version == SG_KIP_VERSION,
-              "the interface page from AT_SYSINFO_EHDR has the sysgate header");
+              "the interface page from AT_SYSGATE_KIP has the sysgate header");
     tap_eq(kip->mechanisms, info.mechanisms64, "the page and sg_info offer the same mechanisms");
     tap_eq(kip->default_mechanism, info.default64, "the page and sg_info name the same default (%s)",
            sg_mechanism_name((int)info.default64));

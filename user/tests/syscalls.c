@@ -41,7 +41,7 @@ int main(int argc, char **argv)
               info.vendor);
     tap_check(info.mechanisms64 & (1u << SG_MECH_INT80), "int80 is offered to 64-bit code");
     tap_check(info.mechanisms64 & (1u << info.default64), "the default mechanism is one that is offered");
-    tap_eq(info.kip_address, sg_kip, "the interface page address matches AT_SYSINFO_EHDR");
+    tap_eq(info.kip_address, sg_kip, "the interface page address matches AT_SYSGATE_KIP");
 
     tap_eq(sg_null(), 0, "sg_null returns 0");
     uint64_t a = 0x0123456789abcdef, b = 0xfedcba9876543210, c = 0x1111111122222222,

@@ -1,0 +1,151 @@
+/*
+ * The Linux peer of /bin/bench (docs/bench.md): the whole initramfs of a
+ * Debian kernel booted by tools/bench, run as /init.  It measures Linux's
+ * own round trips exactly as sysgate's are measured (user/bench/measure.h,
+ * the same file):
+ *
+ *   syscall  getpid    mov $39, %eax; syscall
+ *   syscall  invalid   mov $1000, %eax; syscall       (-ENOSYS)
+ *   int80    getpid    mov $20, %eax; int $0x80        (the i386 ABI)
+ *
+ * prints BENCH lines on the console (the serial port) and ends QEMU
+ * through isa-debug-exit (port 0xf4: QEMU exits with (v << 1) | 1, and
+ * tools/qemu-boot subtracts its bias 0x20, so 0x20 + status is written).
+ *
+ * Built by tools/bench.mk: gcc -static -O2.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "../../user/bench/measure.h"
+
+BENCH_LOOP(bench_loop_syscall, "    mov %r13, %rax\n    syscall");
+BENCH_LOOP(bench_loop_int80, "    mov %r13, %rax\n    int $0x80");
+
+#define NR_GETPID_64    39
+#define NR_GETPID_32    20
+#define NR_INVALID      1000    /* above every x86-64 number: -ENOSYS */
+
+/* The kernel hands /init the console as 0, 1 and 2 when the initramfs (or
+ * the kernel's built-in one) has /dev/console; if not, make one. */
+static void console_setup(void)
+{
+    if (fcntl(1, F_GETFD) >= 0)
+        return;
+    mkdir("/dev", 0755);
+    mount("devtmpfs", "/dev", "devtmpfs", 0, 0);
+    int fd = open("/dev/console", O_RDWR);
+    if (fd < 0)
+        fd = open("/dev/ttyS0", O_RDWR);
+    if (fd >= 0) {
+        dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
+        if (fd > 2)
+            close(fd);
+    }
+}
+
+static void read_line(const char *path, char *buf, size_t size)
+{
+    buf[0] = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return;
+    ssize_t n = read(fd, buf, size - 1);
+    close(fd);
+    if (n < 0)
+        n = 0;
+    buf[n] = 0;
+    char *nl = strchr(buf, '\n');
+    if (nl)
+        *nl = 0;
+}
+
+/* JSON-safe: quotes and backslashes become spaces. */
+static void tidy(char *s)
+{
+    for (; *s; s++)
+        if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+            *s = ' ';
+}
+
+static void cpu_brand(char *out)
+{
+    uint32_t r[12];
+    for (uint32_t i = 0; i < 3; i++)
+        __asm__ volatile("cpuid" : "=a"(r[i * 4]), "=b"(r[i * 4 + 1]), "=c"(r[i * 4 + 2]), "=d"(r[i * 4 + 3])
+                         : "a"(0x80000002 + i), "c"(0));
+    memcpy(out, r, 48);
+    out[48] = 0;
+    char *s = out;
+    while (*s == ' ')
+        s++;
+    memmove(out, s, strlen(s) + 1);
+}
+
+static void measure(bench_loop_fn loop, const char *mech, const char *call, uint64_t nr, long expect,
+                    uint64_t baseline)
+{
+    struct bench_call c = { .nr = nr };
+    struct bench_stats st;
+    long got;
+    if (loop == bench_loop_syscall)
+        __asm__ volatile("syscall" : "=a"(got) : "a"(nr) : "rcx", "r11", "memory");
+    else
+        __asm__ volatile("int $0x80" : "=a"(got) : "a"(nr) : "memory");
+    bench_measure(loop, &c, baseline, BENCH_BATCHES, &st);
+    if (got != expect)
+        printf("# linux-bench: %s %s returned %ld, expected %ld\n", mech, call, got, expect);
+    bench_report("linux", mech, "registers", call, &st, got == expect);
+    fflush(stdout);
+}
+
+static void machine_exit(int status)
+{
+    fflush(stdout);
+    if (ioperm(0xf4, 4, 1) == 0)
+        outb(0x20 + status, 0xf4);
+    reboot(RB_POWER_OFF);
+    for (;;)
+        pause();
+}
+
+int main(void)
+{
+    console_setup();
+    setvbuf(stdout, 0, _IOLBF, 0);
+    mkdir("/proc", 0555);
+    mount("proc", "/proc", "proc", 0, 0);
+    mkdir("/sys", 0555);
+    mount("sysfs", "/sys", "sysfs", 0, 0);
+
+    struct utsname u;
+    uname(&u);
+    char brand[49], cmdline[512], meltdown[256], spectre_v2[256];
+    cpu_brand(brand);
+    read_line("/proc/cmdline", cmdline, sizeof cmdline);
+    read_line("/sys/devices/system/cpu/vulnerabilities/meltdown", meltdown, sizeof meltdown);
+    read_line("/sys/devices/system/cpu/vulnerabilities/spectre_v2", spectre_v2, sizeof spectre_v2);
+    tidy(brand), tidy(cmdline), tidy(meltdown), tidy(spectre_v2);
+    printf("BENCH-INFO {\"system\":\"linux\",\"kernel\":\"Linux %s %s\",\"brand\":\"%s\",\"cmdline\":\"%s\","
+           "\"meltdown\":\"%s\",\"spectre_v2\":\"%s\",\"calls_per_sample\":%u,\"samples\":%u}\n",
+           u.release, u.version, brand, cmdline, meltdown, spectre_v2, (unsigned)BENCH_CALLS,
+           (unsigned)BENCH_BATCHES);
+
+    uint64_t baseline = bench_baseline(BENCH_BATCHES);
+    printf("# linux-bench: empty loop: %lu per batch of %u\n", (unsigned long)baseline, (unsigned)BENCH_CALLS);
+    long pid = getpid();
+    measure(bench_loop_syscall, "syscall", "getpid", NR_GETPID_64, pid, baseline);
+    measure(bench_loop_syscall, "syscall", "invalid", NR_INVALID, -38, baseline);
+    measure(bench_loop_int80, "int80", "getpid", NR_GETPID_32, pid, baseline);
+    printf("# linux-bench: done\n");
+    machine_exit(0);
+}

@@ -1,0 +1,205 @@
+/*
+ * /bin/bench: the measurement lab's guest program (docs/bench.md).
+ *
+ * Booted as init (`init=/bin/bench`) by tools/bench, it measures the round
+ * trip of every door the interface page offers - int80, callgate,
+ * syscall, sysenter, trap and the page's default entry - with every
+ * argument way (registers, the argument page, the stack) for:
+ *
+ *   floor    the door switched to its bare entry+return stub
+ *            (sg_bench_floor(mech, 1), switched back through another door)
+ *   null     sg_null, the dispatcher's cheapest call
+ *   getpid   getpid
+ *   write1   a 1-byte write to fd 3, which discards what it is given
+ *
+ * and the `lock nop` query (answered by the #UD handler).  Measuring is
+ * user/bench/measure.h: TSC deltas over batches of BENCH_CALLS calls,
+ * minus the empty loop.  Under QEMU's -icount shift=0 that is the exact
+ * instruction count of a round trip; under KVM or on bare metal, TSC
+ * cycles.  This program does not know which: the host says.
+ *
+ * Output: one `BENCH {...}` JSON line per figure, `BENCH-INFO {...}` about
+ * the kernel and CPU, and `# bench: ...` progress lines.
+ *
+ *   /bin/bench           everything
+ *   /bin/bench quick     only the syscall door, registers: floor and null
+ *                        (the regression check of `make test`)
+ */
+#include "../lib/sysgate.h"
+#include "../../include/sysgate/kip.h"
+#include "measure.h"
+
+/* The loop body for every door: number in rax, call the stub. */
+BENCH_LOOP(bench_loop_stub, "    mov %r13, %rax\n    call *%r12");
+/* The query: `lock nop` raises #UD and the kernel answers in rax, rdx, rcx. */
+BENCH_LOOP(bench_loop_locknop, "    .byte 0xf0, 0x90");
+
+#define MECH_DEFAULT SG_MECH_COUNT      /* the interface page's default entry */
+
+enum way { WAY_REGS, WAY_PAGE, WAY_STACK, WAY_COUNT };
+static const char *const way_names[WAY_COUNT] = { "registers", "page", "stack" };
+
+enum call { CALL_FLOOR, CALL_NULL, CALL_GETPID, CALL_WRITE1, CALL_COUNT };
+static const char *const call_names[CALL_COUNT] = { "floor", "null", "getpid", "write1" };
+
+static struct sg_info info;
+static long self_pid;
+static unsigned batches = BENCH_BATCHES;
+static uint64_t baseline;
+static const char one_byte[1] = { 'x' };
+
+static const char *mech_name(int m)
+{
+    return m == MECH_DEFAULT ? "default" : sg_mechanism_name(m);
+}
+
+/* sg_bench_floor through another door: while a door's floor is on, the
+ * door itself no longer reaches the kernel. */
+static long set_floor(int mech, int on)
+{
+    int other = mech == SG_MECH_INT80 ? SG_MECH_SYSCALL : SG_MECH_INT80;
+    return sg_syscall_via(other, SYS_sg_bench_floor, mech, on, 0, 0, 0, 0);
+}
+
+/* Fills in the call for one door, way and call, and says what one such
+ * call must return. */
+static void prepare(struct bench_call *c, uint64_t stub, enum way way, enum call call, long *expect)
+{
+    struct sg_argpage *page = (struct sg_argpage *)SG_ARGPAGE_ADDRESS;
+    uint64_t nr;
+    memset(c, 0, sizeof *c);
+    switch (call) {
+    case CALL_GETPID:
+        nr = SYS_getpid, *expect = self_pid;
+        break;
+    case CALL_WRITE1:
+        nr = SYS_write, *expect = 1;
+        c->a[0] = 3, c->a[1] = (uint64_t)one_byte, c->a[2] = 1;
+        break;
+    default:
+        nr = SYS_sg_null, *expect = 0;
+        break;
+    }
+    if (way == WAY_PAGE) {
+        for (int i = 0; i < 6; i++)
+            page->args[i] = c->a[i];
+        memset(c->a, 0, sizeof c->a);
+        nr |= SG_ARGS_PAGE;
+    } else if (way == WAY_STACK) {
+        nr |= SG_ARGS_STACK;
+        c->stack = 1;
+    }
+    c->stub = stub;
+    c->nr = nr;
+    /* A floor returns at once with rax untouched. */
+    if (call == CALL_FLOOR)
+        *expect = (long)nr;
+}
+
+/* One call the way the loop makes it, for the check. */
+static long call_once(const struct bench_call *c)
+{
+    if (c->stack)
+        return sg_call_stub_stack(c->stub, (long)c->nr, (long)c->a[0], (long)c->a[1], (long)c->a[2],
+                                  (long)c->a[3], (long)c->a[4], (long)c->a[5]);
+    return sg_call_stub(c->stub, (long)c->nr, (long)c->a[0], (long)c->a[1], (long)c->a[2], (long)c->a[3],
+                        (long)c->a[4], (long)c->a[5]);
+}
+
+static void measure(int mech, uint64_t stub, enum way way, enum call call)
+{
+    struct bench_call c;
+    struct bench_stats st;
+    long expect, got;
+    int door = mech == MECH_DEFAULT ? (int)info.default64 : mech;
+
+    prepare(&c, stub, way, call, &expect);
+    if (call == CALL_FLOOR) {
+        /* Nothing may enter the kernel through `door` while its floor is
+         * on: no printing until it is off again. */
+        long on = set_floor(door, 1);
+        got = call_once(&c);
+        if (on == 0)
+            bench_measure(bench_loop_stub, &c, baseline, batches, &st);
+        long off = set_floor(door, 0);
+        if (on != 0 || off != 0) {
+            printf("# bench: %s: sg_bench_floor failed (%s, %s)\n", mech_name(mech), sg_errno_name(on),
+                   sg_errno_name(off));
+            return;
+        }
+    } else {
+        got = call_once(&c);
+        bench_measure(bench_loop_stub, &c, baseline, batches, &st);
+    }
+    if (got != expect)
+        printf("# bench: %s, %s, %s: one call returned %ld, expected %ld\n", mech_name(mech), way_names[way],
+               call_names[call], got, expect);
+    bench_report("sysgate", mech_name(mech), way_names[way], call_names[call], &st, got == expect);
+}
+
+static void measure_query(void)
+{
+    struct bench_call c;
+    struct bench_stats st;
+    uint64_t q_rax;
+    memset(&c, 0, sizeof c);
+    __asm__ volatile(".byte 0xf0, 0x90" : "=a"(q_rax) : "a"(0) : "rcx", "rdx", "memory");
+    bench_measure(bench_loop_locknop, &c, baseline, batches, &st);
+    bench_report("sysgate", "trap", "none", "locknop", &st, q_rax == sg_kip);
+}
+
+int main(int argc, char **argv)
+{
+    int quick = argc > 1 && !strcmp(argv[1], "quick");
+
+    sg_info(&info);
+    self_pid = sys_getpid();
+    printf("BENCH-INFO {\"system\":\"sysgate\",\"kernel\":\"%s\",\"vendor\":\"%s\",\"brand\":\"%s\","
+           "\"family\":%u,\"model\":%u,\"hypervisor\":%s,\"default\":\"%s\",\"mechanisms\":\"",
+           info.version, info.vendor, info.model, info.family, info.model_id, info.hypervisor ? "true" : "false",
+           sg_mechanism_name((int)info.default64));
+    for (int m = 0, first = 1; m < SG_MECH_COUNT; m++)
+        if (info.mechanisms64 & (1u << m)) {
+            printf("%s%s", first ? "" : ",", sg_mechanism_name(m));
+            first = 0;
+        }
+    printf("\",\"calls_per_sample\":%u,\"samples\":%u}\n", (unsigned)BENCH_CALLS, batches);
+
+    baseline = bench_baseline(batches);
+    printf("# bench: empty loop: %lu per batch of %u (subtracted from every batch)\n", baseline,
+           (unsigned)BENCH_CALLS);
+    uint64_t declined[3];
+    sg_info(&info);
+    memcpy(declined, info.fast_exit_declined, sizeof declined);
+
+    if (quick) {
+        uint64_t stub = sg_kip_stub(SG_MECH_SYSCALL);
+        measure(SG_MECH_SYSCALL, stub, WAY_REGS, CALL_FLOOR);
+        measure(SG_MECH_SYSCALL, stub, WAY_REGS, CALL_NULL);
+    } else {
+        for (int m = 0; m <= MECH_DEFAULT; m++) {
+            uint64_t stub = m == MECH_DEFAULT ? sg_kip + SG_KIP_DEFAULT_OFFSET : sg_kip_stub(m);
+            if (!stub) {
+                printf("# bench: %s: not offered on this CPU\n", mech_name(m));
+                continue;
+            }
+            if (m == MECH_DEFAULT)
+                printf("# bench: default entry (%s)\n", sg_mechanism_name((int)info.default64));
+            else
+                printf("# bench: %s\n", mech_name(m));
+            for (int w = 0; w < WAY_COUNT; w++)
+                for (int call = 0; call < CALL_COUNT; call++)
+                    measure(m, stub, w, call);
+        }
+        printf("# bench: lock nop query\n");
+        measure_query();
+    }
+
+    /* A fast exit that declined would have measured the iretq path. */
+    sg_info(&info);
+    printf("# bench: fast exits declined during the run: sysret %lu, sysexit %lu, lret %lu\n",
+           info.fast_exit_declined[0] - declined[0], info.fast_exit_declined[1] - declined[1],
+           info.fast_exit_declined[2] - declined[2]);
+    printf("# bench: done\n");
+    return 0;
+}
