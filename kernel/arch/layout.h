@@ -22,10 +22,15 @@
  */
 #define USER_END           0x00007ffffffff000
 
-/* User program layout. */
+/* User program layout: 64-bit processes. */
 #define USER_STACK_TOP     0x00007fffffffe000
 #define USER_STACK_PAGES   16
 #define USER_ARGPAGE       0x00007fffffff0000   /* per-process argument page */
+
+/* 32-bit processes: everything below 4 GiB. */
+#define USER32_END         0xfffff000
+#define USER32_ARGPAGE     0xfffef000
+#define USER32_STACK_TOP   0xfffee000
 
 #define PAGE_SIZE          4096
 #define KSTACK_SIZE        16384

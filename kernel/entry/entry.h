@@ -14,6 +14,15 @@
  * behind the interface page; set by entry_init(). */
 extern uint32_t entry_mechanisms64;
 extern int entry_default64;
+/* The same for 32-bit (compatibility-mode) code. */
+extern uint32_t entry_mechanisms32;
+extern int entry_default32;
+
+/* The door a frame came through, as SG_MECH_* (-1 for none). */
+int entry_mechanism_of(const struct frame *f);
+
+/* compat.c: the 32-bit SYSENTER and SYSCALL doors' C half. */
+void compat_fast_entry(struct frame *f);
 
 /* Programs the MSRs, the call gate and the IDT door for every mechanism
  * this CPU has, and picks the default (`syscall=` on the command line

@@ -8,8 +8,8 @@
  *
  *   ret_user               looks at frame->entry and tries the door's own
  *                          fast return; each falls back to ret_user_iret
- *   ret_user_sysret        SYSRETQ   (entered by syscall)
- *   ret_user_sysexit       SYSEXITQ  (entered by sysenter)
+ *   ret_user_sysret        SYSRETQ / SYSRETL (entered by syscall, 64/32-bit)
+ *   ret_user_sysexit       SYSEXITQ / SYSEXITL (entered by sysenter)
  *   ret_user_lret          LRETQ     (entered through the call gate)
  *   ret_user_iret          IRETQ     - always correct: it reloads RIP, CS,
  *                          RFLAGS, RSP and SS from the frame
@@ -22,6 +22,8 @@
  *     SYSRET with a non-canonical RCX raises #GP in ring 0 with the user's
  *     RSP and GS already loaded (Intel SDM vol. 2B SYSRET; CVE-2012-0217),
  *     and SYSEXIT with a non-canonical RCX or RDX raises #GP in ring 0;
+ *   - to 32-bit code, RIP (and for SYSEXIT RSP) fit in 32 bits: SYSRETL and
+ *     SYSEXITL take ECX and EDX;
  *   - TF and RF are clear: none of these restores RF, and a TF restored
  *     before the return instruction would trap in ring 0;
  *   - for SYSRET, RCX and R11 in the frame equal RIP and RFLAGS, because
@@ -50,8 +52,6 @@ ret_user:
     jmp     ret_user_iret
 
 ret_user_sysret:
-    cmpq    $USER64_CS, FRAME_CS(%rsp)
-    jne     sysret_declined
     cmpq    $USER_DS, FRAME_SS(%rsp)
     jne     sysret_declined
     mov     FRAME_RIP(%rsp), %rcx
@@ -62,6 +62,8 @@ ret_user_sysret:
     jne     sysret_declined
     test    $UNSAFE_FLAGS, %r11
     jnz     sysret_declined
+    cmpq    $USER64_CS, FRAME_CS(%rsp)
+    jne     1f
     shr     $47, %rcx                   /* canonical user half: bits 63:47 zero */
     jnz     sysret_declined
     RESTORE_GPRS
@@ -71,33 +73,41 @@ ret_user_sysret:
 ret_user_sysretq_insn:
     sysretq
 
+1:  cmpq    $USER32_CS, FRAME_CS(%rsp)
+    jne     sysret_declined
+    shr     $32, %rcx                   /* SYSRETL returns to ECX */
+    jnz     sysret_declined
+    RESTORE_GPRS
+    mov     FRAME_RSP - FRAME_ENTRY(%rsp), %rsp
+    swapgs
+    .globl ret_user_sysretl_insn
+ret_user_sysretl_insn:
+    sysretl
+
 ret_user_sysexit:
-    cmpq    $USER64_CS, FRAME_CS(%rsp)
-    jne     sysexit_declined
     mov     FRAME_RIP(%rsp), %rax
     cmp     FRAME_RDX(%rsp), %rax
     jne     sysexit_declined
-    mov     FRAME_RSP(%rsp), %rax
-    cmp     FRAME_RCX(%rsp), %rax
+    mov     FRAME_RSP(%rsp), %rcx
+    cmp     FRAME_RCX(%rsp), %rcx
     jne     sysexit_declined
+    mov     FRAME_RFLAGS(%rsp), %rdx
+    test    $UNSAFE_FLAGS, %rdx
+    jnz     sysexit_declined
+    cmpq    $USER64_CS, FRAME_CS(%rsp)
+    jne     2f
     cmpq    $USER_DS2, FRAME_SS(%rsp)
     jne     sysexit_declined
-    mov     FRAME_RFLAGS(%rsp), %rax
-    test    $UNSAFE_FLAGS, %rax
-    jnz     sysexit_declined
-    mov     FRAME_RIP(%rsp), %rax
     shr     $47, %rax
     jnz     sysexit_declined
-    mov     FRAME_RSP(%rsp), %rax
-    shr     $47, %rax
+    shr     $47, %rcx
     jnz     sysexit_declined
     RESTORE_GPRS
     /* SYSEXITQ: RIP = RDX, RSP = RCX, and RFLAGS is not touched, so the
      * user's flags are loaded first - with IF still 0 - and STI's one-
      * instruction shadow keeps interrupts off until SYSEXIT has completed
-     * (Intel SDM vol. 2B STI). */
-    mov     FRAME_RIP - FRAME_ENTRY(%rsp), %rdx
-    mov     FRAME_RSP - FRAME_ENTRY(%rsp), %rcx
+     * (Intel SDM vol. 2B STI).  rdx and rcx already hold RIP and RSP: the
+     * checks above made sure the frame says so. */
     pushq   FRAME_RFLAGS - FRAME_ENTRY(%rsp)
     andq    $~RFLAGS_IF, (%rsp)
     popfq
@@ -107,9 +117,30 @@ ret_user_sysexit:
 ret_user_sysexit_insn:
     sysexitq
 
+2:  cmpq    $USER32_CS, FRAME_CS(%rsp)
+    jne     sysexit_declined
+    cmpq    $USER_DS, FRAME_SS(%rsp)
+    jne     sysexit_declined
+    shr     $32, %rax                   /* SYSEXITL returns to EDX, ESP = ECX */
+    jnz     sysexit_declined
+    shr     $32, %rcx
+    jnz     sysexit_declined
+    RESTORE_GPRS
+    pushq   FRAME_RFLAGS - FRAME_ENTRY(%rsp)
+    andq    $~RFLAGS_IF, (%rsp)
+    popfq
+    swapgs
+    sti
+    .globl ret_user_sysexitl_insn
+ret_user_sysexitl_insn:
+    sysexitl
+
 ret_user_lret:
     cmpq    $USER64_CS, FRAME_CS(%rsp)
+    je      1f
+    cmpq    $USER32_CS, FRAME_CS(%rsp)
     jne     lret_declined
+1:
     /* LRETQ reads SS's descriptor, so either user data selector will do
      * (a process that last left through SYSEXIT has USER_DS2). */
     cmpq    $USER_DS, FRAME_SS(%rsp)
@@ -172,7 +203,8 @@ ret_kernel:
     .section .rodata
     .globl exit_fault_table, exit_fault_table_end
 exit_fault_table:
-    .quad ret_user_sysretq_insn, ret_user_sysexit_insn, ret_user_lretq_insn, ret_user_iretq_insn
+    .quad ret_user_sysretq_insn, ret_user_sysretl_insn, ret_user_sysexit_insn, ret_user_sysexitl_insn
+    .quad ret_user_lretq_insn, ret_user_iretq_insn
 exit_fault_table_end:
 
     .text

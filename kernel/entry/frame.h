@@ -65,6 +65,8 @@
 #define PERCPU_DECLINED_SYSRET  32  /* fast exits that fell back to iretq */
 #define PERCPU_DECLINED_SYSEXIT 40
 #define PERCPU_DECLINED_LRET    48
+#define PERCPU_COMPAT           56  /* 1 while a 32-bit process runs */
+#define PERCPU_CONTEXT_REPLACED 64  /* set by sg_setcontext during a call */
 
 #ifdef __ASSEMBLER__
 
@@ -148,6 +150,8 @@ struct percpu {
     uint64_t user_rsp;
     struct proc *current;
     uint64_t declined_sysret, declined_sysexit, declined_lret;
+    uint64_t compat;
+    uint64_t context_replaced;
 };
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");
 _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "percpu layout");
@@ -156,6 +160,8 @@ _Static_assert(offsetof(struct percpu, current) == PERCPU_CURRENT, "percpu layou
 _Static_assert(offsetof(struct percpu, declined_sysret) == PERCPU_DECLINED_SYSRET, "percpu layout");
 _Static_assert(offsetof(struct percpu, declined_sysexit) == PERCPU_DECLINED_SYSEXIT, "percpu layout");
 _Static_assert(offsetof(struct percpu, declined_lret) == PERCPU_DECLINED_LRET, "percpu layout");
+_Static_assert(offsetof(struct percpu, compat) == PERCPU_COMPAT, "percpu layout");
+_Static_assert(offsetof(struct percpu, context_replaced) == PERCPU_CONTEXT_REPLACED, "percpu layout");
 
 extern struct percpu percpu0;
 

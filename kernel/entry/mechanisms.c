@@ -11,6 +11,17 @@
  *             so an emulator that runs SYSENTER anyway raises #GP
  *             (Intel SDM vol. 2B SYSENTER: CS[15:2] = 0 -> #GP).
  *   trap      always: the #UD handler (trap.c)
+ *
+ * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
+ * vol. 2B SYSENTER/SYSCALL):
+ *   int80, callgate, trap   always
+ *   sysenter  Intel only: AMD raises #UD for SYSENTER in compatibility mode
+ *             (QEMU 7.2's TCG lets it run; SYSENTER_CS = 0 then makes it
+ *             #GP)
+ *   syscall   AMD only: Intel raises #UD for SYSCALL in compatibility mode
+ *             (QEMU 7.2's TCG lets it run and jumps to CSTAR, so CSTAR is
+ *             set on Intel too, to a door that treats it as the #UD the
+ *             hardware would raise: compat.c)
  */
 #include "entry.h"
 #include "../arch/cpu.h"
@@ -24,20 +35,25 @@
 void int80_entry(void);
 void callgate_entry(void);
 void syscall_entry(void);
+void syscall_compat_entry(void);
 void sysenter_entry(void);
 extern const char callgate_tf_window_end[], sysenter_tf_window_end[];
 
 uint32_t entry_mechanisms64;
 int entry_default64;
+uint32_t entry_mechanisms32;
+int entry_default32;
 
 /* SYSENTER loads RSP from this MSR before the door can switch to the
  * process's kernel stack, which it does at once; the stack is only there
  * for the NMI/#MC/#DB that use IST stacks anyway. */
 static uint8_t sysenter_stack[256] __attribute__((aligned(16)));
 
-/* Fastest first: what the interface page's default entry should be. */
-static const int preference64[] = { SG_MECH_SYSCALL, SG_MECH_SYSENTER, SG_MECH_INT80, SG_MECH_CALLGATE,
-                                    SG_MECH_TRAP };
+/* Fastest first: what the interface pages' default entries should be.
+ * For 32-bit code that is the vendor's own fast door (sysenter on Intel,
+ * syscall on AMD), then int 0x80 (seed 003). */
+static const int preference[] = { SG_MECH_SYSCALL, SG_MECH_SYSENTER, SG_MECH_INT80, SG_MECH_CALLGATE,
+                                  SG_MECH_TRAP };
 
 static const char *const names[SG_MECH_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap" };
 
@@ -92,6 +108,43 @@ void entry_floor_release(int pid)
             entry_set_floor(m, false, 0);
 }
 
+int entry_mechanism_of(const struct frame *f)
+{
+    switch (f->entry) {
+    case ENTRY_INT80: return SG_MECH_INT80;
+    case ENTRY_CALLGATE: return SG_MECH_CALLGATE;
+    case ENTRY_SYSCALL: return SG_MECH_SYSCALL;
+    case ENTRY_SYSENTER: return SG_MECH_SYSENTER;
+    case ENTRY_TRAP: return SG_MECH_TRAP;
+    }
+    return -1;
+}
+
+static int best_of(uint32_t mask)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(preference); i++)
+        if (mask & (1u << preference[i]))
+            return preference[i];
+    return SG_MECH_INT80;
+}
+
+/* syscall=NAME: obeyed for each width only within what the CPU has. */
+static int choose(const char *wanted, uint32_t mask, int best, const char *width)
+{
+    int m = mechanism_by_name(wanted);
+    if (m < 0) {
+        printk("entry: syscall=%s is not a mechanism (int80, callgate, syscall, sysenter, trap); "
+               "%s code gets %s\n", wanted, width, names[best]);
+        return best;
+    }
+    if (!(mask & (1u << m))) {
+        printk("entry: syscall=%s refused for %s code: this CPU (%s) does not have it there; using %s\n", wanted,
+               width, cpu.vendor, names[best]);
+        return best;
+    }
+    return m;
+}
+
 bool entry_in_tf_window(uint64_t rip)
 {
     return (rip >= (uint64_t)callgate_entry && rip <= (uint64_t)callgate_tf_window_end) ||
@@ -108,6 +161,7 @@ void entry_init(const char *cmdline)
         /* STAR: selector bases (arithmetic in selectors_msrs.h). */
         wrmsr(MSR_STAR, (uint64_t)STAR_SYSRET_BASE << 48 | (uint64_t)STAR_SYSCALL_CS << 32);
         wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+        wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
         /* FMASK: flags SYSCALL clears.  IF: no interrupt before the stack
          * switch; TF: no #DB on the first kernel instruction; DF: the C
          * ABI; AC: SMAP stays armed; NT: a later IRETQ must not #GP;
@@ -117,32 +171,26 @@ void entry_init(const char *cmdline)
         entry_mechanisms64 |= 1u << SG_MECH_SYSCALL;
     }
 
+    entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP;
+    if (cpu.syscall && cpu.vendor_id == SG_VENDOR_AMD)
+        entry_mechanisms32 |= 1u << SG_MECH_SYSCALL;
+
     if (cpu.vendor_id == SG_VENDOR_INTEL && cpu.sep) {
         wrmsr(MSR_SYSENTER_CS, SYSENTER_CS_VALUE);
         wrmsr(MSR_SYSENTER_ESP, (uint64_t)&sysenter_stack[sizeof sysenter_stack]);
         wrmsr(MSR_SYSENTER_EIP, (uint64_t)sysenter_entry);
         entry_mechanisms64 |= 1u << SG_MECH_SYSENTER;
+        entry_mechanisms32 |= 1u << SG_MECH_SYSENTER;
     } else {
         wrmsr(MSR_SYSENTER_CS, 0);
     }
 
-    for (unsigned i = 0; i < ARRAY_SIZE(preference64); i++) {
-        if (entry_mechanisms64 & (1u << preference64[i])) {
-            entry_default64 = preference64[i];
-            break;
-        }
-    }
+    entry_default64 = best_of(entry_mechanisms64);
+    entry_default32 = best_of(entry_mechanisms32);
     char wanted[16];
     if (cmdline_get(cmdline, "syscall", wanted, sizeof wanted)) {
-        int m = mechanism_by_name(wanted);
-        if (m < 0)
-            printk("entry: syscall=%s is not a mechanism (int80, callgate, syscall, sysenter, trap); "
-                   "using %s\n", wanted, names[entry_default64]);
-        else if (!(entry_mechanisms64 & (1u << m)))
-            printk("entry: syscall=%s refused: this CPU (%s) does not have it in 64-bit mode; using %s\n",
-                   wanted, cpu.vendor, names[entry_default64]);
-        else
-            entry_default64 = m;
+        entry_default64 = choose(wanted, entry_mechanisms64, entry_default64, "64-bit");
+        entry_default32 = choose(wanted, entry_mechanisms32, entry_default32, "32-bit");
     }
 
     printk("entry: 64-bit mechanisms:");
@@ -150,6 +198,11 @@ void entry_init(const char *cmdline)
         if (entry_mechanisms64 & (1u << m))
             printk(" %s", names[m]);
     printk("; default %s\n", names[entry_default64]);
+    printk("entry: 32-bit mechanisms:");
+    for (int m = 0; m < SG_MECH_COUNT; m++)
+        if (entry_mechanisms32 & (1u << m))
+            printk(" %s", names[m]);
+    printk("; default %s\n", names[entry_default32]);
 }
 
 const char *entry_mechanism_name(int m)

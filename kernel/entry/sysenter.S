@@ -1,7 +1,7 @@
 /*
- * sysenter.S - the SYSENTER door for 64-bit processes (Intel only: AMD
- * CPUs raise #UD for SYSENTER in long mode, AMD APM vol. 3 SYSENTER), and
- * its SYSEXIT exit.
+ * sysenter.S - the SYSENTER door (Intel only: AMD CPUs raise #UD for
+ * SYSENTER in long and compatibility mode, AMD APM vol. 3 SYSENTER), for
+ * 64-bit and for 32-bit processes, and its SYSEXIT exit.
  *
  * What the hardware did (Intel SDM vol. 2B SYSENTER, vol. 3A 5.8.7):
  * CS = IA32_SYSENTER_CS, SS = IA32_SYSENTER_CS + 8, RIP = IA32_SYSENTER_EIP,
@@ -23,11 +23,20 @@
  * the way; the exit then uses IRETQ, which restores TF (as Linux's
  * entry_SYSENTER_compat does).
  *
- *     +176 ss      USER_DS2     (what SYSEXIT will load: SYSENTER_CS + 40)
- *     +168 rsp     R11          (the user RSP, by convention)
+ * Both widths come through the one IA32_SYSENTER_EIP, and the hardware does
+ * not say which mode it left: the per-CPU flag `compat` (set at every
+ * process switch) does.  A 32-bit process cannot spare two registers for
+ * the return address and stack, so its convention is Linux's vDSO dance
+ * (kip32_stubs.S): ebp = the user ESP, the caller's ebp, edx and ecx saved
+ * on the user stack, and the kernel always returns to the stub's landing
+ * point (compat.c).
+ *
+ *                  64-bit process              32-bit process
+ *     +176 ss      USER_DS2 (SYSENTER_CS + 40) USER_DS (SYSENTER_CS + 24)
+ *     +168 rsp     R11 (by convention)         EBP, zero-extended (the dance)
  *     +160 rflags  pushfq | IF  (the user's; IF was 1 in ring 3)
- *     +152 cs      USER64_CS    (what SYSEXIT will load: SYSENTER_CS + 32)
- *     +144 rip     RCX          (the return RIP, by convention)
+ *     +152 cs      USER64_CS (SYSENTER_CS + 32) USER32_CS (SYSENTER_CS + 16)
+ *     +144 rip     RCX (by convention)         0 until compat.c fills it in
  *     +136 0       +128 0x80    +120 ENTRY_SYSENTER
  *     +112 rax ... +0 r15
  */
@@ -40,13 +49,25 @@
 sysenter_entry:
     swapgs
     mov     %gs:PERCPU_KERNEL_RSP, %rsp
-    push    $USER_DS2
-    push    %r11
+    /* The user's flags first, before anything here changes them: leave
+     * the ss and rsp slots (lea touches no flag) and push RFLAGS into its
+     * own slot. */
+    lea     -16(%rsp), %rsp
     pushfq
     orq     $RFLAGS_IF, (%rsp)
+    testb   $1, %gs:PERCPU_COMPAT
+    jnz     2f
+    movq    $USER_DS2, 16(%rsp)
+    mov     %r11, 8(%rsp)
     push    $USER64_CS
     push    %rcx
+    jmp     3f
+2:  movq    $USER_DS, 16(%rsp)
+    mov     %ebp, %ebp                  /* zero-extend: the user ESP */
+    mov     %rbp, 8(%rsp)
+    push    $USER32_CS
     push    $0
+3:  push    $0
     push    $0x80
     push    $ENTRY_SYSENTER
     SAVE_GPRS
@@ -54,17 +75,19 @@ sysenter_entry:
     push    $RFLAGS_FIXED
     popfq
 sysenter_tf_window_end:
-    mov     FRAME_RDX(%rsp), %r12
-    mov     FRAME_RCX(%rsp), %r13
+    cmpq    $USER32_CS, FRAME_CS(%rsp)
+    jne     4f
+    mov     %rsp, %rdi
+    call    compat_fast_entry
+    jmp     ret_user
+4:  movq    $0, %gs:PERCPU_CONTEXT_REPLACED
     mov     %rsp, %rdi
     call    syscall_dispatch
     /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
-     * clobbers.  If the call left rdx and rcx as they came, the frame says
-     * so now; a call that replaced them (sg_setcontext) keeps its values,
-     * and the exit, finding rdx != rip or rcx != rsp, uses IRETQ. */
-    cmp     FRAME_RDX(%rsp), %r12
-    jne     1f
-    cmp     FRAME_RCX(%rsp), %r13
+     * clobbers, written into the frame now - unless the call replaced the
+     * whole context (sg_setcontext), whose rdx and rcx must arrive as they
+     * are; the exit, finding rdx != rip or rcx != rsp, then uses IRETQ. */
+    cmpq    $0, %gs:PERCPU_CONTEXT_REPLACED
     jne     1f
     mov     FRAME_RIP(%rsp), %rax
     mov     %rax, FRAME_RDX(%rsp)

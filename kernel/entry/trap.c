@@ -15,7 +15,8 @@
  *    anything else it raises #UD (Intel SDM vol. 2A LOCK; AMD APM vol. 3
  *    1.2.5), so F0 90 (LOCK XCHG eax, eax) can never execute.  The kernel
  *    answers in registers and resumes after the two bytes:
- *        rax = the interface page's address in this process
+ *        rax = the interface page's address in this process (the 32-bit
+ *              page for a 32-bit process)
  *        rdx = SG_KIP_VERSION
  *        rcx = mask of mechanisms this process's width may use
  *    every other register is preserved.
@@ -30,6 +31,7 @@
 #include "frame.h"
 #include "entry.h"
 #include "../kip/kip.h"
+#include "../proc/proc.h"
 #include "../syscall/syscall.h"
 #include "../syscall/uaccess.h"
 #include "../../include/sysgate/kip.h"
@@ -41,9 +43,10 @@ bool trap_entry(struct frame *f)
     if (copy_from_user(insn, f->rip, 2))
         return false;
     if (insn[0] == 0xf0 && insn[1] == 0x90) {
-        f->rax = kip_user_address();
+        bool compat = current_proc()->bits == 32;
+        f->rax = kip_user_address(compat ? 32 : 64);
         f->rdx = SG_KIP_VERSION;
-        f->rcx = entry_mechanisms64;
+        f->rcx = compat ? entry_mechanisms32 : entry_mechanisms64;
         f->rip += 2;
         f->entry = ENTRY_TRAP;
         return true;

@@ -1,3 +1,10 @@
+/*
+ * The interface pages: one for 64-bit processes, one (below 4 GiB) for
+ * 32-bit ones.  Each is built at boot from its template (kip_stubs.S,
+ * kip32_stubs.S): the header says which doors this CPU offers to that
+ * width, the stubs of doors it lacks become UD2s, and the default entry is
+ * patched to jump to the chosen door.
+ */
 #include "kip.h"
 #include "../../include/sysgate/kip.h"
 #include "../arch/io.h"
@@ -7,21 +14,33 @@
 
 extern const uint8_t kip_template_start[], kip_template_end[], kip_stub_int80[], kip_stub_callgate[],
     kip_stub_syscall[], kip_stub_sysenter[], kip_stub_trap[], kip_stub_end[];
+extern const uint8_t kip32_template_start[], kip32_template_end[], kip32_stub_int80[], kip32_stub_callgate[],
+    kip32_stub_syscall[], kip32_stub_sysenter[], kip32_stub_trap[], kip32_stub_end[], kip32_sysenter_landing[];
 
-static uint64_t kip_frame;
-static uint64_t kip_address;
+struct kip_page {
+    const char *name;
+    const uint8_t *start, *end;
+    /* each door's stub runs from stub[m] to the next one in the template */
+    const uint8_t *stub[SG_MECH_COUNT], *stub_end[SG_MECH_COUNT];
+    uint64_t frame;
+    uint64_t address;
+};
 
-/* Where each mechanism's stub starts and ends in the template. */
-static const uint8_t *const stub_start[SG_MECH_COUNT] = {
-    [SG_MECH_INT80] = kip_stub_int80,   [SG_MECH_CALLGATE] = kip_stub_callgate,
-    [SG_MECH_SYSCALL] = kip_stub_syscall, [SG_MECH_SYSENTER] = kip_stub_sysenter,
-    [SG_MECH_TRAP] = kip_stub_trap,
+static struct kip_page kip64 = {
+    "64-bit", kip_template_start, kip_template_end,
+    { kip_stub_int80, kip_stub_callgate, kip_stub_syscall, kip_stub_sysenter, kip_stub_trap },
+    { kip_stub_callgate, kip_stub_syscall, kip_stub_sysenter, kip_stub_trap, kip_stub_end },
+    0, 0,
 };
-static const uint8_t *const stub_end[SG_MECH_COUNT] = {
-    [SG_MECH_INT80] = kip_stub_callgate,  [SG_MECH_CALLGATE] = kip_stub_syscall,
-    [SG_MECH_SYSCALL] = kip_stub_sysenter, [SG_MECH_SYSENTER] = kip_stub_trap,
-    [SG_MECH_TRAP] = kip_stub_end,
+static struct kip_page kip32 = {
+    "32-bit", kip32_template_start, kip32_template_end,
+    { kip32_stub_int80, kip32_stub_callgate, kip32_stub_syscall, kip32_stub_sysenter, kip32_stub_trap },
+    { kip32_stub_callgate, kip32_stub_syscall, kip32_stub_sysenter, kip32_stub_trap, kip32_stub_end },
+    0, 0,
 };
+_Static_assert(SG_MECH_INT80 == 0 && SG_MECH_CALLGATE == 1 && SG_MECH_SYSCALL == 2 && SG_MECH_SYSENTER == 3 &&
+                   SG_MECH_TRAP == 4,
+               "the stub tables above are in SG_MECH order");
 
 /* Points the default entry's `jmp rel32` (E9 xx xx xx xx) at a stub. */
 static void patch_default(uint8_t *page, uint32_t target)
@@ -31,50 +50,65 @@ static void patch_default(uint8_t *page, uint32_t target)
     memcpy(page + SG_KIP_DEFAULT_OFFSET + 1, &rel, 4);
 }
 
-void kip_init(void)
+static void build(struct kip_page *k, uint32_t mechanisms, int default_mech, uint64_t address)
 {
-    size_t size = kip_template_end - kip_template_start;
+    size_t size = k->end - k->start;
     if (size > PAGE_SIZE)
-        panic("kip: template is %zu bytes, more than a page", size);
-    kip_frame = phys_alloc(1);
-    if (!kip_frame)
+        panic("kip: the %s template is %zu bytes, more than a page", k->name, size);
+    k->frame = phys_alloc(1);
+    if (!k->frame)
         panic("kip: out of memory");
-    uint8_t *page = phys_to_virt(kip_frame);
-    memcpy(page, kip_template_start, size);
+    uint8_t *page = phys_to_virt(k->frame);
+    memcpy(page, k->start, size);
 
     struct sg_kip_header *h = (struct sg_kip_header *)page;
     h->magic = SG_KIP_MAGIC;
     h->version = SG_KIP_VERSION;
-    h->mechanisms = entry_mechanisms64;
+    h->mechanisms = mechanisms;
     for (int m = 0; m < SG_MECH_COUNT; m++) {
-        uint32_t offset = (uint32_t)(stub_start[m] - kip_template_start);
-        if (entry_mechanisms64 & (1u << m)) {
+        uint32_t offset = (uint32_t)(k->stub[m] - k->start);
+        if (mechanisms & (1u << m)) {
             h->stub_offset[m] = offset;
         } else {
             /* Never offered: the stub's bytes become UD2s. */
-            for (uint32_t i = offset; i + 1 < (uint32_t)(stub_end[m] - kip_template_start); i += 2)
+            for (uint32_t i = offset; i + 1 < (uint32_t)(k->stub_end[m] - k->start); i += 2)
                 page[i] = 0x0f, page[i + 1] = 0x0b;
         }
     }
-    h->default_mechanism = entry_default64;
-    patch_default(page, h->stub_offset[entry_default64]);
-
-    /* Not at a constant address (seed 001): a page in the top 64 GiB of
-     * user space below the stack region, different on every boot. */
-    uint64_t slot = (rdtsc() >> 4) % (1u << 24);
-    kip_address = 0x00007f0000000000ull + slot * PAGE_SIZE;
-    printk("kip: interface page at %#lx, default entry %s\n", kip_address,
-           entry_mechanism_name(entry_default64));
+    h->default_mechanism = default_mech;
+    patch_default(page, h->stub_offset[default_mech]);
+    k->address = address;
+    printk("kip: %s interface page at %#lx, default entry %s\n", k->name, address,
+           entry_mechanism_name(default_mech));
 }
 
-uint64_t kip_map(uint64_t *pml4)
+void kip_init(void)
 {
-    if (vm_map(pml4, kip_address, kip_frame, PTE_U | PTE_SHARED))
+    /* Not at a constant address (seed 001): chosen per boot. */
+    uint64_t r = rdtsc() >> 4;
+    build(&kip64, entry_mechanisms64, entry_default64, 0x00007f0000000000ull + (r % (1u << 24)) * PAGE_SIZE);
+    build(&kip32, entry_mechanisms32, entry_default32, 0xf0000000ull + ((r >> 24) % 0x7000) * PAGE_SIZE);
+}
+
+static struct kip_page *for_bits(int bits)
+{
+    return bits == 32 ? &kip32 : &kip64;
+}
+
+uint64_t kip_map(uint64_t *pml4, int bits)
+{
+    struct kip_page *k = for_bits(bits);
+    if (vm_map(pml4, k->address, k->frame, PTE_U | PTE_SHARED))
         return 0;
-    return kip_address;
+    return k->address;
 }
 
-uint64_t kip_user_address(void)
+uint64_t kip_user_address(int bits)
 {
-    return kip_address;
+    return for_bits(bits)->address;
+}
+
+uint64_t kip32_sysenter_return(void)
+{
+    return kip32.address + (uint64_t)(kip32_sysenter_landing - kip32_template_start);
 }

@@ -107,19 +107,19 @@ static enum elf_error parse64(const uint8_t *img, size_t size, struct elf_image 
             out->phdr_vaddr = ph.vaddr;
         if (ph.type != PT_LOAD)
             continue;
-        enum elf_error e = add_segment(out, USER_END, size, ph.offset, ph.vaddr, ph.filesz, ph.memsz, ph.flags);
+        enum elf_error e = add_segment(out, ELF_LOAD_END64, size, ph.offset, ph.vaddr, ph.filesz, ph.memsz, ph.flags);
         if (e)
             return e;
         if (!out->phdr_vaddr && ph.offset <= eh.phoff && eh.phoff - ph.offset < ph.filesz)
             out->phdr_vaddr = ph.vaddr + (eh.phoff - ph.offset);
     }
-    return finish(out, USER_END);
+    return finish(out, ELF_LOAD_END64);
 }
 
 static enum elf_error parse32(const uint8_t *img, size_t size, struct elf_image *out)
 {
     struct elf32_ehdr eh;
-    const uint64_t user_end = 0xffffe000ull;    /* below the 4 GiB line */
+    const uint64_t user_end = ELF_LOAD_END32;
     if (size < sizeof eh)
         return ELF_TOO_SMALL;
     memcpy(&eh, img, sizeof eh);

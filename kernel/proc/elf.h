@@ -49,7 +49,10 @@ enum elf_error {
     ELF_TOO_MANY = -10,
 };
 
-/* Segments must end below USER_END (64-bit) or 0xffffe000 (32-bit). */
+/* Where program segments may lie: below the regions the loader keeps for
+ * itself (the interface pages, stacks and argument pages: layout.h). */
+#define ELF_LOAD_END64 0x00007f0000000000ull
+#define ELF_LOAD_END32 0xf0000000ull
 enum elf_error elf_parse(const void *image, size_t size, struct elf_image *out);
 const char *elf_error_name(enum elf_error e);
 

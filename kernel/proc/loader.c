@@ -13,10 +13,12 @@
 #include "../mm/mm.h"
 #include "../arch/io.h"
 #include "../../include/sysgate/abi.h"
+#include "../../include/sysgate/kip.h"
 
 void process_first_return(void);
 
 _Static_assert(USER_ARGPAGE == SG_ARGPAGE_ADDRESS, "abi.h and layout.h agree on the argument page");
+_Static_assert(USER32_ARGPAGE == SG_ARGPAGE_ADDRESS32, "abi.h and layout.h agree on the argument page");
 
 static uint64_t page_flags(uint32_t elf_flags)
 {
@@ -63,11 +65,13 @@ static int load_segment(uint64_t *pml4, const uint8_t *file, const struct elf_se
 }
 
 /* Builds the initial stack in the top stack page (the kernel reaches it
- * through the physical map); returns the user RSP. */
+ * through the physical map); returns the user stack pointer.  64-bit and
+ * 32-bit processes get the same layout with 8-byte or 4-byte slots. */
 struct stack_builder {
     uint8_t *page;          /* kernel view of the top stack page */
     uint64_t top;           /* its user address + PAGE_SIZE */
     uint64_t sp;            /* user address of the next free byte, going down */
+    unsigned word;          /* 8 or 4 */
 };
 
 static uint64_t push_bytes(struct stack_builder *b, const void *data, size_t n)
@@ -75,6 +79,11 @@ static uint64_t push_bytes(struct stack_builder *b, const void *data, size_t n)
     b->sp -= n;
     memcpy(b->page + (b->sp - (b->top - PAGE_SIZE)), data, n);
     return b->sp;
+}
+
+static void push_word(struct stack_builder *b, uint64_t v)
+{
+    push_bytes(b, &v, b->word);     /* little endian: the low bytes first */
 }
 
 static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img, int argc,
@@ -97,19 +106,24 @@ static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img
         { SG_AT_UID, 0 }, { SG_AT_EUID, 0 }, { SG_AT_GID, 0 }, { SG_AT_EGID, 0 },
         { SG_AT_RANDOM, random_user },
         { SG_AT_KIP, kip },
+        /* 32-bit: __kernel_vsyscall, the page's default entry (i386 ABI). */
+        { img->bits == 32 ? SG_AT_SYSINFO : SG_AT_NULL, kip + SG_KIP_DEFAULT_OFFSET },
         { SG_AT_NULL, 0 },
     };
-    /* argc, argv[], NULL, envp NULL, auxv: keep RSP 16-byte aligned at argc. */
+    /* argc, argv[], NULL, envp NULL, auxv: keep the stack pointer 16-byte
+     * aligned at argc. */
     uint64_t words = 1 + argc + 1 + 1 + 2 * ARRAY_SIZE(auxv);
-    b->sp = ALIGN_DOWN(b->sp - words * 8, 16) + words * 8;
-    push_bytes(b, auxv, sizeof auxv);
-    uint64_t zero = 0;
-    push_bytes(b, &zero, 8);                    /* envp terminator */
-    push_bytes(b, &zero, 8);                    /* argv terminator */
+    b->sp = ALIGN_DOWN(b->sp - words * b->word, 16) + words * b->word;
+    for (int i = ARRAY_SIZE(auxv) - 1; i >= 0; i--) {
+        push_word(b, auxv[i][1]);
+        push_word(b, auxv[i][0]);
+    }
+    push_word(b, 0);                    /* envp terminator */
+    push_word(b, 0);                    /* argv terminator */
     for (int i = argc - 1; i >= 0; i--)
-        push_bytes(b, &argv_user[i], 8);
-    uint64_t argc64 = argc;
-    return push_bytes(b, &argc64, 8);
+        push_word(b, argv_user[i]);
+    push_word(b, argc);
+    return b->sp;
 }
 
 static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
@@ -118,7 +132,7 @@ static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
     memset(f, 0, sizeof *f);
     f->entry = ENTRY_NEW;
     f->rip = entry;
-    f->cs = USER64_CS;
+    f->cs = p->bits == 32 ? USER32_CS : USER64_CS;
     f->rflags = RFLAGS_IF | RFLAGS_FIXED;
     f->rsp = rsp;
     f->ss = USER_DS;
@@ -152,10 +166,6 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
         printk("sysgate: %s: %s\n", path, elf_error_name(err));
         return -SG_ENOEXEC;
     }
-    if (img.bits != 64) {
-        printk("sysgate: %s: 32-bit programs are not supported yet\n", path);
-        return -SG_ENOEXEC;
-    }
     size_t strings = 0;
     for (int i = 0; i < argc; i++)
         strings += strlen(argv[i]) + 1;
@@ -173,24 +183,27 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
             goto nomem;
 
     /* The stack, with an unmapped guard page below it. */
+    p->bits = img.bits;
+    uint64_t stack_top = img.bits == 32 ? USER32_STACK_TOP : USER_STACK_TOP;
     uint64_t top_page = 0;
     for (int i = 1; i <= USER_STACK_PAGES; i++) {
         uint64_t pa = phys_alloc(1);
-        if (!pa || vm_map(p->pml4, USER_STACK_TOP - i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_NX))
+        if (!pa || vm_map(p->pml4, stack_top - i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_NX))
             goto nomem;
         if (i == 1)
             top_page = pa;
     }
     /* The per-process argument page (docs/abi.md): same address in every
-     * process, a different frame behind it. */
+     * process of a width, a different frame behind it. */
     uint64_t arg_pa = phys_alloc(1);
-    if (!arg_pa || vm_map(p->pml4, USER_ARGPAGE, arg_pa, PTE_U | PTE_W | PTE_NX))
+    uint64_t argpage = img.bits == 32 ? USER32_ARGPAGE : USER_ARGPAGE;
+    if (!arg_pa || vm_map(p->pml4, argpage, arg_pa, PTE_U | PTE_W | PTE_NX))
         goto nomem;
-    uint64_t kip = kip_map(p->pml4);
+    uint64_t kip = kip_map(p->pml4, img.bits);
     if (!kip)
         goto nomem;
 
-    struct stack_builder b = { phys_to_virt(top_page), USER_STACK_TOP, USER_STACK_TOP };
+    struct stack_builder b = { phys_to_virt(top_page), stack_top, stack_top, img.bits == 32 ? 4 : 8 };
     uint64_t rsp = build_stack(&b, &img, argc, argv, kip);
 
     const char *base = path;
@@ -198,7 +211,6 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
         if (*c == '/')
             base = c + 1;
     strlcpy(p->name, base, sizeof p->name);
-    p->bits = img.bits;
     p->parent = parent;
     init_frame(p, img.entry, rsp);
     p->state = PROC_RUNNABLE;

@@ -22,6 +22,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     if (prev != &idle_proc)
         __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
     percpu0.current = next;
+    percpu0.compat = next->bits == 32;
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);

@@ -1,13 +1,18 @@
 /*
  * The one dispatcher.  Every door (the files in entry/) ends up here with
- * a struct frame; the dispatcher knows nothing of doors.  It reads the
- * number from rax and the six arguments from where the number's flag says
- * (registers as in the Linux x86-64 ABI - rdi rsi rdx r10 r8 r9 - the user
- * stack, or the argument page: abi.h), calls the handler through a table
- * generated from syscalls.def, and stores the result in frame->rax.
+ * a struct frame; the dispatcher knows nothing of doors.  The frame's CS
+ * says which ABI the caller speaks:
+ *   64-bit code: number in rax, arguments rdi rsi rdx r10 r8 r9 (Linux
+ *                x86-64), Linux x86-64 numbers;
+ *   32-bit code: number in eax, arguments ebx ecx edx esi edi ebp (Linux
+ *                i386), Linux i386 numbers; every value 32 bits wide.
+ * The number's flag may move the arguments to the user stack or the
+ * argument page (abi.h).  The handler is found through a table generated
+ * from syscalls.def, and the result goes to frame->rax.
  */
 #include "syscall.h"
 #include "uaccess.h"
+#include "../arch/selectors_msrs.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
@@ -36,9 +41,10 @@ typedef long (*syscall_call)(const uint64_t *a);
 static const struct {
     const char *name;
     uint64_t nr64;
+    int64_t nr32;
     syscall_call call;
 } syscall_list[] = {
-#define SYSCALL(name, nr64, nr32, nargs) { #name, nr64, call_##name },
+#define SYSCALL(name, nr64, nr32, nargs) { #name, nr64, nr32, call_##name },
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
 };
@@ -46,25 +52,32 @@ static const struct {
 /* Filled from syscall_list at boot: Linux-numbered calls by number, and
  * sysgate's private calls by number - SG_PRIVATE_BASE. */
 static syscall_call table64[LINUX_NR_MAX];
+static syscall_call table32[LINUX_NR_MAX];
 static syscall_call private_table[SG_PRIVATE_COUNT];
+
+static void install(syscall_call *table, uint64_t nr, size_t i)
+{
+    syscall_call *slot = nr < LINUX_NR_MAX ? &table[nr]
+                         : nr - SG_PRIVATE_BASE < SG_PRIVATE_COUNT ? &private_table[nr - SG_PRIVATE_BASE]
+                                                                   : 0;
+    if (!slot || (*slot && *slot != syscall_list[i].call))
+        panic("syscalls.def: %s has a bad or duplicate number %#lx", syscall_list[i].name, nr);
+    *slot = syscall_list[i].call;
+}
 
 void syscall_init(void)
 {
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
-        uint64_t nr = syscall_list[i].nr64;
-        syscall_call *slot = nr < LINUX_NR_MAX ? &table64[nr]
-                             : nr - SG_PRIVATE_BASE < SG_PRIVATE_COUNT ? &private_table[nr - SG_PRIVATE_BASE]
-                                                                       : 0;
-        if (!slot || *slot)
-            panic("syscalls.def: %s has a bad or duplicate number %#lx", syscall_list[i].name, nr);
-        *slot = syscall_list[i].call;
+        install(table64, syscall_list[i].nr64, i);
+        if (syscall_list[i].nr32 >= 0)
+            install(table32, (uint64_t)syscall_list[i].nr32, i);
     }
 }
 
-static syscall_call lookup(uint64_t nr)
+static syscall_call lookup(uint64_t nr, bool compat)
 {
     if (nr < LINUX_NR_MAX)
-        return table64[nr];
+        return compat ? table32[nr] : table64[nr];
     if (nr - SG_PRIVATE_BASE < SG_PRIVATE_COUNT)
         return private_table[nr - SG_PRIVATE_BASE];
     return 0;
@@ -77,8 +90,8 @@ struct frame *syscall_frame(void)
     return current_frame;
 }
 
-/* The six arguments, from wherever this call's flag says they are. */
-static long fetch_args(const struct frame *f, uint64_t way, uint64_t a[6])
+/* The six arguments of a 64-bit caller, from wherever the flag says. */
+static long fetch_args64(const struct frame *f, uint64_t way, uint64_t a[6])
 {
     switch (way) {
     case 0:
@@ -92,20 +105,52 @@ static long fetch_args(const struct frame *f, uint64_t way, uint64_t a[6])
     return -SG_ENOSYS;
 }
 
+/* The same for a 32-bit caller: 32-bit values.  On the stack they are
+ * 4-byte slots above the stub's return address; the compat SYSENTER and
+ * SYSCALL doors are entered through __kernel_vsyscall's dance, which
+ * pushed three registers more (kip32_stubs.S). */
+static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
+{
+    uint32_t s[6];
+    uint64_t sp;
+    switch (way) {
+    case 0:
+        a[0] = (uint32_t)f->rbx, a[1] = (uint32_t)f->rcx, a[2] = (uint32_t)f->rdx;
+        a[3] = (uint32_t)f->rsi, a[4] = (uint32_t)f->rdi, a[5] = (uint32_t)f->rbp;
+        return 0;
+    case SG_ARGS_STACK:
+        sp = f->rsp + 4 + (f->entry == ENTRY_SYSENTER || f->entry == ENTRY_SYSCALL ? 12 : 0);
+        if (copy_from_user(s, sp, sizeof s))
+            return -SG_EFAULT;
+        for (int i = 0; i < 6; i++)
+            a[i] = s[i];
+        return 0;
+    case SG_ARGS_PAGE:
+        if (copy_from_user(a, SG_ARGPAGE_ADDRESS32 + offsetof(struct sg_argpage, args), 6 * sizeof a[0]))
+            return -SG_EFAULT;
+        for (int i = 0; i < 6; i++)
+            a[i] = (uint32_t)a[i];
+        return 0;
+    }
+    return -SG_ENOSYS;
+}
+
 void syscall_dispatch(struct frame *f)
 {
-    uint64_t way = f->rax & SG_ARGS_MASK;
-    uint64_t nr = f->rax & ~(uint64_t)SG_ARGS_MASK;
+    bool compat = f->cs == USER32_CS;
+    uint64_t number = compat ? (uint32_t)f->rax : f->rax;
+    uint64_t way = number & SG_ARGS_MASK;
+    uint64_t nr = number & ~(uint64_t)SG_ARGS_MASK;
     uint64_t a[6];
-    syscall_call call = lookup(nr);
-    long r = fetch_args(f, way, a);
+    syscall_call call = lookup(nr, compat);
+    long r = compat ? fetch_args32(f, way, a) : fetch_args64(f, way, a);
 
     current_proc()->syscalls++;
     current_frame = f;
     if (r == 0)
         r = call ? call(a) : -SG_ENOSYS;
-    if (way == SG_ARGS_PAGE &&
-        copy_to_user(SG_ARGPAGE_ADDRESS + offsetof(struct sg_argpage, result), &r, sizeof r))
+    uint64_t page = compat ? SG_ARGPAGE_ADDRESS32 : SG_ARGPAGE_ADDRESS;
+    if (way == SG_ARGS_PAGE && copy_to_user(page + offsetof(struct sg_argpage, result), &r, sizeof r))
         r = -SG_EFAULT;
     f->rax = (uint64_t)r;
 }

@@ -63,10 +63,28 @@ struct linux_timespec {
     int64_t tv_nsec;
 };
 
+/* i386's struct timespec: two 32-bit fields. */
+struct linux_timespec32 {
+    int32_t tv_sec;
+    int32_t tv_nsec;
+};
+
+static int read_timespec(uint64_t ptr, struct linux_timespec *ts)
+{
+    if (current_proc()->bits == 64)
+        return copy_from_user(ts, ptr, sizeof *ts);
+    struct linux_timespec32 t32;
+    if (copy_from_user(&t32, ptr, sizeof t32))
+        return -SG_EFAULT;
+    ts->tv_sec = t32.tv_sec;
+    ts->tv_nsec = t32.tv_nsec;
+    return 0;
+}
+
 long sys_nanosleep(uint64_t req_ptr, uint64_t rem_ptr)
 {
     struct linux_timespec req;
-    if (copy_from_user(&req, req_ptr, sizeof req))
+    if (read_timespec(req_ptr, &req))
         return -SG_EFAULT;
     if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
         return -SG_EINVAL;
@@ -79,7 +97,8 @@ long sys_nanosleep(uint64_t req_ptr, uint64_t rem_ptr)
         sched_sleep_until(timer_ticks + ticks + 1);
     if (rem_ptr) {
         struct linux_timespec zero = { 0, 0 };
-        if (copy_to_user(rem_ptr, &zero, sizeof zero))
+        size_t size = current_proc()->bits == 64 ? sizeof zero : sizeof(struct linux_timespec32);
+        if (copy_to_user(rem_ptr, &zero, size))
             return -SG_EFAULT;
     }
     return 0;
@@ -100,9 +119,11 @@ long sys_sg_spawn(uint64_t path_ptr, uint64_t argv_ptr)
         strlcpy(strings[0], path, sizeof strings[0]);
         argv[argc++] = strings[0];
     }
+    /* argv holds pointers of the caller's width. */
+    unsigned word = current_proc()->bits == 64 ? 8 : 4;
     while (argv_ptr) {
-        uint64_t p;
-        if (copy_from_user(&p, argv_ptr + 8 * argc, sizeof p))
+        uint64_t p = 0;
+        if (copy_from_user(&p, argv_ptr + (uint64_t)word * argc, word))
             return -SG_EFAULT;
         if (!p)
             break;

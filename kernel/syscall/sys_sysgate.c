@@ -33,12 +33,14 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.model_id = cpu.model;
     info.stepping = cpu.stepping;
     info.mechanisms64 = entry_mechanisms64;
-    info.mechanisms32 = 0;
+    info.mechanisms32 = entry_mechanisms32;
     info.default64 = entry_default64;
-    info.default32 = SG_MECH_INT80;
+    info.default32 = entry_default32;
+    info.entry = (uint32_t)entry_mechanism_of(syscall_frame());
+    info.bits = current_proc()->bits;
     info.hypervisor = cpu.hypervisor;
     info.features = cpu.enabled;
-    info.kip_address = kip_user_address();
+    info.kip_address = kip_user_address(current_proc()->bits);
     info.ticks = timer_ticks;
     info.timer_hz = TIMER_HZ;
     info.pid = current_proc()->pid;

@@ -25,7 +25,7 @@
 #define EM_X86_64 62
 #define EM_AARCH64 183
 
-#define USER_END32 0xffffe000ull
+#define USER_END32 ELF_LOAD_END32
 
 struct ph {
     uint32_t type, flags;
@@ -157,7 +157,7 @@ static enum elf_error parse_only(const struct spec *s)
 
 /* Loop tests run each case for _i = 0 (ELF64) and _i = 1 (ELF32). */
 #define BITS (_i == 0 ? 64 : 32)
-#define UEND (_i == 0 ? (uint64_t)USER_END : USER_END32)
+#define UEND (_i == 0 ? ELF_LOAD_END64 : USER_END32)
 #define BASE (_i == 0 ? 0x400000ull : 0x08048000ull)
 #define ck_assert_elf(expr, want)                                                         \
     do {                                                                                  \

@@ -1,0 +1,67 @@
+/*
+ * compat.c - the C half of the two 32-bit fast doors, SYSENTER and SYSCALL
+ * from compatibility mode (sysenter.S, syscall_compat.S).
+ *
+ * Both are reached through __kernel_vsyscall's dance (kip32_stubs.S), which
+ * pushed the caller's ecx, edx and ebp and, because 32-bit code has no
+ * register to spare, moved things around:
+ *
+ *                 arrives in the frame as        the i386 ABI wants
+ *   sysenter      rbp = user ESP (also the        ebp = [ESP] (the caller's
+ *                 frame's rsp); rip = nothing      ebp); return to the stub's
+ *                 (the CPU saved none)             landing point
+ *   syscall       rbp = the 2nd argument (the      ecx = that; ebp = [ESP];
+ *                 caller's ecx); rcx = return EIP  return to rcx
+ *
+ * compat_fast_entry() reads [ESP] with fault recovery, rewrites the frame
+ * into the registers the caller had (so the one dispatcher, and iretq if it
+ * comes to that, see ordinary i386 registers), dispatches, and then writes
+ * the values the fast exit will leave in the registers it clobbers -
+ * SYSEXIT: edx = EIP, ecx = ESP; SYSRETL: ecx = EIP, r11 = EFLAGS - unless
+ * the call replaced the whole context (sg_setcontext), whose registers
+ * must arrive as they are: the exit then sees the mismatch and takes
+ * iretq.  The landing point pops ebp, edx and ecx, so
+ * the caller gets every register back but eax.
+ */
+#include "entry.h"
+#include "../../include/sysgate/abi.h"
+#include "../kip/kip.h"
+#include "../proc/proc.h"
+#include "../syscall/syscall.h"
+#include "../syscall/uaccess.h"
+
+void compat_fast_entry(struct frame *f)
+{
+    bool sysenter = f->entry == ENTRY_SYSENTER;
+
+    /* QEMU's TCG runs a 32-bit SYSCALL on Intel models, which real Intel
+     * CPUs refuse with #UD (Intel SDM vol. 2B SYSCALL): do what the
+     * hardware would. */
+    if (!sysenter && !(entry_mechanisms32 & (1u << SG_MECH_SYSCALL)))
+        proc_kill_current(SG_SIGILL, "#UD invalid opcode (32-bit syscall: not on this CPU's vendor)", f->rip,
+                          f->rip);
+
+    if (sysenter)
+        f->rip = kip32_sysenter_return();
+
+    percpu0.context_replaced = 0;
+    uint32_t caller_ebp;
+    if (copy_from_user(&caller_ebp, f->rsp, sizeof caller_ebp)) {
+        f->rax = (uint64_t)-SG_EFAULT;
+    } else {
+        if (!sysenter)
+            f->rcx = (uint32_t)f->rbp;   /* the 2nd argument */
+        f->rbp = caller_ebp;
+        syscall_dispatch(f);
+    }
+
+    if (percpu0.context_replaced)
+        return;
+    if (sysenter) {
+        f->rdx = f->rip;
+        f->rcx = f->rsp;
+    } else {
+        f->rcx = f->rip;
+        f->r11 = f->rflags;
+    }
+}
