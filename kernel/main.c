@@ -66,8 +66,9 @@ void kmain(uint32_t magic, uint32_t info_phys)
     strlcpy(kernel_cmdline, boot_info.cmdline, sizeof kernel_cmdline);
 
     cpu_identify();
-    printk("cpu: %s, %s, family %u model %u stepping %u%s\n", cpu.vendor, cpu.brand, cpu.family,
-           cpu.model, cpu.stepping, cpu.hypervisor ? ", under a hypervisor" : "");
+    printk("cpu: %s, %s, family %u model %u stepping %u%s%s\n", cpu.vendor, cpu.brand, cpu.family,
+           cpu.model, cpu.stepping, cpu.hypervisor ? ", under the hypervisor " : "",
+           cpu.hypervisor ? (cpu.hypervisor_vendor[0] ? cpu.hypervisor_vendor : "(unnamed)") : "");
     cpu_enable_features();
     printk("cpu: nx %s, smep %s, smap %s, umip %s\n", cpu.nx ? "on" : "absent",
            cpu.smep ? "on" : "absent", cpu.smap ? "on" : "absent", cpu.umip ? "on" : "absent");

@@ -88,8 +88,12 @@ struct sg_info {
     /* How often each fast exit declined and left through iretq instead
      * (since boot): [0] sysret, [1] sysexit, [2] lret. */
     uint64_t fast_exit_declined[3];
+    /* CPUID 0x40000000's vendor when running under a hypervisor:
+     * "TCGTCGTCGTCG" is QEMU's emulator, whose deviations from hardware
+     * the tests must expect (docs/mechanisms.md). */
+    char hypervisor_vendor[16];
 };
-_Static_assert(sizeof(struct sg_info) == 200, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 216, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)

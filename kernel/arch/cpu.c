@@ -40,6 +40,16 @@ void cpu_identify(void)
     cpu.pge = r[3] & (1u << 13);
     cpu.fxsr = r[3] & (1u << 24);
     cpu.hypervisor = r[2] & (1u << 31);
+    if (cpu.hypervisor) {
+        uint32_t h[4];
+        cpuid(0x40000000, 0, h);
+        memcpy(cpu.hypervisor_vendor + 0, &h[1], 4);
+        memcpy(cpu.hypervisor_vendor + 4, &h[2], 4);
+        memcpy(cpu.hypervisor_vendor + 8, &h[3], 4);
+        for (int i = 0; i < 12; i++)
+            if (cpu.hypervisor_vendor[i] < ' ' || cpu.hypervisor_vendor[i] > '~')
+                cpu.hypervisor_vendor[i] = 0;
+    }
 
     if (max_leaf >= 7) {
         cpuid(7, 0, r);

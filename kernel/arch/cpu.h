@@ -9,6 +9,7 @@
 struct cpu_info {
     char vendor[13];
     char brand[49];
+    char hypervisor_vendor[13];    /* CPUID 0x40000000 when hypervisor is set */
     enum sg_vendor vendor_id;
     uint32_t family, model, stepping;
     bool hypervisor;

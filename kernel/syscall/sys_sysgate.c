@@ -39,6 +39,7 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.entry = (uint32_t)entry_mechanism_of(syscall_frame());
     info.bits = current_proc()->bits;
     info.hypervisor = cpu.hypervisor;
+    strlcpy(info.hypervisor_vendor, cpu.hypervisor_vendor, sizeof info.hypervisor_vendor);
     info.features = cpu.enabled;
     info.kip_address = kip_user_address(current_proc()->bits);
     info.ticks = timer_ticks;
