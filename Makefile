@@ -26,6 +26,8 @@ KASFLAGS := -g -D__ASSEMBLER__
 
 UCFLAGS := $(COMMON_CFLAGS) -static
 UASFLAGS := -g -D__ASSEMBLER__
+# The same user sources for 32-bit processes (compatibility mode).
+U32CFLAGS := $(UCFLAGS) -m32 -march=i686 -msse2
 
 KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*/*.c kernel/*/*.S) \
                lib/format.c lib/string.c
@@ -34,13 +36,18 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
 ULIB_SRCS := $(wildcard user/lib/*.c user/lib/*.S) lib/format.c lib/string.c
 ULIB_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(ULIB_SRCS))
 ULIB      := $(BUILD)/u/libsysgate.a
+ULIB32_OBJS := $(patsubst %,$(BUILD)/u32/%.o,$(ULIB_SRCS))
+ULIB32    := $(BUILD)/u32/libsysgate.a
 
 # Every program in the initrd: user/<dir>/<name>.c -> /bin/<name>, tests
 # under /bin/tests/.
 PROGRAMS := $(patsubst user/init/%.c,$(BUILD)/initrd/bin/%,$(wildcard user/init/*.c)) \
             $(patsubst user/demo/%.c,$(BUILD)/initrd/bin/%,$(wildcard user/demo/*.c)) \
             $(patsubst user/bench/%.c,$(BUILD)/initrd/bin/%,$(wildcard user/bench/*.c)) \
-            $(patsubst user/tests/%.c,$(BUILD)/initrd/bin/tests/%,$(wildcard user/tests/*.c))
+            $(patsubst user/tests/%.c,$(BUILD)/initrd/bin/tests/%,$(wildcard user/tests/*.c)) \
+            $(patsubst user/tests/%.c,$(BUILD)/initrd/bin/tests32/%,$(wildcard user/tests/*.c)) \
+            $(patsubst user/demo/%.c,$(BUILD)/initrd/bin/%32,$(wildcard user/demo/*.c)) \
+            $(patsubst user/compat/%.c,$(BUILD)/initrd/bin/tests32/%,$(wildcard user/compat/*.c))
 
 KERNEL   := $(BUILD)/kernel.elf
 KERNEL32 := $(BUILD)/kernel32.elf
@@ -88,12 +95,31 @@ $(ULIB): $(ULIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
+$(BUILD)/u32/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(U32CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/u32/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(U32CFLAGS) $(UASFLAGS) -MMD -MP -c $< -o $@
+
+$(ULIB32): $(ULIB32_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
 # crt0 must come first so that _start opens the text.
 define link_user
 	@mkdir -p $(dir $@)
-	$(LD) -nostdlib -static -z max-page-size=4096 -T user/lib/user.ld -o $@ \
+	$(LD) -m elf_x86_64 -nostdlib -static -z max-page-size=4096 -T user/lib/user.ld -o $@ \
 	    $(BUILD)/u/user/lib/crt0.S.o $< $(ULIB)
 endef
+define link_user32
+	@mkdir -p $(dir $@)
+	$(LD) -m elf_i386 -nostdlib -static -z max-page-size=4096 -T user/lib/user.ld -o $@ \
+	    $(BUILD)/u32/user/lib/crt0.S.o $< $(ULIB32) $(LIBGCC32)
+endef
+# 64-bit division in 32-bit code (printf) comes from libgcc.
+LIBGCC32 = $(shell $(CC) -m32 -print-libgcc-file-name)
 
 $(BUILD)/initrd/bin/%: $(BUILD)/u/user/init/%.c.o $(ULIB) user/lib/user.ld
 	$(link_user)
@@ -103,6 +129,15 @@ $(BUILD)/initrd/bin/%: $(BUILD)/u/user/bench/%.c.o $(ULIB) user/lib/user.ld
 	$(link_user)
 $(BUILD)/initrd/bin/tests/%: $(BUILD)/u/user/tests/%.c.o $(ULIB) user/lib/user.ld
 	$(link_user)
+$(BUILD)/initrd/bin/tests32/%: $(BUILD)/u32/user/tests/%.c.o $(ULIB32) user/lib/user.ld
+	$(link_user32)
+$(BUILD)/initrd/bin/%32: $(BUILD)/u32/user/demo/%.c.o $(ULIB32) user/lib/user.ld
+	$(link_user32)
+# user/compat: 32-bit programs that use nothing of sysgate's library, only
+# what an unmodified i386 program would (their own _start, AT_SYSINFO).
+$(BUILD)/initrd/bin/tests32/%: $(BUILD)/u32/user/compat/%.c.o
+	@mkdir -p $(dir $@)
+	$(LD) -m elf_i386 -nostdlib -static -z max-page-size=4096 -e _start -Ttext-segment=0x8048000 -o $@ $<
 
 $(INITRD): $(PROGRAMS)
 	cd $(BUILD)/initrd && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd.cpio

@@ -80,7 +80,6 @@ struct sg_info {
     uint32_t entry;            /* the door this very sg_info call came
                                   through (SG_MECH_*)                     */
     uint32_t bits;             /* the calling process: 64 or 32           */
-    uint32_t reserved;
     uint64_t kip_address;      /* the interface page in this process      */
     uint64_t ticks;            /* timer ticks since boot                  */
     uint32_t timer_hz;
@@ -93,12 +92,13 @@ struct sg_info {
      * the tests must expect (docs/mechanisms.md). */
     char hypervisor_vendor[16];
 };
-_Static_assert(sizeof(struct sg_info) == 216, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 208 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
 #define SG_FEAT_UMIP  (1u << 2)
 #define SG_FEAT_NX    (1u << 3)
+#define SG_FEAT_DEFAULT_FORCED (1u << 8)   /* syscall= chose a default door */
 
 /* The value sg_echo6 returns: each argument rotated by a different amount,
  * so that a lost, truncated or swapped argument changes the result. */

@@ -17,6 +17,8 @@ extern int entry_default64;
 /* The same for 32-bit (compatibility-mode) code. */
 extern uint32_t entry_mechanisms32;
 extern int entry_default32;
+/* Whether syscall= on the command line named the default door. */
+extern bool entry_default_forced;
 
 /* The door a frame came through, as SG_MECH_* (-1 for none). */
 int entry_mechanism_of(const struct frame *f);

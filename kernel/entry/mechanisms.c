@@ -43,6 +43,7 @@ uint32_t entry_mechanisms64;
 int entry_default64;
 uint32_t entry_mechanisms32;
 int entry_default32;
+bool entry_default_forced;
 
 /* SYSENTER loads RSP from this MSR before the door can switch to the
  * process's kernel stack, which it does at once; the stack is only there
@@ -189,6 +190,7 @@ void entry_init(const char *cmdline)
     entry_default32 = best_of(entry_mechanisms32);
     char wanted[16];
     if (cmdline_get(cmdline, "syscall", wanted, sizeof wanted)) {
+        entry_default_forced = true;
         entry_default64 = choose(wanted, entry_mechanisms64, entry_default64, "64-bit");
         entry_default32 = choose(wanted, entry_mechanisms32, entry_default32, "32-bit");
     }

@@ -40,7 +40,7 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.bits = current_proc()->bits;
     info.hypervisor = cpu.hypervisor;
     strlcpy(info.hypervisor_vendor, cpu.hypervisor_vendor, sizeof info.hypervisor_vendor);
-    info.features = cpu.enabled;
+    info.features = cpu.enabled | (entry_default_forced ? SG_FEAT_DEFAULT_FORCED : 0);
     info.kip_address = kip_user_address(current_proc()->bits);
     info.ticks = timer_ticks;
     info.timer_hz = TIMER_HZ;

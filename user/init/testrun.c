@@ -15,9 +15,11 @@
  */
 #include "../lib/tap.h"
 
-/* Every test program, in the order they run. */
+/* Every test program, in the order they run: a name is /bin/tests/NAME,
+ * "32/NAME" the same test built for 32-bit code, /bin/tests32/NAME. */
 static const char *const all_tests[] = {
     "syscalls", "badinput", "faults", "sched", "mechanisms", "regs",
+    "32/syscalls", "32/badinput", "32/faults", "32/sched", "32/mechanisms", "32/regs", "32/vsyscall",
 };
 
 int main(int argc, char **argv)
@@ -43,7 +45,10 @@ int main(int argc, char **argv)
         char *arg = strchr(name, ':');
         if (arg)
             *arg++ = 0;
-        snformat(path, sizeof path, "/bin/tests/%s", name);
+        if (!strncmp(name, "32/", 3))
+            snformat(path, sizeof path, "/bin/tests32/%s", name + 3);
+        else
+            snformat(path, sizeof path, "/bin/tests/%s", name);
         char *child_argv[] = { path, arg, 0 };
         printf("# testrun: running %s\n", path);
         long status = sg_run(path, child_argv);

@@ -25,7 +25,7 @@ long sys_sched_yield(void)
 long sys_nanosleep_ms(long ms)
 {
     struct {
-        int64_t sec, nsec;
+        long sec, nsec;     /* struct timespec of this width */
     } ts = { ms / 1000, (ms % 1000) * 1000000 };
     return sg_syscall(SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
 }
@@ -77,7 +77,7 @@ long sg_run(const char *path, char *const argv[])
     return r < 0 ? r : status;
 }
 
-uint64_t sg_kip_stub(int mech)
+uintptr_t sg_kip_stub(int mech)
 {
     const struct sg_kip_header *h = (const struct sg_kip_header *)sg_kip;
     if (!sg_kip || mech < 0 || mech >= SG_MECH_COUNT || !(h->mechanisms & (1u << mech)) || !h->stub_offset[mech])

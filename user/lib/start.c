@@ -4,26 +4,26 @@
 
 int sg_argc;
 char **sg_argv;
-uint64_t sg_kip;
-static uint64_t *auxv;
-extern uint64_t sg_kip_entry;
+uintptr_t sg_kip;
+static uintptr_t *auxv;
+extern uintptr_t sg_kip_entry;
 
-uint64_t sg_auxv_get(uint64_t type)
+uintptr_t sg_auxv_get(uintptr_t type)
 {
-    for (uint64_t *a = auxv; a && a[0] != SG_AT_NULL; a += 2)
+    for (uintptr_t *a = auxv; a && a[0] != SG_AT_NULL; a += 2)
         if (a[0] == type)
             return a[1];
     return 0;
 }
 
-__attribute__((noreturn)) void sg_start(uint64_t *sp)
+__attribute__((noreturn)) void sg_start(uintptr_t *sp)
 {
     sg_argc = (int)sp[0];
     sg_argv = (char **)(sp + 1);
     char **envp = sg_argv + sg_argc + 1;
     while (*envp)
         envp++;
-    auxv = (uint64_t *)(envp + 1);
+    auxv = (uintptr_t *)(envp + 1);
 
     sg_kip = sg_auxv_get(SG_AT_KIP);
     if (sg_kip) {

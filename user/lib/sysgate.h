@@ -34,16 +34,25 @@ long sg_syscall_int80(long nr, long a1, long a2, long a3, long a4, long a5, long
 /* One mechanism for one call: through the interface page's stub for it.
  * sg_kip_stub() is 0 when the page does not offer the mechanism, and
  * sg_syscall_via() then returns -ENOSYS without entering the kernel. */
-uint64_t sg_kip_stub(int mech);
+uintptr_t sg_kip_stub(int mech);
 long sg_syscall_via(int mech, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
-long sg_call_stub(uint64_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
-long sg_call_stub_stack(uint64_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+long sg_call_stub(uintptr_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+long sg_call_stub_stack(uintptr_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
 /* What crt0 found on the initial stack. */
 extern int sg_argc;
 extern char **sg_argv;
-extern uint64_t sg_auxv_get(uint64_t type);
-extern uint64_t sg_kip;           /* AT_SYSGATE_KIP */
+extern uintptr_t sg_auxv_get(uintptr_t type);
+extern uintptr_t sg_kip;          /* SG_AT_KIP: this width's interface page */
+
+/* This program's width, and the parts of the ABI that depend on it. */
+#ifdef __x86_64__
+#define SG_BITS 64
+#define SG_ARGPAGE ((struct sg_argpage *)(uintptr_t)SG_ARGPAGE_ADDRESS)
+#else
+#define SG_BITS 32
+#define SG_ARGPAGE ((struct sg_argpage *)(uintptr_t)SG_ARGPAGE_ADDRESS32)
+#endif
 
 /* Wrappers (Linux semantics: -errno on failure). */
 long sys_write(int fd, const void *buf, size_t len);

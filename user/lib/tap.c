@@ -5,7 +5,10 @@ static int count, failed;
 
 void tap_begin(const char *name)
 {
-    program = name;
+    /* The same test built for 32-bit code says so in every line. */
+    static char named[64];
+    snformat(named, sizeof named, SG_BITS == 64 ? "%s" : "%s32", name);
+    program = named;
     count = failed = 0;
     printf("# %s\n", name);
 }
@@ -36,7 +39,8 @@ int tap_eq(uint64_t got, uint64_t want, const char *fmt, ...)
     report(got == want, "", fmt, ap);
     va_end(ap);
     if (got != want)
-        printf("#   got  %#lx (%ld)\n#   want %#lx (%ld)\n", got, (long)got, want, (long)want);
+        printf("#   got  %#llx (%lld)\n#   want %#llx (%lld)\n", (unsigned long long)got, (long long)got,
+               (unsigned long long)want, (long long)want);
     return got == want;
 }
 

@@ -3,7 +3,8 @@
  * Linux would report, and the kernel carries on.  Every case runs in a
  * child process of its own (this program again, with the case name in
  * argv[1]); the parent checks how each child ended and that the kernel
- * still answers afterwards.
+ * still answers afterwards.  Built for both widths; a 32-bit program runs
+ * the 32-bit form of each instruction.
  */
 #include "../lib/tap.h"
 
@@ -19,11 +20,19 @@ static void do_hlt(void) { __asm__ volatile("hlt"); }
 static void do_cli(void) { __asm__ volatile("cli"); }
 static void do_out(void) { __asm__ volatile("outb %%al, $0x80" ::"a"(0)); }
 static void do_rdmsr(void) { __asm__ volatile("rdmsr" ::"c"(0xc0000101) : "rax", "rdx"); }
-static void do_mov_cr3(void) { __asm__ volatile("mov %%rax, %%cr3" ::"a"(0)); }
+static void do_mov_cr3(void) { __asm__ volatile("mov %0, %%cr3" ::"r"((uintptr_t)0)); }
 static void do_null_read(void) { (void)*(volatile long *)0; }
+#ifdef __x86_64__
 static void do_kernel_read(void) { (void)*(volatile long *)0xffffffff80100000ul; }
 static void do_kernel_write(void) { *(volatile long *)0xffff800000100000ul = 1; }
 static void do_noncanonical(void) { (void)*(volatile long *)0x0000800000000000ul; }
+#else
+/* A 32-bit program cannot name the kernel: the nearest it gets is a far
+ * jump to the kernel's 64-bit code selector, tried below. */
+static void do_kernel_read(void) { (void)*(volatile long *)0xfffff000ul; }
+static void do_kernel_write(void) { *(volatile long *)0xfffff000ul = 1; }
+static void do_noncanonical(void) { __asm__ volatile("mov 0x8, %%eax" ::: "eax"); }
+#endif
 static void do_text_write(void) { *(volatile unsigned char *)do_ud2 = 0xc3; }
 static void do_kip_write(void) { *(volatile long *)sg_kip = 0; }
 static void do_int3(void) { __asm__ volatile("int3"); }
@@ -31,9 +40,10 @@ static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
 static void do_int_81(void) { __asm__ volatile("int $0x81"); }
 static void do_far_jump_kernel(void)
 {
-    /* A far jump to the kernel's code selector: #GP (SDM vol. 3A 5.8.1). */
-    static const struct { uint64_t offset; uint16_t sel; } __attribute__((packed)) target = { 0x1000, 0x08 };
-    __asm__ volatile("rex.w ljmp *%0" ::"m"(target));
+    /* A far jump to the kernel's code selector: #GP (SDM vol. 3A 5.8.1).
+     * The m16:32 form, which both widths and both vendors decode alike. */
+    static const struct { uint32_t offset; uint16_t sel; } __attribute__((packed)) target = { 0x1000, 0x08 };
+    __asm__ volatile("ljmp *%0" ::"m"(target));
 }
 static void do_divide(void)
 {
@@ -58,6 +68,7 @@ static void do_stack_overflow(void)
     recurse = grow_stack;
     grow_stack();
 }
+#ifdef __x86_64__
 static void do_bad_rsp(void)
 {
     /* Push with a non-canonical stack pointer: #SS (SDM vol. 3A 6.15). */
@@ -68,6 +79,17 @@ static void do_iret_to_ring0(void)
     /* iretq to a ring-0 code selector from ring 3: #GP. */
     __asm__ volatile("push $0x10; push %%rsp; pushf; push $0x08; push $0; iretq" ::: "memory");
 }
+#else
+static void do_bad_rsp(void)
+{
+    /* Push with the stack pointer in an unmapped page. */
+    __asm__ volatile("mov %0, %%esp; push %%eax" ::"r"(0x10000000u));
+}
+static void do_iret_to_ring0(void)
+{
+    __asm__ volatile("push $0x10; push %%esp; pushf; push $0x08; push $0; iretl" ::: "memory");
+}
+#endif
 
 static const struct fault_case cases[] = {
     { "ud2", "invalid opcode", SG_SIGILL, do_ud2 },
@@ -79,12 +101,13 @@ static const struct fault_case cases[] = {
     { "null_read", "reading address 0", SG_SIGSEGV, do_null_read },
     { "kernel_read", "reading the kernel image", SG_SIGSEGV, do_kernel_read },
     { "kernel_write", "writing the physical map", SG_SIGSEGV, do_kernel_write },
-    { "noncanonical", "reading a non-canonical address", SG_SIGSEGV, do_noncanonical },
+    { "noncanonical", SG_BITS == 64 ? "reading a non-canonical address" : "reading page 0", SG_SIGSEGV,
+      do_noncanonical },
     { "text_write", "writing the program's own text", SG_SIGSEGV, do_text_write },
     { "kip_write", "writing the interface page", SG_SIGSEGV, do_kip_write },
     { "exec_stack", "executing the NX stack", SG_SIGSEGV, do_exec_stack },
     { "stack_overflow", "running into the stack guard page", SG_SIGSEGV, do_stack_overflow },
-    { "bad_rsp", "a push with a non-canonical RSP", SG_SIGSEGV, do_bad_rsp },
+    { "bad_rsp", "a push with a stack pointer into nothing", SG_SIGSEGV, do_bad_rsp },
     { "divide", "division by zero", SG_SIGFPE, do_divide },
     { "int3", "int3 breakpoint", SG_SIGTRAP, do_int3 },
     { "int_0d", "int $0x0d through a DPL-0 gate", SG_SIGSEGV, do_int_0d },
@@ -105,8 +128,8 @@ int main(int argc, char **argv)
 
     tap_begin("faults");
     for (unsigned i = 0; i < NCASES; i++) {
-        char *child_argv[] = { "/bin/tests/faults", (char *)cases[i].name, 0 };
-        long status = sg_run("/bin/tests/faults", child_argv);
+        char *child_argv[] = { argv[0], (char *)cases[i].name, 0 };
+        long status = sg_run(argv[0], child_argv);
         tap_check(status >= 0 && SG_WIFSIGNALED(status) && SG_WTERMSIG(status) == cases[i].signal,
                   "%s: the process is killed with signal %d (status %#lx)", cases[i].hazard, cases[i].signal,
                   status);

@@ -19,6 +19,8 @@
 #include "../lib/tap.h"
 #include "../../include/sysgate/kip.h"
 
+#ifdef __x86_64__
+
 struct regs {
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
     uint64_t rflags;    /* 120 */
@@ -379,3 +381,196 @@ int main(int argc, char **argv)
     tap_eq(sys_getpid() > 0, 1, "the kernel is still alive");
     return tap_end();
 }
+
+#else /* 32-bit: the same hazards for a process in compatibility mode */
+
+/*
+ * The 32-bit harness poisons eax..ebp and EFLAGS, and - by a far jump to
+ * 64-bit code, which a 32-bit process may do - r8 to r15, which the kernel
+ * must hand back as they were (or as documented), never with kernel data.
+ * sysenter and syscall are reached through the 32-bit interface page's
+ * stubs, which do the dance the instruction needs.
+ */
+struct regs32 {
+    uint32_t eax, ebx, ecx, edx, esi, edi, ebp, eflags;   /* 0 .. 28 */
+    uint64_t r[8];                                          /* 32: r8 .. r15 */
+    uint32_t esp;                                           /* 96: out only */
+};
+_Static_assert(__builtin_offsetof(struct regs32, r) == 32 && __builtin_offsetof(struct regs32, esp) == 96,
+               "asm below uses these offsets");
+
+enum door { D_INT80, D_CALLGATE, D_SYSCALL, D_SYSENTER, D_TRAP, D_KIP, D_COUNT };
+static const char *const door_names[D_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap",
+                                                 "__kernel_vsyscall" };
+
+void regs32_raw(const struct regs32 *in, struct regs32 *out);     /* door: harness_door */
+uintptr_t harness_stub;        /* for the stub doors: the stub to call */
+uint32_t harness_door;         /* 0 int80, 1 callgate, 2 trap, 3 call harness_stub */
+uint32_t harness_esp;
+struct regs32 *harness_in, *harness_out;
+
+__asm__(
+    "   .text\n"
+    "   .globl regs32_raw\n"
+    "regs32_raw:\n"
+    "   push %ebx\n push %esi\n push %edi\n push %ebp\n"
+    "   mov 20(%esp), %eax\n mov %eax, harness_in\n"
+    "   mov 24(%esp), %eax\n mov %eax, harness_out\n"
+    "   mov %esp, harness_esp\n"
+    /* r8..r15 from in->r[], in 64-bit code */
+    "   ljmp $0x2b, $1f\n"
+    "   .code64\n"
+    "1: mov harness_in(%rip), %eax\n"
+    "   mov 32(%rax), %r8\n mov 40(%rax), %r9\n mov 48(%rax), %r10\n mov 56(%rax), %r11\n"
+    "   mov 64(%rax), %r12\n mov 72(%rax), %r13\n mov 80(%rax), %r14\n mov 88(%rax), %r15\n"
+    "   ljmpl *back32_a(%rip)\n"
+    "   .code32\n"
+    "2: mov harness_in, %eax\n"
+    "   pushl 28(%eax)\n"
+    "   mov 4(%eax), %ebx\n mov 8(%eax), %ecx\n mov 12(%eax), %edx\n"
+    "   mov 16(%eax), %esi\n mov 20(%eax), %edi\n mov 24(%eax), %ebp\n mov 0(%eax), %eax\n"
+    "   cmpl $0, harness_door\n je 10f\n"
+    "   cmpl $1, harness_door\n je 11f\n"
+    "   cmpl $2, harness_door\n je 12f\n"
+    "   popfl\n call *harness_stub\n jmp 3f\n"
+    "10: popfl\n int $0x80\n jmp 3f\n"
+    "11: popfl\n lcall $0x4b, $0\n jmp 3f\n"
+    "12: popfl\n ud2\n .ascii \"SG\"\n"
+    "3: pushfl\n push %eax\n"
+    "   mov harness_out, %eax\n"
+    "   popl 0(%eax)\n popl 28(%eax)\n"
+    "   mov %ebx, 4(%eax)\n mov %ecx, 8(%eax)\n mov %edx, 12(%eax)\n"
+    "   mov %esi, 16(%eax)\n mov %edi, 20(%eax)\n mov %ebp, 24(%eax)\n mov %esp, 96(%eax)\n"
+    "   ljmp $0x2b, $4f\n"
+    "   .code64\n"
+    "4: mov harness_out(%rip), %eax\n"
+    "   mov %r8, 32(%rax)\n mov %r9, 40(%rax)\n mov %r10, 48(%rax)\n mov %r11, 56(%rax)\n"
+    "   mov %r12, 64(%rax)\n mov %r13, 72(%rax)\n mov %r14, 80(%rax)\n mov %r15, 88(%rax)\n"
+    "   ljmpl *back32_b(%rip)\n"
+    "   .code32\n"
+    "5: mov harness_esp, %esp\n"
+    "   pushl $2\n popfl\n"
+    "   pop %ebp\n pop %edi\n pop %esi\n pop %ebx\n"
+    "   ret\n"
+    "   .section .rodata\n"
+    "back32_a: .long 2b\n .word 0x1b\n"
+    "back32_b: .long 5b\n .word 0x1b\n"
+    "   .text\n");
+
+#define ARITH_FLAGS 0x8d5u
+#define TF 0x100u
+#define IF 0x200u
+#define DF 0x400u
+#define IOPL 0x3000u
+#define NT 0x4000u
+#define AC 0x40000u
+
+static struct sg_info info;
+
+static int door_available(int d)
+{
+    return d == D_KIP || (info.mechanisms32 & (1u << d));
+}
+
+static void run_door(int d, const struct regs32 *in, struct regs32 *out)
+{
+    static const uint32_t raw[D_COUNT] = { [D_INT80] = 0, [D_CALLGATE] = 1, [D_TRAP] = 2, [D_SYSCALL] = 3,
+                                           [D_SYSENTER] = 3, [D_KIP] = 3 };
+    harness_door = raw[d];
+    harness_stub = d == D_KIP ? sg_kip + SG_KIP_DEFAULT_OFFSET : sg_kip_stub(d);
+    regs32_raw(in, out);
+}
+
+static void poison(struct regs32 *r, uint32_t seed, uint32_t flags)
+{
+    uint32_t *p = &r->eax;
+    for (int i = 0; i < 7; i++)
+        p[i] = seed ^ (0x01010101u * (uint32_t)(i + 1));
+    for (int i = 0; i < 8; i++)
+        r->r[i] = 0xffffffff80000000ull ^ ((uint64_t)seed << 8) ^ (uint64_t)(i + 8);
+    r->eflags = flags;
+}
+
+static void check_door(int d, uint32_t seed, uint32_t flags, const char *flags_name)
+{
+    struct regs32 in, out;
+    poison(&in, seed, flags);
+    in.eax = SYS_sg_echo6;
+    memset(&out, 0, sizeof out);
+    run_door(d, &in, &out);
+
+    uint32_t want_eax = (uint32_t)sg_echo6_expect(in.ebx, in.ecx, in.edx, in.esi, in.edi, in.ebp);
+    uint32_t flags_after = (flags & (ARITH_FLAGS | DF | AC | NT)) | IF | 2;
+    tap_eq(out.eax, want_eax, "%s, flags %s: eax is the result of six arguments", door_names[d], flags_name);
+    tap_check(out.ebx == in.ebx && out.ecx == in.ecx && out.edx == in.edx && out.esi == in.esi &&
+                  out.edi == in.edi && out.ebp == in.ebp,
+              "%s, flags %s: ebx ecx edx esi edi ebp preserved", door_names[d], flags_name);
+    tap_eq(out.eflags & ~0x10000u, flags_after, "%s, flags %s: EFLAGS as they were, IF on, IOPL 0", door_names[d],
+           flags_name);
+    int r_ok = 1, bad = -1;
+    for (int i = 0; i < 8; i++) {
+        /* r11 after a 32-bit SYSCALL holds the caller's EFLAGS (SYSRETL
+         * reloads EFLAGS from it): a user value, documented. */
+        int ok = out.r[i] == in.r[i] || out.r[i] == 0 ||
+                 (i == 3 && (d == D_SYSCALL || d == D_KIP) && out.r[i] == flags_after);
+        if (!ok && bad < 0)
+            bad = i;
+        r_ok &= ok;
+    }
+    if (!tap_check(r_ok, "%s, flags %s: r8-r15 hold their user values", door_names[d], flags_name))
+        tap_diag("r%d is %#llx, was %#llx", bad + 8, (unsigned long long)out.r[bad], (unsigned long long)in.r[bad]);
+}
+
+static const char *self;
+
+static long run_child(const char *role, int d)
+{
+    char door[2] = { (char)('0' + d), 0 };
+    char *argv[] = { (char *)self, (char *)role, door, 0 };
+    return sg_run(self, argv);
+}
+
+int main(int argc, char **argv)
+{
+    self = argv[0];
+    sg_info(&info);
+    if (argc > 2) {
+        if (!strcmp(argv[1], "tf-exit")) {
+            struct regs32 in, out;
+            poison(&in, 0x1234, TF | ARITH_FLAGS);
+            in.eax = SYS_exit_group;
+            in.ebx = 42;
+            run_door(argv[2][0] - '0', &in, &out);
+        }
+        return 0;
+    }
+    tap_begin("regs");
+
+    static const struct {
+        uint32_t flags;
+        const char *name;
+    } flag_sets[] = {
+        { 0, "clear" }, { ARITH_FLAGS, "CF PF AF ZF SF OF" }, { DF, "DF" }, { AC, "AC" }, { NT, "NT" },
+        { ARITH_FLAGS | DF | AC | NT | IOPL, "all + IOPL 3 + IF 0 asked" },
+    };
+    static const uint32_t seeds[] = { 0, ~0u, 0x80000000u, 0x5a5aa5a5u };
+    for (int d = 0; d < D_COUNT; d++) {
+        if (!door_available(d)) {
+            tap_skip("not offered to 32-bit code on this CPU", "%s: register and flag checks", door_names[d]);
+            continue;
+        }
+        for (unsigned s = 0; s < sizeof seeds / sizeof seeds[0]; s++)
+            check_door(d, seeds[s], ARITH_FLAGS, "CF PF AF ZF SF OF");
+        for (unsigned f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++)
+            check_door(d, 0x01234567u, flag_sets[f].flags & ~IF, flag_sets[f].name);
+        /* TF through the raw doors: the stub doors' `call` traps first. */
+        if (d == D_INT80 || d == D_CALLGATE || d == D_TRAP) {
+            long st = run_child("tf-exit", d);
+            tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 42,
+                      "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_names[d], st);
+        }
+    }
+    tap_eq(sys_getpid() > 0, 1, "the kernel is still alive");
+    return tap_end();
+}
+#endif

@@ -6,7 +6,7 @@
  */
 #include "../lib/tap.h"
 
-static const char *self = "/bin/tests/sched";
+static const char *self;
 
 static void spin_forever(void)
 {
@@ -15,18 +15,21 @@ static void spin_forever(void)
 }
 
 /* Holds a distinct pattern in xmm0 while being preempted over and over;
- * exits 0 if it never changed. */
+ * exits 0 if it never changed.  Each round sets xmm0, spins in assembly
+ * (no calls: the ABI lets any function clobber xmm0) and compares; between
+ * rounds sg_info tells the time. */
 static int sse_keeper(uint64_t pattern)
 {
     struct sg_info info;
     sg_info(&info);
     uint64_t until = info.ticks + 15;
-    __asm__ volatile("movq %0, %%xmm0" ::"r"(pattern) : "xmm0");
     do {
-        for (volatile int i = 0; i < 20000; i++)
-            ;
         uint64_t now;
-        __asm__ volatile("movq %%xmm0, %0" : "=r"(now));
+        __asm__ volatile("movq %1, %%xmm0\n"
+                         "mov $200000, %%ecx\n"
+                         "1: dec %%ecx\n jnz 1b\n"
+                         "movq %%xmm0, %0"
+                         : "=m"(now) : "m"(pattern) : "xmm0", "ecx", "memory");
         if (now != pattern)
             return 1;
         sg_info(&info);
@@ -42,13 +45,14 @@ static long spawn_role(const char *role)
 
 int main(int argc, char **argv)
 {
+    self = argv[0];
     if (argc > 1) {
         if (!strcmp(argv[1], "spin"))
             spin_forever();
         if (!strcmp(argv[1], "sse1"))
-            return sse_keeper(0x1111222233334444ul);
+            return sse_keeper(0x1111222233334444ull);
         if (!strcmp(argv[1], "sse2"))
-            return sse_keeper(0x5555666677778888ul);
+            return sse_keeper(0x5555666677778888ull);
         if (!strcmp(argv[1], "nap")) {
             for (int i = 0; i < 5; i++)
                 sys_nanosleep_ms(10);

@@ -6,7 +6,7 @@
  */
 #include "../lib/tap.h"
 
-static const char *self = "/bin/tests/syscalls";
+static const char *self;
 
 static int child_main(int argc, char **argv)
 {
@@ -28,6 +28,7 @@ static long spawn_role(const char *role)
 
 int main(int argc, char **argv)
 {
+    self = argv[0];
     if (argc > 1)
         return child_main(argc, argv);
     tap_begin("syscalls");
@@ -39,16 +40,20 @@ int main(int argc, char **argv)
     tap_eq(info.pid, pid, "sg_info's pid matches getpid");
     tap_check(info.vendor[0] != 0 && info.version[0] != 0, "sg_info names the kernel and the CPU vendor (%s)",
               info.vendor);
-    tap_check(info.mechanisms64 & (1u << SG_MECH_INT80), "int80 is offered to 64-bit code");
-    tap_check(info.mechanisms64 & (1u << info.default64), "the default mechanism is one that is offered");
+    uint32_t offered = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    uint32_t default_mech = SG_BITS == 64 ? info.default64 : info.default32;
+    tap_check(offered & (1u << SG_MECH_INT80), "int80 is offered to %d-bit code", SG_BITS);
+    tap_check(offered & (1u << default_mech), "the default mechanism is one that is offered");
     tap_eq(info.kip_address, sg_kip, "the interface page address matches AT_SYSGATE_KIP");
 
     tap_eq(sg_null(), 0, "sg_null returns 0");
-    uint64_t a = 0x0123456789abcdef, b = 0xfedcba9876543210, c = 0x1111111122222222,
-             d = 0x3333333344444444, e = 0x5555555566666666, f = 0x7777777788888888;
-    uint64_t want = sg_echo6_expect(a, b, c, d, e, f);
-    tap_eq(sg_syscall(SYS_sg_echo6, a, b, c, d, e, f), want, "six arguments arrive intact (default entry)");
-    tap_eq(sg_syscall_int80(SYS_sg_echo6, a, b, c, d, e, f), want, "six arguments arrive intact (int 0x80)");
+    unsigned long a = (unsigned long)0x0123456789abcdefull, b = (unsigned long)0xfedcba9876543210ull,
+                  c = (unsigned long)0x1111111122222222ull, d = (unsigned long)0x3333333344444444ull,
+                  e = (unsigned long)0x5555555566666666ull, f = (unsigned long)0x7777777788888888ull;
+    unsigned long want = (unsigned long)sg_echo6_expect(a, b, c, d, e, f);
+    tap_eq((unsigned long)sg_syscall(SYS_sg_echo6, a, b, c, d, e, f), want, "six arguments arrive intact (default entry)");
+    tap_eq((unsigned long)sg_syscall_int80(SYS_sg_echo6, a, b, c, d, e, f), want,
+           "six arguments arrive intact (int 0x80)");
     tap_eq(sg_syscall_int80(SYS_getpid, 0, 0, 0, 0, 0, 0), pid, "getpid through int 0x80");
 
     tap_eq(sys_write(1, "# write to fd 1\n", 16), 16, "write to fd 1 returns the length");
@@ -72,9 +77,9 @@ int main(int argc, char **argv)
     tap_eq(sys_nanosleep_ms(30), 0, "nanosleep(30 ms) returns 0");
     sg_info(&after);
     tap_check(after.ticks - before.ticks >= 3, "nanosleep(30 ms) let at least 3 ticks of %u Hz pass (%lu)",
-              after.timer_hz, after.ticks - before.ticks);
+              after.timer_hz, (unsigned long)(after.ticks - before.ticks));
     struct {
-        int64_t sec, nsec;
+        long sec, nsec;     /* struct timespec of this width */
     } bad_ts = { 0, 1000000000 }, neg_ts = { -1, 0 };
     tap_eq(sg_syscall(SYS_nanosleep, (long)&bad_ts, 0, 0, 0, 0, 0), -SG_EINVAL, "nanosleep with tv_nsec = 1e9 is -EINVAL");
     tap_eq(sg_syscall(SYS_nanosleep, (long)&neg_ts, 0, 0, 0, 0, 0), -SG_EINVAL, "nanosleep with a negative time is -EINVAL");
