@@ -84,8 +84,10 @@ static void build(struct kip_page *k, uint32_t mechanisms, int default_mech, uin
 
 void kip_init(void)
 {
-    /* Not at a constant address (seed 001): chosen per boot. */
-    uint64_t r = rdtsc() >> 4;
+    /* Not at a constant address (seed 001): chosen per boot, from the TSC
+     * mixed (Fibonacci hashing) so that every bit of it counts. */
+    uint64_t r = rdtsc() * 0x9e3779b97f4a7c15ull;
+    r ^= r >> 29;
     build(&kip64, entry_mechanisms64, entry_default64, 0x00007f0000000000ull + (r % (1u << 24)) * PAGE_SIZE);
     build(&kip32, entry_mechanisms32, entry_default32, 0xf0000000ull + ((r >> 24) % 0x7000) * PAGE_SIZE);
 }

@@ -55,7 +55,11 @@ int main(int argc, char **argv)
                    (unsigned long)via_way(stub, w, SYS_sg_echo6) == want ? "intact" : "WRONG");
     }
 
-    printf("\nwrite            -> %ld\n", sys_write(1, "write(1, ...) prints this line\n", 31));
+    long pid = sg_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+    sg_info(&info);
+    printf("\n%-16s -> getpid %ld, through %s\n", SG_BITS == 64 ? "default entry" : "__kernel_vsyscall", pid,
+           sg_mechanism_name((int)info.entry));
+    printf("write            -> %ld\n", sys_write(1, "write(1, ...) prints this line\n", 31));
     printf("unknown call 999 -> %s\n", sg_errno_name(sg_syscall(999, 0, 0, 0, 0, 0, 0)));
     printf("write(bad ptr)   -> %s\n", sg_errno_name(sys_write(1, (void *)(uintptr_t)0xfffff000ul, 8)));
     printf("nanosleep 20 ms  -> %ld\n", sys_nanosleep_ms(20));

@@ -2,8 +2,9 @@
  * kipdefault NAME: booted with syscall=NAME on the kernel command line
  * (tests/run-guest does that for every mechanism, and for a name that is
  * none), the interface page's default entry must be NAME when this CPU
- * offers it in 64-bit mode, and the best mechanism (syscall) when it does
- * not; either way a call through the default entry works.
+ * offers it to this program's width, and the best mechanism when it does
+ * not (64-bit: syscall; 32-bit: sysenter on Intel, syscall on AMD); either
+ * way a call through the default entry works and comes through that door.
  */
 #include "../lib/tap.h"
 #include "../../include/sysgate/kip.h"
@@ -21,9 +22,13 @@ int main(int argc, char **argv)
     for (int m = 0; m < SG_MECH_COUNT; m++)
         if (!strcmp(argv[1], sg_mechanism_name(m)))
             asked = m;
-    int offered = asked >= 0 && (info.mechanisms64 & (1u << asked));
-    int want = offered ? asked : SG_MECH_SYSCALL;
-    tap_eq(info.default64, want, "syscall=%s %s: the default is %s", argv[1],
+    uint32_t mask = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    int best = SG_BITS == 64 || info.vendor_id != SG_VENDOR_INTEL ? SG_MECH_SYSCALL : SG_MECH_SYSENTER;
+    if (SG_BITS == 32 && info.vendor_id != SG_VENDOR_INTEL && info.vendor_id != SG_VENDOR_AMD)
+        best = SG_MECH_INT80;
+    int offered = asked >= 0 && (mask & (1u << asked));
+    int want = offered ? asked : best;
+    tap_eq(SG_BITS == 64 ? info.default64 : info.default32, want, "syscall=%s %s: the default is %s", argv[1],
            asked < 0 ? "(no such mechanism) is refused" : offered ? "is obeyed" : "(not on this CPU) is refused",
            sg_mechanism_name(want));
 
@@ -35,5 +40,8 @@ int main(int argc, char **argv)
     tap_check(entry[0] == 0xe9 && target == h->stub_offset[want],
               "the page's default entry jumps to the %s stub", sg_mechanism_name(want));
     tap_eq(sg_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0), info.pid, "getpid through the default entry");
+    info.entry = 99;
+    sg_info(&info);
+    tap_eq(info.entry, want, "sg_info through the default entry came through %s", sg_mechanism_name(want));
     return tap_end();
 }
