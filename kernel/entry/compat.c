@@ -44,7 +44,7 @@ void compat_fast_entry(struct frame *f)
     if (sysenter)
         f->rip = kip32_sysenter_return();
 
-    percpu0.context_replaced = 0;
+    percpu0.replaced_frame = 0;
     uint32_t caller_ebp;
     if (copy_from_user(&caller_ebp, f->rsp, sizeof caller_ebp)) {
         f->rax = (uint64_t)-SG_EFAULT;
@@ -55,7 +55,7 @@ void compat_fast_entry(struct frame *f)
         syscall_dispatch(f);
     }
 
-    if (percpu0.context_replaced)
+    if (percpu0.replaced_frame == f)
         return;
     if (sysenter) {
         f->rdx = f->rip;

@@ -66,7 +66,7 @@
 #define PERCPU_DECLINED_SYSEXIT 40
 #define PERCPU_DECLINED_LRET    48
 #define PERCPU_COMPAT           56  /* 1 while a 32-bit process runs */
-#define PERCPU_CONTEXT_REPLACED 64  /* set by sg_setcontext during a call */
+#define PERCPU_REPLACED_FRAME   64  /* the frame sg_setcontext last replaced */
 
 #ifdef __ASSEMBLER__
 
@@ -151,7 +151,10 @@ struct percpu {
     struct proc *current;
     uint64_t declined_sysret, declined_sysexit, declined_lret;
     uint64_t compat;
-    uint64_t context_replaced;
+    /* A frame, not a flag: a process blocked in a call must not mistake
+     * another process's sg_setcontext for its own (each process's frame
+     * sits at the top of its own kernel stack). */
+    struct frame *replaced_frame;
 };
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");
 _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "percpu layout");
@@ -161,7 +164,7 @@ _Static_assert(offsetof(struct percpu, declined_sysret) == PERCPU_DECLINED_SYSRE
 _Static_assert(offsetof(struct percpu, declined_sysexit) == PERCPU_DECLINED_SYSEXIT, "percpu layout");
 _Static_assert(offsetof(struct percpu, declined_lret) == PERCPU_DECLINED_LRET, "percpu layout");
 _Static_assert(offsetof(struct percpu, compat) == PERCPU_COMPAT, "percpu layout");
-_Static_assert(offsetof(struct percpu, context_replaced) == PERCPU_CONTEXT_REPLACED, "percpu layout");
+_Static_assert(offsetof(struct percpu, replaced_frame) == PERCPU_REPLACED_FRAME, "percpu layout");
 
 extern struct percpu percpu0;
 

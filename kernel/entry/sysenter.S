@@ -80,15 +80,15 @@ sysenter_tf_window_end:
     mov     %rsp, %rdi
     call    compat_fast_entry
     jmp     ret_user
-4:  movq    $0, %gs:PERCPU_CONTEXT_REPLACED
+4:  movq    $0, %gs:PERCPU_REPLACED_FRAME
     mov     %rsp, %rdi
     call    syscall_dispatch
     /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
      * clobbers, written into the frame now - unless the call replaced the
      * whole context (sg_setcontext), whose rdx and rcx must arrive as they
      * are; the exit, finding rdx != rip or rcx != rsp, then uses IRETQ. */
-    cmpq    $0, %gs:PERCPU_CONTEXT_REPLACED
-    jne     1f
+    cmp     %gs:PERCPU_REPLACED_FRAME, %rsp
+    je      1f
     mov     FRAME_RIP(%rsp), %rax
     mov     %rax, FRAME_RDX(%rsp)
     mov     FRAME_RSP(%rsp), %rax

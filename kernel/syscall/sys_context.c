@@ -29,7 +29,7 @@ long sys_sg_setcontext(uint64_t ctx_ptr)
     f->rsp = c.rsp;
     f->rflags = (c.rflags & USER_SETTABLE_FLAGS) | RFLAGS_IF | RFLAGS_FIXED;
     /* Tells the sysenter doors not to write their clobbers over these. */
-    percpu0.context_replaced = 1;
+    percpu0.replaced_frame = f;
     /* The dispatcher stores our return value in rax: give it the new rax. */
     return (long)c.rax;
 }
