@@ -38,6 +38,22 @@
 
 #define UNSAFE_FLAGS (RFLAGS_TF | RFLAGS_RF)
 
+/* SYSEXIT's last steps, with rdx = RIP and rcx = RSP already restored from
+ * the frame (the checks made sure the frame says so).  SYSEXIT does not
+ * touch RFLAGS, so the user's flags are loaded first - with IF still 0 -
+ * and STI's one-instruction shadow keeps interrupts off until SYSEXIT has
+ * completed (Intel SDM vol. 2B STI). */
+.macro SYSEXIT_TAIL insn, label
+    pushq   FRAME_RFLAGS - FRAME_ENTRY(%rsp)
+    andq    $~RFLAGS_IF, (%rsp)
+    popfq
+    swapgs
+    sti
+    .globl \label
+\label:
+    \insn
+.endm
+
     .text
     .globl ret_user, ret_user_iret, ret_kernel
 
@@ -103,19 +119,7 @@ ret_user_sysexit:
     shr     $47, %rcx
     jnz     sysexit_declined
     RESTORE_GPRS
-    /* SYSEXITQ: RIP = RDX, RSP = RCX, and RFLAGS is not touched, so the
-     * user's flags are loaded first - with IF still 0 - and STI's one-
-     * instruction shadow keeps interrupts off until SYSEXIT has completed
-     * (Intel SDM vol. 2B STI).  rdx and rcx already hold RIP and RSP: the
-     * checks above made sure the frame says so. */
-    pushq   FRAME_RFLAGS - FRAME_ENTRY(%rsp)
-    andq    $~RFLAGS_IF, (%rsp)
-    popfq
-    swapgs
-    sti
-    .globl ret_user_sysexit_insn
-ret_user_sysexit_insn:
-    sysexitq
+    SYSEXIT_TAIL sysexitq, ret_user_sysexit_insn
 
 2:  cmpq    $USER32_CS, FRAME_CS(%rsp)
     jne     sysexit_declined
@@ -126,14 +130,7 @@ ret_user_sysexit_insn:
     shr     $32, %rcx
     jnz     sysexit_declined
     RESTORE_GPRS
-    pushq   FRAME_RFLAGS - FRAME_ENTRY(%rsp)
-    andq    $~RFLAGS_IF, (%rsp)
-    popfq
-    swapgs
-    sti
-    .globl ret_user_sysexitl_insn
-ret_user_sysexitl_insn:
-    sysexitl
+    SYSEXIT_TAIL sysexitl, ret_user_sysexitl_insn
 
 ret_user_lret:
     cmpq    $USER64_CS, FRAME_CS(%rsp)

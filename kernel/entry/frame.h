@@ -69,6 +69,7 @@
 #define PERCPU_REPLACED_FRAME   64  /* the frame sg_setcontext last replaced */
 
 #ifdef __ASSEMBLER__
+#include "../arch/selectors_msrs.h"
 
 /* Push the general-purpose registers in frame order (rax first, r15 last). */
 .macro SAVE_GPRS
@@ -87,6 +88,24 @@
     push %r13
     push %r14
     push %r15
+.endm
+
+/* The frame of the two SYSCALL doors (64-bit and compat).  The CPU
+ * switched no stack and saved nothing in memory; RCX holds the return RIP
+ * and R11 the user RFLAGS.  Park the user RSP in the per-CPU block, load
+ * the kernel stack from it, and push the return frame SYSRET will need. */
+.macro SYSCALL_DOOR_FRAME user_cs
+    mov     %rsp, %gs:PERCPU_USER_RSP
+    mov     %gs:PERCPU_KERNEL_RSP, %rsp
+    push    $USER_DS
+    push    %gs:PERCPU_USER_RSP
+    push    %r11
+    push    $\user_cs
+    push    %rcx
+    push    $0
+    push    $0x80
+    push    $ENTRY_SYSCALL
+    SAVE_GPRS
 .endm
 
 /* An interrupt or trap gate does not clear AC (Intel SDM vol. 3A 6.12.1.3):

@@ -32,17 +32,7 @@
     .align 16
 syscall_entry:
     swapgs
-    mov     %rsp, %gs:PERCPU_USER_RSP
-    mov     %gs:PERCPU_KERNEL_RSP, %rsp
-    push    $USER_DS
-    push    %gs:PERCPU_USER_RSP
-    push    %r11
-    push    $USER64_CS
-    push    %rcx
-    push    $0
-    push    $0x80
-    push    $ENTRY_SYSCALL
-    SAVE_GPRS
+    SYSCALL_DOOR_FRAME USER64_CS
     mov     %rsp, %rdi
     call    syscall_dispatch
     jmp     ret_user

@@ -36,17 +36,7 @@
 syscall_compat_entry:
     swapgs
     mov     %esp, %esp                  /* zero-extend ESP into RSP */
-    mov     %rsp, %gs:PERCPU_USER_RSP
-    mov     %gs:PERCPU_KERNEL_RSP, %rsp
-    push    $USER_DS
-    push    %gs:PERCPU_USER_RSP
-    push    %r11
-    push    $USER32_CS
-    push    %rcx
-    push    $0
-    push    $0x80
-    push    $ENTRY_SYSCALL
-    SAVE_GPRS
+    SYSCALL_DOOR_FRAME USER32_CS
     mov     %rsp, %rdi
     call    compat_fast_entry
     jmp     ret_user

@@ -83,71 +83,82 @@ static enum elf_error finish(struct elf_image *out, uint64_t user_end)
     return ELF_OK;
 }
 
-static enum elf_error parse64(const uint8_t *img, size_t size, struct elf_image *out)
+/* The fields of the two ELF classes that matter here, in one shape. */
+struct ehdr_common {
+    unsigned bits, machine, type;
+    uint64_t entry, phoff;
+    unsigned phnum, phentsize, phdr_size;
+};
+
+struct phdr_common {
+    uint32_t type, flags;
+    uint64_t offset, vaddr, filesz, memsz;
+};
+
+static enum elf_error read_ehdr(const uint8_t *img, size_t size, struct ehdr_common *h)
 {
-    struct elf64_ehdr eh;
+    if (img[4] == 2) {
+        struct elf64_ehdr eh;
+        if (size < sizeof eh)
+            return ELF_TOO_SMALL;
+        memcpy(&eh, img, sizeof eh);
+        *h = (struct ehdr_common){ 64, eh.machine, eh.type, eh.entry, eh.phoff, eh.phnum, eh.phentsize,
+                                   sizeof(struct elf64_phdr) };
+        return eh.machine == EM_X86_64 ? ELF_OK : ELF_BAD_CLASS;
+    }
+    struct elf32_ehdr eh;
     if (size < sizeof eh)
         return ELF_TOO_SMALL;
     memcpy(&eh, img, sizeof eh);
-    if (eh.machine != EM_X86_64)
-        return ELF_BAD_CLASS;
-    if (eh.type != ET_EXEC)
-        return ELF_NOT_EXEC;
-    if (eh.phentsize != sizeof(struct elf64_phdr) || eh.phoff > size ||
-        (uint64_t)eh.phnum * sizeof(struct elf64_phdr) > size - eh.phoff)
-        return ELF_BAD_PHDRS;
-    out->bits = 64;
-    out->entry = eh.entry;
-    out->phnum = eh.phnum;
-    out->phentsize = eh.phentsize;
-    for (unsigned i = 0; i < eh.phnum; i++) {
-        struct elf64_phdr ph;
-        memcpy(&ph, img + eh.phoff + i * sizeof ph, sizeof ph);
-        if (ph.type == PT_PHDR)
-            out->phdr_vaddr = ph.vaddr;
-        if (ph.type != PT_LOAD)
-            continue;
-        enum elf_error e = add_segment(out, ELF_LOAD_END64, size, ph.offset, ph.vaddr, ph.filesz, ph.memsz, ph.flags);
-        if (e)
-            return e;
-        if (!out->phdr_vaddr && ph.offset <= eh.phoff && eh.phoff - ph.offset < ph.filesz)
-            out->phdr_vaddr = ph.vaddr + (eh.phoff - ph.offset);
-    }
-    return finish(out, ELF_LOAD_END64);
+    *h = (struct ehdr_common){ 32, eh.machine, eh.type, eh.entry, eh.phoff, eh.phnum, eh.phentsize,
+                               sizeof(struct elf32_phdr) };
+    return eh.machine == EM_386 ? ELF_OK : ELF_BAD_CLASS;
 }
 
-static enum elf_error parse32(const uint8_t *img, size_t size, struct elf_image *out)
+static void read_phdr(const uint8_t *img, const struct ehdr_common *h, unsigned i, struct phdr_common *p)
 {
-    struct elf32_ehdr eh;
-    const uint64_t user_end = ELF_LOAD_END32;
-    if (size < sizeof eh)
-        return ELF_TOO_SMALL;
-    memcpy(&eh, img, sizeof eh);
-    if (eh.machine != EM_386)
-        return ELF_BAD_CLASS;
-    if (eh.type != ET_EXEC)
-        return ELF_NOT_EXEC;
-    if (eh.phentsize != sizeof(struct elf32_phdr) || eh.phoff > size ||
-        (uint64_t)eh.phnum * sizeof(struct elf32_phdr) > size - eh.phoff)
-        return ELF_BAD_PHDRS;
-    out->bits = 32;
-    out->entry = eh.entry;
-    out->phnum = eh.phnum;
-    out->phentsize = eh.phentsize;
-    for (unsigned i = 0; i < eh.phnum; i++) {
+    const uint8_t *at = img + h->phoff + (uint64_t)i * h->phdr_size;
+    if (h->bits == 64) {
+        struct elf64_phdr ph;
+        memcpy(&ph, at, sizeof ph);
+        *p = (struct phdr_common){ ph.type, ph.flags, ph.offset, ph.vaddr, ph.filesz, ph.memsz };
+    } else {
         struct elf32_phdr ph;
-        memcpy(&ph, img + eh.phoff + i * sizeof ph, sizeof ph);
+        memcpy(&ph, at, sizeof ph);
+        *p = (struct phdr_common){ ph.type, ph.flags, ph.offset, ph.vaddr, ph.filesz, ph.memsz };
+    }
+}
+
+static enum elf_error parse(const uint8_t *img, size_t size, struct elf_image *out)
+{
+    struct ehdr_common h;
+    enum elf_error e = read_ehdr(img, size, &h);
+    if (e)
+        return e;
+    if (h.type != ET_EXEC)
+        return ELF_NOT_EXEC;
+    if (h.phentsize != h.phdr_size || h.phoff > size || (uint64_t)h.phnum * h.phdr_size > size - h.phoff)
+        return ELF_BAD_PHDRS;
+    const uint64_t load_end = h.bits == 64 ? ELF_LOAD_END64 : ELF_LOAD_END32;
+    out->bits = (int)h.bits;
+    out->entry = h.entry;
+    out->phnum = h.phnum;
+    out->phentsize = h.phentsize;
+    for (unsigned i = 0; i < h.phnum; i++) {
+        struct phdr_common ph;
+        read_phdr(img, &h, i, &ph);
         if (ph.type == PT_PHDR)
             out->phdr_vaddr = ph.vaddr;
         if (ph.type != PT_LOAD)
             continue;
-        enum elf_error e = add_segment(out, user_end, size, ph.offset, ph.vaddr, ph.filesz, ph.memsz, ph.flags);
+        e = add_segment(out, load_end, size, ph.offset, ph.vaddr, ph.filesz, ph.memsz, ph.flags);
         if (e)
             return e;
-        if (!out->phdr_vaddr && ph.offset <= eh.phoff && eh.phoff - ph.offset < ph.filesz)
-            out->phdr_vaddr = ph.vaddr + (eh.phoff - ph.offset);
+        /* Without PT_PHDR, the headers are wherever a segment maps them. */
+        if (!out->phdr_vaddr && ph.offset <= h.phoff && h.phoff - ph.offset < ph.filesz)
+            out->phdr_vaddr = ph.vaddr + (h.phoff - ph.offset);
     }
-    return finish(out, user_end);
+    return finish(out, load_end);
 }
 
 enum elf_error elf_parse(const void *image, size_t size, struct elf_image *out)
@@ -160,9 +171,7 @@ enum elf_error elf_parse(const void *image, size_t size, struct elf_image *out)
         return ELF_BAD_MAGIC;
     if (img[5] != 1)            /* ELFDATA2LSB */
         return ELF_BAD_CLASS;
-    if (img[4] == 2)
-        return parse64(img, size, out);
-    if (img[4] == 1)
-        return parse32(img, size, out);
-    return ELF_BAD_CLASS;
+    if (img[4] != 1 && img[4] != 2)     /* ELFCLASS32, ELFCLASS64 */
+        return ELF_BAD_CLASS;
+    return parse(img, size, out);
 }

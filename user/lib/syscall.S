@@ -20,10 +20,9 @@
     .text
 #ifdef __x86_64__
 
-/* Shuffle C's registers into the kernel's: nr a1..a6 from rdi rsi rdx rcx
- * r8 r9 [rsp+8] (+off when a stub pointer comes first). */
-    .globl sg_syscall
-sg_syscall:
+/* Shuffle C's registers into the kernel's: nr a1..a6 arrive in rdi rsi
+ * rdx rcx r8 r9 [rsp+8]. */
+.macro SHUFFLE_ARGS
     mov     %rdi, %rax
     mov     %rsi, %rdi
     mov     %rdx, %rsi
@@ -31,18 +30,17 @@ sg_syscall:
     mov     %r8, %r10
     mov     %r9, %r8
     mov     8(%rsp), %r9
+.endm
+
+    .globl sg_syscall
+sg_syscall:
+    SHUFFLE_ARGS
     call    *sg_kip_entry(%rip)
     ret
 
     .globl sg_syscall_int80
 sg_syscall_int80:
-    mov     %rdi, %rax
-    mov     %rsi, %rdi
-    mov     %rdx, %rsi
-    mov     %rcx, %rdx
-    mov     %r8, %r10
-    mov     %r9, %r8
-    mov     8(%rsp), %r9
+    SHUFFLE_ARGS
     int     $0x80
     ret
 
