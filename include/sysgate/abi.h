@@ -7,13 +7,15 @@
 #ifndef SYSGATE_ABI_H
 #define SYSGATE_ABI_H
 
+/* Private system calls: numbers SG_PRIVATE_BASE .. +SG_PRIVATE_COUNT-1
+ * (also read by assembly: kernel/syscall/dispatch_fast.S). */
+#define SG_PRIVATE_BASE   0x1000
+#define SG_PRIVATE_COUNT  0x40
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 #define SG_VERSION_STRING "sysgate 0.1"
-
-/* Private system calls: numbers SG_PRIVATE_BASE .. +SG_PRIVATE_COUNT-1. */
-#define SG_PRIVATE_BASE   0x1000
-#define SG_PRIVATE_COUNT  0x40
 
 /* Entry mechanisms.  A bit mask of (1 << SG_MECH_x) says which are on. */
 enum sg_mechanism {
@@ -159,5 +161,7 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_EINVAL  22
 #define SG_ENAMETOOLONG 36
 #define SG_ENOSYS  38
+
+#endif /* __ASSEMBLER__ */
 
 #endif

@@ -59,7 +59,7 @@ callgate_entry:
 callgate_tf_window_end:
     swapgs
     mov     %rsp, %rdi
-    call    syscall_dispatch
+    call    syscall_enter
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

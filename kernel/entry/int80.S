@@ -37,7 +37,7 @@ int80_entry:
     swapgs
     cld
     mov     %rsp, %rdi
-    call    syscall_dispatch
+    call    syscall_enter
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

@@ -34,7 +34,7 @@ syscall_entry:
     swapgs
     SYSCALL_DOOR_FRAME USER64_CS
     mov     %rsp, %rdi
-    call    syscall_dispatch
+    call    syscall_enter
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

@@ -82,7 +82,7 @@ sysenter_tf_window_end:
     jmp     ret_user
 4:  movq    $0, %gs:PERCPU_REPLACED_FRAME
     mov     %rsp, %rdi
-    call    syscall_dispatch
+    call    syscall_enter
     /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
      * clobbers, written into the frame now - unless the call replaced the
      * whole context (sg_setcontext), whose rdx and rcx must arrive as they

@@ -33,7 +33,6 @@ struct proc {
     int wait_status;            /* Linux wait4 encoding, once a zombie */
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
     uint64_t wake_tick;         /* PROC_SLEEPING */
-    uint64_t syscalls;          /* how many system calls it made */
 };
 
 extern struct proc procs[MAX_PROCS];

@@ -43,8 +43,9 @@ static const struct {
     uint64_t nr64;
     int64_t nr32;
     syscall_call call;
+    void *handler;      /* sys_<name> itself, for dispatch_fast.S */
 } syscall_list[] = {
-#define SYSCALL(name, nr64, nr32, nargs) { #name, nr64, nr32, call_##name },
+#define SYSCALL(name, nr64, nr32, nargs) { #name, nr64, nr32, call_##name, (void *)sys_##name },
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
 };
@@ -54,6 +55,10 @@ static const struct {
 static syscall_call table64[LINUX_NR_MAX];
 static syscall_call table32[LINUX_NR_MAX];
 static syscall_call private_table[SG_PRIVATE_COUNT];
+/* The same 64-bit and private tables holding the handlers themselves, for
+ * the fast path in dispatch_fast.S. */
+void *fast_table64[LINUX_NR_MAX];
+void *fast_private_table[SG_PRIVATE_COUNT];
 
 static void install(syscall_call *table, uint64_t nr, size_t i)
 {
@@ -68,7 +73,12 @@ static void install(syscall_call *table, uint64_t nr, size_t i)
 void syscall_init(void)
 {
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
-        install(table64, syscall_list[i].nr64, i);
+        uint64_t nr = syscall_list[i].nr64;
+        install(table64, nr, i);
+        if (nr < LINUX_NR_MAX)
+            fast_table64[nr] = syscall_list[i].handler;
+        else
+            fast_private_table[nr - SG_PRIVATE_BASE] = syscall_list[i].handler;
         if (syscall_list[i].nr32 >= 0)
             install(table32, (uint64_t)syscall_list[i].nr32, i);
     }
@@ -83,11 +93,11 @@ static syscall_call lookup(uint64_t nr, bool compat)
     return 0;
 }
 
-static struct frame *current_frame;
-
+/* Every door builds its frame at the top of the process's kernel stack
+ * (TSS.RSP0 for the gates, percpu.kernel_rsp for syscall and sysenter). */
 struct frame *syscall_frame(void)
 {
-    return current_frame;
+    return proc_frame(current_proc());
 }
 
 /* The six arguments of a 64-bit caller, from wherever the flag says. */
@@ -145,8 +155,6 @@ void syscall_dispatch(struct frame *f)
     syscall_call call = lookup(nr, compat);
     long r = compat ? fetch_args32(f, way, a) : fetch_args64(f, way, a);
 
-    current_proc()->syscalls++;
-    current_frame = f;
     if (r == 0)
         r = call ? call(a) : -SG_ENOSYS;
     uint64_t page = compat ? SG_ARGPAGE_ADDRESS32 : SG_ARGPAGE_ADDRESS;

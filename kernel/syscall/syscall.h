@@ -26,7 +26,9 @@ void syscall_init(void);
 struct frame *syscall_frame(void);
 
 /* Called by every door with the saved frame; leaves the result in
- * frame->rax. */
+ * frame->rax.  syscall_enter (dispatch_fast.S) takes the common case
+ * itself and hands everything else to syscall_dispatch. */
+void syscall_enter(struct frame *f);
 void syscall_dispatch(struct frame *f);
 
 #endif
