@@ -13,11 +13,19 @@ LINUX_BENCH_DIR := $(BENCH_DIR)/linux
 LINUX_VMLINUZ   := $(LINUX_BENCH_DIR)/vmlinuz
 LINUX_INITRAMFS := $(LINUX_BENCH_DIR)/initramfs.cpio
 
+# /bin/bench32: the same benchmark built for 32-bit code, run by /bin/bench
+# after its own figures.
+BENCH32 := $(BUILD)/initrd/bin/bench32
+$(INITRD): $(BENCH32)
+$(BENCH32): $(BUILD)/u32/user/bench/bench.c.o $(ULIB32) user/lib/user.ld
+	$(link_user32)
+
 .PHONY: bench bench-linux
 bench:
 	@tools/setup-deps
 	@$(MAKE) --no-print-directory all bench-linux
-	tools/bench
+	tools/bench --kernel $(KERNEL32) --initrd $(INITRD) --linux-kernel $(LINUX_VMLINUZ) \
+	    --linux-initrd $(LINUX_INITRAMFS) --out $(BENCH_DIR)
 
 bench-linux: $(LINUX_VMLINUZ) $(LINUX_INITRAMFS)
 
@@ -31,3 +39,17 @@ $(LINUX_BENCH_DIR)/root/init: tools/linux-bench/linux-bench.c user/bench/measure
 
 $(LINUX_INITRAMFS): $(LINUX_BENCH_DIR)/root/init
 	cd $(LINUX_BENCH_DIR)/root && echo init | cpio -o -H newc --quiet > ../initramfs.cpio
+
+# Hardware cycles on bare metal: an ISO like `make iso` whose GRUB entry
+# starts /bin/bench as init.  Boot it, capture COM1 (115200 8N1), then
+#   tools/bench --import serial.log --label "the CPU's name"
+.PHONY: bench-iso
+bench-iso: $(BUILD)/sysgate-bench.iso
+$(BUILD)/sysgate-bench.iso: $(KERNEL) $(INITRD) tools/grub.cfg
+	@tools/setup-deps --check-only iso
+	rm -rf $(BUILD)/bench-iso && mkdir -p $(BUILD)/bench-iso/boot/grub
+	cp $(KERNEL) $(BUILD)/bench-iso/boot/kernel.elf
+	cp $(INITRD) $(BUILD)/bench-iso/boot/initrd.cpio
+	sed 's|^\( *multiboot2 /boot/kernel.elf\)$$|\1 init=/bin/bench|' tools/grub.cfg > $(BUILD)/bench-iso/boot/grub/grub.cfg
+	grep -q 'init=/bin/bench' $(BUILD)/bench-iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/bench-iso 2>$(BUILD)/grub-mkrescue-bench.log

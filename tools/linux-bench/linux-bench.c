@@ -104,7 +104,7 @@ static void measure(bench_loop_fn loop, const char *mech, const char *call, uint
     bench_measure(loop, &c, baseline, BENCH_BATCHES, &st);
     if (got != expect)
         printf("# linux-bench: %s %s returned %ld, expected %ld\n", mech, call, got, expect);
-    bench_report("linux", mech, "registers", call, &st, got == expect);
+    bench_report("linux", mech, mech, "registers", call, &st, got == expect);
     fflush(stdout);
 }
 
@@ -141,7 +141,7 @@ int main(void)
            (unsigned)BENCH_BATCHES);
 
     uint64_t baseline = bench_baseline(BENCH_BATCHES);
-    printf("# linux-bench: empty loop: %lu per batch of %u\n", (unsigned long)baseline, (unsigned)BENCH_CALLS);
+    printf("# linux-bench: empty loop: %llu per batch of %u\n", (unsigned long long)baseline, (unsigned)BENCH_CALLS);
     long pid = getpid();
     measure(bench_loop_syscall, "syscall", "getpid", NR_GETPID_64, pid, baseline);
     measure(bench_loop_syscall, "syscall", "invalid", NR_INVALID, -38, baseline);

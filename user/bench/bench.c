@@ -1,10 +1,11 @@
 /*
- * /bin/bench: the measurement lab's guest program (docs/bench.md).
+ * /bin/bench (and /bin/bench32, the same source built for 32-bit code):
+ * the measurement lab's guest program (docs/bench.md).
  *
  * Booted as init (`init=/bin/bench`) by tools/bench, it measures the round
- * trip of every door the interface page offers - int80, callgate,
- * syscall, sysenter, trap and the page's default entry - with every
- * argument way (registers, the argument page, the stack) for:
+ * trip of every door this width's interface page offers - int80,
+ * callgate, syscall, sysenter, trap and the page's default entry - with
+ * every argument way (registers, the argument page, the stack) for:
  *
  *   floor    the door switched to its bare entry+return stub
  *            (sg_bench_floor(mech, 1), switched back through another door)
@@ -12,16 +13,18 @@
  *   getpid   getpid
  *   write1   a 1-byte write to fd 3, which discards what it is given
  *
- * and the `lock nop` query (answered by the #UD handler).  Measuring is
- * user/bench/measure.h: TSC deltas over batches of BENCH_CALLS calls,
- * minus the empty loop.  Under QEMU's -icount shift=0 that is the exact
- * instruction count of a round trip; under KVM or on bare metal, TSC
- * cycles.  This program does not know which: the host says.
+ * and the `lock nop` query (answered by the #UD handler).  Then, when
+ * /bin/bench32 exists, it runs it as a child to measure 32-bit processes
+ * the same way.  Measuring is user/bench/measure.h: TSC deltas over
+ * batches of BENCH_CALLS calls, minus the empty loop.  Under QEMU's
+ * -icount shift=0 that is the exact instruction count of a round trip;
+ * under KVM or on bare metal, TSC cycles.  This program does not know
+ * which: the host says.
  *
  * Output: one `BENCH {...}` JSON line per figure, `BENCH-INFO {...}` about
  * the kernel and CPU, and `# bench: ...` progress lines.
  *
- *   /bin/bench           everything
+ *   /bin/bench           everything (and /bin/bench32)
  *   /bin/bench quick     only the syscall door, registers: floor and null
  *                        (the regression check of `make test`)
  */
@@ -30,7 +33,7 @@
 #include "measure.h"
 
 /* The loop body for every door: number in rax, call the stub. */
-BENCH_LOOP(bench_loop_stub, "    mov %r13, %rax\n    call *%r12");
+BENCH_LOOP(bench_loop_stub, BENCH_BODY_CALL_STUB);
 /* The query: `lock nop` raises #UD and the kernel answers in rax, rdx, rcx. */
 BENCH_LOOP(bench_loop_locknop, "    .byte 0xf0, 0x90");
 
@@ -43,6 +46,8 @@ enum call { CALL_FLOOR, CALL_NULL, CALL_GETPID, CALL_WRITE1, CALL_COUNT };
 static const char *const call_names[CALL_COUNT] = { "floor", "null", "getpid", "write1" };
 
 static struct sg_info info;
+static uint32_t mechanisms;     /* the doors this width may use */
+static int default_door;        /* the door behind the default entry */
 static long self_pid;
 static unsigned batches = BENCH_BATCHES;
 static uint64_t baseline;
@@ -53,19 +58,32 @@ static const char *mech_name(int m)
     return m == MECH_DEFAULT ? "default" : sg_mechanism_name(m);
 }
 
+/*
+ * Whether the kernel's floor stubs (kernel/entry/floor.S) fit this door
+ * for this width.  They are 64-bit returns: iretq and lretq also return to
+ * 32-bit code, but a 32-bit process's syscall enters through CSTAR, which
+ * has no floor, and its sysenter would be sent back with sysexitq into
+ * 64-bit mode.  So 32-bit code measures no floor for those two.
+ */
+static int floor_fits(int door)
+{
+    return SG_BITS == 64 || door == SG_MECH_INT80 || door == SG_MECH_CALLGATE || door == SG_MECH_TRAP;
+}
+
 /* sg_bench_floor through another door: while a door's floor is on, the
- * door itself no longer reaches the kernel. */
+ * door itself no longer reaches the kernel.  The call gate is there for
+ * both widths; syscall (for int80's own floor) only for 64-bit code. */
 static long set_floor(int mech, int on)
 {
-    int other = mech == SG_MECH_INT80 ? SG_MECH_SYSCALL : SG_MECH_INT80;
+    int other = mech != SG_MECH_INT80 ? SG_MECH_INT80 : SG_BITS == 64 ? SG_MECH_SYSCALL : SG_MECH_CALLGATE;
     return sg_syscall_via(other, SYS_sg_bench_floor, mech, on, 0, 0, 0, 0);
 }
 
 /* Fills in the call for one door, way and call, and says what one such
  * call must return. */
-static void prepare(struct bench_call *c, uint64_t stub, enum way way, enum call call, long *expect)
+static void prepare(struct bench_call *c, uintptr_t stub, enum way way, enum call call, long *expect)
 {
-    struct sg_argpage *page = (struct sg_argpage *)SG_ARGPAGE_ADDRESS;
+    struct sg_argpage *page = SG_ARGPAGE;
     uint64_t nr;
     memset(c, 0, sizeof *c);
     switch (call) {
@@ -74,7 +92,7 @@ static void prepare(struct bench_call *c, uint64_t stub, enum way way, enum call
         break;
     case CALL_WRITE1:
         nr = SYS_write, *expect = 1;
-        c->a[0] = 3, c->a[1] = (uint64_t)one_byte, c->a[2] = 1;
+        c->a[0] = 3, c->a[1] = (uintptr_t)one_byte, c->a[2] = 1;
         break;
     default:
         nr = SYS_sg_null, *expect = 0;
@@ -100,21 +118,23 @@ static void prepare(struct bench_call *c, uint64_t stub, enum way way, enum call
 static long call_once(const struct bench_call *c)
 {
     if (c->stack)
-        return sg_call_stub_stack(c->stub, (long)c->nr, (long)c->a[0], (long)c->a[1], (long)c->a[2],
+        return sg_call_stub_stack((uintptr_t)c->stub, (long)c->nr, (long)c->a[0], (long)c->a[1], (long)c->a[2],
                                   (long)c->a[3], (long)c->a[4], (long)c->a[5]);
-    return sg_call_stub(c->stub, (long)c->nr, (long)c->a[0], (long)c->a[1], (long)c->a[2], (long)c->a[3],
-                        (long)c->a[4], (long)c->a[5]);
+    return sg_call_stub((uintptr_t)c->stub, (long)c->nr, (long)c->a[0], (long)c->a[1], (long)c->a[2],
+                        (long)c->a[3], (long)c->a[4], (long)c->a[5]);
 }
 
-static void measure(int mech, uint64_t stub, enum way way, enum call call)
+static void measure(int mech, uintptr_t stub, enum way way, enum call call)
 {
     struct bench_call c;
     struct bench_stats st;
     long expect, got;
-    int door = mech == MECH_DEFAULT ? (int)info.default64 : mech;
+    int door = mech == MECH_DEFAULT ? default_door : mech;
 
     prepare(&c, stub, way, call, &expect);
     if (call == CALL_FLOOR) {
+        if (!floor_fits(door))
+            return;
         /* Nothing may enter the kernel through `door` while its floor is
          * on: no printing until it is off again. */
         long on = set_floor(door, 1);
@@ -134,18 +154,19 @@ static void measure(int mech, uint64_t stub, enum way way, enum call call)
     if (got != expect)
         printf("# bench: %s, %s, %s: one call returned %ld, expected %ld\n", mech_name(mech), way_names[way],
                call_names[call], got, expect);
-    bench_report("sysgate", mech_name(mech), way_names[way], call_names[call], &st, got == expect);
+    bench_report("sysgate", mech_name(mech), sg_mechanism_name(door), way_names[way], call_names[call], &st,
+                 got == expect);
 }
 
 static void measure_query(void)
 {
     struct bench_call c;
     struct bench_stats st;
-    uint64_t q_rax;
+    uintptr_t q_ax;
     memset(&c, 0, sizeof c);
-    __asm__ volatile(".byte 0xf0, 0x90" : "=a"(q_rax) : "a"(0) : "rcx", "rdx", "memory");
+    __asm__ volatile(".byte 0xf0, 0x90" : "=a"(q_ax) : "a"(0) : "ecx", "edx", "memory");
     bench_measure(bench_loop_locknop, &c, baseline, batches, &st);
-    bench_report("sysgate", "trap", "none", "locknop", &st, q_rax == sg_kip);
+    bench_report("sysgate", "trap", "trap", "none", "locknop", &st, q_ax == sg_kip);
 }
 
 int main(int argc, char **argv)
@@ -153,53 +174,69 @@ int main(int argc, char **argv)
     int quick = argc > 1 && !strcmp(argv[1], "quick");
 
     sg_info(&info);
+    mechanisms = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    default_door = (int)(SG_BITS == 64 ? info.default64 : info.default32);
     self_pid = sys_getpid();
-    printf("BENCH-INFO {\"system\":\"sysgate\",\"kernel\":\"%s\",\"vendor\":\"%s\",\"brand\":\"%s\","
+    printf("BENCH-INFO {\"system\":\"sysgate\",\"bits\":%d,\"kernel\":\"%s\",\"vendor\":\"%s\",\"brand\":\"%s\","
            "\"family\":%u,\"model\":%u,\"hypervisor\":%s,\"default\":\"%s\",\"mechanisms\":\"",
-           info.version, info.vendor, info.model, info.family, info.model_id, info.hypervisor ? "true" : "false",
-           sg_mechanism_name((int)info.default64));
+           SG_BITS, info.version, info.vendor, info.model, info.family, info.model_id,
+           info.hypervisor ? "true" : "false", sg_mechanism_name(default_door));
     for (int m = 0, first = 1; m < SG_MECH_COUNT; m++)
-        if (info.mechanisms64 & (1u << m)) {
+        if (mechanisms & (1u << m)) {
             printf("%s%s", first ? "" : ",", sg_mechanism_name(m));
             first = 0;
         }
     printf("\",\"calls_per_sample\":%u,\"samples\":%u}\n", (unsigned)BENCH_CALLS, batches);
 
     baseline = bench_baseline(batches);
-    printf("# bench: empty loop: %lu per batch of %u (subtracted from every batch)\n", baseline,
-           (unsigned)BENCH_CALLS);
+    printf("# bench: %d-bit: empty loop: %llu per batch of %u (subtracted from every batch)\n", SG_BITS,
+           (unsigned long long)baseline, (unsigned)BENCH_CALLS);
     uint64_t declined[3];
     sg_info(&info);
     memcpy(declined, info.fast_exit_declined, sizeof declined);
 
     if (quick) {
-        uint64_t stub = sg_kip_stub(SG_MECH_SYSCALL);
+        uintptr_t stub = sg_kip_stub(SG_MECH_SYSCALL);
         measure(SG_MECH_SYSCALL, stub, WAY_REGS, CALL_FLOOR);
         measure(SG_MECH_SYSCALL, stub, WAY_REGS, CALL_NULL);
     } else {
         for (int m = 0; m <= MECH_DEFAULT; m++) {
-            uint64_t stub = m == MECH_DEFAULT ? sg_kip + SG_KIP_DEFAULT_OFFSET : sg_kip_stub(m);
+            uintptr_t stub = m == MECH_DEFAULT ? sg_kip + SG_KIP_DEFAULT_OFFSET : sg_kip_stub(m);
             if (!stub) {
-                printf("# bench: %s: not offered on this CPU\n", mech_name(m));
+                printf("# bench: %d-bit: %s: not offered on this CPU\n", SG_BITS, mech_name(m));
                 continue;
             }
             if (m == MECH_DEFAULT)
-                printf("# bench: default entry (%s)\n", sg_mechanism_name((int)info.default64));
+                printf("# bench: %d-bit: default entry (%s)\n", SG_BITS, sg_mechanism_name(default_door));
             else
-                printf("# bench: %s\n", mech_name(m));
+                printf("# bench: %d-bit: %s%s\n", SG_BITS, mech_name(m),
+                       floor_fits(m) ? "" : " (no floor: the kernel has none for this width)");
             for (int w = 0; w < WAY_COUNT; w++)
                 for (int call = 0; call < CALL_COUNT; call++)
                     measure(m, stub, w, call);
         }
-        printf("# bench: lock nop query\n");
+        printf("# bench: %d-bit: lock nop query\n", SG_BITS);
         measure_query();
     }
 
     /* A fast exit that declined would have measured the iretq path. */
     sg_info(&info);
-    printf("# bench: fast exits declined during the run: sysret %lu, sysexit %lu, lret %lu\n",
-           info.fast_exit_declined[0] - declined[0], info.fast_exit_declined[1] - declined[1],
-           info.fast_exit_declined[2] - declined[2]);
+    printf("# bench: %d-bit: fast exits declined during the run: sysret %llu, sysexit %llu, lret %llu\n", SG_BITS,
+           (unsigned long long)(info.fast_exit_declined[0] - declined[0]),
+           (unsigned long long)(info.fast_exit_declined[1] - declined[1]),
+           (unsigned long long)(info.fast_exit_declined[2] - declined[2]));
+
+#if SG_BITS == 64
+    /* 32-bit processes, the same way, when the initrd has them. */
+    if (!quick) {
+        char *argv32[] = { "/bin/bench32", 0 };
+        long st = sg_run("/bin/bench32", argv32);
+        if (st == -SG_ENOENT)
+            printf("# bench: no /bin/bench32: 32-bit processes not measured\n");
+        else if (st < 0 || !SG_WIFEXITED(st) || SG_WEXITSTATUS(st) != 0)
+            printf("# bench: /bin/bench32 failed (status %#lx)\n", st);
+    }
     printf("# bench: done\n");
+#endif
     return 0;
 }

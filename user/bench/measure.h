@@ -13,7 +13,8 @@
  *     (batch - median empty batch) / BENCH_CALLS
  *
  * - the instructions (or TSC cycles) of the loop body alone: for sysgate
- * `mov nr, %rax; call stub` and everything the stub and the kernel run
+ * `mov nr, %rax; call stub` (BENCH_BODY_CALL_STUB) and everything the stub
+ * and the kernel run
  * until the stub's `ret`; for Linux `mov nr, %rax; syscall` (or int $0x80)
  * and everything the kernel runs.  One warm-up batch comes first and is
  * discarded; then BENCH_BATCHES samples give the median, the minimum and
@@ -34,11 +35,13 @@
 #define BENCH_BATCHES  64       /* samples per figure, after one warm-up */
 
 /* What one loop calls: the stub (sysgate) to call, the number for rax and
- * the six arguments, loaded into rdi rsi rdx r10 r8 r9 before the loop
- * and, when `stack` is set, also laid out at the loop's stack pointer -
- * where SG_ARGS_STACK finds them ([rsp + 8] at the entry instruction,
- * inside the stub, is [rsp] at the call).  Nothing here changes during the
- * loop: every stub and door preserves all registers but rax, rcx and r11. */
+ * the six arguments, loaded into the argument registers before the loop
+ * (rdi rsi rdx r10 r8 r9; for 32-bit code ebx ecx edx esi edi ebp, the
+ * low halves) and, when `stack` is set, also laid out at the loop's stack
+ * pointer - where SG_ARGS_STACK finds them (above the return address the
+ * call into the stub pushes).  Nothing here changes during the loop: every
+ * stub and door preserves all registers but rax, rcx and r11 (32-bit: eax).
+ * The layout is the same for both widths. */
 struct bench_call {
     uint64_t stub;      /*  0 */
     uint64_t nr;        /*  8 */
@@ -46,18 +49,29 @@ struct bench_call {
     uint64_t stack;     /* 64 */
 };
 
-typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, uint64_t n);
+typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
 
 /*
  * BENCH_LOOP(name, body): uint64_t name(const struct bench_call *c,
- * uint64_t n) runs `body` n times between two fenced TSC reads and
+ * unsigned n) runs `body` n times between two fenced TSC reads and
  * returns the difference.  Everything between the reads except the body
- * is the same in every loop, so the empty loop's count removes it exactly.
- * Registers during the loop: rbx = count, r12 = stub, r13 = number,
- * r14 = first TSC value, rbp = the caller's stack pointer.
+ * is the same in every loop - the argument set-up, the stack layout, the
+ * loop's own `dec; jnz` - so the empty loop's count removes it exactly.
+ *
+ * 64-bit, during the loop: rbx = count, r12 = stub, r13 = number, r14 =
+ * first TSC value, rbp = the caller's stack pointer; the arguments are in
+ * their registers and, always, at 0..40(%rsp).
+ *
+ * 32-bit: every general register but eax carries an argument, so the
+ * loop keeps its state on the stack: the six arguments at 0..20(%esp),
+ * the count at 24, the stub at 28, the number at 32, edx's argument at 36
+ * (rdtsc overwrites edx) and the first TSC value at 40.
  */
+#ifdef __x86_64__
+#define BENCH_BITS 64
+#define BENCH_BODY_CALL_STUB "    mov %r13, %rax\n    call *%r12"
 #define BENCH_LOOP(name, body)                                                  \
-    uint64_t name(const struct bench_call *c, uint64_t n);                     \
+    uint64_t name(const struct bench_call *c, unsigned n);                     \
     __asm__(".text\n"                                                           \
             ".globl " #name "\n"                                                \
             ".type " #name ", @function\n"                                      \
@@ -65,12 +79,10 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, uint64_t n);
             #name ":\n"                                                         \
             "    push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n" \
             "    mov  %rsp, %rbp\n"                                             \
-            "    mov  %rsi, %rbx\n"                                             \
+            "    mov  %esi, %ebx\n"                                             \
             "    mov  0(%rdi), %r12\n"                                          \
             "    mov  8(%rdi), %r13\n"                                          \
             "    mov  32(%rdi), %r15\n"                                         \
-            "    cmpq $0, 64(%rdi)\n"                                           \
-            "    je   1f\n"                                                     \
             "    sub  $64, %rsp\n"                                              \
             "    mov  16(%rdi), %rax; mov %rax, 0(%rsp)\n"                      \
             "    mov  24(%rdi), %rax; mov %rax, 8(%rsp)\n"                      \
@@ -78,7 +90,7 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, uint64_t n);
             "    mov  40(%rdi), %rax; mov %rax, 24(%rsp)\n"                     \
             "    mov  48(%rdi), %rax; mov %rax, 32(%rsp)\n"                     \
             "    mov  56(%rdi), %rax; mov %rax, 40(%rsp)\n"                     \
-            "1:  mov  40(%rdi), %r10\n"                                         \
+            "    mov  40(%rdi), %r10\n"                                         \
             "    mov  48(%rdi), %r8\n"                                          \
             "    mov  56(%rdi), %r9\n"                                          \
             "    mov  24(%rdi), %rsi\n"                                         \
@@ -97,6 +109,50 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, uint64_t n);
             "    pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"  \
             "    ret\n"                                                         \
             ".size " #name ", . - " #name "\n")
+#else
+#define BENCH_BITS 32
+#define BENCH_BODY_CALL_STUB "    mov 32(%esp), %eax\n    call *28(%esp)"
+#define BENCH_LOOP(name, body)                                                  \
+    uint64_t name(const struct bench_call *c, unsigned n);                     \
+    __asm__(".text\n"                                                           \
+            ".globl " #name "\n"                                                \
+            ".type " #name ", @function\n"                                      \
+            ".balign 64\n"                                                      \
+            #name ":\n"                                                         \
+            "    push %ebp; push %ebx; push %esi; push %edi\n"                  \
+            "    mov  20(%esp), %eax\n"                                         \
+            "    mov  24(%esp), %ecx\n"                                         \
+            "    sub  $48, %esp\n"                                              \
+            "    mov  %ecx, 24(%esp)\n"                                         \
+            "    mov  0(%eax), %ecx; mov %ecx, 28(%esp)\n"                      \
+            "    mov  8(%eax), %ecx; mov %ecx, 32(%esp)\n"                      \
+            "    mov  32(%eax), %ecx; mov %ecx, 36(%esp)\n"                     \
+            "    mov  16(%eax), %ecx; mov %ecx, 0(%esp)\n"                      \
+            "    mov  24(%eax), %ecx; mov %ecx, 4(%esp)\n"                      \
+            "    mov  32(%eax), %ecx; mov %ecx, 8(%esp)\n"                      \
+            "    mov  40(%eax), %ecx; mov %ecx, 12(%esp)\n"                     \
+            "    mov  48(%eax), %ecx; mov %ecx, 16(%esp)\n"                     \
+            "    mov  56(%eax), %ecx; mov %ecx, 20(%esp)\n"                     \
+            "    mov  16(%eax), %ebx\n"                                         \
+            "    mov  24(%eax), %ecx\n"                                         \
+            "    mov  40(%eax), %esi\n"                                         \
+            "    mov  48(%eax), %edi\n"                                         \
+            "    mov  56(%eax), %ebp\n"                                         \
+            "    lfence; rdtsc\n"                                               \
+            "    mov  %eax, 40(%esp); mov %edx, 44(%esp)\n"                     \
+            "    mov  36(%esp), %edx\n"                                         \
+            "    .balign 16\n"                                                  \
+            "2:\n"                                                              \
+            body "\n"                                                           \
+            "    decl 24(%esp)\n"                                               \
+            "    jnz  2b\n"                                                     \
+            "    lfence; rdtsc\n"                                               \
+            "    sub  40(%esp), %eax; sbb 44(%esp), %edx\n"                     \
+            "    add  $48, %esp\n"                                              \
+            "    pop %edi; pop %esi; pop %ebx; pop %ebp\n"                      \
+            "    ret\n"                                                         \
+            ".size " #name ", . - " #name "\n")
+#endif
 
 /* The empty loop: the baseline subtracted from every batch. */
 BENCH_LOOP(bench_loop_empty, "");
@@ -160,15 +216,16 @@ static void bench_measure(bench_loop_fn loop, const struct bench_call *c, uint64
 
 /* One machine-readable line: BENCH {...}.  The host (tools/bench) adds
  * the CPU model, accelerator and unit it booted with. */
-static void bench_report(const char *system, const char *mechanism, const char *args, const char *call,
-                         const struct bench_stats *st, int ok)
+static void bench_report(const char *system, const char *mechanism, const char *door, const char *args,
+                         const char *call, const struct bench_stats *st, int ok)
 {
-    printf("BENCH {\"system\":\"%s\",\"bits\":64,\"mechanism\":\"%s\",\"args\":\"%s\",\"call\":\"%s\","
-           "\"median\":%lu.%02lu,\"min\":%lu.%02lu,\"p90\":%lu.%02lu,\"samples\":%u,"
+    printf("BENCH {\"system\":\"%s\",\"bits\":%d,\"mechanism\":\"%s\",\"door\":\"%s\",\"args\":\"%s\","
+           "\"call\":\"%s\",\"median\":%llu.%02llu,\"min\":%llu.%02llu,\"p90\":%llu.%02llu,\"samples\":%u,"
            "\"calls_per_sample\":%u,\"ok\":%s}\n",
-           system, mechanism, args, call, (unsigned long)(st->median / 100), (unsigned long)(st->median % 100),
-           (unsigned long)(st->min / 100), (unsigned long)(st->min % 100), (unsigned long)(st->p90 / 100),
-           (unsigned long)(st->p90 % 100), st->samples, (unsigned)BENCH_CALLS, ok ? "true" : "false");
+           system, BENCH_BITS, mechanism, door, args, call, (unsigned long long)(st->median / 100),
+           (unsigned long long)(st->median % 100), (unsigned long long)(st->min / 100),
+           (unsigned long long)(st->min % 100), (unsigned long long)(st->p90 / 100),
+           (unsigned long long)(st->p90 % 100), st->samples, (unsigned)BENCH_CALLS, ok ? "true" : "false");
 }
 
 #endif
