@@ -58,7 +58,6 @@ callgate_entry:
     popfq
 callgate_tf_window_end:
     swapgs
-    mov     %rsp, %rdi
     call    syscall_enter
     jmp     ret_user
 

@@ -36,7 +36,6 @@ int80_entry:
      * always come from ring 3: the GS base is the user's. */
     swapgs
     cld
-    mov     %rsp, %rdi
     call    syscall_enter
     jmp     ret_user
 

@@ -33,7 +33,6 @@
 syscall_entry:
     swapgs
     SYSCALL_DOOR_FRAME USER64_CS
-    mov     %rsp, %rdi
     call    syscall_enter
     jmp     ret_user
 

@@ -81,7 +81,6 @@ sysenter_tf_window_end:
     call    compat_fast_entry
     jmp     ret_user
 4:  movq    $0, %gs:PERCPU_REPLACED_FRAME
-    mov     %rsp, %rdi
     call    syscall_enter
     /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
      * clobbers, written into the frame now - unless the call replaced the

@@ -25,10 +25,10 @@ void syscall_init(void);
  * the caller's registers (sg_setcontext). */
 struct frame *syscall_frame(void);
 
-/* Called by every door with the saved frame; leaves the result in
- * frame->rax.  syscall_enter (dispatch_fast.S) takes the common case
- * itself and hands everything else to syscall_dispatch. */
-void syscall_enter(struct frame *f);
+/* Leaves the result of the call the frame describes in frame->rax.  The
+ * doors call syscall_enter (dispatch_fast.S: the common case in assembly,
+ * with the caller's registers live), which hands everything else to
+ * syscall_dispatch. */
 void syscall_dispatch(struct frame *f);
 
 #endif
