@@ -7,6 +7,7 @@
 
 static struct desc16 idt[256] __attribute__((aligned(16)));
 extern const uint64_t interrupt_stub_table[48];
+void trap_ud_entry(void);
 
 void idt_set(int vector, void (*handler)(void), int dpl, int ist)
 {
@@ -23,6 +24,8 @@ void idt_init(void)
         int dpl = (v == 3 || v == 4) ? 3 : 0;
         idt[v] = desc_idt_gate(KERNEL_CS, interrupt_stub_table[v], DESC_INTERRUPT_GATE, dpl, ist);
     }
+    /* #UD has a door of its own: trap-based entry (entry/trap.S). */
+    idt_set(6, trap_ud_entry, 0, 0);
 
     struct {
         uint16_t limit;

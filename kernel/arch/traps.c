@@ -8,6 +8,7 @@
  *    (the user-access routines): resume at its fixup;
  *  - any other kernel exception: a full report and a halt.
  */
+#include "traps.h"
 #include "cpu.h"
 #include "io.h"
 #include "../drivers/timer.h"
@@ -117,7 +118,7 @@ static bool is_exit_instruction(uint64_t rip)
     return false;
 }
 
-static void user_exception(struct frame *f, uint64_t cr2)
+noreturn void user_fault(struct frame *f, uint64_t cr2)
 {
     char err[96];
     int v = (int)f->vector;
@@ -146,12 +147,8 @@ void interrupt_dispatch(struct frame *f)
         printk("sysgate: NMI at rip %#lx (ignored)\n", f->rip);
         return;
     }
-    if (frame_from_user(f)) {
-        if (v == 6 && trap_entry(f))
-            return;
-        user_exception(f, cr2);
-        return;
-    }
+    if (frame_from_user(f))
+        user_fault(f, cr2);
     /* A user-set TF single-steps the sysenter and call-gate doors until
      * they clear it themselves: nothing to do but carry on. */
     if (v == 1 && entry_in_tf_window(f->rip))

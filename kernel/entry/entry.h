@@ -2,13 +2,23 @@
 #ifndef SYSGATE_ENTRY_H
 #define SYSGATE_ENTRY_H
 
+/* The two signature bytes after UD2 that make it a system call ("SG"). */
+#define SG_TRAP_SIGNATURE_0 0x53
+#define SG_TRAP_SIGNATURE_1 0x47
+
+/* trap.c: what a #UD from user mode was: the lock-nop query (answered in
+ * the frame), or a trap system call (RIP advanced past it, to be
+ * dispatched by trap.S); any other invalid instruction kills the process
+ * and does not return. */
+#define TRAP_QUERY   1
+#define TRAP_SYSCALL 2
+
+#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
 #include "frame.h"
 
-/* The two signature bytes after UD2 that make it a system call ("SG"). */
-#define SG_TRAP_SIGNATURE_0 0x53
-#define SG_TRAP_SIGNATURE_1 0x47
+int trap_classify(struct frame *f);
 
 /* Masks of (1 << SG_MECH_x) that 64-bit code may use, and the default
  * behind the interface page; set by entry_init(). */
@@ -39,12 +49,12 @@ long entry_set_floor(int mech, bool on, int owner_pid);
 /* Switches every floor off if process `pid` switched it on. */
 void entry_floor_release(int pid);
 
-/* trap.c: handles a #UD from user mode if it is one of the two trap
- * doors; returns false for any other invalid instruction. */
-bool trap_entry(struct frame *f);
+
 
 /* traps.c: a #DB taken in ring 0 inside a door that single-steps until
  * it clears TF (sysenter, call gate). */
 bool entry_in_tf_window(uint64_t rip);
+
+#endif /* __ASSEMBLER__ */
 
 #endif

@@ -67,6 +67,8 @@ exception_stubs:
 
 interrupt_common:
     SAVE_GPRS
+    .globl interrupt_common_saved
+interrupt_common_saved:                 /* trap.S joins here for a ring-0 #UD */
     SMAP_CLAC
     cld
     /* Paranoid GS test: a negative GS base is the kernel's per-CPU block. */

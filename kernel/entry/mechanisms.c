@@ -67,7 +67,7 @@ static int mechanism_by_name(const char *name)
 }
 
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_sysenter(void), floor_trap(void);
-extern const uint64_t interrupt_stub_table[48];
+void trap_ud_entry(void);
 
 static int floor_owner[SG_MECH_COUNT];      /* pid, 0 = the real door */
 
@@ -88,7 +88,7 @@ static void aim_door(int mech, bool floor)
         wrmsr(MSR_SYSENTER_EIP, (uint64_t)(floor ? floor_sysenter : sysenter_entry));
         break;
     case SG_MECH_TRAP:
-        idt_set(6, floor ? floor_trap : (void (*)(void))interrupt_stub_table[6], 0, 0);
+        idt_set(6, floor ? floor_trap : trap_ud_entry, 0, 0);
         break;
     }
 }

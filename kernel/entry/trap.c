@@ -33,30 +33,30 @@
 #include "../kip/kip.h"
 #include "../proc/proc.h"
 #include "../syscall/syscall.h"
+#include "../arch/traps.h"
 #include "../syscall/uaccess.h"
 #include "../../include/sysgate/kip.h"
 
-bool trap_entry(struct frame *f)
+int trap_classify(struct frame *f)
 {
-    uint8_t insn[4];
+    uint32_t insn = 0;
 
-    if (copy_from_user(insn, f->rip, 2))
-        return false;
-    if (insn[0] == 0xf0 && insn[1] == 0x90) {
+    /* One guarded 4-byte read; two bytes where the mapping ends sooner. */
+    if (get_user_u32(&insn, f->rip) && copy_from_user(&insn, f->rip, 2))
+        user_fault(f, 0);
+    if ((insn & 0xffff) == 0x90f0) {                    /* F0 90: lock nop */
         bool compat = current_proc()->bits == 32;
         f->rax = kip_user_address(compat ? 32 : 64);
         f->rdx = SG_KIP_VERSION;
         f->rcx = compat ? entry_mechanisms32 : entry_mechanisms64;
         f->rip += 2;
         f->entry = ENTRY_TRAP;
-        return true;
+        return TRAP_QUERY;
     }
-    if (insn[0] == 0x0f && insn[1] == 0x0b && !copy_from_user(insn + 2, f->rip + 2, 2) &&
-        insn[2] == SG_TRAP_SIGNATURE_0 && insn[3] == SG_TRAP_SIGNATURE_1) {
-        f->rip += 4;
+    if (insn == (0x0b0f | SG_TRAP_SIGNATURE_0 << 16 | (uint32_t)SG_TRAP_SIGNATURE_1 << 24)) {
+        f->rip += 4;                                    /* 0F 0B "SG" */
         f->entry = ENTRY_TRAP;
-        syscall_dispatch(f);
-        return true;
+        return TRAP_SYSCALL;
     }
-    return false;
+    user_fault(f, 0);
 }

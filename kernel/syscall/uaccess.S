@@ -9,41 +9,47 @@
  * are #UD on a CPU without SMAP, hence the test of smap_enabled.
  */
 
-.macro EXTABLE insn, fixup
-    .pushsection __ex_table, "a"
-    .balign 8
-    .quad \insn, \fixup
-    .popsection
-.endm
-
-.macro SMAP_OPEN
-    testb   $1, smap_enabled(%rip)
-    jz      99f
-    stac
-99:
-.endm
-
-.macro SMAP_CLOSE
-    testb   $1, smap_enabled(%rip)
-    jz      99f
-    clac
-99:
-.endm
+#include "uaccess_asm.h"
 
     .text
 
 /* uint64_t uaccess_copy(void *dst, const void *src, uint64_t n)
- * rep movsb counts RCX down as it goes and a fault leaves RCX at what was
- * not yet copied (SDM vol. 2B REP), which is what we return. */
+ * A rep string move counts RCX down as it goes and a fault leaves RCX at
+ * what was not yet moved (SDM vol. 2B REP), which is what we return (in
+ * bytes).  Whole quadwords move 8 at a time: system-call arguments and
+ * most structures are a multiple of 8. */
     .globl uaccess_copy
 uaccess_copy:
     mov     %rdx, %rcx
     SMAP_OPEN
-1:  rep movsb
+    test    $7, %cl
+    jnz     3f
+    shr     $3, %rcx
+1:  rep movsq
 2:  SMAP_CLOSE
+    lea     (,%rcx,8), %rax
+    ret
+3:  rep movsb
+4:  SMAP_CLOSE
     mov     %rcx, %rax
     ret
     EXTABLE 1b, 2b
+    EXTABLE 3b, 4b
+
+/* int uaccess_get32(uint32_t *dst, const void *src): one guarded 4-byte
+ * load; 0, or -1 when it faulted. */
+    .globl uaccess_get32
+uaccess_get32:
+    SMAP_OPEN
+7:  movl    (%rsi), %eax
+    SMAP_CLOSE
+    movl    %eax, (%rdi)
+    xor     %eax, %eax
+    ret
+8:  SMAP_CLOSE
+    mov     $-1, %eax
+    ret
+    EXTABLE 7b, 8b
 
 /* int64_t uaccess_strncpy(char *dst, const char *src, uint64_t max)
  * Copies up to max bytes and stops after a NUL; returns the string length

@@ -29,3 +29,10 @@ long strncpy_from_user(char *dst, uint64_t user_src, size_t size)
         return max < size ? -SG_EFAULT : -SG_ENAMETOOLONG;
     return len;
 }
+
+int get_user_u32(uint32_t *dst, uint64_t user_src)
+{
+    if (!user_range_ok(user_src, sizeof *dst))
+        return -SG_EFAULT;
+    return uaccess_get32(dst, (const void *)user_src) ? -SG_EFAULT : 0;
+}

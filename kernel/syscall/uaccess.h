@@ -27,10 +27,13 @@ int copy_to_user(uint64_t user_dst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most size - 1 characters; returns
  * its length, -EFAULT, or -ENAMETOOLONG when no NUL came within size. */
 long strncpy_from_user(char *dst, uint64_t user_src, size_t size);
+/* One aligned-or-not 32-bit value; 0 or -EFAULT. */
+int get_user_u32(uint32_t *dst, uint64_t user_src);
 
 /* uaccess.S: raw copies that return how many bytes were NOT copied, and a
  * string copy that returns the length or -1 on a fault. */
 uint64_t uaccess_copy(void *dst, const void *src, uint64_t n);
 int64_t uaccess_strncpy(char *dst, const char *src, uint64_t max);
+int uaccess_get32(uint32_t *dst, const void *src);
 
 #endif
