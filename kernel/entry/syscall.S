@@ -33,7 +33,7 @@
 syscall_entry:
     swapgs
     SYSCALL_DOOR_FRAME USER64_CS
-    call    syscall_enter
+    call    syscall_enter64
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

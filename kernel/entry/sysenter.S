@@ -81,7 +81,7 @@ sysenter_tf_window_end:
     call    compat_fast_entry
     jmp     ret_user
 4:  movq    $0, %gs:PERCPU_REPLACED_FRAME
-    call    syscall_enter
+    call    syscall_enter64
     /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
      * clobbers, written into the frame now - unless the call replaced the
      * whole context (sg_setcontext), whose rdx and rcx must arrive as they

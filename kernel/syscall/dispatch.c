@@ -70,8 +70,18 @@ static void install(syscall_call *table, uint64_t nr, size_t i)
     *slot = syscall_list[i].call;
 }
 
+/* What an empty slot of the fast tables calls. */
+static long sys_enosys(void)
+{
+    return -SG_ENOSYS;
+}
+
 void syscall_init(void)
 {
+    for (int i = 0; i < LINUX_NR_MAX; i++)
+        fast_table64[i] = (void *)sys_enosys;
+    for (int i = 0; i < SG_PRIVATE_COUNT; i++)
+        fast_private_table[i] = (void *)sys_enosys;
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
         uint64_t nr = syscall_list[i].nr64;
         install(table64, nr, i);

@@ -14,7 +14,10 @@
  * the same tables at boot and is the reference for what every call means.
  *
  * The doors restore every register from the frame afterwards, so nothing
- * here needs preserving.
+ * here needs preserving.  syscall_enter64 skips the test of the caller's
+ * width, for the doors only 64-bit code can come through (syscall, and
+ * sysenter's 64-bit path).  Every empty slot of the tables holds
+ * sys_enosys, so a number in range needs no further test.
  */
 #include "../entry/frame.h"
 #include "../../include/sysgate/abi.h"
@@ -23,11 +26,12 @@
 #define F(field) (8 + FRAME_##field)(%rsp)      /* the frame, above our return address */
 
     .text
-    .globl syscall_enter
+    .globl syscall_enter, syscall_enter64
     .align 16
 syscall_enter:
     cmpq    $USER64_CS, F(CS)
     jne     3f
+syscall_enter64:
     cmp     $LINUX_NR_MAX, %rax
     jae     1f
     mov     fast_table64(,%rax,8), %rax
@@ -36,9 +40,7 @@ syscall_enter:
     cmp     $SG_PRIVATE_COUNT, %rax
     jae     3f
     mov     fast_private_table(,%rax,8), %rax
-2:  test    %rax, %rax
-    jz      3f
-    mov     %r10, %rcx
+2:  mov     %r10, %rcx
     call    *%rax
     mov     %rax, F(RAX)
     ret
