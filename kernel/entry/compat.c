@@ -13,9 +13,10 @@
  *   syscall       rbp = the 2nd argument (the      ecx = that; ebp = [ESP];
  *                 caller's ecx); rcx = return EIP  return to rcx
  *
- * compat_fast_entry() reads [ESP] with fault recovery, rewrites the frame
- * into the registers the caller had (so the one dispatcher, and iretq if it
- * comes to that, see ordinary i386 registers), dispatches, and then writes
+ * compat_fast_prepare() reads [ESP] with fault recovery and rewrites the
+ * frame into the registers the caller had (so the one dispatcher, and iretq
+ * if it comes to that, see ordinary i386 registers); the door dispatches
+ * (COMPAT_FAST_DISPATCH in frame.h); compat_fast_finish() then writes
  * the values the fast exit will leave in the registers it clobbers -
  * SYSEXIT: edx = EIP, ecx = ESP; SYSRETL: ecx = EIP, r11 = EFLAGS - unless
  * the call replaced the whole context (sg_setcontext), whose registers
@@ -30,7 +31,7 @@
 #include "../syscall/syscall.h"
 #include "../syscall/uaccess.h"
 
-void compat_fast_entry(struct frame *f)
+bool compat_fast_prepare(struct frame *f)
 {
     bool sysenter = f->entry == ENTRY_SYSENTER;
 
@@ -43,21 +44,24 @@ void compat_fast_entry(struct frame *f)
 
     if (sysenter)
         f->rip = kip32_sysenter_return();
-
     percpu0.replaced_frame = 0;
-    uint32_t caller_ebp;
-    if (copy_from_user(&caller_ebp, f->rsp, sizeof caller_ebp)) {
-        f->rax = (uint64_t)-SG_EFAULT;
-    } else {
-        if (!sysenter)
-            f->rcx = (uint32_t)f->rbp;   /* the 2nd argument */
-        f->rbp = caller_ebp;
-        syscall_dispatch(f);
-    }
 
+    uint32_t caller_ebp;
+    if (get_user_u32(&caller_ebp, f->rsp)) {
+        f->rax = (uint64_t)-SG_EFAULT;
+        return false;
+    }
+    if (!sysenter)
+        f->rcx = (uint32_t)f->rbp;   /* the 2nd argument */
+    f->rbp = caller_ebp;
+    return true;
+}
+
+void compat_fast_finish(struct frame *f)
+{
     if (percpu0.replaced_frame == f)
         return;
-    if (sysenter) {
+    if (f->entry == ENTRY_SYSENTER) {
         f->rdx = f->rip;
         f->rcx = f->rsp;
     } else {

@@ -108,6 +108,26 @@
     SAVE_GPRS
 .endm
 
+/* The two 32-bit fast doors (sysenter.S, syscall_compat.S): compat.c puts
+ * the i386 registers back where the ABI has them, the dispatcher's front
+ * runs with them reloaded, compat.c writes the exit's clobbers. */
+.macro COMPAT_FAST_DISPATCH
+    mov     %rsp, %rdi
+    call    compat_fast_prepare
+    test    %al, %al
+    jz      97f
+    mov     FRAME_RAX(%rsp), %rax
+    mov     FRAME_RBX(%rsp), %rbx
+    mov     FRAME_RCX(%rsp), %rcx
+    mov     FRAME_RDX(%rsp), %rdx
+    mov     FRAME_RSI(%rsp), %rsi
+    mov     FRAME_RDI(%rsp), %rdi
+    mov     FRAME_RBP(%rsp), %rbp
+    call    syscall_enter
+97: mov     %rsp, %rdi
+    call    compat_fast_finish
+.endm
+
 /* An interrupt or trap gate does not clear AC (Intel SDM vol. 3A 6.12.1.3):
  * a user-set AC would switch SMAP off in the kernel.  CLAC is #UD without
  * SMAP, hence the test. */

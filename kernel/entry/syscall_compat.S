@@ -37,8 +37,7 @@ syscall_compat_entry:
     swapgs
     mov     %esp, %esp                  /* zero-extend ESP into RSP */
     SYSCALL_DOOR_FRAME USER32_CS
-    mov     %rsp, %rdi
-    call    compat_fast_entry
+    COMPAT_FAST_DISPATCH
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

@@ -77,8 +77,7 @@ sysenter_entry:
 sysenter_tf_window_end:
     cmpq    $USER32_CS, FRAME_CS(%rsp)
     jne     4f
-    mov     %rsp, %rdi
-    call    compat_fast_entry
+    COMPAT_FAST_DISPATCH
     jmp     ret_user
 4:  movq    $0, %gs:PERCPU_REPLACED_FRAME
     call    syscall_enter64

@@ -58,6 +58,7 @@ static syscall_call private_table[SG_PRIVATE_COUNT];
 /* The same 64-bit and private tables holding the handlers themselves, for
  * the fast path in dispatch_fast.S. */
 void *fast_table64[LINUX_NR_MAX];
+void *fast_table32[LINUX_NR_MAX];
 void *fast_private_table[SG_PRIVATE_COUNT];
 
 static void install(syscall_call *table, uint64_t nr, size_t i)
@@ -79,7 +80,7 @@ static long sys_enosys(void)
 void syscall_init(void)
 {
     for (int i = 0; i < LINUX_NR_MAX; i++)
-        fast_table64[i] = (void *)sys_enosys;
+        fast_table64[i] = fast_table32[i] = (void *)sys_enosys;
     for (int i = 0; i < SG_PRIVATE_COUNT; i++)
         fast_private_table[i] = (void *)sys_enosys;
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
@@ -89,8 +90,12 @@ void syscall_init(void)
             fast_table64[nr] = syscall_list[i].handler;
         else
             fast_private_table[nr - SG_PRIVATE_BASE] = syscall_list[i].handler;
-        if (syscall_list[i].nr32 >= 0)
-            install(table32, (uint64_t)syscall_list[i].nr32, i);
+        int64_t nr32 = syscall_list[i].nr32;
+        if (nr32 >= 0) {
+            install(table32, (uint64_t)nr32, i);
+            if (nr32 < LINUX_NR_MAX)
+                fast_table32[nr32] = syscall_list[i].handler;
+        }
     }
 }
 

@@ -1,17 +1,20 @@
 /*
  * dispatch_fast.S - the dispatcher's front: syscall_enter.
  *
- * Every 64-bit-capable door calls this right after it has saved the frame,
- * with the caller's registers still live and the frame just above the
- * return address.  The common case - a 64-bit caller, arguments in
- * registers, a number in one of the two tables - takes a handful of
- * instructions: the handler is called with the six arguments in the C
- * ABI's registers (rdi rsi rdx rcx r8 r9: the system-call ABI's r10 becomes
- * rcx; a handler that takes fewer ignores the rest, as the System V ABI
- * allows) and its result goes to the frame's rax.  Everything else -
- * 32-bit callers, the stack and argument-page ways, unknown numbers -
- * goes to the C dispatcher, syscall_dispatch() (dispatch.c), which fills
- * the same tables at boot and is the reference for what every call means.
+ * Every door calls this right after it has saved the frame, with the
+ * caller's registers still live and the frame just above the return
+ * address.  The common case - arguments in registers, a number in one of
+ * the tables - takes a handful of instructions: the handler is called with
+ * the six arguments in the C ABI's registers (rdi rsi rdx rcx r8 r9; a
+ * handler that takes fewer ignores the rest, as the System V ABI allows)
+ * and its result goes to the frame's rax.
+ *   64-bit caller: rax = number; rdi rsi rdx r10 r8 r9 (r10 becomes rcx)
+ *   32-bit caller: eax = number; ebx ecx edx esi edi ebp, zero-extended
+ *                  (the upper halves are undefined after compatibility mode)
+ * Everything else - the stack and argument-page ways, numbers outside the
+ * tables - goes to the C dispatcher, syscall_dispatch() (dispatch.c), which
+ * fills the same tables at boot and is the reference for what every call
+ * means.
  *
  * The doors restore every register from the frame afterwards, so nothing
  * here needs preserving.  syscall_enter64 skips the test of the caller's
@@ -30,7 +33,7 @@
     .align 16
 syscall_enter:
     cmpq    $USER64_CS, F(CS)
-    jne     3f
+    jne     4f
 syscall_enter64:
     cmp     $LINUX_NR_MAX, %rax
     jae     1f
@@ -46,5 +49,27 @@ syscall_enter64:
     ret
 3:  lea     8(%rsp), %rdi
     jmp     syscall_dispatch
+
+4:  cmpq    $USER32_CS, F(CS)
+    jne     3b
+    mov     %eax, %eax
+    cmp     $LINUX_NR_MAX, %rax
+    jae     5f
+    mov     fast_table32(,%rax,8), %rax
+    jmp     6f
+5:  sub     $SG_PRIVATE_BASE, %rax
+    cmp     $SG_PRIVATE_COUNT, %rax
+    jae     3b
+    mov     fast_private_table(,%rax,8), %rax
+6:  mov     %edi, %r8d                  /* 5th: edi */
+    mov     %ebp, %r9d                  /* 6th: ebp */
+    mov     %esi, %r10d
+    mov     %ecx, %esi                  /* 2nd: ecx */
+    mov     %r10d, %ecx                 /* 4th: esi */
+    mov     %ebx, %edi                  /* 1st: ebx */
+    mov     %edx, %edx                  /* 3rd: edx */
+    call    *%rax
+    mov     %rax, F(RAX)
+    ret
 
     .section .note.GNU-stack, "", @progbits
