@@ -162,11 +162,13 @@ run: all $(RUN_INITRD)
 	tools/qemu-boot --kernel $(KERNEL32) --initrd $(RUN_INITRD) --append "$(RUN_APPEND)" \
 	    --console --timeout $(or $(TIMEOUT),300) $(if $(CPU),--cpu $(CPU))
 
+# QEMU waits halted for gdb on :1234 and goes when gdb does.
 debug: all
 	@tools/setup-deps --check-only qemu
 	tools/qemu-boot --kernel $(KERNEL32) --initrd $(INITRD) --append "$(APPEND)" --tcg \
-	    --console --gdb &
-	sleep 1; gdb -q -ex "file $(KERNEL)" -ex "target remote :1234" -ex "break kmain" -ex continue
+	    --console --gdb --timeout 3600 & qemu=$$!; sleep 1; \
+	gdb -q -ex "file $(KERNEL)" -ex "target remote :1234" -ex "break kmain" -ex continue; \
+	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
 
 iso: $(BUILD)/sysgate.iso
 $(BUILD)/sysgate.iso: $(KERNEL) $(INITRD) tools/grub.cfg

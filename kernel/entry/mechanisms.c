@@ -10,7 +10,7 @@
  *             mode (AMD APM vol. 3 SYSENTER); on them SYSENTER_CS stays 0,
  *             so an emulator that runs SYSENTER anyway raises #GP
  *             (Intel SDM vol. 2B SYSENTER: CS[15:2] = 0 -> #GP).
- *   trap      always: the #UD handler (trap.c)
+ *   trap      always: the #UD door (trap.S, trap.c)
  *
  * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
  * vol. 2B SYSENTER/SYSCALL):
