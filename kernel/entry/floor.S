@@ -3,30 +3,53 @@
  *
  * sg_bench_floor(mech, 1) (mechanisms.c) points one door at its stub here:
  * the entry is immediately followed by the matching return instruction,
- * with only the register moves the return needs.  The difference between
- * a null call and this floor is what sysgate's own path costs.  Nothing
- * here saves, checks or dispatches anything: while a floor is on, every
- * call through that door returns at once with rax unchanged.  The floor is
- * switched off again by sg_bench_floor(mech, 0) through another door, or
- * when the process that switched it on ends.
+ * with only the register moves the return needs - and the checks without
+ * which a process could turn the floor against the kernel.  The difference
+ * between a null call and this floor is what sysgate's own path costs.
+ * Nothing is saved or dispatched: while a floor is on, every call through
+ * that door returns at once with rax unchanged.  The floor is switched off
+ * again by sg_bench_floor(mech, 0) through another door, or when the
+ * process that switched it on ends.
+ *
+ * The hazards the real doors handle still apply here:
+ *   - a user-set TF survives sysenter and a call gate: the #DB taken on
+ *     each instruction below is ignored like the real doors' (the windows
+ *     in entry_in_tf_window()), and the trap arrives in user mode after the
+ *     return;
+ *   - SYSEXIT with a non-canonical RIP (RCX here) or RSP (R11) would #GP in
+ *     ring 0 (Intel SDM vol. 2B SYSEXIT): such a call goes to the real door,
+ *     which declines the fast exit.
+ * The others are safe as they stand: int $0x80 and #UD come through
+ * interrupt gates (TF cleared, an iretq frame built by the CPU), SYSCALL
+ * masks TF and its RCX is always canonical (user space ends a page below
+ * the boundary), the call gate's lretq returns to the frame the CPU pushed.
  */
     .text
-    .globl floor_int80, floor_callgate, floor_syscall, floor_sysenter, floor_trap
+    .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
+    .globl floor_sysenter, floor_sysenter_end, floor_trap
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
 
 floor_callgate:                 /* the CPU pushed rip, cs, rsp, ss */
     lretq
+floor_callgate_end:
 
 floor_syscall:                  /* rcx = user RIP, r11 = user RFLAGS */
     sysretq
 
 floor_sysenter:                 /* rcx = return RIP, r11 = user RSP (convention) */
     mov     %rcx, %rdx
+    shr     $47, %rdx
+    jnz     sysenter_entry
+    mov     %r11, %rdx
+    shr     $47, %rdx
+    jnz     sysenter_entry
+    mov     %rcx, %rdx
     mov     %r11, %rcx
     sti                         /* sysenter cleared IF; the shadow covers sysexit */
     sysexitq
+floor_sysenter_end:
 
 floor_trap:                     /* #UD: a fault, no error code; skip ud2 "SG" */
     addq    $4, (%rsp)

@@ -67,6 +67,7 @@ static int mechanism_by_name(const char *name)
 }
 
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_sysenter(void), floor_trap(void);
+extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
 
 static int floor_owner[SG_MECH_COUNT];      /* pid, 0 = the real door */
@@ -146,10 +147,16 @@ static int choose(const char *wanted, uint32_t mask, int best, const char *width
     return m;
 }
 
+static bool within(uint64_t rip, const void *start, const void *end)
+{
+    return rip >= (uint64_t)start && rip <= (uint64_t)end;
+}
+
 bool entry_in_tf_window(uint64_t rip)
 {
-    return (rip >= (uint64_t)callgate_entry && rip <= (uint64_t)callgate_tf_window_end) ||
-           (rip >= (uint64_t)sysenter_entry && rip <= (uint64_t)sysenter_tf_window_end);
+    return within(rip, callgate_entry, callgate_tf_window_end) ||
+           within(rip, sysenter_entry, sysenter_tf_window_end) ||
+           within(rip, floor_callgate, floor_callgate_end) || within(rip, floor_sysenter, floor_sysenter_end);
 }
 
 void entry_init(const char *cmdline)

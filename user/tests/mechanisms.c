@@ -71,6 +71,22 @@ static void garbage_fast_door(int mech)
         __asm__ volatile("mov %%rsp, %%r11; mov $0x800000000000, %%rcx; sysenter"
                          ::"a"(SYS_getpid) : "rcx", "rdx", "r11", "memory");
 }
+/* With the benchmark's floor switched on for a door, the hazards the real
+ * door handles must still be handled: a user TF (sysenter, call gate) and
+ * a non-canonical return address (sysenter). */
+static void floor_hazard(int mech, int tf)
+{
+    sg_syscall_int80(SYS_sg_bench_floor, mech, 1, 0, 0, 0, 0);
+    if (mech == SG_MECH_SYSENTER && !tf)
+        __asm__ volatile("mov %%rsp, %%r11; mov $0x800000000000, %%rcx; sysenter"
+                         ::"a"(SYS_getpid) : "rcx", "rdx", "r11", "memory");
+    else if (mech == SG_MECH_SYSENTER)
+        __asm__ volatile("lea 1f(%%rip), %%rcx; mov %%rsp, %%r11; pushfq; orq $0x100, (%%rsp); popfq; sysenter; 1:"
+                         ::"a"(SYS_getpid) : "rcx", "rdx", "r11", "memory");
+    else if (mech == SG_MECH_CALLGATE)
+        __asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq; lcall *%0" ::"m"(gate), "a"(SYS_getpid) : "memory");
+}
+
 static long bad_stack_call(int mech)
 {
     long r = SYS_getpid | SG_ARGS_STACK;
@@ -166,6 +182,12 @@ static int child_main(char **argv)
         raw_fast_door(argv[2][0] - '0');
     else if (!strcmp(argv[1], "garbage"))
         garbage_fast_door(argv[2][0] - '0');
+#ifdef __x86_64__
+    else if (!strcmp(argv[1], "floor-tf"))
+        floor_hazard(argv[2][0] - '0', 1);
+    else if (!strcmp(argv[1], "floor-badret"))
+        floor_hazard(argv[2][0] - '0', 0);
+#endif
 #ifndef __x86_64__
     else if (!strcmp(argv[1], "badstack"))
         bad_stack_fast_door(argv[2][0] - '0');
@@ -287,6 +309,24 @@ int main(int argc, char **argv)
         }
         tap_eq(sg_syscall(SYS_sg_bench_floor, SG_MECH_COUNT, 1, 0, 0, 0, 0), -SG_EINVAL,
                "a floor for no mechanism is -EINVAL");
+        /* The floors are no way around the doors' safety: each child
+         * switches a floor on and dies; the floor goes with it. */
+        for (int m = SG_MECH_CALLGATE; m <= SG_MECH_SYSENTER; m += SG_MECH_SYSENTER - SG_MECH_CALLGATE) {
+            if (!(offered & (1u << m)))
+                continue;
+            char door[2] = { (char)('0' + m), 0 };
+            long st = run_child("floor-tf", door);
+            tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGTRAP,
+                      "%s floor with TF set: the trap lands in user mode (status %#lx)", sg_mechanism_name(m), st);
+            if (m == SG_MECH_SYSENTER) {
+                st = run_child("floor-badret", door);
+                tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
+                          "sysenter floor with the return address 1 << 47: SIGSEGV for the caller only (status %#lx)",
+                          st);
+            }
+        }
+        tap_eq(sg_call_stub(sg_kip_stub(SG_MECH_CALLGATE), SYS_sg_null, 0, 0, 0, 0, 0, 0), 0,
+               "the floors went with the processes that set them");
     }
 
     /* A mechanism the CPU lacks kills only the caller, and is never offered.
