@@ -1,0 +1,115 @@
+/*
+ * fuzz: bad input never takes the kernel down.  For every door this
+ * process's width has, a child makes thousands of system calls with
+ * numbers and arguments drawn from a hostile pool - kernel addresses,
+ * non-canonical ones, unmapped ones, the child's own text and interface
+ * page, a scratch buffer, the argument page, all ones, small integers - in
+ * registers, in the argument page and on the stack (the number's SG_ARGS_*
+ * flags are drawn too).  Every child must get through all its calls and
+ * exit normally, and the kernel must answer the parent afterwards.  The
+ * generator is a fixed xorshift, so every run makes the same calls.
+ *
+ * Left out of the draw, because they would end, stall or blind the child
+ * rather than test the kernel: exit, exit_group, kill, nanosleep (a
+ * valid-looking time can be a million seconds), sg_setcontext (a
+ * valid-looking context jumps anywhere; regs.c tests it), sg_bench_floor
+ * (a floor turns a door off; mechanisms.c tests it) and writes to the
+ * console.
+ */
+#include "../lib/tap.h"
+
+static uint64_t state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t next(void)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+}
+
+static void text_marker(void) {}
+
+static uint8_t scratch[8192];
+
+static unsigned long hostile(void)
+{
+    switch (next() % 12) {
+    case 0: return 0;
+    case 1: return 1;
+    case 2: return (unsigned long)-1;
+    case 3: return (unsigned long)next() % 4096;
+    case 4: return (unsigned long)0xffffffff80100000ull;       /* the kernel (64-bit) */
+    case 5: return (unsigned long)0x0000800000000000ull;       /* non-canonical (64-bit) */
+    case 6: return 0x10000000ul;                               /* unmapped */
+    case 7: return (uintptr_t)text_marker;                     /* read-only text */
+    case 8: return (uintptr_t)scratch + (next() % sizeof scratch);  /* writable */
+    case 9: return sg_kip + (next() % 4096);                   /* the interface page */
+    case 10: return (uintptr_t)SG_ARGPAGE;
+    default: return (unsigned long)next();
+    }
+}
+
+static int excluded(unsigned long nr)
+{
+    return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_kill || nr == SYS_nanosleep ||
+           nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor;
+}
+
+static int fuzz(int mech, int calls)
+{
+    uintptr_t stub = sg_kip_stub(mech);
+    static const unsigned long known[] = { SYS_read, SYS_write, SYS_sched_yield, SYS_getpid, SYS_wait4,
+                                           SYS_uname, SYS_sg_null, SYS_sg_info, SYS_sg_spawn, SYS_sg_echo6,
+                                           SYS_sg_bench_floor };
+    for (int i = 0; i < calls; i++) {
+        unsigned long nr;
+        switch (next() % 4) {
+        case 0: nr = (unsigned long)next(); break;
+        case 1: nr = next() % 600; break;
+        case 2: nr = SG_PRIVATE_BASE + next() % (SG_PRIVATE_COUNT + 8); break;
+        default: nr = known[next() % (sizeof known / sizeof known[0])]; break;
+        }
+        if (excluded(nr & ~(unsigned long)SG_ARGS_MASK))
+            continue;
+        unsigned long way = next() % 8 == 0 ? SG_ARGS_STACK : next() % 8 == 0 ? SG_ARGS_PAGE : 0;
+        unsigned long a[6];
+        for (int j = 0; j < 6; j++)
+            a[j] = hostile();
+        if ((nr & ~(unsigned long)SG_ARGS_MASK) == SYS_write && (a[0] == 1 || a[0] == 2))
+            a[0] = 3;
+        for (int j = 0; j < 6; j++)
+            SG_ARGPAGE->args[j] = hostile();
+        if (way == SG_ARGS_STACK)
+            sg_call_stub_stack(stub, (long)(nr | way), (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
+                               (long)a[5]);
+        else
+            sg_call_stub(stub, (long)(nr | way), (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
+                         (long)a[5]);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2) {
+        state ^= (uint64_t)(argv[1][0] - '0') * 0x100000001b3ull;
+        return fuzz(argv[1][0] - '0', 20000);
+    }
+    tap_begin("fuzz");
+    struct sg_info info;
+    sg_info(&info);
+    uint32_t offered = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    for (int m = 0; m < SG_MECH_COUNT; m++) {
+        if (!(offered & (1u << m)))
+            continue;
+        char door[2] = { (char)('0' + m), 0 };
+        char *child_argv[] = { argv[0], door, "child", 0 };
+        long st = sg_run(argv[0], child_argv);
+        tap_check(st >= 0 && SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0,
+                  "%s: 20000 hostile calls, all answered (status %#lx)", sg_mechanism_name(m), st);
+        tap_eq(sys_getpid() > 0 && sg_info(&info) == sizeof info, 1, "%s: the kernel still answers",
+               sg_mechanism_name(m));
+    }
+    return tap_end();
+}
