@@ -154,7 +154,7 @@ void interrupt_dispatch(struct frame *f)
     if (v == 1 && entry_in_tf_window(f->rip))
         return;
     if (is_exit_instruction(f->rip)) {
-        struct frame *user = (struct frame *)((char *)current_proc()->kstack + KSTACK_SIZE) - 1;
+        struct frame *user = proc_frame(current_proc());    /* what the exit was returning */
         char what[128];
         snformat(what, sizeof what, "%s on return to user mode (rip %#lx, cs %#lx, rsp %#lx, ss %#lx)",
                  exception_names[v], user->rip, user->cs, user->rsp, user->ss);
