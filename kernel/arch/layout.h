@@ -4,6 +4,8 @@
  *   0x0000000000000000 .. USER_END        user space (lower canonical half,
  *                                         less the top page: see USER_END)
  *   0xffff800000000000 (PHYS_MAP_BASE)    every physical frame, mapped RW NX
+ *   0xffffc00000000000 (KSTACK_AREA)      process kernel stacks, each with an
+ *                                         unmapped guard page below it
  *   0xffffffff80000000 (KERNEL_BASE)      the kernel image, loaded at 1 MiB
  */
 #ifndef SYSGATE_LAYOUT_H
@@ -12,6 +14,7 @@
 #define KERNEL_BASE        0xffffffff80000000
 #define KERNEL_LOAD_PHYS   0x100000
 #define PHYS_MAP_BASE      0xffff800000000000
+#define KSTACK_AREA        0xffffc00000000000
 
 /*
  * The highest user address plus one.  The last page below the canonical

@@ -38,8 +38,16 @@ uint64_t *vm_create(void);                      /* a PML4 with the kernel half *
 void vm_destroy(uint64_t *pml4);                /* frees the user half and its frames */
 int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t flags);
 uint64_t vm_lookup(uint64_t *pml4, uint64_t va);   /* leaf PTE or 0 */
+void vm_unmap(uint64_t *pml4, uint64_t va);
 void vm_activate(uint64_t *pml4);
 extern uint64_t *kernel_pml4;
+
+/* Process kernel stacks (kstack.c): KSTACK_SIZE bytes in slot `slot` of
+ * KSTACK_AREA, above an unmapped guard page, so that an overflow faults
+ * (and, having no stack left, ends on the #DF's own IST stack with a full
+ * report) instead of running into the neighbour's memory. */
+void *kstack_alloc(int slot);
+void kstack_free(void *stack);
 
 /* Kernel heap (heap.c). */
 void *kmalloc(size_t size);

@@ -62,6 +62,15 @@ uint64_t vm_lookup(uint64_t *pml4, uint64_t va)
     return pte ? *pte : 0;
 }
 
+void vm_unmap(uint64_t *pml4, uint64_t va)
+{
+    uint64_t *pte = walk(pml4, va, 0, false);
+    if (pte) {
+        *pte = 0;
+        invlpg(va);
+    }
+}
+
 static void map_kernel_range(char *start, char *end, uint64_t flags)
 {
     for (uint64_t va = (uint64_t)start; va < (uint64_t)end; va += PAGE_SIZE)

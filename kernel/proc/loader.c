@@ -219,7 +219,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
 nomem:
     if (p->pml4)
         vm_destroy(p->pml4);
-    kfree(p->kstack);
+    kstack_free(p->kstack);
     memset(p, 0, sizeof *p);
     return -SG_ENOMEM;
 }

@@ -11,7 +11,7 @@ static int next_pid = 1;
 /* Frees what a dead process still holds (its address space went at exit). */
 static void proc_release(struct proc *p)
 {
-    kfree(p->kstack);
+    kstack_free(p->kstack);
     memset(p, 0, sizeof *p);
 }
 
@@ -24,7 +24,7 @@ struct proc *proc_alloc(void)
             proc_release(p);
         if (p->state != PROC_FREE)
             continue;
-        p->kstack = kmalloc(KSTACK_SIZE);
+        p->kstack = kstack_alloc(i);
         if (!p->kstack)
             return 0;
         p->pid = next_pid++;
