@@ -176,8 +176,57 @@ static void loop_on(int mech)
         sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
 }
 
+/* Every other call sysgate implements, through one door and one way:
+ * returns how many answered wrongly (and says which). */
+static int every_call(uintptr_t stub, enum way w, const char *door)
+{
+    static char buf[512];
+    static struct sg_info info;
+    struct {
+        long sec, nsec;
+    } ts = { 0, 1000 };
+    int status = 0;
+    long pid = sys_getpid();
+    const struct {
+        const char *what;
+        long nr;
+        unsigned long a[6];
+        long want;
+    } calls[] = {
+        { "read(0) is end of file", SYS_read, { 0, (uintptr_t)buf, 8 }, 0 },
+        { "write(3) discards", SYS_write, { 3, (uintptr_t)buf, 5 }, 5 },
+        { "sched_yield", SYS_sched_yield, { 0 }, 0 },
+        { "nanosleep(1 us)", SYS_nanosleep, { (uintptr_t)&ts, 0 }, 0 },
+        { "uname", SYS_uname, { (uintptr_t)buf }, 0 },
+        { "sg_info", SYS_sg_info, { (uintptr_t)&info, sizeof info }, sizeof info },
+        { "wait4 WNOHANG without children", SYS_wait4, { (unsigned long)-1, (uintptr_t)&status, 1 }, -SG_ECHILD },
+        { "kill(self, 0)", SYS_kill, { (unsigned long)pid, 0 }, 0 },
+        { "sg_shutdown from a non-init process", SYS_sg_shutdown, { 0 }, -SG_EPERM },
+        { "sg_bench_floor for no door", SYS_sg_bench_floor, { 99, 0 }, -SG_EINVAL },
+        { "sg_spawn of a missing file", SYS_sg_spawn, { (uintptr_t)"/bin/none", 0 }, -SG_ENOENT },
+    };
+    int bad = 0;
+    for (unsigned i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        long r = call_way(stub, w, calls[i].nr, calls[i].a);
+        if (r != calls[i].want) {
+            tap_diag("%s, %s: %s gave %ld, not %ld", door, way_names[w], calls[i].what, r, calls[i].want);
+            bad++;
+        }
+    }
+    if (strcmp(buf, "sysgate"))     /* uname's sysname */
+        bad++;
+    return bad;
+}
+
 static int child_main(char **argv)
 {
+    if (!strcmp(argv[1], "exit-via")) {
+        /* exit through one door and one way, with a code naming them */
+        int m = argv[2][0] - '0', w = argv[2][1] - '0';
+        unsigned long a[6] = { (unsigned long)(40 + m * 3 + w) };
+        call_way(sg_kip_stub(m), w, SYS_exit_group, a);
+        return 99;
+    }
     if (!strcmp(argv[1], "raw"))
         raw_fast_door(argv[2][0] - '0');
     else if (!strcmp(argv[1], "garbage"))
@@ -268,6 +317,16 @@ int main(int argc, char **argv)
             tap_eq(call_way(stub, w, 4242, none), -SG_ENOSYS, "%s, %s: an unknown number is -ENOSYS", mn, wn);
             if (w == WAY_PAGE)
                 tap_eq(SG_ARGPAGE->result, -SG_ENOSYS, "%s, argument page: the result is written back to the page", mn);
+            tap_eq(every_call(stub, w, mn), 0, "%s, %s: read, write, sched_yield, nanosleep, uname, sg_info, wait4, "
+                   "kill, sg_shutdown, sg_bench_floor and sg_spawn answer as they should", mn, wn);
+            char spec[3] = { (char)('0' + m), (char)('0' + w), 0 };
+            char *cargv[] = { (char *)self, "exit-via", spec, 0 };
+            long child = call_way(stub, w, SYS_sg_spawn, (unsigned long[6]){ (uintptr_t)self, (uintptr_t)cargv });
+            int status = -1;
+            long waited = call_way(stub, w, SYS_wait4, (unsigned long[6]){ (unsigned long)child, (uintptr_t)&status });
+            tap_check(child > 0 && waited == child && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 40 + m * 3 + w,
+                      "%s, %s: sg_spawn, then exit_group in the child and wait4 in the parent (status %#x)", mn, wn,
+                      status);
         }
         if (SG_BITS == 64 || (m != SG_MECH_SYSENTER && m != SG_MECH_SYSCALL)) {
             tap_eq(bad_stack_call(m), -SG_EFAULT, "%s, stack: a stack pointer into unmapped memory is -EFAULT",
