@@ -91,6 +91,26 @@ static void do_iret_to_ring0(void)
 }
 #endif
 
+/* The descriptor-table instructions UMIP keeps from ring 3 (Intel SDM
+ * vol. 3A 2.5, CR4.UMIP): without it they would tell user code where the
+ * kernel's GDT and IDT are. */
+static void do_sgdt(void)
+{
+    struct { uint16_t limit; uintptr_t base; } __attribute__((packed)) gdtr;
+    __asm__ volatile("sgdt %0" : "=m"(gdtr));
+}
+static void do_sidt(void)
+{
+    struct { uint16_t limit; uintptr_t base; } __attribute__((packed)) idtr;
+    __asm__ volatile("sidt %0" : "=m"(idtr));
+}
+
+static const struct fault_case umip_cases[] = {
+    { "sgdt", "sgdt (where is the GDT?)", SG_SIGSEGV, do_sgdt },
+    { "sidt", "sidt (where is the IDT?)", SG_SIGSEGV, do_sidt },
+};
+#define NUMIP (sizeof umip_cases / sizeof umip_cases[0])
+
 static const struct fault_case cases[] = {
     { "ud2", "invalid opcode", SG_SIGILL, do_ud2 },
     { "hlt", "privileged instruction hlt", SG_SIGSEGV, do_hlt },
@@ -123,6 +143,9 @@ int main(int argc, char **argv)
         for (unsigned i = 0; i < NCASES; i++)
             if (!strcmp(argv[1], cases[i].name))
                 cases[i].run();
+        for (unsigned i = 0; i < NUMIP; i++)
+            if (!strcmp(argv[1], umip_cases[i].name))
+                umip_cases[i].run();
         return 0;   /* the fault did not happen */
     }
 
@@ -136,5 +159,18 @@ int main(int argc, char **argv)
     }
     struct sg_info info;
     tap_eq(sg_info(&info), sizeof info, "the kernel still answers after %u faulting processes", (unsigned)NCASES);
+    /* With UMIP on (the kernel switches it on wherever CPUID has it) these
+     * fault; without it they work, and the test says which it saw. */
+    int umip = (info.features & SG_FEAT_UMIP) != 0;
+    for (unsigned i = 0; i < NUMIP; i++) {
+        char *child_argv[] = { argv[0], (char *)umip_cases[i].name, 0 };
+        long status = sg_run(argv[0], child_argv);
+        if (umip)
+            tap_check(SG_WIFSIGNALED(status) && SG_WTERMSIG(status) == SG_SIGSEGV,
+                      "UMIP on: %s kills the process with SIGSEGV (status %#lx)", umip_cases[i].hazard, status);
+        else
+            tap_check(SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0,
+                      "this CPU has no UMIP: %s still works in ring 3 (status %#lx)", umip_cases[i].hazard, status);
+    }
     return tap_end();
 }
