@@ -23,10 +23,19 @@
  * interrupt gates (TF cleared, an iretq frame built by the CPU), SYSCALL
  * masks TF and its RCX is always canonical (user space ends a page below
  * the boundary), the call gate's lretq returns to the frame the CPU pushed.
+ *
+ * 32-bit processes have floors too: SYSCALL from compatibility mode (AMD)
+ * comes through CSTAR to floor_syscall32's sysretl, and sysenter's floor,
+ * reached from either width through the one SYSENTER_EIP, tells them apart
+ * by the per-CPU `compat` flag - read without GS, which is still the
+ * user's - and sends a 32-bit caller back with sysexitl to the 32-bit
+ * interface page's landing point, as the real door does (compat.c).  A
+ * floor clobbers the arithmetic flags; nothing measures them.
  */
+#include "frame.h"
     .text
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
-    .globl floor_sysenter, floor_sysenter_end, floor_trap
+    .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -38,7 +47,12 @@ floor_callgate_end:
 floor_syscall:                  /* rcx = user RIP, r11 = user RFLAGS */
     sysretq
 
+floor_syscall32:                /* from CSTAR: rcx = user EIP, r11 = EFLAGS */
+    sysretl
+
 floor_sysenter:                 /* rcx = return RIP, r11 = user RSP (convention) */
+    testb   $1, percpu0 + PERCPU_COMPAT(%rip)
+    jnz     1f
     mov     %rcx, %rdx
     shr     $47, %rdx
     jnz     sysenter_entry
@@ -49,6 +63,10 @@ floor_sysenter:                 /* rcx = return RIP, r11 = user RSP (convention)
     mov     %r11, %rcx
     sti                         /* sysenter cleared IF; the shadow covers sysexit */
     sysexitq
+1:  mov     kip32_sysenter_landing_address(%rip), %rdx   /* the dance: esp in ebp */
+    mov     %ebp, %ecx
+    sti
+    sysexitl
 floor_sysenter_end:
 
 floor_trap:                     /* #UD: a fault, no error code; skip ud2 "SG" */

@@ -66,7 +66,8 @@ static int mechanism_by_name(const char *name)
     return -1;
 }
 
-void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_sysenter(void), floor_trap(void);
+void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall32(void), floor_sysenter(void),
+    floor_trap(void);
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
 
@@ -84,6 +85,10 @@ static void aim_door(int mech, bool floor)
         break;
     case SG_MECH_SYSCALL:
         wrmsr(MSR_LSTAR, (uint64_t)(floor ? floor_syscall : syscall_entry));
+        /* 32-bit SYSCALL only where it is offered (AMD): on Intel CSTAR's
+         * door stays, doing what the hardware's #UD would. */
+        if (entry_mechanisms32 & (1u << SG_MECH_SYSCALL))
+            wrmsr(MSR_CSTAR, (uint64_t)(floor ? floor_syscall32 : syscall_compat_entry));
         break;
     case SG_MECH_SYSENTER:
         wrmsr(MSR_SYSENTER_EIP, (uint64_t)(floor ? floor_sysenter : sysenter_entry));

@@ -17,6 +17,10 @@ extern const uint8_t kip_template_start[], kip_template_end[], kip_stub_int80[],
 extern const uint8_t kip32_template_start[], kip32_template_end[], kip32_stub_int80[], kip32_stub_callgate[],
     kip32_stub_syscall[], kip32_stub_sysenter[], kip32_stub_trap[], kip32_stub_end[], kip32_sysenter_landing[];
 
+/* Where a 32-bit sysenter returns to; read by compat.c and by the sysenter
+ * floor (entry/floor.S), which runs without a stack. */
+uint64_t kip32_sysenter_landing_address;
+
 struct kip_page {
     const char *name;
     const uint8_t *start, *end;
@@ -90,6 +94,7 @@ void kip_init(void)
     r ^= r >> 29;
     build(&kip64, entry_mechanisms64, entry_default64, 0x00007f0000000000ull + (r % (1u << 24)) * PAGE_SIZE);
     build(&kip32, entry_mechanisms32, entry_default32, 0xf0000000ull + ((r >> 24) % 0x7000) * PAGE_SIZE);
+    kip32_sysenter_landing_address = kip32.address + (uint64_t)(kip32_sysenter_landing - kip32_template_start);
 }
 
 static struct kip_page *for_bits(int bits)
@@ -112,5 +117,5 @@ uint64_t kip_user_address(int bits)
 
 uint64_t kip32_sysenter_return(void)
 {
-    return kip32.address + (uint64_t)(kip32_sysenter_landing - kip32_template_start);
+    return kip32_sysenter_landing_address;
 }
