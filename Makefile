@@ -157,22 +157,27 @@ RUN_INITRD := $(INITRD)
 RUN_APPEND := $(APPEND)
 endif
 
-run: all $(RUN_INITRD)
-	@tools/setup-deps --check-only qemu
+# run, debug, iso and test first install what is missing (as root; otherwise
+# they name the packages), then build.
+run:
+	@tools/setup-deps
+	@$(MAKE) --no-print-directory all $(RUN_INITRD)
 	tools/qemu-boot --kernel $(KERNEL32) --initrd $(RUN_INITRD) --append "$(RUN_APPEND)" \
 	    --console --timeout $(or $(TIMEOUT),300) $(if $(CPU),--cpu $(CPU))
 
 # QEMU waits halted for gdb on :1234 and goes when gdb does.
-debug: all
-	@tools/setup-deps --check-only qemu
+debug:
+	@tools/setup-deps
+	@$(MAKE) --no-print-directory all
 	tools/qemu-boot --kernel $(KERNEL32) --initrd $(INITRD) --append "$(APPEND)" --tcg \
 	    --console --gdb --timeout 3600 & qemu=$$!; sleep 1; \
 	gdb -q -ex "file $(KERNEL)" -ex "target remote :1234" -ex "break kmain" -ex continue; \
 	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
 
-iso: $(BUILD)/sysgate.iso
+iso:
+	@tools/setup-deps
+	@$(MAKE) --no-print-directory $(BUILD)/sysgate.iso
 $(BUILD)/sysgate.iso: $(KERNEL) $(INITRD) tools/grub.cfg
-	@tools/setup-deps --check-only iso
 	rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
 	cp $(INITRD) $(BUILD)/iso/boot/initrd.cpio
