@@ -108,6 +108,22 @@
     SAVE_GPRS
 .endm
 
+/* Reloads the registers either system-call ABI passes values in (64-bit:
+ * rax rdi rsi rdx r10 r8 r9; 32-bit: eax ebx ecx edx esi edi ebp) from the
+ * frame, for a door that called into C before the dispatcher's front. */
+.macro RELOAD_CALL_REGS
+    mov     FRAME_RAX(%rsp), %rax
+    mov     FRAME_RBX(%rsp), %rbx
+    mov     FRAME_RCX(%rsp), %rcx
+    mov     FRAME_RDX(%rsp), %rdx
+    mov     FRAME_RSI(%rsp), %rsi
+    mov     FRAME_RDI(%rsp), %rdi
+    mov     FRAME_RBP(%rsp), %rbp
+    mov     FRAME_R8(%rsp), %r8
+    mov     FRAME_R9(%rsp), %r9
+    mov     FRAME_R10(%rsp), %r10
+.endm
+
 /* The two 32-bit fast doors (sysenter.S, syscall_compat.S): compat.c puts
  * the i386 registers back where the ABI has them, the dispatcher's front
  * runs with them reloaded, compat.c writes the exit's clobbers. */
@@ -116,13 +132,7 @@
     call    compat_fast_prepare
     test    %al, %al
     jz      97f
-    mov     FRAME_RAX(%rsp), %rax
-    mov     FRAME_RBX(%rsp), %rbx
-    mov     FRAME_RCX(%rsp), %rcx
-    mov     FRAME_RDX(%rsp), %rdx
-    mov     FRAME_RSI(%rsp), %rsi
-    mov     FRAME_RDI(%rsp), %rdi
-    mov     FRAME_RBP(%rsp), %rbp
+    RELOAD_CALL_REGS
     call    syscall_enter
 97: mov     %rsp, %rdi
     call    compat_fast_finish

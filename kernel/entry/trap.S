@@ -60,13 +60,7 @@ trap_ud_entry:
     call    trap_classify
     cmp     $TRAP_SYSCALL, %eax
     jne     ret_user
-    mov     FRAME_RAX(%rsp), %rax
-    mov     FRAME_RDI(%rsp), %rdi
-    mov     FRAME_RSI(%rsp), %rsi
-    mov     FRAME_RDX(%rsp), %rdx
-    mov     FRAME_R10(%rsp), %r10
-    mov     FRAME_R8(%rsp), %r8
-    mov     FRAME_R9(%rsp), %r9
+    RELOAD_CALL_REGS
     call    syscall_enter
     jmp     ret_user
     EXTABLE 1b, 2b
