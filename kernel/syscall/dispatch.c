@@ -27,11 +27,13 @@ typedef long (*syscall_call)(const uint64_t *a);
 #define SYSCALL_ARGS4 a[0], a[1], a[2], a[3]
 #define SYSCALL_ARGS5 a[0], a[1], a[2], a[3], a[4]
 #define SYSCALL_ARGS6 a[0], a[1], a[2], a[3], a[4], a[5]
-#define SYSCALL(name, nr64, nr32, nargs)                  \
-    static long call_##name(const uint64_t *a)            \
-    {                                                     \
-        (void)a;                                          \
-        return sys_##name(SYSCALL_ARGS##nargs);           \
+#define SYSCALL(name, nr64, nr32, nargs, path, sig)                                  \
+    _Static_assert(sizeof(sig) - 1 == (nargs), "syscalls.def: " #name "'s sig has one " \
+                                               "letter per argument");                \
+    static long call_##name(const uint64_t *a)                                        \
+    {                                                                                 \
+        (void)a;                                                                      \
+        return sys_##name(SYSCALL_ARGS##nargs);                                       \
     }
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
@@ -40,12 +42,12 @@ typedef long (*syscall_call)(const uint64_t *a);
 
 static const struct {
     const char *name;
-    uint64_t nr64;
+    int64_t nr64;
     int64_t nr32;
     syscall_call call;
     void *handler;      /* sys_<name> itself, for dispatch_fast.S */
 } syscall_list[] = {
-#define SYSCALL(name, nr64, nr32, nargs) { #name, nr64, nr32, call_##name, (void *)sys_##name },
+#define SYSCALL(name, nr64, nr32, nargs, path, sig) { #name, nr64, nr32, call_##name, (void *)sys_##name },
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
 };
@@ -84,12 +86,15 @@ void syscall_init(void)
     for (int i = 0; i < SG_PRIVATE_COUNT; i++)
         fast_private_table[i] = (void *)sys_enosys;
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
-        uint64_t nr = syscall_list[i].nr64;
-        install(table64, nr, i);
-        if (nr < LINUX_NR_MAX)
-            fast_table64[nr] = syscall_list[i].handler;
-        else
-            fast_private_table[nr - SG_PRIVATE_BASE] = syscall_list[i].handler;
+        int64_t nr64 = syscall_list[i].nr64;
+        if (nr64 >= 0) {
+            uint64_t nr = (uint64_t)nr64;
+            install(table64, nr, i);
+            if (nr < LINUX_NR_MAX)
+                fast_table64[nr] = syscall_list[i].handler;
+            else
+                fast_private_table[nr - SG_PRIVATE_BASE] = syscall_list[i].handler;
+        }
         int64_t nr32 = syscall_list[i].nr32;
         if (nr32 >= 0) {
             install(table32, (uint64_t)nr32, i);

@@ -14,7 +14,7 @@
 #define SYSCALL_PARAMS5 uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 #define SYSCALL_PARAMS6 uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 
-#define SYSCALL(name, nr64, nr32, nargs) long sys_##name(SYSCALL_PARAMS##nargs);
+#define SYSCALL(name, nr64, nr32, nargs, path, sig) long sys_##name(SYSCALL_PARAMS##nargs);
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
 

@@ -18,9 +18,9 @@
 /* SYS_<name>: the number for this program's width. */
 enum sg_syscall_number {
 #ifdef __x86_64__
-#define SYSCALL(name, nr64, nr32, nargs) SYS_##name = nr64,
+#define SYSCALL(name, nr64, nr32, nargs, path, sig) SYS_##name = nr64,
 #else
-#define SYSCALL(name, nr64, nr32, nargs) SYS_##name = nr32,
+#define SYSCALL(name, nr64, nr32, nargs, path, sig) SYS_##name = nr32,
 #endif
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
