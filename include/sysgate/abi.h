@@ -145,6 +145,37 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
  * AT_HOWSYSCALL the same way, under a tag of its own. */
 #define SG_AT_KIP          0x5347
 
+/* arch_prctl codes (Linux asm/prctl.h).  The four base calls exist for
+ * 64-bit callers only: from 32-bit code they are -EINVAL, as on Linux. */
+#define SG_ARCH_SET_GS 0x1001
+#define SG_ARCH_SET_FS 0x1002
+#define SG_ARCH_GET_FS 0x1003
+#define SG_ARCH_GET_GS 0x1004
+
+/* set_thread_area, get_thread_area and modify_ldt take Linux's struct
+ * user_desc (asm/ldt.h; the same 16 bytes for both widths, `lm` ignored).
+ * entry_number -1 asks set_thread_area for a free TLS slot, which it
+ * writes back.  The TLS slots are GDT entries SG_TLS_ENTRY_MIN ..
+ * SG_TLS_ENTRY_MIN + 2 (Linux x86-64's GDT_ENTRY_TLS_MIN): selector =
+ * entry_number * 8 + 3.  An LDT entry n has the selector n * 8 + 7. */
+#define SG_TLS_ENTRY_MIN 12
+#define SG_TLS_ENTRIES   3
+#define SG_LDT_ENTRIES   8192
+
+struct sg_user_desc {
+    uint32_t entry_number;
+    uint32_t base_addr;
+    uint32_t limit;
+    uint32_t seg_32bit : 1;
+    uint32_t contents : 2;          /* 0 data, 1 data expand-down, 2 code, 3 conforming code */
+    uint32_t read_exec_only : 1;
+    uint32_t limit_in_pages : 1;
+    uint32_t seg_not_present : 1;
+    uint32_t useable : 1;
+    uint32_t lm : 1;
+};
+_Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes");
+
 /* Linux errno values sysgate returns (negated in rax). */
 #define SG_EPERM    1
 #define SG_ENOENT   2

@@ -160,7 +160,8 @@ void interrupt_dispatch(struct frame *f)
                  exception_names[v], user->rip, user->cs, user->rsp, user->ss);
         proc_kill_current(SG_SIGSEGV, what, user->rip, user->rip);
     }
-    if ((v == 14 || v == 13) && fixup_kernel_fault(f))
+    /* #PF: a user access; #GP, #NP: a user selector loaded (segload.S). */
+    if ((v == 14 || v == 13 || v == 11) && fixup_kernel_fault(f))
         return;
     kernel_exception(f, cr2);
 }

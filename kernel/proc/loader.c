@@ -136,6 +136,7 @@ static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
     f->rflags = RFLAGS_IF | RFLAGS_FIXED;
     f->rsp = rsp;
     f->ss = USER_DS;
+    seg_init(&p->seg, p->bits);
 
     /* What switch_context() pops: r15 r14 r13 r12 rbx rbp, then its return
      * address, which starts the process through the exit path. */

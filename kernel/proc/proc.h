@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "../arch/layout.h"
+#include "../arch/segments.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
 
@@ -33,6 +34,7 @@ struct proc {
     int wait_status;            /* Linux wait4 encoding, once a zombie */
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
     uint64_t wake_tick;         /* PROC_SLEEPING */
+    struct seg_state seg;       /* segment registers and TLS, while switched out */
 };
 
 extern struct proc procs[MAX_PROCS];
