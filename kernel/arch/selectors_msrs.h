@@ -89,6 +89,10 @@ _Static_assert(GDT_TLS_MIN + GDT_TLS_ENTRIES == GDT_ENTRIES, "the TLS slots end 
 #define EFER_LME  0x100
 #define EFER_NXE  0x800
 
+#define CR0_MP    (1 << 1)
+#define CR0_EM    (1 << 2)
+#define CR0_TS    (1 << 3)
+#define CR0_NE    (1 << 5)
 #define CR0_WP    (1 << 16)
 #define CR4_PAE   (1 << 5)
 #define CR4_PGE   (1 << 7)
