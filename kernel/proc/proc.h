@@ -28,6 +28,7 @@ struct proc {
     char name[32];
     int bits;                   /* 64 or 32 */
     uint64_t *pml4;
+    struct vm_space *vm;        /* the regions beside pml4 (mm/space.h) */
     void *kstack;               /* KSTACK_SIZE bytes */
     uint64_t ksp;               /* saved kernel RSP while switched out */
     struct proc *parent;
