@@ -10,5 +10,6 @@ Suite *cmdline_suite(void);
 Suite *frame_alloc_suite(void);
 Suite *uaccess_suite(void);
 Suite *cpio_suite(void);
+Suite *fstree_suite(void);
 
 #endif
