@@ -5,9 +5,9 @@
  * initial frame that the exit path "returns" through into user mode.
  */
 #include "proc.h"
-#include "cpio.h"
 #include "elf.h"
-#include "initrd.h"
+#include "../fs/file.h"
+#include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
 #include "../kip/kip.h"
 #include "../mm/mm.h"
@@ -156,12 +156,14 @@ static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
 
 long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent)
 {
-    struct cpio_entry file;
+    const void *file;
+    size_t file_size;
     struct elf_image img;
 
-    if (!initrd_find(path, &file))
-        return -SG_ENOENT;
-    enum elf_error err = elf_parse(file.data, file.size, &img);
+    int found = fs_exec_lookup(parent, path, &file, &file_size);
+    if (found)
+        return found;
+    enum elf_error err = elf_parse(file, file_size, &img);
     if (err != ELF_OK) {
         printk("sysgate: %s: %s\n", path, elf_error_name(err));
         return -SG_ENOEXEC;
@@ -176,10 +178,10 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     if (!p)
         return -SG_EAGAIN;
     p->pml4 = vm_create();
-    if (!p->pml4)
+    if (!p->pml4 || files_spawn(p, parent))
         goto nomem;
     for (int i = 0; i < img.nsegments; i++)
-        if (load_segment(p->pml4, file.data, &img.segments[i]))
+        if (load_segment(p->pml4, file, &img.segments[i]))
             goto nomem;
 
     /* The stack, with an unmapped guard page below it. */
@@ -217,6 +219,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     return p->pid;
 
 nomem:
+    files_release(p);
     if (p->pml4)
         vm_destroy(p->pml4);
     kstack_free(p->kstack);

@@ -2,6 +2,7 @@
 #include "proc.h"
 #include "../mm/mm.h"
 #include "../entry/entry.h"
+#include "../fs/file.h"
 #include "../arch/io.h"
 #include "../../include/sysgate/abi.h"
 
@@ -47,6 +48,7 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         vm_activate(kernel_pml4);
     vm_destroy(p->pml4);
     p->pml4 = 0;
+    files_release(p);
 
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].parent == p)
