@@ -139,8 +139,28 @@ $(BUILD)/initrd/bin/tests32/%: $(BUILD)/u32/user/compat/%.c.o
 	@mkdir -p $(dir $@)
 	$(LD) -m elf_i386 -nostdlib -static -z max-page-size=4096 -e _start -Ttext-segment=0x8048000 -o $@ $<
 
-$(INITRD): $(PROGRAMS)
-	cd $(BUILD)/initrd && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd.cpio
+# The file-system tests' fixture (user/tests/files.c checks every byte
+# and field of it): /fixture with known contents, modes, a nested
+# directory, symlinks (relative, absolute, to a directory, dangling, a
+# loop) and one mtime for all.
+FIXTURE_STAMP := $(BUILD)/fixture.stamp
+$(FIXTURE_STAMP): Makefile
+	rm -rf $(BUILD)/initrd/fixture && mkdir -p $(BUILD)/initrd/fixture/dir/sub
+	cd $(BUILD)/initrd/fixture && printf 'hello, initrd\n' > hello.txt && : > empty && \
+	    perl -e 'print chr($$_ % 251) for 0..4195' > data.bin && printf 'deep\n' > dir/sub/deep.txt && \
+	    printf '#!/bin/sh\n' > dir/exec.sh && chmod 0644 hello.txt empty && chmod 0600 data.bin && \
+	    chmod 0755 dir dir/exec.sh && chmod 0750 dir/sub && ln -s hello.txt link && \
+	    ln -s dir/sub dirlink && ln -s /fixture/dir abslink && ln -s nowhere dangling && \
+	    ln -s loop2 loop1 && ln -s loop1 loop2 && find . -exec touch -h -d @1700000000 {} +
+	@touch $@
+
+# The initrd: everything under the staging directory $(BUILD)/initrd -
+# directories, files, symlinks - with inode numbers counted from 1.
+define make_cpio
+	cd $(1) && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 --renumber-inodes --ignore-devno > $(2)
+endef
+$(INITRD): $(PROGRAMS) $(FIXTURE_STAMP)
+	$(call make_cpio,$(BUILD)/initrd,../initrd.cpio)
 
 # make run INIT=path/to/program: that program joins the initrd as
 # /bin/<name> and runs as the first process.
@@ -150,7 +170,7 @@ RUN_APPEND := init=/bin/$(notdir $(INIT)) $(APPEND)
 $(RUN_INITRD): $(INITRD) $(INIT)
 	rm -rf $(BUILD)/run-initrd && cp -r $(BUILD)/initrd $(BUILD)/run-initrd
 	cp $(INIT) $(BUILD)/run-initrd/bin/$(notdir $(INIT))
-	cd $(BUILD)/run-initrd && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > ../run-initrd.cpio
+	$(call make_cpio,$(BUILD)/run-initrd,../run-initrd.cpio)
 .PHONY: $(RUN_INITRD)
 else
 RUN_INITRD := $(INITRD)

@@ -183,6 +183,7 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_ESRCH    3
 #define SG_EINTR    4
 #define SG_EIO      5
+#define SG_ENXIO    6
 #define SG_E2BIG    7
 #define SG_ENOEXEC  8
 #define SG_EBADF    9
@@ -193,9 +194,17 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_EFAULT  14
 #define SG_EEXIST  17
 #define SG_ENODEV  19
+#define SG_ENOTDIR 20
+#define SG_EISDIR  21
 #define SG_EINVAL  22
+#define SG_EMFILE  24
+#define SG_ENOTTY  25
+#define SG_ESPIPE  29
+#define SG_EROFS   30
+#define SG_ERANGE  34
 #define SG_ENAMETOOLONG 36
 #define SG_ENOSYS  38
+#define SG_ELOOP   40
 #define SG_EOVERFLOW 75
 #define SG_EOPNOTSUPP 95
 

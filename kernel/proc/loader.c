@@ -5,9 +5,9 @@
  * initial frame that the exit path "returns" through into user mode.
  */
 #include "proc.h"
-#include "cpio.h"
 #include "elf.h"
-#include "initrd.h"
+#include "../fs/file.h"
+#include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
 #include "../kip/kip.h"
 #include "../mm/mm.h"
@@ -179,12 +179,14 @@ static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
 
 long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent)
 {
-    struct cpio_entry file;
+    const void *file;
+    size_t file_size;
     struct elf_image img;
 
-    if (!initrd_find(path, &file))
-        return -SG_ENOENT;
-    enum elf_error err = elf_parse(file.data, file.size, &img);
+    int found = fs_exec_lookup(parent, path, &file, &file_size);
+    if (found)
+        return found;
+    enum elf_error err = elf_parse(file, file_size, &img);
     if (err != ELF_OK) {
         printk("sysgate: %s: %s\n", path, elf_error_name(err));
         return -SG_ENOEXEC;
@@ -200,13 +202,13 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
         return -SG_EAGAIN;
     p->bits = img.bits;
     p->pml4 = vm_create();
-    if (!p->pml4 || mm_create(p))
+    if (!p->pml4 || mm_create(p) || files_spawn(p, parent))
         goto nomem;
     /* The segments, and the program break just above the highest. */
     uint64_t image_end = 0;
     for (int i = 0; i < img.nsegments; i++) {
         const struct elf_segment *s = &img.segments[i];
-        if (load_segment(p->pml4, file.data, s) || record_segment(p, s))
+        if (load_segment(p->pml4, file, s) || record_segment(p, s))
             goto nomem;
         if (s->vaddr + s->memsz > image_end)
             image_end = s->vaddr + s->memsz;
@@ -260,6 +262,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     return p->pid;
 
 nomem:
+    files_release(p);
     mm_destroy(p);
     kstack_free(p->kstack);
     memset(p, 0, sizeof *p);

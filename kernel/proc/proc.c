@@ -3,6 +3,7 @@
 #include "../mm/mm.h"
 #include "../mm/space.h"
 #include "../entry/entry.h"
+#include "../fs/file.h"
 #include "../arch/io.h"
 #include "../../include/sysgate/abi.h"
 
@@ -47,6 +48,7 @@ static void proc_make_zombie(struct proc *p, int wait_status)
     if (p == current_proc())
         vm_activate(kernel_pml4);
     mm_destroy(p);
+    files_release(p);
 
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].parent == p)

@@ -36,6 +36,8 @@ struct proc {
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
     uint64_t wake_tick;         /* PROC_SLEEPING */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
+    struct fd_table *files;     /* open file descriptors (fs/file.h) */
+    uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
 };
 
 extern struct proc procs[MAX_PROCS];
