@@ -10,8 +10,8 @@
  * generator is a fixed xorshift, so every run makes the same calls.
  *
  * Left out of the draw, because they would end, stall or blind the child
- * rather than test the kernel: exit, exit_group, kill, nanosleep (a
- * valid-looking time can be a million seconds), sg_setcontext (a
+ * rather than test the kernel: exit, exit_group, kill, nanosleep and
+ * clock_nanosleep (a valid-looking time can be a million seconds), sg_setcontext (a
  * valid-looking context jumps anywhere; regs.c tests it), sg_bench_floor
  * (a floor turns a door off; mechanisms.c tests it) and writes to the
  * console.
@@ -53,6 +53,7 @@ static unsigned long hostile(void)
 static int excluded(unsigned long nr)
 {
     return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_kill || nr == SYS_nanosleep ||
+           nr == (unsigned long)SYS_clock_nanosleep || nr == (unsigned long)SYS_clock_nanosleep_time64 ||
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor;
 }
 
@@ -61,7 +62,8 @@ static int fuzz(int mech, int calls)
     uintptr_t stub = sg_kip_stub(mech);
     static const unsigned long known[] = { SYS_read, SYS_write, SYS_sched_yield, SYS_getpid, SYS_wait4,
                                            SYS_uname, SYS_sg_null, SYS_sg_info, SYS_sg_spawn, SYS_sg_echo6,
-                                           SYS_sg_bench_floor };
+                                           SYS_sg_bench_floor, SYS_gettimeofday, SYS_time, SYS_clock_gettime,
+                                           SYS_clock_getres };
     for (int i = 0; i < calls; i++) {
         unsigned long nr;
         switch (next() % 4) {
