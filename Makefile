@@ -30,10 +30,10 @@ UASFLAGS := -g -D__ASSEMBLER__
 U32CFLAGS := $(UCFLAGS) -m32 -march=i686 -msse2
 
 KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*/*.c kernel/*/*.S) \
-               lib/format.c lib/string.c
+               lib/format.c lib/string.c lib/vdso_elf.c
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
 
-ULIB_SRCS := $(wildcard user/lib/*.c user/lib/*.S) lib/format.c lib/string.c
+ULIB_SRCS := $(wildcard user/lib/*.c user/lib/*.S) lib/format.c lib/string.c lib/vdso_elf.c
 ULIB_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(ULIB_SRCS))
 ULIB      := $(BUILD)/u/libsysgate.a
 ULIB32_OBJS := $(patsubst %,$(BUILD)/u32/%.o,$(ULIB_SRCS))
@@ -74,6 +74,49 @@ $(BUILD)/k/%.c.o: %.c
 $(BUILD)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+# The interface pages (kernel/kip/vdso/): one ELF shared object per width,
+# like Linux's vDSO, linked at 0 from their own sources with a linker script
+# and embedded in the kernel by kernel/kip/kip_image.S.  Position-independent
+# user code; tools/vdso-check fails the build on any dynamic relocation.  The
+# embedded image is stripped (like Linux's, it keeps its section headers).
+VDSO_DIR     := kernel/kip/vdso
+VDSO_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fPIC -fno-stack-protector \
+                -fno-asynchronous-unwind-tables -fcf-protection=none -mno-red-zone
+VDSO_LDFLAGS := -shared -nostdlib --hash-style=both --build-id=none -Bsymbolic --no-undefined \
+                -z max-page-size=4096 -z noexecstack
+VDSO64 := $(BUILD)/vdso64/vdso64.so
+VDSO32 := $(BUILD)/vdso32/vdso32.so
+
+$(BUILD)/vdso64/%.c.o: $(VDSO_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -m64 $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/vdso32/%.c.o: $(VDSO_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -march=i686 $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/vdso64/%.S.o: $(VDSO_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(CC) -m64 -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+$(BUILD)/vdso32/%.S.o: $(VDSO_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+$(BUILD)/vdso%.lds: $(VDSO_DIR)/vdso%.lds.S $(VDSO_DIR)/vdso-layout.lds.S include/sysgate/kip.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -D__ASSEMBLER__ $< -o $@
+
+$(VDSO64): $(BUILD)/vdso64/kip_stubs.S.o $(BUILD)/vdso64/vclock.c.o $(BUILD)/vdso64.lds tools/vdso-check
+	$(LD) -m elf_x86_64 $(VDSO_LDFLAGS) -soname=linux-vdso.so.1 -T $(BUILD)/vdso64.lds -o $@.tmp \
+	    $(filter %.o,$^)
+	tools/vdso-check $@.tmp
+	$(OBJCOPY) --strip-all $@.tmp $@ && rm $@.tmp
+$(VDSO32): $(BUILD)/vdso32/kip32_stubs.S.o $(BUILD)/vdso32/vclock.c.o $(BUILD)/vdso32.lds tools/vdso-check
+	$(LD) -m elf_i386 $(VDSO_LDFLAGS) -soname=linux-gate.so.1 -T $(BUILD)/vdso32.lds -o $@.tmp \
+	    $(filter %.o,$^)
+	tools/vdso-check $@.tmp
+	$(OBJCOPY) --strip-all $@.tmp $@ && rm $@.tmp
+
+$(BUILD)/k/kernel/kip/kip_image.S.o: $(VDSO64) $(VDSO32)
+$(BUILD)/k/kernel/kip/kip_image.S.o: KASFLAGS += -DVDSO64_IMAGE='"$(VDSO64)"' -DVDSO32_IMAGE='"$(VDSO32)"'
 
 $(KERNEL): $(KERNEL_OBJS) boot/linker.ld
 	$(LD) -n -nostdlib -z max-page-size=4096 -T boot/linker.ld -o $@ $(KERNEL_OBJS)

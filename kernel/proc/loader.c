@@ -128,8 +128,9 @@ static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img
         { SG_AT_UID, 0 }, { SG_AT_EUID, 0 }, { SG_AT_GID, 0 }, { SG_AT_EGID, 0 },
         { SG_AT_RANDOM, random_user },
         { SG_AT_KIP, kip },
+        { SG_AT_SYSINFO_EHDR, kip_vdso_base(img->bits) },
         /* 32-bit: __kernel_vsyscall, the page's default entry (i386 ABI). */
-        { img->bits == 32 ? SG_AT_SYSINFO : SG_AT_NULL, kip + SG_KIP_DEFAULT_OFFSET },
+        { img->bits == 32 ? SG_AT_SYSINFO : SG_AT_NULL, kip_default_entry(32) },
         { SG_AT_NULL, 0 },
     };
     /* argc, argv[], NULL, envp NULL, auxv: keep the stack pointer 16-byte

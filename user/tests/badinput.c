@@ -99,8 +99,10 @@ int main(int argc, char **argv)
     struct {
         long sec, nsec;
     } ts = { 0, 1000 };
-    tap_eq(sg_syscall(SYS_nanosleep, (long)&ts, (long)text, 0, 0, 0, 0), -SG_EFAULT,
-           "nanosleep writing its remainder into text is -EFAULT");
+    /* Linux writes the remainder only when a signal cuts the sleep short
+     * (nanosleep(2)), which never happens here: the pointer is not used. */
+    tap_eq(sg_syscall(SYS_nanosleep, (long)&ts, (long)text, 0, 0, 0, 0), 0,
+           "nanosleep with its remainder pointing into text sleeps and leaves the remainder alone (0)");
     char *child_argv[] = { self, "exit", 0 };
     long child = sg_spawn(self, child_argv);
     tap_eq(sys_wait4((int)child, (int *)KERNEL_TEXT, 0), -SG_EFAULT,
