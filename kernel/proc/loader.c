@@ -52,8 +52,11 @@ static int load_segment(uint64_t *pml4, const uint8_t *file, const struct elf_se
             if (!pa)
                 return -SG_ENOMEM;
         }
-        if (vm_map(pml4, va, pa, flags))
+        if (vm_map(pml4, va, pa, flags)) {
+            if (!(old & PTE_P))
+                phys_free(pa, 1);
             return -SG_ENOMEM;
+        }
         /* The part of this page that comes from the file. */
         uint64_t lo = va > s->vaddr ? va : s->vaddr;
         uint64_t hi = va + PAGE_SIZE;
@@ -84,6 +87,27 @@ static int record_segment(struct proc *p, const struct elf_segment *s)
             return -SG_ENOMEM;
     }
     return 0;
+}
+
+/* Records the pages kip_map() put around `kip` - frames every process of
+ * the width shares (PTE_SHARED): the interface page and what lies beside
+ * it - as pinned regions with the protection of their entries.  Returns
+ * the lowest such page, 0 when out of memory. */
+static uint64_t record_shared_pages(struct proc *p, uint64_t kip)
+{
+    uint64_t lo = kip, hi = kip;
+    while (vm_lookup(p->pml4, lo - PAGE_SIZE) & PTE_SHARED)
+        lo -= PAGE_SIZE;
+    while (vm_lookup(p->pml4, hi) & PTE_SHARED)
+        hi += PAGE_SIZE;
+    for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
+        uint64_t pte = vm_lookup(p->pml4, va);
+        struct vma r = { .start = va, .end = va + PAGE_SIZE, .backing = VMA_SHARED, .flags = VMA_PINNED,
+                         .prot = VMA_READ | (pte & PTE_NX ? 0 : VMA_EXEC) };
+        if (mm_add_region(p, &r))
+            return 0;
+    }
+    return lo;
 }
 
 /* Builds the initial stack in the top stack page (the kernel reaches it
@@ -222,8 +246,12 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     uint64_t top_page = 0;
     for (int i = 1; i <= USER_STACK_PAGES; i++) {
         uint64_t pa = phys_alloc(1);
-        if (!pa || vm_map(p->pml4, stack_top - i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_NX))
+        if (!pa)
             goto nomem;
+        if (vm_map(p->pml4, stack_top - i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_NX)) {
+            phys_free(pa, 1);
+            goto nomem;
+        }
         if (i == 1)
             top_page = pa;
     }
@@ -233,21 +261,24 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
      * process of a width, a different frame behind it. */
     uint64_t arg_pa = phys_alloc(1);
     uint64_t argpage = img.bits == 32 ? USER32_ARGPAGE : USER_ARGPAGE;
-    if (!arg_pa || vm_map(p->pml4, argpage, arg_pa, PTE_U | PTE_W | PTE_NX))
+    if (!arg_pa)
         goto nomem;
+    if (vm_map(p->pml4, argpage, arg_pa, PTE_U | PTE_W | PTE_NX)) {
+        phys_free(arg_pa, 1);
+        goto nomem;
+    }
     struct vma args = { .start = argpage, .end = argpage + PAGE_SIZE, .prot = VMA_READ | VMA_WRITE,
                         .backing = VMA_ANON, .flags = VMA_PINNED };
     /* The interface page: shared by every process of the width. */
     uint64_t kip = kip_map(p->pml4, img.bits);
     if (!kip)
         goto nomem;
-    struct vma kip_region = { .start = kip, .end = kip + PAGE_SIZE, .prot = VMA_READ | VMA_EXEC,
-                              .backing = VMA_SHARED, .flags = VMA_PINNED };
-    if (mm_add_region(p, &stack) || mm_add_region(p, &args) || mm_add_region(p, &kip_region))
+    uint64_t kip_low = record_shared_pages(p, kip);
+    if (!kip_low || mm_add_region(p, &stack) || mm_add_region(p, &args))
         goto nomem;
     /* mmap places mappings below both, top-down (as Linux does below the
      * stack). */
-    p->vm->mmap_hi = kip < stack.start ? kip : stack.start - PAGE_SIZE;
+    p->vm->mmap_hi = kip_low < stack.start ? kip_low : stack.start - PAGE_SIZE;
 
     struct stack_builder b = { phys_to_virt(top_page), stack_top, stack_top, img.bits == 32 ? 4 : 8 };
     uint64_t rsp = build_stack(&b, &img, argc, argv, kip);
