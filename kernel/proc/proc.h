@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "../arch/layout.h"
+#include "../arch/segments.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
 
@@ -27,12 +28,14 @@ struct proc {
     char name[32];
     int bits;                   /* 64 or 32 */
     uint64_t *pml4;
+    struct vm_space *vm;        /* the regions beside pml4 (mm/space.h) */
     void *kstack;               /* KSTACK_SIZE bytes */
     uint64_t ksp;               /* saved kernel RSP while switched out */
     struct proc *parent;
     int wait_status;            /* Linux wait4 encoding, once a zombie */
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
     uint64_t wake_tick;         /* PROC_SLEEPING */
+    struct seg_state seg;       /* segment registers and TLS, while switched out */
     struct fd_table *files;     /* open file descriptors (fs/file.h) */
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
 };

@@ -19,14 +19,17 @@ void switch_context(uint64_t *save_rsp, uint64_t new_rsp);
 
 static void switch_to(struct proc *prev, struct proc *next)
 {
-    if (prev != &idle_proc)
+    if (prev != &idle_proc) {
         __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
+        seg_save(&prev->seg);
+    }
     percpu0.current = next;
     percpu0.compat = next->bits == 32;
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);
         __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
+        seg_load(&next->seg);
     }
     /* An interrupt from ring 3 leaves SS = NULL in the kernel; on AMD a later
      * SYSRET then returns with that SS's stale attributes, which 32-bit

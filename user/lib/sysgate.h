@@ -68,6 +68,13 @@ long sg_info(struct sg_info *info);
 long sg_null(void);
 __attribute__((noreturn)) void sg_shutdown(int status);
 
+/* Memory (mm.c): the result is the address or -errno, as the kernel's. */
+long sys_mmap(void *addr, size_t len, int prot, int flags, int fd, long offset);
+long sys_munmap(void *addr, size_t len);
+long sys_mprotect(void *addr, size_t len, int prot);
+long sys_madvise(void *addr, size_t len, int advice);
+long sys_brk(void *addr);
+
 /* Spawns path with argv and waits; returns the wait status or -errno. */
 long sg_run(const char *path, char *const argv[]);
 

@@ -12,11 +12,13 @@
  * Left out of the draw, because they would end, stall or blind the child
  * rather than test the kernel: exit, exit_group, kill, nanosleep (a
  * valid-looking time can be a million seconds), sg_setcontext (a
- * valid-looking context jumps anywhere; regs.c tests it) and sg_bench_floor
- * (a floor turns a door off; mechanisms.c tests it).  The child first puts
- * /dev/null on its descriptors 0, 1 and 2, so that no hostile write or
- * ioctl reaches the console; the file calls get its open files, the
- * fixture's and a directory among the hostile small integers.
+ * valid-looking context jumps anywhere; regs.c tests it), sg_bench_floor
+ * (a floor turns a door off; mechanisms.c tests it), and the memory calls
+ * that could unmap or reprotect the child's own text and stack (mmap,
+ * munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox).  The
+ * child first puts /dev/null on its descriptors 0, 1 and 2, so that no
+ * hostile write or ioctl reaches the console; the file calls get its open
+ * files, the fixture's and a directory among the hostile small integers.
  */
 #include "../lib/files.h"
 #include "../lib/tap.h"
@@ -56,7 +58,10 @@ static unsigned long hostile(void)
 static int excluded(unsigned long nr)
 {
     return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_kill || nr == SYS_nanosleep ||
-           nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor;
+           nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
+           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise ||
+           /* -1 where this width has no such call */
+           nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }
 
 static int fuzz(int mech, int calls)
