@@ -189,26 +189,7 @@ void file_put(struct file *f)
         kfree(f);
 }
 
-bool file_readable(const struct file *f)
-{
-    uint32_t acc = f->flags & L_O_ACCMODE;
-    return !(f->flags & L_O_PATH) && (acc == L_O_RDONLY || acc == L_O_RDWR);
-}
-
-bool file_writable(const struct file *f)
-{
-    uint32_t acc = f->flags & L_O_ACCMODE;
-    return !(f->flags & L_O_PATH) && (acc == L_O_WRONLY || acc == L_O_RDWR);
-}
-
 /* ---- descriptor tables -------------------------------------------------------- */
-
-struct file *fd_get(struct proc *p, long fd)
-{
-    if (!p->files || fd < 0 || fd >= FD_MAX)
-        return 0;
-    return p->files->files[fd];
-}
 
 long fd_install(struct proc *p, struct file *f, long min, bool cloexec)
 {

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "fstree.h"
+#include "linux.h"
+#include "../proc/proc.h"
 
 struct proc;
 struct file;
@@ -53,8 +55,17 @@ long file_open(uint32_t node, uint32_t flags, struct file **out);
 struct file *file_get(struct file *f);      /* one more reference */
 void file_put(struct file *f);              /* one fewer; the last frees */
 
-bool file_readable(const struct file *f);
-bool file_writable(const struct file *f);
+static inline bool file_readable(const struct file *f)
+{
+    uint32_t acc = f->flags & L_O_ACCMODE;
+    return !(f->flags & L_O_PATH) && (acc == L_O_RDONLY || acc == L_O_RDWR);
+}
+
+static inline bool file_writable(const struct file *f)
+{
+    uint32_t acc = f->flags & L_O_ACCMODE;
+    return !(f->flags & L_O_PATH) && (acc == L_O_WRONLY || acc == L_O_RDWR);
+}
 
 #define FD_MAX 256              /* descriptors per process: RLIMIT_NOFILE */
 
@@ -64,8 +75,14 @@ struct fd_table {
     bool cloexec[FD_MAX];
 };
 
-/* The open file behind fd in p, or 0. */
-struct file *fd_get(struct proc *p, long fd);
+/* The open file behind fd in p, or 0 (inline: every read and write
+ * starts here). */
+static inline struct file *fd_get(struct proc *p, long fd)
+{
+    if (!p->files || fd < 0 || fd >= FD_MAX)
+        return 0;
+    return p->files->files[fd];
+}
 /* Puts f (whose reference the table takes over) at the lowest free
  * descriptor >= min; the descriptor, or -EMFILE (f untouched). */
 long fd_install(struct proc *p, struct file *f, long min, bool cloexec);

@@ -10,7 +10,7 @@
 #include <linux/fcntl.h>
 #include <asm/stat.h>
 #include <linux/stat.h>
-#include <asm/termbits.h>
+#include <asm/termios.h>
 #include <asm/ioctls.h>
 #include "sysgate.h"
 
@@ -23,6 +23,8 @@
 #define SG_SEEK_SET 0
 #define SG_SEEK_CUR 1
 #define SG_SEEK_END 2
+#define SG_SEEK_DATA 3
+#define SG_SEEK_HOLE 4
 
 long sys_open(const char *path, int flags);
 long sys_openat(int dirfd, const char *path, int flags);
