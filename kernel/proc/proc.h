@@ -35,6 +35,8 @@ struct proc {
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
     uint64_t wake_tick;         /* PROC_SLEEPING */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
+    uint32_t floors;            /* doors at their benchmark floor for this process
+                                   (1 << SG_MECH_x; entry/mechanisms.c) */
 };
 
 extern struct proc procs[MAX_PROCS];
@@ -55,6 +57,12 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
 
 /* proc.c */
 struct proc *proc_alloc(void);
+/* Registers a function called for every process that ends (exit, kill,
+ * fault), before it becomes a zombie, with the process still current if it
+ * was: how other parts of the kernel let go of per-process state without
+ * proc.c knowing them.  At most PROC_EXIT_HOOKS. */
+#define PROC_EXIT_HOOKS 4
+void proc_add_exit_hook(void (*hook)(struct proc *p));
 noreturn void proc_exit(struct proc *p, int wait_status);
 /* Signal 0 tests for existence; any other ends the process. */
 long proc_kill(int pid, int sig);
