@@ -40,6 +40,8 @@ struct proc {
     struct seg_state seg;       /* segment registers and TLS, while switched out */
     struct fd_table *files;     /* open file descriptors (fs/file.h) */
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
+    uint32_t floors;            /* doors at their benchmark floor for this process
+                                   (1 << SG_MECH_x; entry/mechanisms.c) */
 };
 
 _Static_assert(offsetof(struct proc, syscalls) == PROC_SYSCALLS, "dispatch_fast.S counts at this offset");
@@ -62,6 +64,12 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
 
 /* proc.c */
 struct proc *proc_alloc(void);
+/* Registers a function called for every process that ends (exit, kill,
+ * fault), before it becomes a zombie, with the process still current if it
+ * was: how other parts of the kernel let go of per-process state without
+ * proc.c knowing them.  At most PROC_EXIT_HOOKS. */
+#define PROC_EXIT_HOOKS 4
+void proc_add_exit_hook(void (*hook)(struct proc *p));
 noreturn void proc_exit(struct proc *p, int wait_status);
 /* Signal 0 tests for existence; any other ends the process. */
 long proc_kill(int pid, int sig);

@@ -10,6 +10,7 @@
 #include "../arch/io.h"
 #include "../arch/selectors_msrs.h"
 #include "../drivers/timer.h"
+#include "../entry/entry.h"
 #include "../mm/mm.h"
 #include "../time/clock.h"
 
@@ -26,6 +27,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     }
     percpu0.current = next;
     percpu0.compat = next->bits == 32;
+    entry_floor_switch(next->floors);
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);

@@ -57,11 +57,11 @@ long sys_sg_info(uint64_t buf, uint64_t size)
 }
 
 /* The benchmark's floor: see entry/floor.S.  While a floor is on, the
- * door returns at once, so this call must be made through another door
- * to switch it off again. */
+ * door returns at once for the caller (and only for it), so this call
+ * must be made through another door to switch it off again. */
 long sys_sg_bench_floor(uint64_t mech, uint64_t on)
 {
-    return entry_set_floor((int)mech, on != 0, current_proc()->pid);
+    return entry_set_floor((int)mech, on != 0);
 }
 
 long sys_sg_shutdown(uint64_t status)
