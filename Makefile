@@ -62,7 +62,15 @@ $(BUILD)/gitrev.h: FORCE
 	@echo '#define SYSGATE_GIT_REV "$(GIT_REV)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 .PHONY: FORCE
-$(BUILD)/k/kernel/main.c.o $(BUILD)/k/kernel/syscall/sys_sysgate.c.o: $(BUILD)/gitrev.h
+$(BUILD)/k/kernel/main.c.o $(BUILD)/k/kernel/syscall/sys_sysgate.c.o \
+    $(BUILD)/k/kernel/syscall/sys_identity.c.o: $(BUILD)/gitrev.h
+
+# Linux's system-call and errno names, from the host's Linux headers, for
+# the trace and the unimplemented-call log.
+$(BUILD)/linux_names.h: tools/gen-linux-names
+	@mkdir -p $(BUILD)
+	tools/gen-linux-names $@
+$(BUILD)/k/kernel/syscall/trace.c.o: $(BUILD)/linux_names.h
 
 deps:
 	@tools/setup-deps

@@ -26,7 +26,7 @@
 #define USER_END           0x00007ffffffff000
 
 /* User program layout: 64-bit processes. */
-#define USER_STACK_TOP     0x00007fffffffe000
+#define USER_STACK_TOP     0x00007ffffffef000   /* just below the argument page */
 #define USER_STACK_PAGES   16
 #define USER_ARGPAGE       0x00007fffffff0000   /* per-process argument page */
 

@@ -35,6 +35,9 @@ syscall_enter:
     cmpq    $USER64_CS, F(CS)
     jne     4f
 syscall_enter64:
+    /* The trace (syscall_force_full, trace.c) wants every call in C. */
+    cmpl    $0, syscall_force_full(%rip)
+    jne     3f
     cmp     $LINUX_NR_MAX, %rax
     jae     1f
     mov     fast_table64(,%rax,8), %rax
@@ -51,6 +54,9 @@ syscall_enter64:
     jmp     syscall_dispatch
 
 4:  cmpq    $USER32_CS, F(CS)
+    jne     3b
+    /* The trace (syscall_force_full, trace.c) wants every call in C. */
+    cmpl    $0, syscall_force_full(%rip)
     jne     3b
     mov     %eax, %eax
     cmp     $LINUX_NR_MAX, %rax
