@@ -12,8 +12,6 @@
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
-#include "gitrev.h"
-
 /* Both the 16-bit i386 calls and the *32 ones: root is 0 in either. */
 long sys_getuid(void) { return 0; }
 long sys_geteuid(void) { return 0; }
@@ -89,7 +87,9 @@ struct linux_utsname {
  * names the Linux ABI level sysgate follows in a form C libraries parse
  * (glibc reads a "major.minor.patch" prefix where it checks the kernel's
  * version).  The machine is x86_64 for both widths, as Linux answers an
- * i386 program that has not asked for PER_LINUX32. */
+ * i386 program that has not asked for PER_LINUX32.  The version is fixed
+ * (sg_info has the git revision), so that `uname -a` prints the same on
+ * every build. */
 long sys_uname(uint64_t buf)
 {
     struct linux_utsname u;
@@ -97,7 +97,7 @@ long sys_uname(uint64_t buf)
     strlcpy(u.sysname, "sysgate", sizeof u.sysname);
     strlcpy(u.nodename, "sysgate", sizeof u.nodename);
     strlcpy(u.release, "6.1.0-sysgate", sizeof u.release);
-    strlcpy(u.version, "#1 " SYSGATE_GIT_REV, sizeof u.version);
+    strlcpy(u.version, "#1 " SG_VERSION_STRING, sizeof u.version);
     strlcpy(u.machine, "x86_64", sizeof u.machine);
     strlcpy(u.domainname, "(none)", sizeof u.domainname);
     return copy_to_user(buf, &u, sizeof u) ? -SG_EFAULT : 0;
