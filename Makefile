@@ -150,13 +150,13 @@ $(BUILD)/initrd/bin/tests32/%: $(BUILD)/u32/user/compat/%.c.o
 # Debian's busybox-static (amd64, i386) and musl-dev:i386, fetched once
 # into build/clients by tools/fetch-clients; C programs from user/clients
 # built by the host's toolchains with glibc and musl, both widths; the
-# fixture files the cases read, under /fixture.
+# fixture files the cases read, under /clients.
 CLIENTS := $(BUILD)/clients
 CLIENT_CFLAGS := -O2 -g -Wall -Wextra -static
 CLIENT_PROGS := $(foreach p,$(basename $(notdir $(wildcard user/clients/*.c))), \
                   $(foreach v,glibc64 glibc32 musl64 musl32,$(BUILD)/initrd/bin/clients/$(p)-$(v)))
 CLIENT_FILES := $(BUILD)/initrd/bin/busybox $(BUILD)/initrd/bin/busybox32 $(CLIENT_PROGS) \
-                $(patsubst tests/clients/fixture/%,$(BUILD)/initrd/fixture/%,$(wildcard tests/clients/fixture/*))
+                $(patsubst tests/clients/fixture/%,$(BUILD)/initrd/clients/%,$(wildcard tests/clients/fixture/*))
 
 $(CLIENTS)/versions: tools/fetch-clients
 	tools/fetch-clients $(CLIENTS)
@@ -183,7 +183,7 @@ $(BUILD)/initrd/bin/clients/%-musl64: user/clients/%.c
 $(BUILD)/initrd/bin/clients/%-musl32: user/clients/%.c $(CLIENTS)/musl32.specs
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -specs $(CLIENTS)/musl32.specs $(CLIENT_CFLAGS) -Wl,-m,elf_i386 -o $@ $<
-$(BUILD)/initrd/fixture/%: tests/clients/fixture/%
+$(BUILD)/initrd/clients/%: tests/clients/fixture/%
 	@mkdir -p $(dir $@)
 	cp $< $@
 # The driver gets the case list compiled in.

@@ -1,7 +1,7 @@
 /*
  * Who a process is and what it may use, as Linux answers (man pages
  * getuid(2), getppid(2), gettid(2), uname(2), getrandom(2), getrlimit(2),
- * set_tid_address(2), set_robust_list(2), sched_getaffinity(2)).  Every
+ * set_tid_address(2), set_robust_list(2), sched_getaffinity(2), prctl(2)).  Every
  * process runs as root (uid and gid 0) on one CPU; limits are kept and
  * reported per process but not enforced beyond what sysgate's own fixed
  * sizes enforce.
@@ -240,4 +240,37 @@ long sys_setrlimit(uint64_t resource, uint64_t ptr)
         new.max = r32[1] == COMPAT_RLIM_INFINITY ? RLIM_INFINITY : r32[1];
     }
     return set_limit(current_proc(), (unsigned)resource, new);
+}
+
+/* ---- prctl: the process's name ---- */
+
+#define PR_SET_NAME   15
+#define PR_GET_NAME   16
+#define TASK_COMM_LEN 16    /* with its NUL (include/linux/sched.h) */
+
+/* PR_SET_NAME and PR_GET_NAME (prctl(2)): the name is the one the kernel's
+ * log lines show.  Linux cuts a longer name to 15 bytes; every other
+ * option is -EINVAL here. */
+long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
+{
+    (void)arg3, (void)arg4, (void)arg5;
+    struct proc *p = current_proc();
+    char comm[TASK_COMM_LEN];
+    switch (option) {
+    case PR_SET_NAME:
+        for (size_t i = 0; i < TASK_COMM_LEN - 1; i++) {
+            if (copy_from_user(&comm[i], arg2 + i, 1))
+                return -SG_EFAULT;
+            if (!comm[i])
+                break;
+        }
+        comm[TASK_COMM_LEN - 1] = 0;
+        strlcpy(p->name, comm, sizeof p->name);
+        return 0;
+    case PR_GET_NAME:
+        memset(comm, 0, sizeof comm);
+        strlcpy(comm, p->name, sizeof comm);
+        return copy_to_user(arg2, comm, sizeof comm) ? -SG_EFAULT : 0;
+    }
+    return -SG_EINVAL;
 }

@@ -74,8 +74,8 @@ static void memory(void)
 
 static void files(void)
 {
-    FILE *f = fopen("/fixture/poem.txt", "r");
-    check(f != NULL, "fopen /fixture/poem.txt");
+    FILE *f = fopen("/clients/poem.txt", "r");
+    check(f != NULL, "fopen /clients/poem.txt");
     if (!f)
         return;
     char line[256];
@@ -93,8 +93,8 @@ static void files(void)
     int c = fgetc(f);
     printf("byte 5: '%c'\n", c);
     fclose(f);
-    check(fopen("/fixture/absent", "r") == NULL, "fopen of a missing file fails");
-    check(fopen("/fixture/poem.txt", "w") == NULL, "fopen for writing on the read-only initrd fails");
+    check(fopen("/clients/absent", "r") == NULL, "fopen of a missing file fails");
+    check(fopen("/clients/poem.txt", "w") == NULL, "fopen for writing on the read-only initrd fails");
 }
 
 static int by_name(const void *a, const void *b)
@@ -104,8 +104,8 @@ static int by_name(const void *a, const void *b)
 
 static void directory(void)
 {
-    DIR *d = opendir("/fixture");
-    check(d != NULL, "opendir /fixture");
+    DIR *d = opendir("/clients");
+    check(d != NULL, "opendir /clients");
     if (!d)
         return;
     char *names[64];
@@ -116,7 +116,7 @@ static void directory(void)
             names[n++] = strdup(e->d_name);
     closedir(d);
     qsort(names, n, sizeof names[0], by_name);
-    printf("/fixture:");
+    printf("/clients:");
     for (int i = 0; i < n; i++) {
         printf(" %s", names[i]);
         free(names[i]);
