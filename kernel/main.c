@@ -16,6 +16,7 @@
 #include "drivers/timer.h"
 #include "entry/entry.h"
 #include "kip/kip.h"
+#include "time/clock.h"
 #include "lib/cmdline.h"
 #include "lib/kernel.h"
 #include "lib/random.h"
@@ -90,6 +91,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     syscall_init();
     trace_init(boot_info.cmdline);
     kip_init();
+    clock_init();
     initrd_init(&boot_info);
     initrd_list();
     sched_init();

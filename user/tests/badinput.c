@@ -7,6 +7,7 @@
  * both widths: a 32-bit program cannot even name a kernel address, so it
  * tries the top of its 4 GiB instead.
  */
+#include "../lib/files.h"
 #include "../lib/tap.h"
 #include "../../kernel/arch/layout.h"
 
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
     strlcpy(self, argv[0], sizeof self);
     tap_begin("badinput");
 
-    const unsigned long bad_numbers[] = { 2, 335, 511, 512, SG_PRIVATE_BASE - 1,
+    const unsigned long bad_numbers[] = { 500, 335, 511, 512, SG_PRIVATE_BASE - 1,
                                           SG_PRIVATE_BASE + SG_PRIVATE_COUNT - 1, SG_PRIVATE_BASE + SG_PRIVATE_COUNT,
                                           (unsigned long)-1, (unsigned long)SG_ARGS_MASK | SYS_getpid,
 #ifdef __x86_64__
@@ -76,14 +77,15 @@ int main(int argc, char **argv)
     tap_eq(sg_info((struct sg_info *)(stack_top - 16)), -SG_EFAULT,
            "an sg_info buffer running off the top of the stack is -EFAULT");
     /* A huge length: refused at once where it runs past user space (64-bit);
-     * a 32-bit process's whole 4 GiB is user space, so there the copy runs
-     * until its first unmapped page, as on Linux: a short count. */
-    long huge = sys_write(3, "x", ~0ul >> 1);
+     * a 32-bit process's whole 4 GiB is user space, so there /dev/null,
+     * which never reads its buffer, takes one call's most: MAX_RW_COUNT. */
+    long null = sys_open("/dev/null", O_WRONLY);
+    long huge = sys_write((int)null, "x", ~0ul >> 1);
     if (SG_BITS == 64)
         tap_eq(huge, -SG_EFAULT, "a length of LONG_MAX is -EFAULT");
     else
-        tap_check(huge == -SG_EFAULT || (huge > 0 && huge < (long)(~0ul >> 1)),
-                  "a length of LONG_MAX stops at the first unmapped page (%ld)", huge);
+        tap_eq(huge, 0x7ffff000, "a length of LONG_MAX to /dev/null writes MAX_RW_COUNT bytes");
+    sys_close((int)null);
     tap_eq(sys_write(1, (void *)(TOP_OF_USER - 3), 8), -SG_EFAULT,
            "a buffer crossing the top of user space is -EFAULT");
 
@@ -97,8 +99,10 @@ int main(int argc, char **argv)
     struct {
         long sec, nsec;
     } ts = { 0, 1000 };
-    tap_eq(sg_syscall(SYS_nanosleep, (long)&ts, (long)text, 0, 0, 0, 0), -SG_EFAULT,
-           "nanosleep writing its remainder into text is -EFAULT");
+    /* Linux writes the remainder only when a signal cuts the sleep short
+     * (nanosleep(2)), which never happens here: the pointer is not used. */
+    tap_eq(sg_syscall(SYS_nanosleep, (long)&ts, (long)text, 0, 0, 0, 0), 0,
+           "nanosleep with its remainder pointing into text sleeps and leaves the remainder alone (0)");
     char *child_argv[] = { self, "exit", 0 };
     long child = sg_spawn(self, child_argv);
     tap_eq(sys_wait4((int)child, (int *)KERNEL_TEXT, 0), -SG_EFAULT,

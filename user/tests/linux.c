@@ -211,6 +211,8 @@ static void limits(void)
     tap_eq(call(SYS_getrlimit, RLIMIT_NOFILE, (long)&n, 0, 0), 0, "getrlimit reads RLIMIT_NOFILE");
     tap_check(n.cur == 1024 && n.max == 4096, "getrlimit agrees with prlimit64");
 #ifndef __x86_64__
+    set = (struct rlimit64){ ~0ull, ~0ull };
+    tap_eq(call(SYS_prlimit64, 0, 0, (long)&set, 0), 0, "prlimit64 sets RLIMIT_CPU to infinity");
     tap_eq(call(SYS_ugetrlimit, 0, (long)&n, 0, 0), 0, "ugetrlimit reads RLIMIT_CPU");
     tap_eq(n.cur, 0xffffffffu, "ugetrlimit shows infinity as 0xffffffff");
     tap_eq(call(SYS_getrlimit, 0, (long)&n, 0, 0), 0, "the old getrlimit reads RLIMIT_CPU");
