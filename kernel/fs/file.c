@@ -185,8 +185,11 @@ struct file *file_get(struct file *f)
 
 void file_put(struct file *f)
 {
-    if (--f->refs == 0)
-        kfree(f);
+    if (--f->refs > 0)
+        return;
+    if (f->ops->release)
+        f->ops->release(f);
+    kfree(f);
 }
 
 /* ---- descriptor tables -------------------------------------------------------- */
@@ -262,6 +265,29 @@ int files_spawn(struct proc *child, struct proc *parent)
     for (int fd = 0; fd < 3; fd++)
         t->files[fd] = fd ? file_get(f) : f;
     return 0;
+}
+
+int files_fork(struct proc *child, struct proc *parent)
+{
+    struct fd_table *t = kzalloc(sizeof *t);
+    if (!t)
+        return -SG_ENOMEM;
+    t->refs = 1;
+    child->files = t;
+    child->cwd = parent->cwd;
+    for (int fd = 0; fd < FD_MAX; fd++)
+        if (parent->files->files[fd]) {
+            t->files[fd] = file_get(parent->files->files[fd]);
+            t->cloexec[fd] = parent->files->cloexec[fd];
+        }
+    return 0;
+}
+
+void files_close_on_exec(struct proc *p)
+{
+    for (int fd = 0; fd < FD_MAX; fd++)
+        if (p->files->files[fd] && p->files->cloexec[fd])
+            fd_close(p, fd);
 }
 
 void files_release(struct proc *p)

@@ -30,6 +30,49 @@ int mm_create(struct proc *p)
     return 0;
 }
 
+struct fork_copy {
+    uint64_t *pml4;
+    int err;
+};
+
+static void copy_page(uint64_t *pte, uint64_t va, void *ctx)
+{
+    struct fork_copy *c = ctx;
+    uint64_t e = *pte, pa = e & PTE_ADDR;
+    if (c->err)
+        return;
+    if (!(e & PTE_SHARED)) {
+        uint64_t copy = phys_alloc(1);
+        if (!copy) {
+            c->err = -SG_ENOMEM;
+            return;
+        }
+        memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+        pa = copy;
+    }
+    if (vm_set_entry(c->pml4, va, (e & ~PTE_ADDR) | pa)) {
+        if (!(e & PTE_SHARED))
+            phys_free(pa, 1);
+        c->err = -SG_ENOMEM;
+    }
+}
+
+int mm_fork(struct proc *child, struct proc *parent)
+{
+    child->pml4 = vm_create();
+    struct vm_space *vm = kmalloc(sizeof *vm);
+    if (!child->pml4 || !vm) {
+        kfree(vm);
+        return -SG_ENOMEM;
+    }
+    *vm = *parent->vm;
+    child->vm = vm;
+    struct fork_copy c = { child->pml4, 0 };
+    for (int i = 0; i < vm->regions.count && !c.err; i++)
+        vm_walk_range(parent->pml4, vm->regions.v[i].start, vm->regions.v[i].end, copy_page, &c, false);
+    return c.err;
+}
+
 void mm_destroy(struct proc *p)
 {
     if (p->pml4)

@@ -26,6 +26,11 @@ struct vm_space {
 
 /* An empty space for p (p->bits and p->pml4 set); 0 or -ENOMEM. */
 int mm_create(struct proc *p);
+/* child's address space as a copy of parent's (fork): the same regions,
+ * and a copy of every page parent has (eager: no copy-on-write); shared
+ * frames (the interface page) are mapped, not copied.  0 or -ENOMEM (what
+ * was made stays in child for mm_destroy). */
+int mm_fork(struct proc *child, struct proc *parent);
 /* Frees the page tables, every frame the space owns, and the region list. */
 void mm_destroy(struct proc *p);
 

@@ -1,4 +1,8 @@
-/* Process life cycle: slots, exit, kill, wait. */
+/*
+ * Process life cycle: slots, exit, kill, wait, blocking.  A process that
+ * ends leaves its children to init (pid 1), as Linux's reparenting does
+ * (without subreapers), and init collects them.
+ */
 #include "proc.h"
 #include "../mm/mm.h"
 #include "../mm/space.h"
@@ -40,10 +44,34 @@ struct proc *proc_alloc(void)
         if (!p->kstack)
             return 0;
         p->pid = next_pid++;
-        p->wait_pid = -1;
+        p->pgid = p->sid = p->pid;
         return p;
     }
     return 0;
+}
+
+struct proc *proc_find(int pid)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state != PROC_FREE && procs[i].pid == pid && pid > 0)
+            return &procs[i];
+    return 0;
+}
+
+void proc_block(void *chan)
+{
+    struct proc *p = current_proc();
+    p->wait_chan = chan;
+    p->state = PROC_BLOCKED;
+    schedule();
+    p->wait_chan = 0;
+}
+
+void proc_wake_all(void *chan)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state == PROC_BLOCKED && procs[i].wait_chan == chan)
+            procs[i].state = PROC_RUNNABLE;
 }
 
 /* Turns p into a zombie: its address space and children let go, its
@@ -54,6 +82,7 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         exit_hooks[i](p);
     p->wait_status = wait_status;
     p->state = PROC_ZOMBIE;
+    proc_vfork_release(p);
 
     /* The address space goes now; the kernel stack goes when the parent
      * collects the exit status (it may be the stack we stand on). */
@@ -61,10 +90,6 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         vm_activate(kernel_pml4);
     mm_destroy(p);
     files_release(p);
-
-    for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].parent == p)
-            procs[i].parent = 0;
 
     if (p->pid == 1) {
         int code = SG_WIFEXITED(wait_status) ? SG_WEXITSTATUS(wait_status) : 64 + SG_WTERMSIG(wait_status);
@@ -74,8 +99,20 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         machine_exit(code);
     }
 
+    /* Orphans go to init (credentials(7), "reparenting"); a zombie among
+     * them wakes init if it waits. */
+    struct proc *init = proc_find(1);
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].parent == p) {
+            procs[i].parent = init;
+            if (init && procs[i].state == PROC_ZOMBIE && init->state == PROC_WAITING)
+                init->state = PROC_RUNNABLE;
+        }
+
+    /* A waiting parent looks again (proc_wait decides whether p is what
+     * it waits for). */
     struct proc *parent = p->parent;
-    if (parent && parent->state == PROC_WAITING && (parent->wait_pid == -1 || parent->wait_pid == p->pid))
+    if (parent && parent->state == PROC_WAITING)
         parent->state = PROC_RUNNABLE;
 }
 
@@ -89,24 +126,38 @@ noreturn void proc_exit(struct proc *p, int wait_status)
 /* Ends another process at once.  Safe because the kernel is never
  * preempted: a process that is not running is either in user mode or
  * blocked in schedule(), holding nothing. */
+static void proc_terminate(struct proc *p, int sig)
+{
+    if (p == current_proc())
+        proc_exit(p, SG_WSTATUS_KILLED(sig));
+    printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->pid, p->name, sig,
+           current_proc()->pid);
+    proc_make_zombie(p, SG_WSTATUS_KILLED(sig));
+}
+
+void signal_send(struct proc *p, int sig)
+{
+    switch (sig) {
+    case SG_SIGCHLD: case SG_SIGURG: case SG_SIGWINCH:          /* default: ignore (signal(7)) */
+    case SG_SIGCONT: case SG_SIGSTOP: case SG_SIGTSTP: case SG_SIGTTIN: case SG_SIGTTOU:
+        return;     /* stopping is not implemented: nothing happens */
+    }
+    if (p->state == PROC_FREE || p->state == PROC_ZOMBIE)
+        return;
+    proc_terminate(p, sig);
+}
+
 long proc_kill(int pid, int sig)
 {
-    for (int i = 0; i < MAX_PROCS; i++) {
-        struct proc *p = &procs[i];
-        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE || p->pid != pid)
-            continue;
-        if (sig == 0)
-            return 0;
-        if (p->pid == 1)
-            return -SG_EPERM;
-        if (p == current_proc())
-            proc_exit(p, SG_WSTATUS_KILLED(sig));
-        printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->pid, p->name, sig,
-               current_proc()->pid);
-        proc_make_zombie(p, SG_WSTATUS_KILLED(sig));
+    struct proc *p = proc_find(pid);
+    if (!p || p->state == PROC_ZOMBIE)
+        return -SG_ESRCH;
+    if (sig == 0)
         return 0;
-    }
-    return -SG_ESRCH;
+    if (p->pid == 1)
+        return -SG_EPERM;
+    signal_send(p, sig);
+    return 0;
 }
 
 static const char *signal_name(int sig)
@@ -130,12 +181,24 @@ noreturn void proc_kill_current(int sig, const char *what, uint64_t rip, uint64_
     proc_exit(p, SG_WSTATUS_KILLED(sig));
 }
 
+/* Whether child c is one that wait's pid argument selects. */
+static bool wait_selects(const struct proc *parent, const struct proc *c, int pid)
+{
+    if (pid > 0)
+        return c->pid == pid;
+    if (pid == -1)
+        return true;
+    if (pid == 0)
+        return c->pgid == parent->pgid;
+    return c->pgid == -pid;
+}
+
 static struct proc *find_child(struct proc *parent, int pid, bool *have_child)
 {
     *have_child = false;
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *c = &procs[i];
-        if (c->state == PROC_FREE || c->parent != parent || (pid != -1 && c->pid != pid))
+        if (c->state == PROC_FREE || c->parent != parent || !wait_selects(parent, c, pid))
             continue;
         *have_child = true;
         if (c->state == PROC_ZOMBIE)
@@ -144,7 +207,7 @@ static struct proc *find_child(struct proc *parent, int pid, bool *have_child)
     return 0;
 }
 
-long proc_wait(struct proc *parent, int pid, int *status, bool nohang)
+long proc_wait(struct proc *parent, int pid, int *status, bool nohang, bool reap)
 {
     for (;;) {
         bool have_child;
@@ -152,16 +215,15 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang)
         if (c) {
             int cpid = c->pid;
             *status = c->wait_status;
-            proc_release(c);
+            if (reap)
+                proc_release(c);
             return cpid;
         }
         if (!have_child)
             return -SG_ECHILD;
         if (nohang)
             return 0;
-        parent->wait_pid = pid;
         parent->state = PROC_WAITING;
         schedule();
-        parent->wait_pid = -1;
     }
 }

@@ -17,6 +17,7 @@
 #define LINUX_NR_MAX 512
 /* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
 #define RLIM_NLIMITS 16
+#define RLIMIT_STACK 3          /* the one the loader reads: execve's argument room */
 
 struct rlimit64 {
     uint64_t cur, max;
@@ -28,6 +29,7 @@ enum proc_state {
     PROC_SLEEPING,      /* nanosleep: until wake_ns */
     PROC_WAITING,       /* wait4: until a child exits */
     PROC_ZOMBIE,        /* exited; waits for its parent to collect it */
+    PROC_BLOCKED,       /* until proc_wake_all(wait_chan): a pipe, a vfork child */
 };
 
 struct proc {
@@ -42,8 +44,11 @@ struct proc {
     void *kstack;               /* KSTACK_SIZE bytes */
     uint64_t ksp;               /* saved kernel RSP while switched out */
     struct proc *parent;
+    int pgid, sid;              /* process group and session (setpgid(2), setsid(2)) */
+    void *wait_chan;            /* PROC_BLOCKED: what it waits for */
+    struct proc *vfork_parent;  /* blocked in vfork until this child execs or ends */
+    bool execed;                /* has called execve (setpgid's -EACCES) */
     int wait_status;            /* Linux wait4 encoding, once a zombie */
-    int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
     uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
     uint64_t cpu_ticks;         /* timer ticks that found it running */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
@@ -82,8 +87,30 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
  * Linux's defaults for the first) and Linux bookkeeping. */
 void proc_identity_init(struct proc *p, const struct proc *parent);
 
+/* loader.c: execve for the running process: path (already copied in),
+ * argv and envp arrays in its memory.  0 with the new image in place (its
+ * frame rewritten), or -errno with the caller untouched. */
+long proc_exec(const char *path, uint64_t argv, uint64_t envp);
+/* loader.c: a process whose kernel stack holds `frame` at its top (the
+ * frame the exit path restores) starts in process_first_return when first
+ * switched to. */
+void proc_start_at_frame(struct proc *p);
+
+/* fork.c: the vfork parent, if any, may go on (the child exec'd or ended). */
+void proc_vfork_release(struct proc *child);
+
 /* proc.c */
 struct proc *proc_alloc(void);
+/* Blocks the running process until proc_wake_all(chan); the kernel is
+ * never preempted, so nothing can happen between a test and this. */
+void proc_block(void *chan);
+void proc_wake_all(void *chan);
+/* The hook the signal code replaces: delivers sig to p.  Today every
+ * signal whose default action ends a process ends it, and the ones Linux
+ * ignores by default (SIGCHLD, SIGURG, SIGWINCH) and the stop/continue
+ * ones do nothing.  May not return when p is the running process. */
+void signal_send(struct proc *p, int sig);
+struct proc *proc_find(int pid);
 /* Registers a function called for every process that ends (exit, kill,
  * fault), before it becomes a zombie, with the process still current if it
  * was: how other parts of the kernel let go of per-process state without
@@ -96,7 +123,11 @@ long proc_kill(int pid, int sig);
 /* Kills the current process for a fault it took in user mode: one log
  * line naming the fault, then exit with the signal's wait status. */
 noreturn void proc_kill_current(int signal, const char *what, uint64_t rip, uint64_t addr);
-long proc_wait(struct proc *parent, int pid, int *status, bool nohang);
+/* Waits for a child: pid > 0 that one, -1 any, 0 the caller's process
+ * group, < -1 group -pid.  The child's pid and its status, 0 with nohang
+ * and nothing to collect, -ECHILD.  With reap false (waitid's WNOWAIT) the
+ * zombie stays. */
+long proc_wait(struct proc *parent, int pid, int *status, bool nohang, bool reap);
 
 /* sched.c */
 void sched_init(void);
