@@ -195,6 +195,8 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_MAP_SYNC            0x80000
 #define SG_MAP_FIXED_NOREPLACE 0x100000
 #define SG_MAP_UNINITIALIZED   0x4000000
+#define SG_MREMAP_MAYMOVE   1
+#define SG_MREMAP_FIXED     2
 #define SG_MADV_NORMAL      0
 #define SG_MADV_RANDOM      1
 #define SG_MADV_SEQUENTIAL  2

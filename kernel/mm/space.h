@@ -38,6 +38,9 @@ int mm_add_region(struct proc *p, const struct vma *r);
 int mm_map(struct proc *p, const struct vma *r);    /* over a free range */
 int mm_unmap(struct proc *p, uint64_t start, uint64_t end);
 int mm_protect(struct proc *p, uint64_t start, uint64_t end, uint32_t prot);
+/* Moves [start, end), which lies inside one region, to the free range at
+ * `to` with its pages (mremap). */
+int mm_move(struct proc *p, uint64_t start, uint64_t end, uint64_t to);
 /* Drops the pages of [start, end): anonymous memory reads zero again, file
  * pages the file's bytes (MADV_DONTNEED). */
 void mm_discard(struct proc *p, uint64_t start, uint64_t end);

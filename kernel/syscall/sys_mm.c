@@ -1,6 +1,6 @@
 /*
  * Memory calls, Linux numbers and semantics (brk(2), mmap(2), munmap(2),
- * mprotect(2), madvise(2)), both widths: x86-64 mmap with a byte offset,
+ * mprotect(2), madvise(2), mremap(2)), both widths: x86-64 mmap with a byte offset,
  * i386 mmap2 with an offset in pages and i386's old mmap (number 90), whose
  * six arguments are a structure in user memory.  The checks follow
  * Linux's order and errors (mm/mmap.c, mm/mprotect.c, mm/madvise.c); what
@@ -251,4 +251,84 @@ long sys_brk(uint64_t addr)
     }
     vm->brk = addr;
     return (long)addr;
+}
+
+/* mremap(2): shrinks in place, grows in place when the pages above are
+ * free, else moves (SG_MREMAP_MAYMOVE) - the pages travel with their
+ * contents.  MREMAP_DONTUNMAP is not offered (-EINVAL). */
+long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr)
+{
+    struct proc *p = current_proc();
+    struct vm_space *vm = p->vm;
+    if (flags & ~(uint64_t)(SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED) || (flags & SG_MREMAP_FIXED && !(flags & SG_MREMAP_MAYMOVE)))
+        return -SG_EINVAL;
+    if (old_addr % PAGE_SIZE)
+        return -SG_EINVAL;
+    old_len = page_round(old_len);
+    new_len = page_round(new_len);
+    /* An old length of 0 duplicates a shared mapping; sysgate has none. */
+    if (!old_len || !new_len)
+        return -SG_EINVAL;
+    if (flags & SG_MREMAP_FIXED) {
+        if (new_addr % PAGE_SIZE || new_len > vm->limit || new_addr > vm->limit - new_len)
+            return -SG_EINVAL;
+        if (new_addr < old_addr + old_len && old_addr < new_addr + new_len)
+            return -SG_EINVAL;
+        if (new_addr < MMAP_MIN_ADDR)
+            return -SG_EPERM;
+        if (vma_range_flagged(&vm->regions, new_addr, new_addr + new_len, VMA_PINNED))
+            return -SG_EPERM;
+    }
+    if (old_len > vm->limit || old_addr > vm->limit - old_len)
+        return -SG_EFAULT;
+    int i = vma_find(&vm->regions, old_addr);
+    if (i < 0 || old_addr + old_len > vm->regions.v[i].end)
+        return -SG_EFAULT;
+    struct vma r = vm->regions.v[i];
+    if (r.flags & VMA_PINNED || r.backing == VMA_SHARED)
+        return -SG_EFAULT;
+    if (flags & SG_MREMAP_FIXED) {
+        if (vm->regions.count + 4 > VMA_MAX)
+            return -SG_ENOMEM;
+        mm_unmap(p, new_addr, new_addr + new_len);
+    }
+    /* Shrinking: the tail goes (and the rest moves if asked to). */
+    if (new_len < old_len) {
+        long err = mm_unmap(p, old_addr + new_len, old_addr + old_len);
+        if (err)
+            return err;
+        old_len = new_len;
+    }
+    uint64_t old_end = old_addr + old_len;
+    /* What a grown part is: the region's continuation (file bytes too). */
+    struct vma tail = r;
+    uint64_t skip = old_end - r.start;
+    if (r.backing == VMA_FILE) {
+        tail.file += skip;
+        tail.file_len = r.file_len > skip ? r.file_len - skip : 0;
+    }
+    if (!(flags & SG_MREMAP_FIXED)) {
+        if (new_len == old_len)
+            return (long)old_addr;
+        tail.start = old_end;
+        tail.end = old_addr + new_len;
+        if (old_end == r.end && new_len <= vm->limit - old_addr &&
+            vma_range_free(&vm->regions, tail.start, tail.end))
+            return mm_map(p, &tail) ? -SG_ENOMEM : (long)old_addr;
+        if (!(flags & SG_MREMAP_MAYMOVE))
+            return -SG_ENOMEM;
+        new_addr = place(vm, 0, new_len, 0, p->bits);
+        if (!new_addr)
+            return -SG_ENOMEM;
+    }
+    long err = mm_move(p, old_addr, old_end, new_addr);
+    if (err)
+        return err;
+    if (new_len > old_len) {
+        tail.start = new_addr + old_len;
+        tail.end = new_addr + new_len;
+        if (mm_map(p, &tail))
+            return -SG_ENOMEM;
+    }
+    return (long)new_addr;
 }

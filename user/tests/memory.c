@@ -1,6 +1,6 @@
 /*
- * memory: brk, mmap (mmap2 and old mmap for 32-bit), munmap, mprotect and
- * madvise, Linux's semantics (the man pages), both widths.  Pages come on
+ * memory: brk, mmap (mmap2 and old mmap for 32-bit), munmap, mprotect,
+ * madvise and mremap, Linux's semantics (the man pages), both widths.  Pages come on
  * first touch, protections are the hardware's (NX included), the pages the
  * kernel placed - the interface page, the argument page - cannot be
  * unmapped, reprotected or mapped over, and bad lengths, flags and
@@ -226,9 +226,9 @@ static void fuzz(int calls)
         }
         if (flags & SG_MAP_POPULATE)       /* keep memory for the rest of the run */
             len %= 64 * PAGE;
-        int op = (int)(next() % 5);
+        int op = (int)(next() % 6);
         /* Below the program (0, page 0, 0xf000): munmap and madvise must
-         * not reach its text (mmap and mprotect refuse there anyway). */
+         * not reach its text (mmap, mprotect and mremap refuse there). */
         if ((op == 1 || op == 3) && addr < 0x400000 && len < -PAGE)
             len %= 0x400000 - addr;
         switch (op) {
@@ -236,7 +236,8 @@ static void fuzz(int calls)
         case 1: sys_munmap((void *)addr, len); break;
         case 2: sys_mprotect((void *)addr, len, prot); break;
         case 3: sys_madvise((void *)addr, len, next() % 2 ? SG_MADV_DONTNEED : (int)(next() % 30)); break;
-        default: sys_brk((void *)(next() % 2 ? addr : (unsigned long)sys_brk(0) + len % (1u << 24))); break;
+        case 4: sys_brk((void *)(next() % 2 ? addr : (unsigned long)sys_brk(0) + len % (1u << 24))); break;
+        default: sys_mremap((void *)addr, len, fuzz_len(), (int)(next() % 8), (void *)fuzz_addr()); break;
         }
     }
     /* Alive; the interface page unchanged and still the way in; the
@@ -489,6 +490,51 @@ static void advice(void)
     sys_munmap(p, 3 * PAGE);
 }
 
+static void remap(void)
+{
+    char *p = map(4 * PAGE, RW);
+    sys_munmap(p + 2 * PAGE, 2 * PAGE);
+    memset(p, 0x21, 2 * PAGE);
+    tap_eq(U(sys_mremap(p, 2 * PAGE, 4 * PAGE, 0, 0)), (uintptr_t)p, "mremap grows in place into free pages");
+    tap_check(page_is(p + PAGE, 0x21) && page_is(p + 2 * PAGE, 0) && page_is(p + 3 * PAGE, 0),
+              "the old pages kept, the new ones zero");
+    tap_eq(sys_mremap(p, PAGE, 2 * PAGE, 0, 0), -SG_ENOMEM,
+           "mremap that cannot grow in place, without MREMAP_MAYMOVE, is -ENOMEM");
+    long n = sys_mremap(p, PAGE, 8 * PAGE, SG_MREMAP_MAYMOVE, 0);
+    char *q = (char *)n;
+    tap_check(!failed(n) && q != p, "MREMAP_MAYMOVE moves it (%#lx)", n);
+    tap_check(!failed(n) && page_is(q, 0x21) && page_is(q + 7 * PAGE, 0),
+              "the moved page kept its contents; the grown part reads zero");
+    tap_eq(sg_info((struct sg_info *)p), -SG_EFAULT, "the old address is unmapped");
+    tap_check(page_is(p + PAGE, 0x21), "the rest of the old region stays");
+    tap_eq(U(sys_mremap(q, 8 * PAGE, 2 * PAGE, 0, 0)), (uintptr_t)q, "mremap shrinks in place");
+    tap_eq(sg_info((struct sg_info *)(q + 2 * PAGE)), -SG_EFAULT, "the cut-off pages are gone");
+    char *target = map(2 * PAGE, RW);
+    tap_eq(U(sys_mremap(q, 2 * PAGE, 2 * PAGE, SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED, target)), (uintptr_t)target,
+           "MREMAP_FIXED moves it over an existing mapping");
+    tap_check(page_is(target, 0x21), "with its contents");
+
+    tap_eq(sys_mremap(target, PAGE, PAGE, 8, 0), -SG_EINVAL, "mremap with an unknown flag is -EINVAL");
+    tap_eq(sys_mremap(target, PAGE, PAGE, SG_MREMAP_FIXED, p), -SG_EINVAL,
+           "MREMAP_FIXED without MREMAP_MAYMOVE is -EINVAL");
+    tap_eq(sys_mremap(target + 1, PAGE, PAGE, 0, 0), -SG_EINVAL, "mremap of an unaligned address is -EINVAL");
+    tap_eq(sys_mremap(target, PAGE, 0, 0, 0), -SG_EINVAL, "mremap to length 0 is -EINVAL");
+    tap_eq(sys_mremap(q, PAGE, PAGE, 0, 0), -SG_EFAULT, "mremap of unmapped memory is -EFAULT");
+    sys_mprotect(target + PAGE, PAGE, SG_PROT_READ);       /* two regions now */
+    tap_eq(sys_mremap(target, 2 * PAGE, 4 * PAGE, SG_MREMAP_MAYMOVE, 0), -SG_EFAULT,
+           "mremap of more than one region holds is -EFAULT");
+    tap_eq(sys_mremap(target, 2 * PAGE, 2 * PAGE, SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED, target + PAGE), -SG_EINVAL,
+           "MREMAP_FIXED onto itself is -EINVAL");
+    tap_eq(sys_mremap(target, PAGE, PAGE, SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED, (void *)sg_kip), -SG_EPERM,
+           "MREMAP_FIXED onto the interface page is -EPERM");
+    tap_eq(sys_mremap((void *)sg_kip, PAGE, 2 * PAGE, SG_MREMAP_MAYMOVE, 0), -SG_EFAULT,
+           "mremap of the interface page is -EFAULT");
+    tap_eq(sys_mremap(SG_ARGPAGE, PAGE, PAGE, SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED, target), -SG_EFAULT,
+           "mremap of the argument page is -EFAULT");
+    sys_munmap(target, 2 * PAGE);
+    sys_munmap(p, 2 * PAGE);
+}
+
 /* The kernel's pages and addresses user space cannot have. */
 static void hostile(void)
 {
@@ -583,6 +629,7 @@ int main(int argc, char **argv)
     large();
     kernel_copies();
     advice();
+    remap();
     hostile();
     for (unsigned i = 0; i < NCASES; i++) {
         char *child_argv[] = { argv[0], (char *)cases[i].name, 0 };
