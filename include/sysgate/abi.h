@@ -93,8 +93,11 @@ struct sg_info {
      * "TCGTCGTCGTCG" is QEMU's emulator, whose deviations from hardware
      * the tests must expect (docs/mechanisms.md). */
     char hypervisor_vendor[16];
+    /* System calls this process has entered, through every door (the
+     * interface page's time functions answer without one). */
+    uint64_t syscalls;
 };
-_Static_assert(sizeof(struct sg_info) == 208 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 216 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
@@ -141,10 +144,41 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_AT_EGID         14
 #define SG_AT_RANDOM       25
 #define SG_AT_SYSINFO      32      /* 32-bit: __kernel_vsyscall            */
-/* The interface page.  Not AT_SYSINFO_EHDR (33): that promises an ELF
- * image, which C libraries parse; the page is not one.  Jinue passes its
- * AT_HOWSYSCALL the same way, under a tag of its own. */
+#define SG_AT_SYSINFO_EHDR 33      /* the interface page, an ELF image (vDSO) */
+/* The interface page again, under sysgate's own tag (as Jinue passes its
+ * AT_HOWSYSCALL): the same address as SG_AT_SYSINFO_EHDR. */
 #define SG_AT_KIP          0x5347
+
+/* arch_prctl codes (Linux asm/prctl.h).  The four base calls exist for
+ * 64-bit callers only: from 32-bit code they are -EINVAL, as on Linux. */
+#define SG_ARCH_SET_GS 0x1001
+#define SG_ARCH_SET_FS 0x1002
+#define SG_ARCH_GET_FS 0x1003
+#define SG_ARCH_GET_GS 0x1004
+
+/* set_thread_area, get_thread_area and modify_ldt take Linux's struct
+ * user_desc (asm/ldt.h; the same 16 bytes for both widths, `lm` ignored).
+ * entry_number -1 asks set_thread_area for a free TLS slot, which it
+ * writes back.  The TLS slots are GDT entries SG_TLS_ENTRY_MIN ..
+ * SG_TLS_ENTRY_MIN + 2 (Linux x86-64's GDT_ENTRY_TLS_MIN): selector =
+ * entry_number * 8 + 3.  An LDT entry n has the selector n * 8 + 7. */
+#define SG_TLS_ENTRY_MIN 12
+#define SG_TLS_ENTRIES   3
+#define SG_LDT_ENTRIES   8192
+
+struct sg_user_desc {
+    uint32_t entry_number;
+    uint32_t base_addr;
+    uint32_t limit;
+    uint32_t seg_32bit : 1;
+    uint32_t contents : 2;          /* 0 data, 1 data expand-down, 2 code, 3 conforming code */
+    uint32_t read_exec_only : 1;
+    uint32_t limit_in_pages : 1;
+    uint32_t seg_not_present : 1;
+    uint32_t useable : 1;
+    uint32_t lm : 1;
+};
+_Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes");
 
 /* Linux errno values sysgate returns (negated in rax). */
 #define SG_EPERM    1
@@ -152,6 +186,7 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_ESRCH    3
 #define SG_EINTR    4
 #define SG_EIO      5
+#define SG_ENXIO    6
 #define SG_E2BIG    7
 #define SG_ENOEXEC  8
 #define SG_EBADF    9
@@ -162,9 +197,17 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_EFAULT  14
 #define SG_EEXIST  17
 #define SG_ENODEV  19
+#define SG_ENOTDIR 20
+#define SG_EISDIR  21
 #define SG_EINVAL  22
+#define SG_EMFILE  24
+#define SG_ENOTTY  25
+#define SG_ESPIPE  29
+#define SG_EROFS   30
+#define SG_ERANGE  34
 #define SG_ENAMETOOLONG 36
 #define SG_ENOSYS  38
+#define SG_ELOOP   40
 #define SG_EOVERFLOW 75
 #define SG_EOPNOTSUPP 95
 

@@ -120,6 +120,41 @@ static bool is_exit_instruction(uint64_t rip)
     return false;
 }
 
+/* The six floating-point exception flags, in the same bit order in the
+ * x87 status word and in MXCSR (SDM vol. 1 8.1.3, 10.2.3). */
+static void describe_fp_flags(unsigned flags, unsigned masks, char *buf, size_t size)
+{
+    static const char *const names[6] = { "invalid", "denormal", "zero-divide", "overflow", "underflow",
+                                          "precision" };
+    size_t n = 0;
+    buf[0] = 0;
+    for (int i = 0; i < 6 && n < size; i++)
+        if (flags & (1u << i))
+            n += snformat(buf + n, size - n, "%s%s%s", n ? " " : "", names[i],
+                          masks & (1u << i) ? "(masked)" : "");
+    if (!n)
+        snformat(buf, size, "none");
+}
+
+/* #MF and #XM: what the process's FPU says went wrong.  The registers
+ * still hold its state (the kernel itself never uses the FPU; FNSTSW,
+ * FNSTCW and STMXCSR do not wait, so a pending exception stays pending). */
+static void describe_fp_fault(int vector, char *buf, size_t size)
+{
+    char flags[128];
+    if (vector == 16) {
+        uint16_t sw, cw;
+        __asm__ volatile("fnstsw %0; fnstcw %1" : "=m"(sw), "=m"(cw));
+        describe_fp_flags(sw, cw, flags, sizeof flags);
+        snformat(buf, size, "x87 status %#x control %#x: %s%s", sw, cw, flags, sw & 0x40 ? " stack-fault" : "");
+    } else {
+        uint32_t mxcsr;
+        __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+        describe_fp_flags(mxcsr, mxcsr >> 7, flags, sizeof flags);
+        snformat(buf, size, "mxcsr %#x: %s", mxcsr, flags);
+    }
+}
+
 /* A demand-paging fault that could not be served: the process goes, with
  * a log line that says why. */
 static noreturn void mm_fault_kill(enum mm_fault_result r, const struct frame *f, uint64_t cr2)
@@ -131,12 +166,15 @@ static noreturn void mm_fault_kill(enum mm_fault_result r, const struct frame *f
 
 noreturn void user_fault(struct frame *f, uint64_t cr2)
 {
-    char err[96];
+    char err[192];
     int v = (int)f->vector;
     uint64_t addr = v == 14 ? cr2 : f->rip;
-    describe_error(v, f->error, err, sizeof err);
-    char what[160];
-    snformat(what, sizeof what, "%s (error %s)", exception_names[v], err);
+    if (v == 16 || v == 19)
+        describe_fp_fault(v, err, sizeof err);
+    else
+        describe_error(v, f->error, err, sizeof err);
+    char what[256];
+    snformat(what, sizeof what, v == 16 || v == 19 ? "%s (%s)" : "%s (error %s)", exception_names[v], err);
     proc_kill_current(fault_signal(v), what, f->rip, addr);
 }
 
@@ -179,7 +217,8 @@ void interrupt_dispatch(struct frame *f)
                  exception_names[v], user->rip, user->cs, user->rsp, user->ss);
         proc_kill_current(SG_SIGSEGV, what, user->rip, user->rip);
     }
-    uint64_t fixup = v == 14 || v == 13 ? extable_fixup(f->rip) : 0;
+    /* #PF: a user access; #GP, #NP: a user selector loaded (segload.S). */
+    uint64_t fixup = v == 14 || v == 13 || v == 11 ? extable_fixup(f->rip) : 0;
     if (fixup) {
         /* A kernel user copy touched a page not yet there: fill it in and
          * retry; otherwise the copy fails (-EFAULT).  Only these listed

@@ -5,9 +5,9 @@
  * initial frame that the exit path "returns" through into user mode.
  */
 #include "proc.h"
-#include "cpio.h"
 #include "elf.h"
-#include "initrd.h"
+#include "../fs/file.h"
+#include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
 #include "../kip/kip.h"
 #include "../mm/mm.h"
@@ -152,8 +152,9 @@ static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img
         { SG_AT_UID, 0 }, { SG_AT_EUID, 0 }, { SG_AT_GID, 0 }, { SG_AT_EGID, 0 },
         { SG_AT_RANDOM, random_user },
         { SG_AT_KIP, kip },
+        { SG_AT_SYSINFO_EHDR, kip_vdso_base(img->bits) },
         /* 32-bit: __kernel_vsyscall, the page's default entry (i386 ABI). */
-        { img->bits == 32 ? SG_AT_SYSINFO : SG_AT_NULL, kip + SG_KIP_DEFAULT_OFFSET },
+        { img->bits == 32 ? SG_AT_SYSINFO : SG_AT_NULL, kip_default_entry(32) },
         { SG_AT_NULL, 0 },
     };
     /* argc, argv[], NULL, envp NULL, auxv: keep the stack pointer 16-byte
@@ -182,6 +183,7 @@ static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
     f->rflags = RFLAGS_IF | RFLAGS_FIXED;
     f->rsp = rsp;
     f->ss = USER_DS;
+    seg_init(&p->seg, p->bits);
 
     /* What switch_context() pops: r15 r14 r13 r12 rbx rbp, then its return
      * address, which starts the process through the exit path. */
@@ -202,12 +204,14 @@ static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
 
 long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent)
 {
-    struct cpio_entry file;
+    const void *file;
+    size_t file_size;
     struct elf_image img;
 
-    if (!initrd_find(path, &file))
-        return -SG_ENOENT;
-    enum elf_error err = elf_parse(file.data, file.size, &img);
+    int found = fs_exec_lookup(parent, path, &file, &file_size);
+    if (found)
+        return found;
+    enum elf_error err = elf_parse(file, file_size, &img);
     if (err != ELF_OK) {
         printk("sysgate: %s: %s\n", path, elf_error_name(err));
         return -SG_ENOEXEC;
@@ -223,13 +227,13 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
         return -SG_EAGAIN;
     p->bits = img.bits;
     p->pml4 = vm_create();
-    if (!p->pml4 || mm_create(p))
+    if (!p->pml4 || mm_create(p) || files_spawn(p, parent))
         goto nomem;
     /* The segments, and the program break just above the highest. */
     uint64_t image_end = 0;
     for (int i = 0; i < img.nsegments; i++) {
         const struct elf_segment *s = &img.segments[i];
-        if (load_segment(p->pml4, file.data, s) || record_segment(p, s))
+        if (load_segment(p->pml4, file, s) || record_segment(p, s))
             goto nomem;
         if (s->vaddr + s->memsz > image_end)
             image_end = s->vaddr + s->memsz;
@@ -290,6 +294,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     return p->pid;
 
 nomem:
+    files_release(p);
     mm_destroy(p);
     kstack_free(p->kstack);
     memset(p, 0, sizeof *p);
