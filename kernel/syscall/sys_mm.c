@@ -12,6 +12,7 @@
 #include "uaccess.h"
 #include "../mm/mm.h"
 #include "../mm/space.h"
+#include "../fs/file.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
@@ -66,22 +67,43 @@ static long do_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, 
 {
     struct proc *p = current_proc();
     struct vm_space *vm = p->vm;
+    struct vma r = { .prot = (uint32_t)prot, .backing = VMA_ANON };
 
+    /* A file: an initrd file open for reading; its pages are private
+     * copies of its bytes, so nothing written to them reaches the initrd. */
+    const uint8_t *data = 0;
+    uint64_t file_size = 0;
+    if (!(flags & SG_MAP_ANONYMOUS)) {
+        int oflags;
+        long err = fd_file_bytes(p, fd, &data, &file_size, &oflags);
+        if (err)
+            return err;
+        r.backing = VMA_FILE;
+    }
     uint64_t type = flags & SG_MAP_TYPE;
     if (type != SG_MAP_SHARED && type != SG_MAP_PRIVATE && type != SG_MAP_SHARED_VALIDATE)
         return -SG_EINVAL;
     if (type == SG_MAP_SHARED_VALIDATE && flags & ~(uint64_t)MAP_KNOWN)
         return -SG_EOPNOTSUPP;
-    if (!(flags & SG_MAP_ANONYMOUS)) {
-        /* Files come with the file system; the console cannot be mapped. */
-        return fd >= 0 && fd <= 2 ? -SG_ENODEV : -SG_EBADF;
-    }
     if (len == 0 || prot & ~(uint64_t)PROT_ALL || flags & SG_MAP_HUGETLB)
         return -SG_EINVAL;
     uint64_t size = page_round(len);
     if (!size || size > vm->limit)
         return -SG_ENOMEM;
-    (void)offset;       /* an anonymous mapping has none (Linux ignores it) */
+    if (r.backing == VMA_FILE) {
+        if (offset + size < offset)
+            return -SG_EOVERFLOW;
+        /* Shared: what others would see is the initrd, which is never
+         * open for writing (open gives -EROFS), so no PROT_WRITE now or
+         * later (Linux's VM_MAYWRITE). */
+        if (type != SG_MAP_PRIVATE) {
+            if (prot & SG_PROT_WRITE)
+                return -SG_EACCES;
+            r.flags = VMA_NO_WRITE;
+        }
+        r.file = offset < file_size ? data + offset : data;
+        r.file_len = offset < file_size ? file_size - offset : 0;
+    }
     if (flags & SG_MAP_FIXED_NOREPLACE)
         flags |= SG_MAP_FIXED;
 
@@ -107,7 +129,8 @@ static long do_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, 
     }
     /* MAP_SHARED anonymous memory is private until there is fork: no other
      * process could see it (docs/memory.md). */
-    struct vma r = { .start = addr, .end = addr + size, .prot = (uint32_t)prot, .backing = VMA_ANON };
+    r.start = addr;
+    r.end = addr + size;
     long err = mm_map(p, &r);
     if (err)
         return err;
@@ -171,7 +194,8 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
         return -SG_ENOMEM;
     if (!vma_range_covered(&vm->regions, addr, addr + size))
         return -SG_ENOMEM;
-    if (vma_range_flagged(&vm->regions, addr, addr + size, VMA_PINNED))
+    if (vma_range_flagged(&vm->regions, addr, addr + size, VMA_PINNED) ||
+        (prot & SG_PROT_WRITE && vma_range_flagged(&vm->regions, addr, addr + size, VMA_NO_WRITE)))
         return -SG_EACCES;
     return mm_protect(p, addr, addr + size, (uint32_t)prot);
 }
@@ -208,11 +232,15 @@ long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice)
             return -SG_EINVAL;
         mm_discard(p, addr, end);
         break;
-    case SG_MADV_REMOVE:
-        /* Needs a shared file mapping; private memory is -EINVAL. */
-        if (!vma_range_free(&vm->regions, addr, end))
-            return -SG_EINVAL;
+    case SG_MADV_REMOVE: {
+        /* Punches a hole in a shared writable file mapping: sysgate has
+         * none (Linux: -EINVAL for anonymous memory, -EACCES for a file
+         * mapping that cannot write its file). */
+        int i = vma_first_above(&vm->regions, addr);
+        if (i < vm->regions.count && vm->regions.v[i].start < end)
+            return vm->regions.v[i].backing == VMA_FILE ? -SG_EACCES : -SG_EINVAL;
         break;
+    }
     case SG_MADV_POPULATE_READ:
     case SG_MADV_POPULATE_WRITE: {
         if (pinned)

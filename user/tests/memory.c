@@ -9,6 +9,7 @@
  * the case's name in argv[1]); so does the fuzzer, which must come back
  * alive with the interface page unchanged.
  */
+#include "../lib/files.h"
 #include "../lib/tap.h"
 
 #define PAGE 4096ul
@@ -46,6 +47,8 @@ static long map_fixed(void *addr, unsigned long len, int prot, int extra)
 /* Code that returns 42 in eax: mov $42, %eax; ret (the same bytes for both
  * widths). */
 static const unsigned char ret42[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 };
+
+static const char *self;        /* this program's path: a file to map */
 
 static int call(void *code)
 {
@@ -129,6 +132,18 @@ static void kill_above_brk(void)
     b[PAGE] = 1;
     sys_brk(b);
     (void)*(volatile char *)(b + PAGE);
+}
+
+static void kill_file_past_eof(void)
+{
+    int fd = (int)sys_open(self, O_RDONLY);
+    long size = sys_lseek(fd, 0, SG_SEEK_END);
+    unsigned long end = (size + PAGE - 1) & ~(PAGE - 1);
+    /* Two pages: the file's last one, and one wholly past its end. */
+    char *p = (char *)sys_mmap(0, 2 * PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, (long)(end - PAGE));
+    if (failed((long)p) || p[size - (end - PAGE) - 1] == 0x55)
+        sys_exit(3);
+    (void)*(volatile char *)(p + PAGE);
 }
 
 /* Touches 1 GiB on a machine with less: the fault that finds no frame kills
@@ -274,6 +289,8 @@ static const struct child_case cases[] = {
       kill_exec_after_mprotect },
     { "split_hole", "touching the page munmap cut out of a region's middle", SG_SIGSEGV, kill_split_hole },
     { "above_brk", "touching memory above a shrunk break", SG_SIGSEGV, kill_above_brk },
+    { "file_past_eof", "touching a file mapping's page wholly past the end of the file", SG_SIGBUS,
+      kill_file_past_eof },
     { "oom", "touching 1 GiB on a smaller machine (out of memory)", SG_SIGKILL, kill_out_of_memory },
     { "stack_growth", "2 MiB of stack, filled in on demand", 0, stack_growth },
     { "fuzz", "5000 hostile memory calls", 0, fuzz_child },
@@ -535,6 +552,93 @@ static void remap(void)
     sys_munmap(p, 2 * PAGE);
 }
 
+/* Mappings of an initrd file: this program's own. */
+static void file_mappings(void)
+{
+    static char buf[PAGE];
+    int fd = (int)sys_open(self, O_RDONLY);
+    long size = sys_lseek(fd, 0, SG_SEEK_END);
+    tap_check(fd >= 0 && size > 2 * (long)PAGE, "open this program's file (%s, %ld bytes)", self, size);
+    long r = sys_mmap(0, size, SG_PROT_READ, SG_MAP_PRIVATE, fd, 0);
+    char *m = (char *)r;
+    tap_check(!failed(r) && !memcmp(m, "\x7f" "ELF", 4), "a private read-only mapping of the file (%#lx)", r);
+    if (failed(r))
+        return;
+    int same = 1;
+    for (long off = 0; off < size; off += PAGE) {
+        long n = sys_pread64(fd, buf, PAGE, off);
+        same &= n > 0 && !memcmp(m + off, buf, n);
+    }
+    tap_check(same, "every byte of it equals what pread gives");
+    int zero = 1;
+    for (long off = size; off % PAGE; off++)
+        zero &= m[off] == 0;
+    tap_check(zero, "the bytes past the end of the file in its last page read zero");
+
+    r = sys_mmap(0, PAGE, SG_PROT_READ | SG_PROT_EXEC, SG_MAP_PRIVATE, fd, PAGE);
+    sys_pread64(fd, buf, PAGE, PAGE);
+    tap_check(!failed(r) && !memcmp((char *)r, buf, PAGE), "a mapping at offset 4096 shows the file's second page");
+    sys_munmap((void *)r, PAGE);
+
+    /* A private writable mapping: writes stay in the process's copy. */
+    r = sys_mmap(0, PAGE, RW, SG_MAP_PRIVATE, fd, 0);
+    char *w = (char *)r;
+    tap_check(!failed(r) && w[0] == 0x7f, "a private writable mapping of the file");
+    w[0] = 'X';
+    tap_eq(w[0], 'X', "writing to it works");
+    tap_check(sys_pread64(fd, buf, 4, 0) == 4 && buf[0] == 0x7f, "the file itself is unchanged (pread)");
+    long again = sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, 0);
+    tap_check(!failed(again) && ((char *)again)[0] == 0x7f, "a new mapping of the file shows the original byte");
+    sys_munmap((void *)again, PAGE);
+    tap_eq(sys_madvise(w, PAGE, SG_MADV_DONTNEED), 0, "MADV_DONTNEED on the written private page");
+    tap_eq(w[0], 0x7f, "drops the copy: the page shows the file again");
+    sys_munmap(w, PAGE);
+
+    r = sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, 0);
+    long grown = sys_mremap((void *)r, PAGE, 3 * PAGE, SG_MREMAP_MAYMOVE, 0);
+    sys_pread64(fd, buf, PAGE, 2 * PAGE);
+    tap_check(!failed(grown) && !memcmp((char *)grown + 2 * PAGE, buf, PAGE),
+              "a file mapping grown by mremap continues with the file's bytes");
+    sys_munmap((void *)grown, 3 * PAGE);
+
+    tap_eq(sys_mmap(0, PAGE, RW, SG_MAP_SHARED, fd, 0), -SG_EACCES,
+           "MAP_SHARED with PROT_WRITE of a read-only file is -EACCES");
+    r = sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_SHARED, fd, 0);
+    tap_check(!failed(r) && ((char *)r)[1] == 'E', "MAP_SHARED read-only of the file (%#lx)", r);
+    tap_eq(sys_mprotect((void *)r, PAGE, RW), -SG_EACCES, "and mprotect cannot make it writable (-EACCES)");
+    tap_eq(sys_mprotect((void *)r, PAGE, SG_PROT_NONE), 0, "but may take access away");
+    tap_eq(sys_madvise((void *)r, PAGE, SG_MADV_REMOVE), -SG_EACCES, "MADV_REMOVE on it is -EACCES");
+    sys_munmap((void *)r, PAGE);
+    r = sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_SHARED_VALIDATE, fd, 0);
+    tap_check(!failed(r), "MAP_SHARED_VALIDATE of the file");
+    sys_munmap((void *)r, PAGE);
+    r = sys_mmap(0, 4 * PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, ((size + PAGE - 1) & ~(PAGE - 1)) + PAGE);
+    tap_check(!failed(r), "a mapping wholly past the end of the file is made (touching it is SIGBUS)");
+    sys_munmap((void *)r, 4 * PAGE);
+#ifdef __x86_64__
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, 100), -SG_EINVAL,
+           "a file mapping at an unaligned offset is -EINVAL");
+    tap_eq(sys_mmap(0, 2 * PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, -PAGE), -SG_EOVERFLOW,
+           "an offset whose range wraps is -EOVERFLOW");
+#endif
+    tap_eq(sys_mmap(0, 0, SG_PROT_READ, SG_MAP_PRIVATE, fd, 0), -SG_EINVAL, "a file mapping of length 0 is -EINVAL");
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, 0, fd, 0), -SG_EINVAL,
+           "a file mapping with neither MAP_PRIVATE nor MAP_SHARED is -EINVAL");
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, 1, 0), -SG_ENODEV, "the console cannot be mapped (-ENODEV)");
+    int dir = (int)sys_open("/bin", O_RDONLY | O_DIRECTORY);
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, dir, 0), -SG_ENODEV, "a directory cannot be mapped (-ENODEV)");
+    sys_close(dir);
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, 200, 0), -SG_EBADF, "a file mapping of a closed fd is -EBADF");
+    /* The mapping outlives the descriptor, as on Linux: a page first
+     * touched after close() still shows the file. */
+    char *late = (char *)sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, PAGE);
+    sys_pread64(fd, buf, PAGE, PAGE);
+    sys_close(fd);
+    tap_check(!failed((long)late) && !memcmp(late, buf, PAGE), "a mapping outlives close() of its descriptor");
+    sys_munmap(late, PAGE);
+    sys_munmap(m, size);
+}
+
 /* The kernel's pages and addresses user space cannot have. */
 static void hostile(void)
 {
@@ -614,6 +718,7 @@ static void hostile(void)
 
 int main(int argc, char **argv)
 {
+    self = argv[0];
     if (argc > 1) {
         for (unsigned i = 0; i < NCASES; i++)
             if (!strcmp(argv[1], cases[i].name))
@@ -630,6 +735,7 @@ int main(int argc, char **argv)
     kernel_copies();
     advice();
     remap();
+    file_mappings();
     hostile();
     for (unsigned i = 0; i < NCASES; i++) {
         char *child_argv[] = { argv[0], (char *)cases[i].name, 0 };
