@@ -96,8 +96,11 @@ struct sg_info {
     /* System calls this process has entered, through every door (the
      * interface page's time functions answer without one). */
     uint64_t syscalls;
+    /* Physical frames free right now: what a process held comes back when
+     * it is gone (the memory test's leak check). */
+    uint64_t free_frames;
 };
-_Static_assert(sizeof(struct sg_info) == 216 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 224 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)

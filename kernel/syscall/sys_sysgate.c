@@ -5,6 +5,7 @@
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
 #include "../kip/kip.h"
+#include "../mm/mm.h"
 #include "../entry/frame.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
@@ -49,6 +50,7 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.fast_exit_declined[1] = percpu0.declined_sysexit;
     info.fast_exit_declined[2] = percpu0.declined_lret;
     info.syscalls = current_proc()->syscalls;
+    info.free_frames = phys_free_frames();
     if (size > sizeof info)
         size = sizeof info;
     if (copy_to_user(buf, &info, size))

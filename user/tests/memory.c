@@ -174,6 +174,35 @@ static void stack_growth(void)
     sys_exit(0);
 }
 
+/* Not a kill: a bit of everything, much of it left mapped at exit (PROT_NONE
+ * pages, a moved region, a file's private copies, a sparse gigabyte):
+ * the leak check runs it and counts the free frames before and after. */
+static void workout(void)
+{
+    char *a = map(64 * PAGE, RW);
+    for (int i = 0; i < 64; i++)
+        a[i * PAGE] = 1;
+    sys_mprotect(a + 8 * PAGE, 8 * PAGE, SG_PROT_NONE);
+    sys_munmap(a + 20 * PAGE, 4 * PAGE);
+    char *moved = (char *)sys_mremap(a + 30 * PAGE, 4 * PAGE, 16 * PAGE, SG_MREMAP_MAYMOVE, 0);
+    moved[15 * PAGE] = 1;
+    sys_madvise(a + 40 * PAGE, 8 * PAGE, SG_MADV_DONTNEED);
+    char *b = (char *)sys_brk(0);
+    sys_brk(b + 32 * PAGE);
+    memset(b, 1, 32 * PAGE);
+    sys_brk(b + 5 * PAGE);
+    int fd = (int)sys_open(self, O_RDONLY);
+    char *f = (char *)sys_mmap(0, 4 * PAGE, RW, SG_MAP_PRIVATE, fd, 0);
+    f[0] = f[3 * PAGE] = 2;
+    sys_close(fd);
+    char *sparse = map(1ul << 30, RW);
+    for (unsigned long off = 0; off < (1ul << 30); off += 2ul << 20)
+        sparse[off] = 3;
+    sys_munmap(sparse, 1ul << 29);
+    grow_stack(100);
+    sys_exit(0);
+}
+
 /* ---- the fuzzer (a child too) ----------------------------------------------- */
 
 static uint32_t state = 0x2545f491u;
@@ -293,6 +322,7 @@ static const struct child_case cases[] = {
       kill_file_past_eof },
     { "oom", "touching 1 GiB on a smaller machine (out of memory)", SG_SIGKILL, kill_out_of_memory },
     { "stack_growth", "2 MiB of stack, filled in on demand", 0, stack_growth },
+    { "workout", "a bit of every call, much left mapped at exit", 0, workout },
     { "fuzz", "5000 hostile memory calls", 0, fuzz_child },
 };
 #define NCASES (sizeof cases / sizeof cases[0])
@@ -750,5 +780,21 @@ int main(int argc, char **argv)
     }
     char *p = map(PAGE, RW);
     tap_check(p && (p[0] = 9) == 9, "the kernel still maps memory afterwards");
+
+    /* Nothing leaks: every case above has run once, so whatever the kernel
+     * keeps for good (heap size classes, page tables of kernel stacks) is
+     * there; running them again must give back every frame. */
+    static const char *const again[] = { "workout", "oom", "exec_after_mprotect", "split_hole", "file_past_eof",
+                                         "fuzz" };
+    struct sg_info info;
+    sg_info(&info);
+    uint64_t before = info.free_frames;
+    for (unsigned i = 0; i < sizeof again / sizeof again[0]; i++) {
+        char *child_argv[] = { argv[0], (char *)again[i], 0 };
+        sg_run(argv[0], child_argv);
+    }
+    sg_info(&info);
+    tap_eq(info.free_frames, before, "no frame leaks: the free count is back after %u more children "
+           "(exits, kills, out of memory)", (unsigned)(sizeof again / sizeof again[0]));
     return tap_end();
 }
