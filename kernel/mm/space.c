@@ -152,19 +152,18 @@ void mm_discard(struct proc *p, uint64_t start, uint64_t end)
 
 enum mm_fault_result mm_fault(struct proc *p, uint64_t addr, uint64_t error)
 {
-    /* Error code bits (SDM vol. 3A 4.7): P, W/R, U/S, RSVD, I/D. */
-    const uint64_t present = 1, write = 2, reserved = 8, fetch = 16;
     if (!p || !p->vm)
         return MM_FAULT_SEGV;
     int i = vma_find(&p->vm->regions, addr);
     if (i < 0)
         return MM_FAULT_SEGV;
     const struct vma *r = &p->vm->regions.v[i];
-    if (!r->prot || (error & write && !(r->prot & VMA_WRITE)) || (error & fetch && !(r->prot & VMA_EXEC)))
+    if (!r->prot || (error & PF_WRITE && !(r->prot & VMA_WRITE)) ||
+        (error & PF_FETCH && !(r->prot & VMA_EXEC)))
         return MM_FAULT_SEGV;
     /* The page is there and its entry refused: nothing to fill in (a
      * present entry always carries its region's protection). */
-    if (error & (present | reserved))
+    if (error & (PF_PRESENT | PF_RESERVED))
         return MM_FAULT_SEGV;
     uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE);
     /* Only anonymous and file regions fill pages on demand; an entry that

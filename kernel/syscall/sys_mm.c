@@ -1,8 +1,8 @@
 /*
  * Memory calls, Linux numbers and semantics (brk(2), mmap(2), munmap(2),
- * mprotect(2), madvise(2), mremap(2)), both widths: x86-64 mmap with a byte offset,
- * i386 mmap2 with an offset in pages and i386's old mmap (number 90), whose
- * six arguments are a structure in user memory.  The checks follow
+ * mprotect(2), madvise(2), mremap(2)), both widths: x86-64 mmap with a
+ * byte offset, i386 mmap2 with an offset in pages and i386's old mmap
+ * (number 90), whose six arguments are a structure in user memory.  The checks follow
  * Linux's order and errors (mm/mmap.c, mm/mprotect.c, mm/madvise.c); what
  * sysgate adds is refusing the pages the kernel placed and relies on (the
  * interface page, the argument page: VMA_PINNED).  The work on regions
@@ -39,7 +39,7 @@ static enum mm_fault_result populate(struct proc *p, uint64_t start, uint64_t en
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
         if (vm_lookup(p->pml4, va) & PTE_P)
             continue;
-        enum mm_fault_result r = mm_fault(p, va, write ? 2 : 0);
+        enum mm_fault_result r = mm_fault(p, va, write ? PF_WRITE : 0);
         if (r != MM_FAULT_DONE)
             return r;
     }
