@@ -62,7 +62,7 @@ static int excluded(unsigned long nr)
     return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_kill || nr == SYS_nanosleep ||
            nr == (unsigned long)SYS_clock_nanosleep || nr == (unsigned long)SYS_clock_nanosleep_time64 ||
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
-           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_prlimit64 ||
+           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
            /* -1 where this width has no such call */
            nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }
