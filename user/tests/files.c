@@ -553,6 +553,10 @@ static void test_devices(void)
         size_t len;
     } iov[2] = { { "ab", 2 }, { "cde", 3 } };
     tap_eq(sg_syscall(SYS_writev, fd, (long)iov, 2, 0, 0, 0), 5, "writev to /dev/null returns 5");
+    tap_eq(sg_syscall(SYS_pwrite64, fd, (long)"abc", 3, 0x1000, 0, 0), 3, "pwrite64 to /dev/null returns 3");
+    tap_eq(sg_syscall(SYS_pwrite64, fd, (long)"abc", 3, -1, -1, 0), -SG_EINVAL, "pwrite64 at -1 is -EINVAL");
+    tap_eq(sg_syscall(SYS_pwrite64, 1, (long)"abc", 3, 0, 0, 0), -SG_ESPIPE, "pwrite64 to the console is -ESPIPE");
+    tap_eq(sys_fcntl(1, F_GETFL, 0), O_RDWR | O_LARGEFILE, "the console is open O_RDWR (| O_LARGEFILE)");
     sys_close((int)fd);
     fd = must_open("/dev/zero", O_RDONLY);
     memset(buf, 0x55, 100);
@@ -567,6 +571,8 @@ static void test_devices(void)
     sys_close((int)fd);
     fd = must_open("/fixture/hello.txt", O_RDONLY);
     tap_eq(sys_ioctl((int)fd, TCGETS, &t), -SG_ENOTTY, "TCGETS on a regular file is -ENOTTY");
+    tap_eq(sg_syscall(SYS_pwrite64, fd, (long)"abc", 3, 0, 0, 0), -SG_EBADF,
+           "pwrite64 to a file open for reading is -EBADF");
     sys_close((int)fd);
 }
 
