@@ -460,6 +460,7 @@ static void test_dup_fcntl(void)
     tap_eq(sys_fcntl((int)a, F_DUPFD_CLOEXEC, 20), 22, "F_DUPFD_CLOEXEC gives 22");
     tap_eq(sys_fcntl(22, F_GETFD, 0), FD_CLOEXEC, "with FD_CLOEXEC");
     tap_eq(sys_fcntl((int)a, F_DUPFD, 256), -SG_EINVAL, "F_DUPFD beyond the limit is -EINVAL");
+    tap_eq(sys_fcntl((int)a, F_DUPFD, -1), -SG_EINVAL, "F_DUPFD from -1 (a huge unsigned long) is -EINVAL");
     tap_eq(sys_fcntl((int)a, F_GETFL, 0), O_RDONLY | (SG_BITS == 64 ? O_LARGEFILE : 0),
            "F_GETFL gives O_RDONLY%s", SG_BITS == 64 ? " | O_LARGEFILE (x86-64 opens large)" : "");
     tap_eq(sys_fcntl((int)a, F_SETFL, O_APPEND | O_NONBLOCK | O_RDWR), 0, "F_SETFL O_APPEND | O_NONBLOCK");
