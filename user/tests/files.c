@@ -535,6 +535,15 @@ static void test_devices(void)
                   t.c_cc[VERASE] == 0177 && t.c_cc[VMIN] == 1,
               "a Linux tty's settings at boot: ICANON ECHO ISIG, OPOST ONLCR, ICRNL, ^C ^D DEL (lflag %#x)",
               t.c_lflag);
+    struct termios raw = t, back;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+    tap_eq(sys_ioctl(0, TCSETS, &raw), 0, "TCSETS without ICANON and ECHO");
+    tap_eq(sys_ioctl(2, TCGETS, &back), 0, "TCGETS through another descriptor");
+    tap_check(!memcmp(&back, &raw, sizeof raw), "reads the settings back");
+    tap_eq(sys_ioctl(0, TCSETSW, &t), 0, "TCSETSW restores the old ones");
+    tap_eq(sys_ioctl(0, TCSETS, (void *)0x10000000ul), -SG_EFAULT, "TCSETS from an unmapped page is -EFAULT");
+    sys_ioctl(1, TCGETS, &back);
+    tap_check(!memcmp(&back, &t, sizeof t), "and changed nothing");
     struct winsize ws;
     tap_eq(sys_ioctl(2, TIOCGWINSZ, &ws), 0, "TIOCGWINSZ on the console");
     tap_check(ws.ws_row == 24 && ws.ws_col == 80, "80 x 24 (%u x %u)", ws.ws_col, ws.ws_row);
