@@ -168,7 +168,7 @@ ifneq ($(INIT),)
 RUN_INITRD := $(BUILD)/run-initrd.cpio
 RUN_APPEND := init=/bin/$(notdir $(INIT)) $(APPEND)
 $(RUN_INITRD): $(INITRD) $(INIT)
-	rm -rf $(BUILD)/run-initrd && cp -r $(BUILD)/initrd $(BUILD)/run-initrd
+	rm -rf $(BUILD)/run-initrd && cp -a $(BUILD)/initrd $(BUILD)/run-initrd
 	cp $(INIT) $(BUILD)/run-initrd/bin/$(notdir $(INIT))
 	$(call make_cpio,$(BUILD)/run-initrd,../run-initrd.cpio)
 .PHONY: $(RUN_INITRD)
