@@ -493,8 +493,8 @@ static void test_dup_fcntl(void)
     sys_close(3);
 }
 
-/* Runs in a child spawned with "inherit N M": N was open without and M
- * with close-on-exec; N's position is 3. */
+/* Runs in a child spawned with "inherit N M" from /fixture/dir: N was
+ * open without and M with close-on-exec; N's position is 3. */
 static int child_inherit(int n, int m)
 {
     char b[4] = { 0 };
@@ -503,6 +503,10 @@ static int child_inherit(int n, int m)
     ok = ok && sys_fcntl(m, F_GETFD, 0) == -SG_EBADF;
     struct termios t;
     ok = ok && sys_ioctl(0, TCGETS, &t) == 0 && sys_ioctl(2, TCGETS, &t) == 0;
+    char cwd[32];
+    ok = ok && sys_getcwd(cwd, sizeof cwd) == 13 && !strcmp(cwd, "/fixture/dir");
+    /* Closing its copy leaves the parent's. */
+    ok = ok && sys_close(n) == 0;
     return ok ? 0 : 1;
 }
 
@@ -515,10 +519,12 @@ static void test_inheritance(void)
     snformat(ns, sizeof ns, "%ld", n);
     snformat(ms, sizeof ms, "%ld", m);
     char *argv[] = { (char *)self, "inherit", ns, ms, 0 };
+    sys_chdir("/fixture/dir");
     long st = sg_run(self, argv);
+    sys_chdir("/");
     tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0,
               "a spawned child gets the descriptors without close-on-exec (sharing the position), not those "
-              "with it, and the console as 0, 1, 2 (status %#lx)",
+              "with it, the console as 0, 1, 2, and the working directory (status %#lx)",
               st);
     tap_eq(sys_lseek((int)n, 0, SG_SEEK_CUR), 5, "the child's read moved the shared position to 5");
     sys_close((int)n);
