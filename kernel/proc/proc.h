@@ -12,17 +12,27 @@
 #define MAX_PROCS 64
 #define MAX_ARGS 32
 #define MAX_ARG_LEN 256
+/* Linux-numbered calls the dispatcher's tables cover: 0 .. LINUX_NR_MAX - 1
+ * (dispatch.c, dispatch_fast.S). */
+#define LINUX_NR_MAX 512
+/* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
+#define RLIM_NLIMITS 16
+
+struct rlimit64 {
+    uint64_t cur, max;
+};
 
 enum proc_state {
     PROC_FREE = 0,
     PROC_RUNNABLE,      /* ready, or running when it is `current` */
-    PROC_SLEEPING,      /* nanosleep: until wake_tick */
+    PROC_SLEEPING,      /* nanosleep: until wake_ns */
     PROC_WAITING,       /* wait4: until a child exits */
     PROC_ZOMBIE,        /* exited; waits for its parent to collect it */
 };
 
 struct proc {
     uint8_t fxsave[512] __attribute__((aligned(16)));   /* FPU/SSE state */
+    uint64_t syscalls;          /* system calls entered, every door (dispatch_fast.S) */
     int pid;
     enum proc_state state;
     char name[32];
@@ -34,11 +44,23 @@ struct proc {
     struct proc *parent;
     int wait_status;            /* Linux wait4 encoding, once a zombie */
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
-    uint64_t wake_tick;         /* PROC_SLEEPING */
+    uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
+    uint64_t cpu_ticks;         /* timer ticks that found it running */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
     struct fd_table *files;     /* open file descriptors (fs/file.h) */
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
+    uint32_t floors;            /* doors at their benchmark floor for this process
+                                   (1 << SG_MECH_x; entry/mechanisms.c) */
+    /* Linux's per-process bookkeeping (syscall/sys_identity.c). */
+    struct rlimit64 rlimits[RLIM_NLIMITS];  /* inherited from the parent */
+    uint64_t clear_child_tid;   /* set_tid_address: remembered, unused without threads */
+    uint64_t robust_list, robust_list_len;  /* set_robust_list: remembered */
+    /* syscall/trace.c: the unimplemented numbers already logged. */
+    uint64_t unimplemented_logged[LINUX_NR_MAX / 64];
+    bool out_of_range_logged;
 };
+
+_Static_assert(offsetof(struct proc, syscalls) == PROC_SYSCALLS, "dispatch_fast.S counts at this offset");
 
 extern struct proc procs[MAX_PROCS];
 
@@ -56,8 +78,18 @@ static inline struct frame *proc_frame(struct proc *p)
  * or -errno. */
 long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent);
 
+/* syscall/sys_identity.c: a new process's limits (its parent's, or
+ * Linux's defaults for the first) and Linux bookkeeping. */
+void proc_identity_init(struct proc *p, const struct proc *parent);
+
 /* proc.c */
 struct proc *proc_alloc(void);
+/* Registers a function called for every process that ends (exit, kill,
+ * fault), before it becomes a zombie, with the process still current if it
+ * was: how other parts of the kernel let go of per-process state without
+ * proc.c knowing them.  At most PROC_EXIT_HOOKS. */
+#define PROC_EXIT_HOOKS 4
+void proc_add_exit_hook(void (*hook)(struct proc *p));
 noreturn void proc_exit(struct proc *p, int wait_status);
 /* Signal 0 tests for existence; any other ends the process. */
 long proc_kill(int pid, int sig);
@@ -70,7 +102,8 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang);
 void sched_init(void);
 noreturn void sched_run_idle(void);
 void schedule(void);
-void sched_sleep_until(uint64_t tick);
+/* Sleeps until CLOCK_MONOTONIC reaches mono_ns (checked on each tick). */
+void sched_sleep_until(uint64_t mono_ns);
 void sched_timer_tick(struct frame *f);
 
 #endif

@@ -10,7 +10,9 @@
 #include "../arch/io.h"
 #include "../arch/selectors_msrs.h"
 #include "../drivers/timer.h"
+#include "../entry/entry.h"
 #include "../mm/mm.h"
+#include "../time/clock.h"
 
 static struct proc idle_proc;   /* the boot stack's context; never in procs[] */
 
@@ -25,6 +27,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     }
     percpu0.current = next;
     percpu0.compat = next->bits == 32;
+    entry_floor_switch(next->floors);
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);
@@ -76,10 +79,10 @@ noreturn void sched_run_idle(void)
     }
 }
 
-void sched_sleep_until(uint64_t tick)
+void sched_sleep_until(uint64_t mono_ns)
 {
     struct proc *p = current_proc();
-    p->wake_tick = tick;
+    p->wake_ns = mono_ns;
     p->state = PROC_SLEEPING;
     schedule();
 }
@@ -87,8 +90,12 @@ void sched_sleep_until(uint64_t tick)
 void sched_timer_tick(struct frame *f)
 {
     timer_ticks++;
+    clock_tick();
+    if (current_proc() != &idle_proc)
+        current_proc()->cpu_ticks++;
+    uint64_t now = clock_monotonic_ns();
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state == PROC_SLEEPING && procs[i].wake_tick <= timer_ticks)
+        if (procs[i].state == PROC_SLEEPING && procs[i].wake_ns <= now)
             procs[i].state = PROC_RUNNABLE;
     /* Preempt only user code: the kernel itself is never preempted. */
     if (frame_from_user(f))

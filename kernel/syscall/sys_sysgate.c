@@ -1,4 +1,4 @@
-/* sysgate's private calls and uname. */
+/* sysgate's private calls. */
 #include "syscall.h"
 #include "uaccess.h"
 #include "../arch/cpu.h"
@@ -41,13 +41,14 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.hypervisor = cpu.hypervisor;
     strlcpy(info.hypervisor_vendor, cpu.hypervisor_vendor, sizeof info.hypervisor_vendor);
     info.features = cpu.enabled | (entry_default_forced ? SG_FEAT_DEFAULT_FORCED : 0);
-    info.kip_address = kip_user_address(current_proc()->bits);
+    info.kip_address = kip_vdso_base(current_proc()->bits);
     info.ticks = timer_ticks;
     info.timer_hz = TIMER_HZ;
     info.pid = current_proc()->pid;
     info.fast_exit_declined[0] = percpu0.declined_sysret;
     info.fast_exit_declined[1] = percpu0.declined_sysexit;
     info.fast_exit_declined[2] = percpu0.declined_lret;
+    info.syscalls = current_proc()->syscalls;
     if (size > sizeof info)
         size = sizeof info;
     if (copy_to_user(buf, &info, size))
@@ -56,11 +57,11 @@ long sys_sg_info(uint64_t buf, uint64_t size)
 }
 
 /* The benchmark's floor: see entry/floor.S.  While a floor is on, the
- * door returns at once, so this call must be made through another door
- * to switch it off again. */
+ * door returns at once for the caller (and only for it), so this call
+ * must be made through another door to switch it off again. */
 long sys_sg_bench_floor(uint64_t mech, uint64_t on)
 {
-    return entry_set_floor((int)mech, on != 0, current_proc()->pid);
+    return entry_set_floor((int)mech, on != 0);
 }
 
 long sys_sg_shutdown(uint64_t status)
@@ -70,20 +71,4 @@ long sys_sg_shutdown(uint64_t status)
         return -SG_EPERM;
     printk("sysgate: shutdown requested by init, status %d\n", (int)status);
     machine_exit((int)status);
-}
-
-struct linux_utsname {
-    char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
-};
-
-long sys_uname(uint64_t buf)
-{
-    struct linux_utsname u;
-    memset(&u, 0, sizeof u);
-    strlcpy(u.sysname, "sysgate", sizeof u.sysname);
-    strlcpy(u.nodename, "sysgate", sizeof u.nodename);
-    strlcpy(u.release, "0.1", sizeof u.release);
-    strlcpy(u.version, SYSGATE_GIT_REV, sizeof u.version);
-    strlcpy(u.machine, "x86_64", sizeof u.machine);
-    return copy_to_user(buf, &u, sizeof u) ? -SG_EFAULT : 0;
 }

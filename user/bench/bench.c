@@ -203,7 +203,7 @@ int main(int argc, char **argv)
         measure(SG_MECH_SYSCALL, stub, WAY_REGS, CALL_NULL);
     } else {
         for (int m = 0; m <= MECH_DEFAULT; m++) {
-            uintptr_t stub = m == MECH_DEFAULT ? sg_kip + SG_KIP_DEFAULT_OFFSET : sg_kip_stub(m);
+            uintptr_t stub = m == MECH_DEFAULT ? sg_kip_default() : sg_kip_stub(m);
             if (!stub) {
                 printf("# bench: %d-bit: %s: not offered on this CPU\n", SG_BITS, mech_name(m));
                 continue;

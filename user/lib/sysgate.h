@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../../include/sysgate/abi.h"
+#include "../../include/sysgate/kip.h"
 #include "../../lib/format.h"
 #include "../../lib/string.h"
 
@@ -35,6 +36,11 @@ long sg_syscall_int80(long nr, long a1, long a2, long a3, long a4, long a5, long
  * sg_kip_stub() is 0 when the page does not offer the mechanism, and
  * sg_syscall_via() then returns -ENOSYS without entering the kernel. */
 uintptr_t sg_kip_stub(int mech);
+/* The interface page's header (include/sysgate/kip.h), or NULL when the
+ * process has no page or it is not one this library knows; the default
+ * entry's address (0 likewise). */
+const struct sg_kip_header *sg_kip_header(void);
+uintptr_t sg_kip_default(void);
 long sg_syscall_via(int mech, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 long sg_call_stub(uintptr_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 long sg_call_stub_stack(uintptr_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
@@ -42,6 +48,8 @@ long sg_call_stub_stack(uintptr_t stub, long nr, long a1, long a2, long a3, long
 /* What crt0 found on the initial stack. */
 extern int sg_argc;
 extern char **sg_argv;
+extern char **sg_envp;
+extern uintptr_t *sg_initial_sp;  /* where argc was: the kernel's stack pointer */
 extern uintptr_t sg_auxv_get(uintptr_t type);
 extern uintptr_t sg_kip;          /* SG_AT_KIP: this width's interface page */
 

@@ -185,8 +185,10 @@ int main(int argc, char **argv)
     struct {
         long sec, nsec;
     } ts = { 0, 1000 };
-    tap_eq(sg_syscall(SYS_nanosleep, (long)&ts, (long)text, 0, 0, 0, 0), -SG_EFAULT,
-           "nanosleep writing its remainder into text is -EFAULT");
+    /* Linux writes the remainder only when a signal cuts the sleep short
+     * (nanosleep(2)), which never happens here: the pointer is not used. */
+    tap_eq(sg_syscall(SYS_nanosleep, (long)&ts, (long)text, 0, 0, 0, 0), 0,
+           "nanosleep with its remainder pointing into text sleeps and leaves the remainder alone (0)");
     const uintptr_t read_only[] = { (uintptr_t)text, sg_kip };
     const char *const read_only_names[] = { "the program's text", "the interface page" };
     file_outputs_into(read_only, read_only_names, 2);

@@ -11,12 +11,14 @@
  * generator is a fixed xorshift, so every run makes the same calls.
  *
  * Left out of the draw, because they would end, stall or blind the child
- * rather than test the kernel: exit, exit_group, kill, nanosleep (a
- * valid-looking time can be a million seconds), sg_setcontext (a
+ * rather than test the kernel: exit, exit_group, kill, nanosleep and
+ * clock_nanosleep (a valid-looking time can be a million seconds), sg_setcontext (a
  * valid-looking context jumps anywhere; regs.c tests it), sg_bench_floor
  * (a floor turns a door off; mechanisms.c tests it), and the memory calls
  * that could unmap or reprotect the child's own text and stack (mmap,
- * munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox).  The
+ * munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox), and
+ * prlimit64 (a hostile pid can be init's: it would change the limits every
+ * later test inherits; linux.c tests it with hostile input).  The
  * child first puts /dev/null on its descriptors 0, 1 and 2, so that no
  * hostile write or ioctl reaches the console; the file calls get its open
  * files, the fixture's and a directory among the hostile small integers.
@@ -83,8 +85,9 @@ static unsigned long hostile(void)
 static int excluded(unsigned long nr)
 {
     return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_kill || nr == SYS_nanosleep ||
+           nr == (unsigned long)SYS_clock_nanosleep || nr == (unsigned long)SYS_clock_nanosleep_time64 ||
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
-           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise ||
+           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_prlimit64 ||
            /* -1 where this width has no such call */
            nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }
@@ -97,7 +100,8 @@ static int fuzz(int mech, int calls)
         SYS_sg_spawn, SYS_sg_echo6, SYS_sg_bench_floor, SYS_open, SYS_openat, SYS_close, SYS_stat, SYS_fstat,
         SYS_lstat, SYS_lseek, SYS_ioctl, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev, SYS_access, SYS_dup,
         SYS_dup2, SYS_dup3, SYS_fcntl, SYS_getdents, SYS_getdents64, SYS_getcwd, SYS_chdir, SYS_fchdir,
-        SYS_readlink, SYS_readlinkat, SYS_faccessat, SYS_faccessat2, SYS_statx,
+        SYS_readlink, SYS_readlinkat, SYS_faccessat, SYS_faccessat2, SYS_statx, SYS_gettimeofday, SYS_time,
+        SYS_clock_gettime, SYS_clock_getres,
 #ifdef __x86_64__
         SYS_newfstatat,
 #else
