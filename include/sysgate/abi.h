@@ -93,8 +93,12 @@ struct sg_info {
      * "TCGTCGTCGTCG" is QEMU's emulator, whose deviations from hardware
      * the tests must expect (docs/mechanisms.md). */
     char hypervisor_vendor[16];
+    /* How often each return instruction faulted in ring 0 and the
+     * process was killed for it (since boot): [0] sysretq, [1] sysretl,
+     * [2] sysexitq, [3] sysexitl, [4] lretq, [5] iretq. */
+    uint64_t exit_faults[6];
 };
-_Static_assert(sizeof(struct sg_info) == 208 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 256 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)

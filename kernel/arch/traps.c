@@ -110,11 +110,15 @@ static bool fixup_kernel_fault(struct frame *f)
  * its frame asked for something the CPU refused (a non-canonical RIP, a
  * bad selector).  On Intel such a #GP is raised in ring 0, on AMD at the
  * first user instruction; either way the process gets the fault. */
+uint64_t exit_fault_count[EXIT_INSNS];
+
 static bool is_exit_instruction(uint64_t rip)
 {
     for (const uint64_t *p = exit_fault_table; p < exit_fault_table_end; p++)
-        if (*p == rip)
+        if (*p == rip) {
+            exit_fault_count[p - exit_fault_table]++;
             return true;
+        }
     return false;
 }
 

@@ -97,8 +97,15 @@ void sched_timer_tick(struct frame *f)
         schedule();
 }
 
+/* A process that ends lets go of its LDT (and LDTR of it, if it runs). */
+static void seg_exit_hook(struct proc *p)
+{
+    seg_release(&p->seg, p == current_proc());
+}
+
 void sched_init(void)
 {
+    proc_add_exit_hook(seg_exit_hook);
     idle_proc.pid = 0;
     strlcpy(idle_proc.name, "idle", sizeof idle_proc.name);
     idle_proc.state = PROC_RUNNABLE;

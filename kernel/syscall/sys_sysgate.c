@@ -2,6 +2,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "../arch/cpu.h"
+#include "../arch/traps.h"
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
 #include "../kip/kip.h"
@@ -48,6 +49,8 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.fast_exit_declined[0] = percpu0.declined_sysret;
     info.fast_exit_declined[1] = percpu0.declined_sysexit;
     info.fast_exit_declined[2] = percpu0.declined_lret;
+    for (int i = 0; i < EXIT_INSNS; i++)
+        info.exit_faults[i] = exit_fault_count[i];
     if (size > sizeof info)
         size = sizeof info;
     if (copy_to_user(buf, &info, size))
