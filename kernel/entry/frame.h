@@ -68,6 +68,10 @@
 #define PERCPU_COMPAT           56  /* 1 while a 32-bit process runs */
 #define PERCPU_REPLACED_FRAME   64  /* the frame sg_setcontext last replaced */
 
+/* struct proc's count of system calls entered (proc.h), which the
+ * dispatcher's front (dispatch_fast.S) increments. */
+#define PROC_SYSCALLS 512
+
 #ifdef __ASSEMBLER__
 #include "../arch/selectors_msrs.h"
 

@@ -1,6 +1,8 @@
 /* Process life cycle: slots, exit, kill, wait. */
 #include "proc.h"
 #include "../mm/mm.h"
+#include "../mm/space.h"
+#include "../fs/file.h"
 #include "../arch/io.h"
 #include "../../include/sysgate/abi.h"
 
@@ -57,8 +59,8 @@ static void proc_make_zombie(struct proc *p, int wait_status)
      * collects the exit status (it may be the stack we stand on). */
     if (p == current_proc())
         vm_activate(kernel_pml4);
-    vm_destroy(p->pml4);
-    p->pml4 = 0;
+    mm_destroy(p);
+    files_release(p);
 
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].parent == p)
@@ -114,6 +116,7 @@ static const char *signal_name(int sig)
     case SG_SIGTRAP: return "SIGTRAP";
     case SG_SIGBUS: return "SIGBUS";
     case SG_SIGFPE: return "SIGFPE";
+    case SG_SIGKILL: return "SIGKILL";
     case SG_SIGSEGV: return "SIGSEGV";
     }
     return "signal";

@@ -16,28 +16,35 @@
 enum proc_state {
     PROC_FREE = 0,
     PROC_RUNNABLE,      /* ready, or running when it is `current` */
-    PROC_SLEEPING,      /* nanosleep: until wake_tick */
+    PROC_SLEEPING,      /* nanosleep: until wake_ns */
     PROC_WAITING,       /* wait4: until a child exits */
     PROC_ZOMBIE,        /* exited; waits for its parent to collect it */
 };
 
 struct proc {
     uint8_t fxsave[512] __attribute__((aligned(16)));   /* FPU/SSE state */
+    uint64_t syscalls;          /* system calls entered, every door (dispatch_fast.S) */
     int pid;
     enum proc_state state;
     char name[32];
     int bits;                   /* 64 or 32 */
     uint64_t *pml4;
+    struct vm_space *vm;        /* the regions beside pml4 (mm/space.h) */
     void *kstack;               /* KSTACK_SIZE bytes */
     uint64_t ksp;               /* saved kernel RSP while switched out */
     struct proc *parent;
     int wait_status;            /* Linux wait4 encoding, once a zombie */
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
-    uint64_t wake_tick;         /* PROC_SLEEPING */
+    uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
+    uint64_t cpu_ticks;         /* timer ticks that found it running */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
+    struct fd_table *files;     /* open file descriptors (fs/file.h) */
+    uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
     uint32_t floors;            /* doors at their benchmark floor for this process
                                    (1 << SG_MECH_x; entry/mechanisms.c) */
 };
+
+_Static_assert(offsetof(struct proc, syscalls) == PROC_SYSCALLS, "dispatch_fast.S counts at this offset");
 
 extern struct proc procs[MAX_PROCS];
 
@@ -75,7 +82,8 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang);
 void sched_init(void);
 noreturn void sched_run_idle(void);
 void schedule(void);
-void sched_sleep_until(uint64_t tick);
+/* Sleeps until CLOCK_MONOTONIC reaches mono_ns (checked on each tick). */
+void sched_sleep_until(uint64_t mono_ns);
 void sched_timer_tick(struct frame *f);
 
 #endif

@@ -12,6 +12,7 @@
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
 #include "../mm/mm.h"
+#include "../time/clock.h"
 
 static struct proc idle_proc;   /* the boot stack's context; never in procs[] */
 
@@ -78,10 +79,10 @@ noreturn void sched_run_idle(void)
     }
 }
 
-void sched_sleep_until(uint64_t tick)
+void sched_sleep_until(uint64_t mono_ns)
 {
     struct proc *p = current_proc();
-    p->wake_tick = tick;
+    p->wake_ns = mono_ns;
     p->state = PROC_SLEEPING;
     schedule();
 }
@@ -89,8 +90,12 @@ void sched_sleep_until(uint64_t tick)
 void sched_timer_tick(struct frame *f)
 {
     timer_ticks++;
+    clock_tick();
+    if (current_proc() != &idle_proc)
+        current_proc()->cpu_ticks++;
+    uint64_t now = clock_monotonic_ns();
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state == PROC_SLEEPING && procs[i].wake_tick <= timer_ticks)
+        if (procs[i].state == PROC_SLEEPING && procs[i].wake_ns <= now)
             procs[i].state = PROC_RUNNABLE;
     /* Preempt only user code: the kernel itself is never preempted. */
     if (frame_from_user(f))

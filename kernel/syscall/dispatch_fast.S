@@ -16,6 +16,10 @@
  * fills the same tables at boot and is the reference for what every call
  * means.
  *
+ * Every call is counted in the calling process (struct proc's syscalls,
+ * which sg_info reports): whatever the door, every system call passes
+ * here exactly once.
+ *
  * The doors restore every register from the frame afterwards, so nothing
  * here needs preserving.  syscall_enter64 skips the test of the caller's
  * width, for the doors only 64-bit code can come through (syscall, and
@@ -35,6 +39,8 @@ syscall_enter:
     cmpq    $USER64_CS, F(CS)
     jne     4f
 syscall_enter64:
+    mov     percpu0 + PERCPU_CURRENT, %r11
+    incq    PROC_SYSCALLS(%r11)
     cmp     $LINUX_NR_MAX, %rax
     jae     1f
     mov     fast_table64(,%rax,8), %rax
@@ -50,7 +56,9 @@ syscall_enter64:
 3:  lea     8(%rsp), %rdi
     jmp     syscall_dispatch
 
-4:  cmpq    $USER32_CS, F(CS)
+4:  mov     percpu0 + PERCPU_CURRENT, %r11
+    incq    PROC_SYSCALLS(%r11)
+    cmpq    $USER32_CS, F(CS)
     jne     3b
     mov     %eax, %eax
     cmp     $LINUX_NR_MAX, %rax

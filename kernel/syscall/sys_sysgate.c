@@ -42,13 +42,14 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.hypervisor = cpu.hypervisor;
     strlcpy(info.hypervisor_vendor, cpu.hypervisor_vendor, sizeof info.hypervisor_vendor);
     info.features = cpu.enabled | (entry_default_forced ? SG_FEAT_DEFAULT_FORCED : 0);
-    info.kip_address = kip_user_address(current_proc()->bits);
+    info.kip_address = kip_vdso_base(current_proc()->bits);
     info.ticks = timer_ticks;
     info.timer_hz = TIMER_HZ;
     info.pid = current_proc()->pid;
     info.fast_exit_declined[0] = percpu0.declined_sysret;
     info.fast_exit_declined[1] = percpu0.declined_sysexit;
     info.fast_exit_declined[2] = percpu0.declined_lret;
+    info.syscalls = current_proc()->syscalls;
     for (int i = 0; i < EXIT_INSNS; i++)
         info.exit_faults[i] = exit_fault_count[i];
     if (size > sizeof info)

@@ -19,7 +19,9 @@
  * "32/NAME" the same test built for 32-bit code, /bin/tests32/NAME. */
 static const char *const all_tests[] = {
     "syscalls", "badinput", "faults", "sched", "segments", "fpu", "exitfault", "mechanisms", "regs", "fuzz",
-    "32/syscalls", "32/badinput", "32/faults", "32/sched", "32/segments", "32/fpu", "32/exitfault", "32/mechanisms", "32/regs", "32/fuzz", "32/vsyscall",
+    "memory", "vdso", "files",
+    "32/syscalls", "32/badinput", "32/faults", "32/sched", "32/segments", "32/fpu", "32/exitfault", "32/mechanisms",
+    "32/regs", "32/fuzz", "32/vsyscall", "32/memory", "32/vdso", "32/files",
 };
 
 int main(int argc, char **argv)

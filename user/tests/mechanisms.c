@@ -7,6 +7,7 @@
  * offered and kills only the process that tries it; processes looping on
  * each door are still preempted.
  */
+#include "../lib/files.h"
 #include "../lib/tap.h"
 #include "../../include/sysgate/kip.h"
 
@@ -232,6 +233,7 @@ static int every_call(uintptr_t stub, enum way w, const char *door)
     } ts = { 0, 1000 };
     int status = 0;
     long pid = sys_getpid();
+    long null = sys_open("/dev/null", O_WRONLY), hello = sys_open("/fixture/hello.txt", O_RDONLY);
     const struct {
         const char *what;
         long nr;
@@ -239,7 +241,19 @@ static int every_call(uintptr_t stub, enum way w, const char *door)
         long want;
     } calls[] = {
         { "read(0) is end of file", SYS_read, { 0, (uintptr_t)buf, 8 }, 0 },
-        { "write(3) discards", SYS_write, { 3, (uintptr_t)buf, 5 }, 5 },
+        { "write to /dev/null", SYS_write, { (unsigned long)null, (uintptr_t)buf, 5 }, 5 },
+        { "read of /fixture/hello.txt", SYS_read, { (unsigned long)hello, (uintptr_t)buf, 5 }, 5 },
+        { "pread64 of /fixture/hello.txt at 7", SYS_pread64, { (unsigned long)hello, (uintptr_t)buf, 6, 7 }, 6 },
+        { "lseek of /dev/null", SYS_lseek, { (unsigned long)null, 5, 0 }, 0 },
+        { "fstat of /dev/null", SYS_fstat, { (unsigned long)null, (uintptr_t)buf }, 0 },
+        { "fcntl F_GETFD", SYS_fcntl, { (unsigned long)null, F_GETFD }, 0 },
+        { "ioctl TIOCGWINSZ on the console", SYS_ioctl, { 1, TIOCGWINSZ, (uintptr_t)buf }, 0 },
+        { "ioctl TCGETS on /dev/null", SYS_ioctl, { (unsigned long)null, TCGETS, (uintptr_t)buf }, -SG_ENOTTY },
+        { "getcwd", SYS_getcwd, { (uintptr_t)buf, sizeof buf }, 2 },
+        { "readlink /fixture/link", SYS_readlink, { (uintptr_t)"/fixture/link", (uintptr_t)buf, sizeof buf }, 9 },
+        { "access /fixture/hello.txt W_OK", SYS_access, { (uintptr_t)"/fixture/hello.txt", SG_W_OK }, -SG_EROFS },
+        { "getdents64 of a file", SYS_getdents64, { (unsigned long)hello, (uintptr_t)buf, sizeof buf }, -SG_ENOTDIR },
+        { "close of a closed fd", SYS_close, { 200 }, -SG_EBADF },
         { "sched_yield", SYS_sched_yield, { 0 }, 0 },
         { "nanosleep(1 us)", SYS_nanosleep, { (uintptr_t)&ts, 0 }, 0 },
         { "uname", SYS_uname, { (uintptr_t)buf }, 0 },
@@ -260,6 +274,8 @@ static int every_call(uintptr_t stub, enum way w, const char *door)
     }
     if (strcmp(buf, "sysgate"))     /* uname's sysname */
         bad++;
+    sys_close((int)null);
+    sys_close((int)hello);
     return bad;
 }
 
@@ -321,9 +337,11 @@ int main(int argc, char **argv)
     tap_diag("%s, %s, %d-bit process, doors %#x, default %s", info.vendor, tcg ? "QEMU TCG" : "hardware or KVM",
              SG_BITS, offered, sg_mechanism_name((int)default_mech));
 
-    const struct sg_kip_header *kip = (const struct sg_kip_header *)sg_kip;
+    const struct sg_kip_header *kip = sg_kip_header();
     tap_check(kip && kip->magic == SG_KIP_MAGIC && kip->version == SG_KIP_VERSION,
-              "the interface page from the auxiliary vector has the sysgate header");
+              "the interface page from the auxiliary vector has the sysgate header at +%#x", SG_KIP_HEADER_OFFSET);
+    if (!kip)
+        return tap_end();
     tap_eq(kip->mechanisms, offered, "the page and sg_info offer the same mechanisms");
     tap_eq(kip->default_mechanism, default_mech, "the page and sg_info name the same default (%s)",
            sg_mechanism_name((int)default_mech));
