@@ -34,6 +34,7 @@ static void switch_to(struct proc *prev, struct proc *next)
         __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
         seg_load(&next->seg);
     }
+    debug_switch(next == &idle_proc ? 0 : &next->debug);
     /* An interrupt from ring 3 leaves SS = NULL in the kernel; on AMD a later
      * SYSRET then returns with that SS's stale attributes, which 32-bit
      * code cannot use (Linux: X86_BUG_SYSRET_SS_ATTRS).  A switch may lead
