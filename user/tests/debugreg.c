@@ -129,6 +129,28 @@ static void mov_ss_door(enum door d)
         __asm__ volatile("lea 1f(%%rip), %%rcx\n mov %%rsp, %%r11\n mov ss_value, %%ss\n sysenter\n 1:"
                          : "+a"(nr) :: "rcx", "rdx", "r11", "memory");
         break;
+#else
+    /* The vendor's 32-bit doors with __kernel_vsyscall's dance (kip32
+     * stubs), the SS load moved right before the door instruction. */
+    case D_SYSCALL:         /* AMD: returns after the instruction */
+        __asm__ volatile("push %%ecx\n push %%edx\n push %%ebp\n"
+                         "mov %%ecx, %%ebp\n"
+                         "mov ss_value, %%ss\n"
+                         "syscall\n"
+                         "mov $0x23, %%ecx\n mov %%ecx, %%ss\n"
+                         "pop %%ebp\n pop %%edx\n pop %%ecx"
+                         : "+a"(nr) :: "memory");
+        break;
+    case D_SYSENTER:        /* Intel: returns to the page's landing point, which returns to our call */
+        __asm__ volatile("call 1f\n"
+                         "jmp 2f\n"
+                         "1: push %%ecx\n push %%edx\n push %%ebp\n"
+                         "mov %%esp, %%ebp\n"
+                         "mov ss_value, %%ss\n"
+                         "sysenter\n"
+                         "2:"
+                         : "+a"(nr) :: "memory");
+        break;
 #endif
     case D_TRAP:
         __asm__ volatile("mov ss_value, %%ss\n ud2\n .ascii \"SG\"" : "+a"(nr) :: "memory");
@@ -282,9 +304,9 @@ int main(int argc, char **argv)
               st);
 
     for (int d = 0; d < D_COUNT; d++) {
-        if (d == D_SYSCALL && (SG_BITS == 32 || !(mechs & (1u << SG_MECH_SYSCALL))))
+        if (d == D_SYSCALL && !(mechs & (1u << SG_MECH_SYSCALL)))
             continue;
-        if (d == D_SYSENTER && (SG_BITS == 32 || !(mechs & (1u << SG_MECH_SYSENTER))))
+        if (d == D_SYSENTER && !(mechs & (1u << SG_MECH_SYSENTER)))
             continue;
         if (d == D_POPSS_INT80 && SG_BITS == 64)
             continue;

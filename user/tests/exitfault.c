@@ -300,21 +300,16 @@ int main(int argc, char **argv)
               "a process runs 32-bit code from its own LDT: getpid through int $0x80 there, back with CS %#x "
               "(status %#lx)", LDT_SEL(0), st);
 
-    sg_info(&before);
-    st = run_role("ldt_cs");
-    sg_info(&after);
-    tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
-              "CS from the LDT made not present inside the call: iretq faults in ring 0, the process is killed "
-              "(status %#lx)", st);
-    tap_eq(after.exit_faults[X_IRETQ] - before.exit_faults[X_IRETQ], 1, "  ... counted as one iretq exit fault");
-
-    sg_info(&before);
-    st = run_role("ldt_ss");
-    sg_info(&after);
-    tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
-              "SS from the LDT made not present inside the call: iretq faults in ring 0, the process is killed "
-              "(status %#lx)", st);
-    tap_eq(after.exit_faults[X_IRETQ] - before.exit_faults[X_IRETQ], 1, "  ... counted as one iretq exit fault");
+    static const struct { const char *role, *reg; } ldt_cases[] = { { "ldt_cs", "CS" }, { "ldt_ss", "SS" } };
+    for (unsigned i = 0; i < 2; i++) {
+        sg_info(&before);
+        st = run_role(ldt_cases[i].role);
+        sg_info(&after);
+        tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
+                  "%s from the LDT made not present inside the call: iretq faults in ring 0, the process is "
+                  "killed (status %#lx)", ldt_cases[i].reg, st);
+        tap_eq(after.exit_faults[X_IRETQ] - before.exit_faults[X_IRETQ], 1, "  ... counted as one iretq exit fault");
+    }
 
     if (SG_BITS == 32) {
         static const struct { const char *role; int mech, insn; } high[] = {
