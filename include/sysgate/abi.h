@@ -143,20 +143,30 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_SIGKILL  9       /* out of memory for a page the process touched */
 #define SG_SIGSEGV 11
 
-/* Auxiliary vector tags (Linux's values, plus one of sysgate's). */
+/* Auxiliary vector tags (Linux's values, include/uapi/linux/auxvec.h and
+ * arch/x86/include/uapi/asm/auxvec.h, plus one of sysgate's). */
 #define SG_AT_NULL          0
 #define SG_AT_PHDR          3
 #define SG_AT_PHENT         4
 #define SG_AT_PHNUM         5
 #define SG_AT_PAGESZ        6
+#define SG_AT_BASE          7       /* the interpreter's base: 0, none     */
+#define SG_AT_FLAGS         8
 #define SG_AT_ENTRY         9
 #define SG_AT_UID          11
 #define SG_AT_EUID         12
 #define SG_AT_GID          13
 #define SG_AT_EGID         14
-#define SG_AT_RANDOM       25
+#define SG_AT_PLATFORM     15      /* "x86_64" or "i686"                   */
+#define SG_AT_HWCAP        16      /* CPUID.1:EDX                          */
+#define SG_AT_CLKTCK       17      /* times() ticks per second             */
+#define SG_AT_SECURE       23
+#define SG_AT_RANDOM       25      /* 16 random bytes                      */
+#define SG_AT_HWCAP2       26
+#define SG_AT_EXECFN       31      /* the path the program was started as  */
 #define SG_AT_SYSINFO      32      /* 32-bit: __kernel_vsyscall            */
 #define SG_AT_SYSINFO_EHDR 33      /* the interface page, an ELF image (vDSO) */
+#define SG_AT_MINSIGSTKSZ  51
 /* The interface page again, under sysgate's own tag (as Jinue passes its
  * AT_HOWSYSCALL): the same address as SG_AT_SYSINFO_EHDR. */
 #define SG_AT_KIP          0x5347

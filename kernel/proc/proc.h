@@ -13,6 +13,15 @@
 #define MAX_PROCS 64
 #define MAX_ARGS 32
 #define MAX_ARG_LEN 256
+/* Linux-numbered calls the dispatcher's tables cover: 0 .. LINUX_NR_MAX - 1
+ * (dispatch.c, dispatch_fast.S). */
+#define LINUX_NR_MAX 512
+/* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
+#define RLIM_NLIMITS 16
+
+struct rlimit64 {
+    uint64_t cur, max;
+};
 
 enum proc_state {
     PROC_FREE = 0,
@@ -44,6 +53,13 @@ struct proc {
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
     uint32_t floors;            /* doors at their benchmark floor for this process
                                    (1 << SG_MECH_x; entry/mechanisms.c) */
+    /* Linux's per-process bookkeeping (syscall/sys_identity.c). */
+    struct rlimit64 rlimits[RLIM_NLIMITS];  /* inherited from the parent */
+    uint64_t clear_child_tid;   /* set_tid_address: remembered, unused without threads */
+    uint64_t robust_list, robust_list_len;  /* set_robust_list: remembered */
+    /* syscall/trace.c: the unimplemented numbers already logged. */
+    uint64_t unimplemented_logged[LINUX_NR_MAX / 64];
+    bool out_of_range_logged;
 };
 
 _Static_assert(offsetof(struct proc, syscalls) == PROC_SYSCALLS, "dispatch_fast.S counts at this offset");
@@ -63,6 +79,10 @@ static inline struct frame *proc_frame(struct proc *p)
 /* loader.c: a new process running the initrd file `path`; returns its pid
  * or -errno. */
 long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent);
+
+/* syscall/sys_identity.c: a new process's limits (its parent's, or
+ * Linux's defaults for the first) and Linux bookkeeping. */
+void proc_identity_init(struct proc *p, const struct proc *parent);
 
 /* proc.c */
 struct proc *proc_alloc(void);

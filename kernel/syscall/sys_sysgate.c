@@ -1,4 +1,4 @@
-/* sysgate's private calls and uname. */
+/* sysgate's private calls. */
 #include "syscall.h"
 #include "uaccess.h"
 #include "../arch/cpu.h"
@@ -79,20 +79,4 @@ long sys_sg_shutdown(uint64_t status)
         return -SG_EPERM;
     printk("sysgate: shutdown requested by init, status %d\n", (int)status);
     machine_exit((int)status);
-}
-
-struct linux_utsname {
-    char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
-};
-
-long sys_uname(uint64_t buf)
-{
-    struct linux_utsname u;
-    memset(&u, 0, sizeof u);
-    strlcpy(u.sysname, "sysgate", sizeof u.sysname);
-    strlcpy(u.nodename, "sysgate", sizeof u.nodename);
-    strlcpy(u.release, "0.1", sizeof u.release);
-    strlcpy(u.version, SYSGATE_GIT_REV, sizeof u.version);
-    strlcpy(u.machine, "x86_64", sizeof u.machine);
-    return copy_to_user(buf, &u, sizeof u) ? -SG_EFAULT : 0;
 }

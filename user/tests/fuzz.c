@@ -17,10 +17,11 @@
  * clock_nanosleep (a valid-looking time can be a million seconds), sg_setcontext (a
  * valid-looking context jumps anywhere; regs.c tests it), sg_bench_floor
  * (a floor turns a door off; mechanisms.c tests it), sg_set_debugreg (a
- * breakpoint on its own text ends the child; debugreg.c tests it), and the
- * memory calls
- * that could unmap or reprotect the child's own text and stack (mmap,
- * munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox).  The
+ * breakpoint on its own text ends the child; debugreg.c tests it), the
+ * memory calls that could unmap or reprotect the child's own text and stack
+ * (mmap, munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox), and
+ * prlimit64 (a hostile pid can be init's: it would change the limits every
+ * later test inherits; linux.c tests it with hostile input).  The
  * child first puts /dev/null on its descriptors 0, 1 and 2, so that no
  * hostile write or ioctl reaches the console; the file calls get its open
  * files, the fixture's and a directory among the hostile small integers.
@@ -66,7 +67,7 @@ static int excluded(unsigned long nr)
            nr == (unsigned long)SYS_clock_nanosleep || nr == (unsigned long)SYS_clock_nanosleep_time64 ||
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
            nr == SYS_sg_set_debugreg ||
-           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise ||
+           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_prlimit64 ||
            /* -1 where this width has no such call */
            nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }
