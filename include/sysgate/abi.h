@@ -96,8 +96,23 @@ struct sg_info {
     /* System calls this process has entered, through every door (the
      * interface page's time functions answer without one). */
     uint64_t syscalls;
+    /* How often each return instruction faulted in ring 0 and the
+     * process was killed for it (since boot): [0] sysretq, [1] sysretl,
+     * [2] sysexitq, [3] sysexitl, [4] lretq, [5] iretq. */
+    uint64_t exit_faults[6];
+    /* The last #DB raised by a process's own breakpoint (sg_set_debugreg)
+     * since boot: where it was taken - in user mode, or in ring 0, as the
+     * CPU does for a data breakpoint on the operand of MOV SS followed by a
+     * door - DR6 as the CPU reported it, and the process. */
+    uint64_t debug_rip;
+    uint64_t debug_dr6;
+    uint32_t debug_pid;
+    uint32_t debug_in_kernel;
+    /* Physical frames free right now: what a process held comes back when
+     * it is gone (the memory test's leak check). */
+    uint64_t free_frames;
 };
-_Static_assert(sizeof(struct sg_info) == 216 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 296 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
@@ -128,25 +143,85 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_SIGTRAP  5
 #define SG_SIGBUS   7
 #define SG_SIGFPE   8
+#define SG_SIGKILL  9       /* out of memory for a page the process touched */
 #define SG_SIGSEGV 11
 
-/* Auxiliary vector tags (Linux's values, plus one of sysgate's). */
+/* Auxiliary vector tags (Linux's values, include/uapi/linux/auxvec.h and
+ * arch/x86/include/uapi/asm/auxvec.h, plus one of sysgate's). */
 #define SG_AT_NULL          0
 #define SG_AT_PHDR          3
 #define SG_AT_PHENT         4
 #define SG_AT_PHNUM         5
 #define SG_AT_PAGESZ        6
+#define SG_AT_BASE          7       /* the interpreter's base: 0, none     */
+#define SG_AT_FLAGS         8
 #define SG_AT_ENTRY         9
 #define SG_AT_UID          11
 #define SG_AT_EUID         12
 #define SG_AT_GID          13
 #define SG_AT_EGID         14
-#define SG_AT_RANDOM       25
+#define SG_AT_PLATFORM     15      /* "x86_64" or "i686"                   */
+#define SG_AT_HWCAP        16      /* CPUID.1:EDX                          */
+#define SG_AT_CLKTCK       17      /* times() ticks per second             */
+#define SG_AT_SECURE       23
+#define SG_AT_RANDOM       25      /* 16 random bytes                      */
+#define SG_AT_HWCAP2       26
+#define SG_AT_EXECFN       31      /* the path the program was started as  */
 #define SG_AT_SYSINFO      32      /* 32-bit: __kernel_vsyscall            */
 #define SG_AT_SYSINFO_EHDR 33      /* the interface page, an ELF image (vDSO) */
+#define SG_AT_MINSIGSTKSZ  51
 /* The interface page again, under sysgate's own tag (as Jinue passes its
  * AT_HOWSYSCALL): the same address as SG_AT_SYSINFO_EHDR. */
 #define SG_AT_KIP          0x5347
+
+/* arch_prctl codes (Linux asm/prctl.h).  The four base calls exist for
+ * 64-bit callers only: from 32-bit code they are -EINVAL, as on Linux. */
+#define SG_ARCH_SET_GS 0x1001
+#define SG_ARCH_SET_FS 0x1002
+#define SG_ARCH_GET_FS 0x1003
+#define SG_ARCH_GET_GS 0x1004
+
+/* set_thread_area, get_thread_area and modify_ldt take Linux's struct
+ * user_desc (asm/ldt.h; the same 16 bytes for both widths, `lm` ignored).
+ * entry_number -1 asks set_thread_area for a free TLS slot, which it
+ * writes back.  The TLS slots are GDT entries SG_TLS_ENTRY_MIN ..
+ * SG_TLS_ENTRY_MIN + 2 (Linux x86-64's GDT_ENTRY_TLS_MIN): selector =
+ * entry_number * 8 + 3.  An LDT entry n has the selector n * 8 + 7. */
+#define SG_TLS_ENTRY_MIN 12
+#define SG_TLS_ENTRIES   3
+#define SG_LDT_ENTRIES   8192
+
+struct sg_user_desc {
+    uint32_t entry_number;
+    uint32_t base_addr;
+    uint32_t limit;
+    uint32_t seg_32bit : 1;
+    uint32_t contents : 2;          /* 0 data, 1 data expand-down, 2 code, 3 conforming code */
+    uint32_t read_exec_only : 1;
+    uint32_t limit_in_pages : 1;
+    uint32_t seg_not_present : 1;
+    uint32_t useable : 1;
+    uint32_t lm : 1;
+};
+_Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes");
+
+/* sg_set_debugreg(reg, value) / sg_get_debugreg(reg, uint64_t *value):
+ * the caller's own debug registers, reg 0-3 (addresses), 6 (what the last
+ * #DB reported) and 7 (Intel SDM vol. 3B 18.2.4).  Addresses must lie in
+ * the user half, aligned to their breakpoint's length; DR7 may not set GD,
+ * I/O breakpoints or reserved bits; -EINVAL otherwise.  A #DB from one of
+ * them ends the process with SIGTRAP (sysgate has no signal handlers). */
+#define SG_DR7_ENABLE(n)     (1u << (2 * (n)))          /* Ln */
+#define SG_DR7_RW(n, rw)     ((uint32_t)(rw) << (16 + 4 * (n)))
+#define SG_DR7_LEN(n, len)   ((uint32_t)(len) << (18 + 4 * (n)))
+#define SG_DR_RW_EXEC  0
+#define SG_DR_RW_WRITE 1
+#define SG_DR_RW_IO    2
+#define SG_DR_RW_RW    3
+#define SG_DR_LEN_1    0
+#define SG_DR_LEN_2    1
+#define SG_DR_LEN_8    2
+#define SG_DR_LEN_4    3
 
 /* Linux errno values sysgate returns (negated in rax). */
 #define SG_EPERM    1
@@ -154,17 +229,85 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_ESRCH    3
 #define SG_EINTR    4
 #define SG_EIO      5
+#define SG_ENXIO    6
 #define SG_E2BIG    7
 #define SG_ENOEXEC  8
 #define SG_EBADF    9
 #define SG_ECHILD  10
 #define SG_EAGAIN  11
 #define SG_ENOMEM  12
+#define SG_EACCES  13
 #define SG_EFAULT  14
+#define SG_EEXIST  17
+#define SG_ENODEV  19
+#define SG_ENOTDIR 20
+#define SG_EISDIR  21
 #define SG_EINVAL  22
+#define SG_EMFILE  24
+#define SG_ENOTTY  25
+#define SG_ESPIPE  29
+#define SG_EROFS   30
+#define SG_ERANGE  34
 #define SG_ENAMETOOLONG 36
 #define SG_ENOSYS  38
+#define SG_ELOOP   40
+#define SG_EOVERFLOW 75
 #define SG_EOPNOTSUPP 95
+
+/* mmap(2), mprotect(2), madvise(2): Linux's values (asm-generic/mman*.h,
+ * the same on x86-64 and i386). */
+#define SG_PROT_NONE   0x0
+#define SG_PROT_READ   0x1
+#define SG_PROT_WRITE  0x2
+#define SG_PROT_EXEC   0x4
+#define SG_PROT_GROWSDOWN 0x01000000
+#define SG_PROT_GROWSUP   0x02000000
+#define SG_MAP_SHARED          0x01
+#define SG_MAP_PRIVATE         0x02
+#define SG_MAP_SHARED_VALIDATE 0x03
+#define SG_MAP_TYPE            0x0f
+#define SG_MAP_FIXED           0x10
+#define SG_MAP_ANONYMOUS       0x20
+#define SG_MAP_32BIT           0x40        /* x86-64 only: below 2 GiB */
+#define SG_MAP_GROWSDOWN       0x0100
+#define SG_MAP_DENYWRITE       0x0800
+#define SG_MAP_EXECUTABLE      0x1000
+#define SG_MAP_LOCKED          0x2000
+#define SG_MAP_NORESERVE       0x4000
+#define SG_MAP_POPULATE        0x8000
+#define SG_MAP_NONBLOCK        0x10000
+#define SG_MAP_STACK           0x20000
+#define SG_MAP_HUGETLB         0x40000
+#define SG_MAP_SYNC            0x80000
+#define SG_MAP_FIXED_NOREPLACE 0x100000
+#define SG_MAP_UNINITIALIZED   0x4000000
+#define SG_MREMAP_MAYMOVE   1
+#define SG_MREMAP_FIXED     2
+#define SG_MADV_NORMAL      0
+#define SG_MADV_RANDOM      1
+#define SG_MADV_SEQUENTIAL  2
+#define SG_MADV_WILLNEED    3
+#define SG_MADV_DONTNEED    4
+#define SG_MADV_FREE        8
+#define SG_MADV_REMOVE      9
+#define SG_MADV_DONTFORK   10
+#define SG_MADV_DOFORK     11
+#define SG_MADV_MERGEABLE  12
+#define SG_MADV_UNMERGEABLE 13
+#define SG_MADV_HUGEPAGE   14
+#define SG_MADV_NOHUGEPAGE 15
+#define SG_MADV_DONTDUMP   16
+#define SG_MADV_DODUMP     17
+#define SG_MADV_WIPEONFORK 18
+#define SG_MADV_KEEPONFORK 19
+#define SG_MADV_COLD       20
+#define SG_MADV_PAGEOUT    21
+#define SG_MADV_POPULATE_READ  22
+#define SG_MADV_POPULATE_WRITE 23
+#define SG_MADV_DONTNEED_LOCKED 24
+#define SG_MADV_COLLAPSE   25
+#define SG_MADV_HWPOISON  100
+#define SG_MADV_SOFT_OFFLINE 101
 
 #endif /* __ASSEMBLER__ */
 

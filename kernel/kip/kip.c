@@ -144,10 +144,17 @@ uint64_t kip_default_entry(int bits)
     return k->address + k->default_offset;
 }
 
-bool kip_range_overlaps(int bits, uint64_t start, uint64_t end)
+void kip_span(int bits, uint64_t *start, uint64_t *end)
 {
     struct kip_page *k = for_bits(bits);
-    uint64_t lo = k->address + SG_KIP_VVAR_OFFSET, hi = k->address + k->pages * PAGE_SIZE;
+    *start = k->address + SG_KIP_VVAR_OFFSET;
+    *end = k->address + k->pages * PAGE_SIZE;
+}
+
+bool kip_range_overlaps(int bits, uint64_t start, uint64_t end)
+{
+    uint64_t lo, hi;
+    kip_span(bits, &lo, &hi);
     return start < hi && end > lo;
 }
 

@@ -4,13 +4,24 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "../arch/debugreg.h"
 #include "../arch/layout.h"
+#include "../arch/segments.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
 
 #define MAX_PROCS 64
 #define MAX_ARGS 32
 #define MAX_ARG_LEN 256
+/* Linux-numbered calls the dispatcher's tables cover: 0 .. LINUX_NR_MAX - 1
+ * (dispatch.c, dispatch_fast.S). */
+#define LINUX_NR_MAX 512
+/* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
+#define RLIM_NLIMITS 16
+
+struct rlimit64 {
+    uint64_t cur, max;
+};
 
 enum proc_state {
     PROC_FREE = 0,
@@ -28,6 +39,7 @@ struct proc {
     char name[32];
     int bits;                   /* 64 or 32 */
     uint64_t *pml4;
+    struct vm_space *vm;        /* the regions beside pml4 (mm/space.h) */
     void *kstack;               /* KSTACK_SIZE bytes */
     uint64_t ksp;               /* saved kernel RSP while switched out */
     struct proc *parent;
@@ -35,6 +47,19 @@ struct proc {
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
     uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
     uint64_t cpu_ticks;         /* timer ticks that found it running */
+    struct seg_state seg;       /* segment registers and TLS, while switched out */
+    struct debug_state debug;   /* DR0-3, DR7 and what #DB reported (arch/debugreg.h) */
+    struct fd_table *files;     /* open file descriptors (fs/file.h) */
+    uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
+    uint32_t floors;            /* doors at their benchmark floor for this process
+                                   (1 << SG_MECH_x; entry/mechanisms.c) */
+    /* Linux's per-process bookkeeping (syscall/sys_identity.c). */
+    struct rlimit64 rlimits[RLIM_NLIMITS];  /* inherited from the parent */
+    uint64_t clear_child_tid;   /* set_tid_address: remembered, unused without threads */
+    uint64_t robust_list, robust_list_len;  /* set_robust_list: remembered */
+    /* syscall/trace.c: the unimplemented numbers already logged. */
+    uint64_t unimplemented_logged[LINUX_NR_MAX / 64];
+    bool out_of_range_logged;
 };
 
 _Static_assert(offsetof(struct proc, syscalls) == PROC_SYSCALLS, "dispatch_fast.S counts at this offset");
@@ -55,8 +80,18 @@ static inline struct frame *proc_frame(struct proc *p)
  * or -errno. */
 long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent);
 
+/* syscall/sys_identity.c: a new process's limits (its parent's, or
+ * Linux's defaults for the first) and Linux bookkeeping. */
+void proc_identity_init(struct proc *p, const struct proc *parent);
+
 /* proc.c */
 struct proc *proc_alloc(void);
+/* Registers a function called for every process that ends (exit, kill,
+ * fault), before it becomes a zombie, with the process still current if it
+ * was: how other parts of the kernel let go of per-process state without
+ * proc.c knowing them.  At most PROC_EXIT_HOOKS. */
+#define PROC_EXIT_HOOKS 4
+void proc_add_exit_hook(void (*hook)(struct proc *p));
 noreturn void proc_exit(struct proc *p, int wait_status);
 /* Signal 0 tests for existence; any other ends the process. */
 long proc_kill(int pid, int sig);

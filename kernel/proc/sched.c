@@ -10,6 +10,7 @@
 #include "../arch/io.h"
 #include "../arch/selectors_msrs.h"
 #include "../drivers/timer.h"
+#include "../entry/entry.h"
 #include "../mm/mm.h"
 #include "../time/clock.h"
 
@@ -20,15 +21,20 @@ void switch_context(uint64_t *save_rsp, uint64_t new_rsp);
 
 static void switch_to(struct proc *prev, struct proc *next)
 {
-    if (prev != &idle_proc)
+    if (prev != &idle_proc) {
         __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
+        seg_save(&prev->seg);
+    }
     percpu0.current = next;
     percpu0.compat = next->bits == 32;
+    entry_floor_switch(next->floors);
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);
         __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
+        seg_load(&next->seg);
     }
+    debug_switch(next == &idle_proc ? 0 : &next->debug);
     /* An interrupt from ring 3 leaves SS = NULL in the kernel; on AMD a later
      * SYSRET then returns with that SS's stale attributes, which 32-bit
      * code cannot use (Linux: X86_BUG_SYSRET_SS_ATTRS).  A switch may lead
@@ -97,8 +103,15 @@ void sched_timer_tick(struct frame *f)
         schedule();
 }
 
+/* A process that ends lets go of its LDT (and LDTR of it, if it runs). */
+static void seg_exit_hook(struct proc *p)
+{
+    seg_release(&p->seg, p == current_proc());
+}
+
 void sched_init(void)
 {
+    proc_add_exit_hook(seg_exit_hook);
     idle_proc.pid = 0;
     strlcpy(idle_proc.name, "idle", sizeof idle_proc.name);
     idle_proc.state = PROC_RUNNABLE;

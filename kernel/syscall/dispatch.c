@@ -11,6 +11,7 @@
  * from syscalls.def, and the result goes to frame->rax.
  */
 #include "syscall.h"
+#include "trace.h"
 #include "uaccess.h"
 #include "../arch/selectors_msrs.h"
 #include "../proc/proc.h"
@@ -38,16 +39,17 @@ typedef long (*syscall_call)(const uint64_t *a);
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
 
-#define LINUX_NR_MAX 512
+
 
 static const struct {
     const char *name;
+    const char *sig;        /* how the trace shows the arguments */
     int64_t nr64;
     int64_t nr32;
     syscall_call call;
     void *handler;      /* sys_<name> itself, for dispatch_fast.S */
 } syscall_list[] = {
-#define SYSCALL(name, nr64, nr32, nargs, path, sig) { #name, nr64, nr32, call_##name, (void *)sys_##name },
+#define SYSCALL(name, nr64, nr32, nargs, path, sig) { #name, sig, nr64, nr32, call_##name, (void *)sys_##name },
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
 };
@@ -73,9 +75,11 @@ static void install(syscall_call *table, uint64_t nr, size_t i)
     *slot = syscall_list[i].call;
 }
 
-/* What an empty slot of the fast tables calls. */
+/* What an empty slot of the fast tables calls: the frame still holds the
+ * number (the front writes rax after the call). */
 static long sys_enosys(void)
 {
+    trace_unimplemented(syscall_frame());
     return -SG_ENOSYS;
 }
 
@@ -118,6 +122,29 @@ static syscall_call lookup(uint64_t nr, bool compat)
 struct frame *syscall_frame(void)
 {
     return proc_frame(current_proc());
+}
+
+/* The trace (trace.c) wants the call's name and sig; exit and exit_group
+ * never come back, so their line is written before, ending in "= ?". */
+static int list_index(syscall_call call)
+{
+    for (size_t i = 0; call && i < ARRAY_SIZE(syscall_list); i++)
+        if (syscall_list[i].call == call)
+            return (int)i;
+    return -1;
+}
+
+static void trace_before(const struct frame *f, syscall_call call, const uint64_t a[6])
+{
+    int i = list_index(call);
+    if (i >= 0 && (syscall_list[i].handler == (void *)sys_exit || syscall_list[i].handler == (void *)sys_exit_group))
+        trace_call(f, syscall_list[i].name, syscall_list[i].sig, a, 0, false);
+}
+
+static void trace_after(const struct frame *f, syscall_call call, const uint64_t a[6], long r)
+{
+    int i = list_index(call);
+    trace_call(f, i >= 0 ? syscall_list[i].name : 0, i >= 0 ? syscall_list[i].sig : 0, a, r, true);
 }
 
 /* The six arguments of a 64-bit caller, from wherever the flag says. */
@@ -167,18 +194,29 @@ static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
 
 void syscall_dispatch(struct frame *f)
 {
-    bool compat = f->cs == USER32_CS;
+    /* USER64_CS is the only 64-bit code segment a process can have: LDT
+     * code segments never have L set (modify_ldt), so any other CS runs
+     * 32-bit code, which speaks the i386 ABI. */
+    bool compat = f->cs != USER64_CS;
     uint64_t number = compat ? (uint32_t)f->rax : f->rax;
     uint64_t way = number & SG_ARGS_MASK;
     uint64_t nr = number & ~(uint64_t)SG_ARGS_MASK;
-    uint64_t a[6];
+    uint64_t a[6] = { 0 };
     syscall_call call = lookup(nr, compat);
     long r = compat ? fetch_args32(f, way, a) : fetch_args64(f, way, a);
 
-    if (r == 0)
-        r = call ? call(a) : -SG_ENOSYS;
+    if (syscall_tracing)
+        trace_before(f, call, a);
+    if (r == 0 && call) {
+        r = call(a);
+    } else if (r == 0) {
+        trace_unimplemented(f);
+        r = -SG_ENOSYS;
+    }
     uint64_t page = compat ? SG_ARGPAGE_ADDRESS32 : SG_ARGPAGE_ADDRESS;
     if (way == SG_ARGS_PAGE && copy_to_user(page + offsetof(struct sg_argpage, result), &r, sizeof r))
         r = -SG_EFAULT;
+    if (syscall_tracing)
+        trace_after(f, call, a, r);
     f->rax = (uint64_t)r;
 }

@@ -41,6 +41,9 @@ syscall_enter:
 syscall_enter64:
     mov     percpu0 + PERCPU_CURRENT, %r11
     incq    PROC_SYSCALLS(%r11)
+    /* The trace (syscall_force_full, trace.c) wants every call in C. */
+    cmpl    $0, syscall_force_full(%rip)
+    jne     3f
     cmp     $LINUX_NR_MAX, %rax
     jae     1f
     mov     fast_table64(,%rax,8), %rax
@@ -59,6 +62,9 @@ syscall_enter64:
 4:  mov     percpu0 + PERCPU_CURRENT, %r11
     incq    PROC_SYSCALLS(%r11)
     cmpq    $USER32_CS, F(CS)
+    jne     3b
+    /* The trace (syscall_force_full, trace.c) wants every call in C. */
+    cmpl    $0, syscall_force_full(%rip)
     jne     3b
     mov     %eax, %eax
     cmp     $LINUX_NR_MAX, %rax

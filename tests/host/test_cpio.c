@@ -15,115 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kernel/proc/cpio.h"
+#include "arc.h"
 #include "suites.h"
-
-#define NEWC_HEADER 110
-#define M_DIR 0040755
-#define M_REG 0100644
-#define M_EXE 0100755
-#define M_LNK 0120777
-
-/* ---- builder ----------------------------------------------------------------- */
-
-struct arc {
-    uint8_t *p;
-    size_t len, cap;
-};
-
-static void arc_bytes(struct arc *a, const void *data, size_t n)
-{
-    if (a->len + n > a->cap) {
-        a->cap = (a->len + n) * 2 + 256;
-        a->p = realloc(a->p, a->cap);
-        ck_assert_ptr_nonnull(a->p);
-    }
-    memcpy(a->p + a->len, data, n);
-    a->len += n;
-}
-
-static void arc_pad4(struct arc *a)
-{
-    static const uint8_t zero[4];
-    arc_bytes(a, zero, (4 - a->len % 4) % 4);
-}
-
-/* One entry with explicit header values (so tests can lie in them).
- * namesize counts the NUL; name_bytes of name are written (the NUL included
- * when name_bytes == strlen(name) + 1). */
-static void arc_entry_raw(struct arc *a, const char *magic, uint32_t mode, uint32_t filesize,
-                          uint32_t namesize, const char *name, size_t name_bytes,
-                          const void *data, size_t data_bytes, int lowercase)
-{
-    static uint32_t ino = 100;
-    char h[NEWC_HEADER + 1];
-    const char *fmt = lowercase ? "%s%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x"
-                                : "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X";
-    int n = snprintf(h, sizeof h, fmt, magic, ino++, mode, 0u /* uid */, 0u /* gid */,
-                     1u /* nlink */, 0x5f000000u /* mtime */, filesize, 8u /* devmajor */,
-                     1u /* devminor */, 0u, 0u, namesize, 0u /* check */);
-    ck_assert_int_eq(n, NEWC_HEADER);
-    arc_bytes(a, h, NEWC_HEADER);
-    char nbuf[512] = { 0 };
-    ck_assert_uint_le(name_bytes, sizeof nbuf);
-    memcpy(nbuf, name, strnlen(name, name_bytes));
-    arc_bytes(a, nbuf, name_bytes);
-    arc_pad4(a);
-    if (data_bytes)
-        arc_bytes(a, data, data_bytes);
-    arc_pad4(a);
-}
-
-static void arc_entry(struct arc *a, const char *name, uint32_t mode, const void *data, size_t size)
-{
-    arc_entry_raw(a, "070701", mode, (uint32_t)size, (uint32_t)strlen(name) + 1, name,
-                  strlen(name) + 1, data, size, 0);
-}
-
-static void arc_file(struct arc *a, const char *name, const char *text)
-{
-    arc_entry(a, name, M_REG, text, strlen(text));
-}
-
-static void arc_dir(struct arc *a, const char *name)
-{
-    arc_entry(a, name, M_DIR, NULL, 0);
-}
-
-static void arc_trailer(struct arc *a)
-{
-    arc_entry(a, "TRAILER!!!", 0, NULL, 0);
-}
-
-/* The finished archive, at exactly its size (or the first n bytes). */
-static uint8_t *arc_take(struct arc *a, size_t n)
-{
-    ck_assert_uint_le(n, a->len);
-    uint8_t *p = malloc(n ? n : 1);
-    ck_assert_ptr_nonnull(p);
-    memcpy(p, a->p, n);
-    return p;
-}
-
-static void arc_free(struct arc *a)
-{
-    free(a->p);
-    a->p = NULL;
-    a->len = a->cap = 0;
-}
-
-/* A typical initrd: ".", "bin", "bin/init", "etc", "etc/motd", "etc/empty",
- * a symlink, then the trailer. */
-static void arc_sample(struct arc *a)
-{
-    arc_dir(a, ".");
-    arc_dir(a, "./bin");
-    arc_entry(a, "./bin/init", M_EXE, "\177ELF-init", 9);
-    arc_dir(a, "./etc");
-    arc_file(a, "./etc/motd", "welcome to sysgate\n");
-    arc_file(a, "./etc/empty", "");
-    arc_entry(a, "./bin/sh", M_LNK, "init", 4);
-    arc_trailer(a);
-}
 
 static bool entry_is(const struct cpio_entry *e, const char *name)
 {
@@ -543,17 +436,46 @@ END_TEST
 
 START_TEST(bad_hex_fields)
 {
-    /* A non-hex character in mode, filesize or namesize. */
-    static const int fields[] = { 14, 54, 94 };
+    /* A non-hex character in any of the thirteen fields (ino, mode, uid,
+     * gid, nlink, mtime, filesize, devmajor, devminor, rdevmajor,
+     * rdevminor, namesize, check): the file system uses them all. */
     static const char chars[] = { 'g', 'G', ' ', '-', 'x', '\0' };
-    for (size_t f = 0; f < 3; f++)
+    for (size_t f = 0; f < 13; f++)
         for (size_t c = 0; c < sizeof chars; c++) {
             struct arc a = { 0 };
             arc_file(&a, "file", "text");
             arc_trailer(&a);
-            a.p[fields[f] + 7] = (uint8_t)chars[c];
+            a.p[6 + 8 * f + 7] = (uint8_t)chars[c];
             assert_rejected(&a, a.len);
         }
+}
+END_TEST
+
+START_TEST(metadata_fields)
+{
+    /* Every header field reaches the entry. */
+    struct arc a = { 0 };
+    arc_next = (struct arc_meta){ .ino = 0x1234, .uid = 1000, .gid = 0xfffe, .nlink = 3, .mtime = 1700000000,
+                                  .rdev_major = 4, .rdev_minor = 64 };
+    arc_entry(&a, "dev/ttyS0", M_CHR, NULL, 0);
+    arc_next = (struct arc_meta){ .ino = 100, .nlink = 1, .mtime = 0x5f000000u };
+    arc_trailer(&a);
+    uint8_t *ar = arc_take(&a, a.len);
+    size_t off = 0;
+    struct cpio_entry e;
+    ck_assert_int_eq(cpio_next(ar, a.len, &off, &e), 1);
+    ck_assert_uint_eq(e.ino, 0x1234);
+    ck_assert_uint_eq(e.mode, M_CHR);
+    ck_assert_uint_eq(e.uid, 1000);
+    ck_assert_uint_eq(e.gid, 0xfffe);
+    ck_assert_uint_eq(e.nlink, 3);
+    ck_assert_uint_eq(e.mtime, 1700000000);
+    ck_assert_uint_eq(e.dev_major, 8);
+    ck_assert_uint_eq(e.dev_minor, 1);
+    ck_assert_uint_eq(e.rdev_major, 4);
+    ck_assert_uint_eq(e.rdev_minor, 64);
+    free(ar);
+    arc_free(&a);
 }
 END_TEST
 
@@ -707,15 +629,8 @@ START_TEST(real_cpio_tool)
     ck_assert_int_eq(system(cmd), 0);
 
     snprintf(path, sizeof path, "%s/initrd.cpio", dir);
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    ck_assert_int_gt(size, 0);
-    uint8_t *ar = malloc((size_t)size);
-    ck_assert_uint_eq(fread(ar, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
+    size_t size;
+    uint8_t *ar = arc_read_file(path, &size);
 
     struct cpio_entry e;
     ck_assert(cpio_find(ar, (size_t)size, "/bin/init", &e));
@@ -748,11 +663,6 @@ START_TEST(real_cpio_tool)
 }
 END_TEST
 
-static bool have_cpio(void)
-{
-    return system("command -v cpio >/dev/null 2>&1") == 0;
-}
-
 Suite *cpio_suite(void)
 {
     Suite *s = suite_create("cpio");
@@ -763,6 +673,7 @@ Suite *cpio_suite(void)
     tcase_add_test(tc, last_data_unpadded);
     tcase_add_test(tc, empty_archive);
     tcase_add_test(tc, uppercase_and_lowercase_hex);
+    tcase_add_test(tc, metadata_fields);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("find");
@@ -788,7 +699,7 @@ Suite *cpio_suite(void)
     tcase_add_test(tc, malformed_after_good_entries);
     suite_add_tcase(s, tc);
 
-    if (have_cpio()) {
+    if (arc_have_cpio()) {
         tc = tcase_create("cpio_tool");
         tcase_add_test(tc, real_cpio_tool);
         suite_add_tcase(s, tc);

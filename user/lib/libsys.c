@@ -124,10 +124,15 @@ const char *sg_errno_name(long err)
     case SG_ECHILD: return "-ECHILD";
     case SG_EAGAIN: return "-EAGAIN";
     case SG_ENOMEM: return "-ENOMEM";
+    case SG_EACCES: return "-EACCES";
     case SG_EFAULT: return "-EFAULT";
+    case SG_EEXIST: return "-EEXIST";
+    case SG_ENODEV: return "-ENODEV";
     case SG_EINVAL: return "-EINVAL";
     case SG_ENAMETOOLONG: return "-ENAMETOOLONG";
     case SG_ENOSYS: return "-ENOSYS";
+    case SG_EOVERFLOW: return "-EOVERFLOW";
+    case SG_EOPNOTSUPP: return "-EOPNOTSUPP";
     }
     return "-E?";
 }

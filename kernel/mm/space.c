@@ -1,0 +1,189 @@
+/*
+ * User address spaces (space.h): the region list and the page tables kept
+ * in step, and demand paging.  A region's pages get frames when first
+ * touched; a page's entry follows its region's protection exactly:
+ *   PROT_NONE      not present, PTE_PROTNONE (the frame, if any, is kept)
+ *   PROT_READ      present, user, read-only, NX
+ *   PROT_WRITE     + W                 PROT_EXEC   without NX
+ * (x86 pages cannot be write-only or execute-only: both also read.)
+ * Frames a space does not own (the interface page) carry PTE_SHARED and are
+ * never freed by it.
+ */
+#include "space.h"
+#include "mm.h"
+#include "../lib/kernel.h"
+#include "../proc/proc.h"
+#include "../arch/io.h"
+#include "../../include/sysgate/abi.h"
+
+int mm_create(struct proc *p)
+{
+    struct vm_space *vm = kmalloc(sizeof *vm);
+    if (!vm)
+        return -SG_ENOMEM;
+    vma_init(&vm->regions);
+    vm->limit = p->bits == 32 ? USER32_END : USER_END;
+    vm->mmap_lo = MMAP_MIN_ADDR;
+    vm->mmap_hi = vm->limit;
+    vm->brk_start = vm->brk = 0;
+    p->vm = vm;
+    return 0;
+}
+
+void mm_destroy(struct proc *p)
+{
+    if (p->pml4)
+        vm_destroy(p->pml4);
+    kfree(p->vm);
+    p->pml4 = 0;
+    p->vm = 0;
+}
+
+int mm_add_region(struct proc *p, const struct vma *r)
+{
+    return vma_insert(&p->vm->regions, r);
+}
+
+static uint64_t pte_flags(uint32_t prot)
+{
+    if (!prot)
+        return PTE_PROTNONE;
+    return PTE_P | PTE_U | (prot & VMA_WRITE ? PTE_W : 0) | (prot & VMA_EXEC ? 0 : PTE_NX);
+}
+
+int mm_map(struct proc *p, const struct vma *r)
+{
+    /* Nothing to map yet: the pages come on first touch. */
+    return vma_insert(&p->vm->regions, r);
+}
+
+/* Unmaps one page and frees its frame unless the space does not own it. */
+static void drop_page(uint64_t *pte, uint64_t va, void *ctx)
+{
+    (void)ctx;
+    uint64_t e = *pte;
+    *pte = 0;
+    invlpg(va);
+    if (!(e & PTE_SHARED))
+        phys_free(e & PTE_ADDR, 1);
+}
+
+int mm_unmap(struct proc *p, uint64_t start, uint64_t end)
+{
+    int r = vma_remove(&p->vm->regions, start, end);
+    if (r)
+        return r;
+    vm_walk_range(p->pml4, start, end, drop_page, 0, true);
+    return 0;
+}
+
+static void reprotect_page(uint64_t *pte, uint64_t va, void *ctx)
+{
+    *pte = (*pte & (PTE_ADDR | PTE_SHARED)) | *(uint64_t *)ctx;
+    invlpg(va);
+}
+
+int mm_protect(struct proc *p, uint64_t start, uint64_t end, uint32_t prot)
+{
+    int r = vma_protect(&p->vm->regions, start, end, prot);
+    if (r)
+        return r;
+    uint64_t flags = pte_flags(prot);
+    vm_walk_range(p->pml4, start, end, reprotect_page, &flags, false);
+    return 0;
+}
+
+struct move {
+    uint64_t *pml4;
+    uint64_t delta;         /* new address - old address (mod 2^64) */
+    bool ok;
+};
+
+static void make_table(uint64_t *pte, uint64_t va, void *ctx)
+{
+    (void)pte;
+    struct move *m = ctx;
+    if (!vm_pte(m->pml4, va + m->delta, true))
+        m->ok = false;
+}
+
+static void move_page(uint64_t *pte, uint64_t va, void *ctx)
+{
+    struct move *m = ctx;
+    *vm_pte(m->pml4, va + m->delta, false) = *pte;
+    *pte = 0;
+    invlpg(va);
+}
+
+int mm_move(struct proc *p, uint64_t start, uint64_t end, uint64_t to)
+{
+    struct vma_list *l = &p->vm->regions;
+    int i = vma_find(l, start);
+    if (i < 0 || end > l->v[i].end)
+        return -SG_EFAULT;
+    /* The moved part, and room for it and for the cut it leaves. */
+    struct vma piece = l->v[i];
+    uint64_t skip = start - piece.start;
+    if (piece.backing == VMA_FILE) {
+        piece.file += skip;
+        piece.file_len = piece.file_len > skip ? piece.file_len - skip : 0;
+    }
+    piece.start = to;
+    piece.end = to + (end - start);
+    if (l->count + 2 > VMA_MAX)
+        return -SG_ENOMEM;
+    /* Every table the new place needs first, so that nothing can fail
+     * once entries start moving (SDM vol. 3A 4.10.4: each moved entry's
+     * old address is invalidated). */
+    struct move m = { p->pml4, to - start, true };
+    vm_walk_range(p->pml4, start, end, make_table, &m, false);
+    if (!m.ok)
+        return -SG_ENOMEM;
+    vma_insert(l, &piece);
+    vm_walk_range(p->pml4, start, end, move_page, &m, true);
+    vma_remove(l, start, end);
+    return 0;
+}
+
+void mm_discard(struct proc *p, uint64_t start, uint64_t end)
+{
+    vm_walk_range(p->pml4, start, end, drop_page, 0, true);
+}
+
+enum mm_fault_result mm_fault(struct proc *p, uint64_t addr, uint64_t error)
+{
+    if (!p || !p->vm)
+        return MM_FAULT_SEGV;
+    int i = vma_find(&p->vm->regions, addr);
+    if (i < 0)
+        return MM_FAULT_SEGV;
+    const struct vma *r = &p->vm->regions.v[i];
+    if (!r->prot || (error & PF_WRITE && !(r->prot & VMA_WRITE)) ||
+        (error & PF_FETCH && !(r->prot & VMA_EXEC)))
+        return MM_FAULT_SEGV;
+    /* The page is there and its entry refused: nothing to fill in (a
+     * present entry always carries its region's protection). */
+    if (error & (PF_PRESENT | PF_RESERVED))
+        return MM_FAULT_SEGV;
+    uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE);
+    /* Only anonymous and file regions fill pages on demand; an entry that
+     * is there already is not ours to replace. */
+    if (r->backing == VMA_SHARED || vm_lookup(p->pml4, page))
+        return MM_FAULT_SEGV;
+    uint64_t offset = page - r->start;
+    if (r->backing == VMA_FILE && offset >= ALIGN_UP(r->file_len, PAGE_SIZE))
+        return MM_FAULT_BUS;
+
+    uint64_t pa = phys_alloc(1);       /* zeroed */
+    if (!pa)
+        return MM_FAULT_OOM;
+    if (r->backing == VMA_FILE) {
+        uint64_t n = r->file_len - offset < PAGE_SIZE ? r->file_len - offset : PAGE_SIZE;
+        memcpy(phys_to_virt(pa), r->file + offset, n);
+    }
+    if (vm_map(p->pml4, page, pa, pte_flags(r->prot))) {
+        phys_free(pa, 1);
+        return MM_FAULT_OOM;
+    }
+    return MM_FAULT_DONE;
+}
