@@ -168,7 +168,7 @@ static void sleeping(void)
 int main(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    tap_begin(SG_BITS == 64 ? "time" : "time32");
+    tap_begin("time");
     reading();
     sleeping();
     return tap_end();
