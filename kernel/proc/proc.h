@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "../arch/debugreg.h"
 #include "../arch/layout.h"
 #include "../arch/segments.h"
 #include "../entry/frame.h"
@@ -47,6 +48,7 @@ struct proc {
     uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
     uint64_t cpu_ticks;         /* timer ticks that found it running */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
+    struct debug_state debug;   /* DR0-3, DR7 and what #DB reported (arch/debugreg.h) */
     struct fd_table *files;     /* open file descriptors (fs/file.h) */
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
     uint32_t floors;            /* doors at their benchmark floor for this process
