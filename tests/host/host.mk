@@ -52,7 +52,7 @@ HOST_OBJS := $(HOST_MODULE_OBJS) $(HOST_TEST_OBJS)
 # Real linker output for the ELF parser: a tiny static, non-PIE, libc-free
 # program as ELF64 and ELF32 (never run).
 HOST_FIXTURE_SRC := $(HOST_ROOT)/tests/host/fixture_prog.c
-HOST_FIXTURES := $(HOST_BUILD)/fixture64.elf $(HOST_BUILD)/fixture32.elf
+HOST_FIXTURES := $(HOST_BUILD)/fixture64.elf $(HOST_BUILD)/fixture32.elf $(HOST_BUILD)/vdso-bad.so
 HOST_FIXTURE_CFLAGS := -O1 -nostdlib -static -no-pie -fno-pic -ffreestanding \
                        -fno-asynchronous-unwind-tables
 
@@ -77,8 +77,10 @@ $(HOST_MODULE_OBJS): $(HOST_BUILD)/%.o: $(HOST_ROOT)/%.c
 # from any directory.
 $(HOST_BUILD)/tests/host/test_elf.o: HOST_EXTRA_CPPFLAGS = -DHOST_FIXTURE_DIR='"$(abspath $(HOST_BUILD))"'
 # test_vdso_elf.c reads the interface page images the kernel build links
-# (build/vdso64/vdso64.so, build/vdso32/vdso32.so; `make all` makes them).
-$(HOST_BUILD)/tests/host/test_vdso_elf.o: HOST_EXTRA_CPPFLAGS = -DHOST_VDSO_DIR='"$(abspath $(BUILD))"'
+# (build/vdso64/vdso64.so, build/vdso32/vdso32.so; `make all` makes them)
+# and runs tools/vdso-check on them and on a shared object it must refuse.
+$(HOST_BUILD)/tests/host/test_vdso_elf.o: HOST_EXTRA_CPPFLAGS = -DHOST_VDSO_DIR='"$(abspath $(BUILD))"' \
+    -DHOST_ROOT_DIR='"$(HOST_ROOT)"' -DHOST_FIXTURE_DIR='"$(abspath $(HOST_BUILD))"'
 
 $(HOST_TEST_OBJS): $(HOST_BUILD)/%.o: $(HOST_ROOT)/%.c
 	@mkdir -p $(@D)
@@ -87,6 +89,10 @@ $(HOST_TEST_OBJS): $(HOST_BUILD)/%.o: $(HOST_ROOT)/%.c
 $(HOST_BUILD)/fixture64.elf: $(HOST_FIXTURE_SRC)
 	@mkdir -p $(@D)
 	$(HOST_CC) -m64 $(HOST_FIXTURE_CFLAGS) -o $@ $<
+
+$(HOST_BUILD)/vdso-bad.so: $(HOST_ROOT)/tests/host/fixture_vdso_bad.c
+	@mkdir -p $(@D)
+	$(HOST_CC) -shared -fPIC -nostdlib -Wl,--hash-style=both -Wl,-soname=vdso-bad.so -o $@ $<
 
 $(HOST_BUILD)/fixture32.elf: $(HOST_FIXTURE_SRC)
 	@mkdir -p $(@D)
