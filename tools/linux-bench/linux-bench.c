@@ -130,7 +130,7 @@ static void measure_vdso(uint64_t baseline)
     }
     struct bench_call c = { .stub = base + sym.offset, .a = { CLOCK_MONOTONIC, (uintptr_t)&ts } };
     struct bench_stats st;
-    long got = ((long (*)(long, struct timespec *))(uintptr_t)c.stub)(CLOCK_MONOTONIC, &ts);
+    int got = ((int (*)(clockid_t, struct timespec *))(uintptr_t)c.stub)(CLOCK_MONOTONIC, &ts);
     bench_measure(bench_loop_vdso, &c, baseline, BENCH_BATCHES, &st);
     bench_report("linux", "vdso", "none", "none", "clock_gettime", &st, got == 0);
     fflush(stdout);

@@ -216,10 +216,11 @@ static void measure_vdso(void)
         c.a[0] = fns[i].arg == 0 ? (uint64_t)fns[i].clock : fns[i].arg == 1 ? (uintptr_t)&out
                  : fns[i].arg == 3 ? (uintptr_t)&cpu : 0;
         c.a[1] = fns[i].arg == 0 ? (uintptr_t)&out : fns[i].arg == 3 ? (uintptr_t)&node : 0;
+        /* time() returns a long, the others an int: (int)got is their value. */
         long (*fn)(long, long) = (long (*)(long, long))(uintptr_t)c.stub;
         long got = fn((long)c.a[0], (long)c.a[1]);
         bench_measure(bench_loop_vdso, &c, baseline, batches, &st);
-        bench_report("sysgate", "vdso", "none", "none", fns[i].call, &st, fns[i].arg == 2 ? got > 0 : got == 0);
+        bench_report("sysgate", "vdso", "none", "none", fns[i].call, &st, fns[i].arg == 2 ? got > 0 : (int)got == 0);
     }
     memset(&c, 0, sizeof c);
     c.stub = sg_kip_default();

@@ -18,7 +18,7 @@ static void vdso_clock(void)
         printf("vDSO             -> not found\n");
         return;
     }
-    long (*gettime)(long, long *) = (long (*)(long, long *))(base + (uintptr_t)sym.offset);
+    int (*gettime)(int, long *) = (int (*)(int, long *))(base + (uintptr_t)sym.offset);
     long ts[2] = { 0, 0 };
     struct sg_info before, after;
     sg_info(&before);
