@@ -270,9 +270,9 @@ RUN_APPEND := $(if $(INIT),init=$(RUN_INIT_PATH)) $(APPEND) $(if $(ARGS),-- $(AR
 ifneq ($(wildcard $(INIT))$(ROOT),)
 RUN_INITRD := $(BUILD)/run-initrd.cpio
 $(RUN_INITRD): $(INITRD) $(wildcard $(INIT))
-	rm -rf $(BUILD)/run-initrd && cp -r $(BUILD)/initrd $(BUILD)/run-initrd
+	rm -rf $(BUILD)/run-initrd && cp -a $(BUILD)/initrd $(BUILD)/run-initrd
 	$(if $(wildcard $(INIT)),cp $(INIT) $(BUILD)/run-initrd/bin/$(notdir $(INIT)))
-	$(if $(ROOT),cp -r $(ROOT)/. $(BUILD)/run-initrd/)
+	$(if $(ROOT),cp -a $(ROOT)/. $(BUILD)/run-initrd/)
 	$(call make_cpio,$(BUILD)/run-initrd,../run-initrd.cpio)
 .PHONY: $(RUN_INITRD)
 else

@@ -108,8 +108,11 @@ struct sg_info {
     uint64_t debug_dr6;
     uint32_t debug_pid;
     uint32_t debug_in_kernel;
+    /* Physical frames free right now: what a process held comes back when
+     * it is gone (the memory test's leak check). */
+    uint64_t free_frames;
 };
-_Static_assert(sizeof(struct sg_info) == 288 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 296 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
@@ -278,6 +281,8 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_MAP_SYNC            0x80000
 #define SG_MAP_FIXED_NOREPLACE 0x100000
 #define SG_MAP_UNINITIALIZED   0x4000000
+#define SG_MREMAP_MAYMOVE   1
+#define SG_MREMAP_FIXED     2
 #define SG_MADV_NORMAL      0
 #define SG_MADV_RANDOM      1
 #define SG_MADV_SEQUENTIAL  2

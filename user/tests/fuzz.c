@@ -3,7 +3,8 @@
  * process's width has, a child makes thousands of system calls with
  * numbers and arguments drawn from a hostile pool - kernel addresses,
  * non-canonical ones, unmapped ones, the child's own text and interface
- * page, a scratch buffer, the argument page, all ones, small integers - in
+ * page, a scratch buffer, the argument page, all ones, small integers,
+ * random paths through the file fixture's directories and symlinks - in
  * registers, in the argument page and on the stack (the number's SG_ARGS_*
  * flags are drawn too).  Every child must get through all its calls and
  * exit normally, and the kernel must answer the parent afterwards.  The
@@ -43,9 +44,33 @@ static void text_marker(void) {}
 
 static uint8_t scratch[8192];
 
+/* A path of random components, some of them the fixture's symlinks and
+ * loops, for the file calls' path resolution. */
+static char path_buf[512];
+
+static uintptr_t random_path(void)
+{
+    static const char *const parts[] = { "", ".", "..", "fixture", "link", "loop1", "dirlink", "abslink", "dir",
+                                         "sub", "deep.txt", "dev", "null", "hello.txt", "x" };
+    size_t len = 0;
+    for (int n = (int)(next() % 12); n >= 0; n--) {
+        const char *part = parts[next() % (sizeof parts / sizeof parts[0])];
+        size_t pl = strlen(part);
+        if (len + pl + 2 >= sizeof path_buf)
+            break;
+        if (next() % 2)
+            path_buf[len++] = '/';
+        memcpy(path_buf + len, part, pl);
+        len += pl;
+    }
+    path_buf[len] = 0;
+    return (uintptr_t)path_buf;
+}
+
 static unsigned long hostile(void)
 {
-    switch (next() % 12) {
+    switch (next() % 13) {
+    case 11: return random_path();
     case 0: return 0;
     case 1: return 1;
     case 2: return (unsigned long)-1;
@@ -67,7 +92,7 @@ static int excluded(unsigned long nr)
            nr == (unsigned long)SYS_clock_nanosleep || nr == (unsigned long)SYS_clock_nanosleep_time64 ||
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
            nr == SYS_sg_set_debugreg ||
-           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_prlimit64 ||
+           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
            /* -1 where this width has no such call */
            nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }
