@@ -15,6 +15,7 @@
 #include "cpu.h"
 #include "io.h"
 #include "../drivers/timer.h"
+#include "../drivers/tty.h"
 #include "../entry/entry.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
@@ -188,6 +189,8 @@ void interrupt_dispatch(struct frame *f)
             return;
         if (irq == 0)
             sched_timer_tick(f);
+        else if (irq == 4)
+            tty_irq();
         return;
     }
 

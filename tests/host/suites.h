@@ -12,5 +12,6 @@ Suite *uaccess_suite(void);
 Suite *cpio_suite(void);
 Suite *vma_suite(void);
 Suite *fstree_suite(void);
+Suite *ldisc_suite(void);
 
 #endif
