@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "../arch/debugreg.h"
 #include "../arch/layout.h"
 #include "../arch/segments.h"
 #include "../entry/frame.h"
@@ -50,6 +51,7 @@ struct proc {
     const void *wait_chan;      /* PROC_BLOCKED: what it waits for */
     uint64_t cpu_ticks;         /* timer ticks that found it running */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
+    struct debug_state debug;   /* DR0-3, DR7 and what #DB reported (arch/debugreg.h) */
     struct fd_table *files;     /* open file descriptors (fs/file.h) */
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
     uint32_t floors;            /* doors at their benchmark floor for this process

@@ -34,6 +34,7 @@ static void switch_to(struct proc *prev, struct proc *next)
         __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
         seg_load(&next->seg);
     }
+    debug_switch(next == &idle_proc ? 0 : &next->debug);
     /* An interrupt from ring 3 leaves SS = NULL in the kernel; on AMD a later
      * SYSRET then returns with that SS's stale attributes, which 32-bit
      * code cannot use (Linux: X86_BUG_SYSRET_SS_ATTRS).  A switch may lead
@@ -120,8 +121,15 @@ void sched_timer_tick(struct frame *f)
         schedule();
 }
 
+/* A process that ends lets go of its LDT (and LDTR of it, if it runs). */
+static void seg_exit_hook(struct proc *p)
+{
+    seg_release(&p->seg, p == current_proc());
+}
+
 void sched_init(void)
 {
+    proc_add_exit_hook(seg_exit_hook);
     idle_proc.pid = 0;
     strlcpy(idle_proc.name, "idle", sizeof idle_proc.name);
     idle_proc.state = PROC_RUNNABLE;

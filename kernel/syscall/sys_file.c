@@ -147,10 +147,11 @@ static long do_fcntl(uint64_t fd_arg, uint64_t cmd, uint64_t arg)
     switch ((uint32_t)cmd) {
     case L_F_DUPFD:
     case L_F_DUPFD_CLOEXEC: {
-        /* The lowest free descriptor >= arg; -EINVAL beyond the limit. */
-        if ((uint64_t)(uint32_t)arg >= FD_MAX)
+        /* The lowest free descriptor >= arg (an unsigned long); -EINVAL
+         * beyond the limit. */
+        if (arg >= FD_MAX)
             return -SG_EINVAL;
-        long r = fd_install(p, file_get(f), (long)(uint32_t)arg, (uint32_t)cmd == L_F_DUPFD_CLOEXEC);
+        long r = fd_install(p, file_get(f), (long)arg, (uint32_t)cmd == L_F_DUPFD_CLOEXEC);
         if (r < 0)
             file_put(f);
         return r;

@@ -254,7 +254,5 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
         fd_set_cloexec(p, (int)fd, (uint32_t)cmd == L_FIOCLEX);
         return 0;
     }
-    if (current_proc()->bits == 32)
-        arg = (uint32_t)arg;
     return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -SG_ENOTTY;
 }
