@@ -18,7 +18,7 @@ static void emit(struct ldisc *l, const char *s, size_t n)
     l->out(l->ctx, (const uint8_t *)s, n);
 }
 
-/* One byte of output through OPOST (n_tty.c do_output_char). */
+/* One byte of output through OPOST (Linux's n_tty.c do_output_char). */
 static void output_byte(struct ldisc *l, uint8_t c)
 {
     if (!(l->t.c_oflag & L_OPOST)) {
@@ -112,7 +112,7 @@ static void end_line(struct ldisc *l, uint8_t c, uint8_t flags)
     l->ready = l->len;
 }
 
-/* VERASE, VWERASE, VKILL on the line being edited (n_tty.c eraser). */
+/* VERASE, VWERASE, VKILL on the line being edited (Linux's n_tty.c eraser). */
 static void erase(struct ldisc *l, uint8_t c)
 {
     uint32_t lflag = l->t.c_lflag;
@@ -289,7 +289,7 @@ size_t ldisc_readable(const struct ldisc *l)
 
 void ldisc_init(struct ldisc *l, void (*out)(void *ctx, const uint8_t *s, size_t n), void *ctx)
 {
-    /* drivers/tty/tty_io.c tty_std_termios: ICRNL IXON; OPOST ONLCR;
+    /* Linux's drivers/tty/tty_io.c tty_std_termios: ICRNL IXON; OPOST ONLCR;
      * B38400 CS8 CREAD HUPCL; ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE
      * IEXTEN; the control characters of INIT_C_CC. */
     static const struct l_termios std = {

@@ -34,7 +34,7 @@ static const struct file_ops path_ops = { .seek = SEEK_NONE };
 
 /* The console - the serial port, a terminal - is drivers/tty.c's console_ops. */
 
-/* ---- /dev/null and /dev/zero (drivers/char/mem.c) --------------------------- */
+/* ---- /dev/null and /dev/zero (Linux: drivers/char/mem.c) --------------------------- */
 
 static long null_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
 {

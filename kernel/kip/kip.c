@@ -151,13 +151,6 @@ void kip_span(int bits, uint64_t *start, uint64_t *end)
     *end = k->address + k->pages * PAGE_SIZE;
 }
 
-bool kip_range_overlaps(int bits, uint64_t start, uint64_t end)
-{
-    uint64_t lo, hi;
-    kip_span(bits, &lo, &hi);
-    return start < hi && end > lo;
-}
-
 uint64_t kip32_sysenter_return(void)
 {
     return kip32_sysenter_landing_address;

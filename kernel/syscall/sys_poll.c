@@ -12,7 +12,7 @@
 #include "../time/clock.h"
 #include "../../include/sysgate/abi.h"
 
-#define RLIMIT_NOFILE 7         /* include/uapi/asm-generic/resource.h */
+#define RLIMIT_NOFILE 7         /* Linux's asm-generic/resource.h */
 #define POLL_STACK 32           /* pollfds handled on the kernel stack at once */
 
 struct l_pollfd {
