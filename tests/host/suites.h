@@ -15,5 +15,6 @@ Suite *timeconv_suite(void);
 Suite *debugcheck_suite(void);
 Suite *vma_suite(void);
 Suite *fstree_suite(void);
+Suite *ldisc_suite(void);
 
 #endif
