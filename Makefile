@@ -2,7 +2,9 @@
 #
 #   make            build the kernel, the user programs and the initrd
 #   make run        boot under QEMU and run the demo (INIT=prog to run your own)
+#   make shell      boot into busybox's shell on this terminal
 #   make test       host unit tests + in-guest tests on every CPU model
+#   make soak       the fuzzer's long run: 10 million hostile calls per door and width
 #   make iso        a GRUB (Multiboot2) ISO for other emulators or real hardware
 #   make debug      boot halted, with QEMU's gdb stub, and attach gdb
 #   make deps       install what is missing (Debian packages)
@@ -53,7 +55,7 @@ KERNEL   := $(BUILD)/kernel.elf
 KERNEL32 := $(BUILD)/kernel32.elf
 INITRD   := $(BUILD)/initrd.cpio
 
-.PHONY: all run test iso debug deps clean host-tests guest-tests
+.PHONY: all run shell test soak iso debug deps clean host-tests guest-tests
 all: $(KERNEL) $(KERNEL32) $(INITRD)
 
 # The git revision the kernel reports, rewritten only when it changes.
@@ -89,7 +91,7 @@ $(BUILD)/k/%.S.o: %.S
 # embedded image is stripped (like Linux's, it keeps its section headers).
 VDSO_DIR     := kernel/kip/vdso
 VDSO_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fPIC -fno-stack-protector \
-                -fno-asynchronous-unwind-tables -fcf-protection=none -mno-red-zone
+                -fno-asynchronous-unwind-tables -fcf-protection=none -mno-red-zone -mgeneral-regs-only
 VDSO_LDFLAGS := -shared -nostdlib --hash-style=both --build-id=none -Bsymbolic --no-undefined \
                 -z max-page-size=4096 -z noexecstack
 VDSO64 := $(BUILD)/vdso64/vdso64.so
@@ -269,9 +271,9 @@ RUN_APPEND := $(if $(INIT),init=$(RUN_INIT_PATH)) $(APPEND) $(if $(ARGS),-- $(AR
 ifneq ($(wildcard $(INIT))$(ROOT),)
 RUN_INITRD := $(BUILD)/run-initrd.cpio
 $(RUN_INITRD): $(INITRD) $(wildcard $(INIT))
-	rm -rf $(BUILD)/run-initrd && cp -r $(BUILD)/initrd $(BUILD)/run-initrd
+	rm -rf $(BUILD)/run-initrd && cp -a $(BUILD)/initrd $(BUILD)/run-initrd
 	$(if $(wildcard $(INIT)),cp $(INIT) $(BUILD)/run-initrd/bin/$(notdir $(INIT)))
-	$(if $(ROOT),cp -r $(ROOT)/. $(BUILD)/run-initrd/)
+	$(if $(ROOT),cp -a $(ROOT)/. $(BUILD)/run-initrd/)
 	$(call make_cpio,$(BUILD)/run-initrd,../run-initrd.cpio)
 .PHONY: $(RUN_INITRD)
 else
@@ -285,6 +287,16 @@ run:
 	@$(MAKE) --no-print-directory all $(RUN_INITRD)
 	tools/qemu-boot --kernel $(KERNEL32) --initrd $(RUN_INITRD) --append '$(RUN_APPEND)' \
 	    --console --timeout $(or $(TIMEOUT),300) $(if $(CPU),--cpu $(CPU))
+
+# make shell: busybox's shell (sh -i) as the first process on this terminal -
+# QEMU's stdio is the serial port, the console; QEMU ends when the shell
+# does, with its exit status.  BUSYBOX=/bin/busybox32 for the i386 one.
+shell:
+	@tools/setup-deps
+	@$(MAKE) --no-print-directory all
+	tools/qemu-boot --kernel $(KERNEL32) --initrd $(INITRD) \
+	    --append 'init=$(or $(BUSYBOX),/bin/busybox) $(APPEND) -- sh -i' \
+	    --timeout $(or $(TIMEOUT),86400) $(if $(CPU),--cpu $(CPU))
 
 # QEMU waits halted for gdb on :1234 and goes when gdb does.
 debug:
@@ -316,6 +328,21 @@ test:
 	@tools/setup-deps
 	@$(MAKE) --no-print-directory all host-tests
 	@tests/run-all
+
+# The fuzzer's long run: SOAK_CALLS hostile system calls per door and
+# width (ten million by default) on the Intel and the AMD model, with the
+# calls per second each door managed.  Not part of `make test`; README says
+# how long it takes.  It boots copies of the kernel and initrd and keeps its
+# logs in build/soak/, so the tree may be rebuilt and tested meanwhile.
+SOAK_CALLS ?= 10000000
+soak: all
+	@tools/setup-deps --check-only qemu
+	@mkdir -p $(BUILD)/soak
+	cp $(KERNEL32) $(INITRD) $(BUILD)/soak/
+	SG_LOGDIR=$(BUILD)/soak tests/run-guest --kernel $(BUILD)/soak/kernel32.elf \
+	    --initrd $(BUILD)/soak/initrd.cpio --configs tcg-intel,tcg-amd --timeout 7200 \
+	    --tests fuzz:$(SOAK_CALLS),32/fuzz:$(SOAK_CALLS)
+	@grep "calls per second" $(BUILD)/soak/tcg-intel.log $(BUILD)/soak/tcg-amd.log | tr -d '\r'
 
 clean:
 	rm -rf $(BUILD)

@@ -96,8 +96,23 @@ struct sg_info {
     /* System calls this process has entered, through every door (the
      * interface page's time functions answer without one). */
     uint64_t syscalls;
+    /* How often each return instruction faulted in ring 0 and the
+     * process was killed for it (since boot): [0] sysretq, [1] sysretl,
+     * [2] sysexitq, [3] sysexitl, [4] lretq, [5] iretq. */
+    uint64_t exit_faults[6];
+    /* The last #DB raised by a process's own breakpoint (sg_set_debugreg)
+     * since boot: where it was taken - in user mode, or in ring 0, as the
+     * CPU does for a data breakpoint on the operand of MOV SS followed by a
+     * door - DR6 as the CPU reported it, and the process. */
+    uint64_t debug_rip;
+    uint64_t debug_dr6;
+    uint32_t debug_pid;
+    uint32_t debug_in_kernel;
+    /* Physical frames free right now: what a process held comes back when
+     * it is gone (the memory test's leak check). */
+    uint64_t free_frames;
 };
-_Static_assert(sizeof(struct sg_info) == 216 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 296 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
@@ -205,6 +220,24 @@ struct sg_user_desc {
 };
 _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes");
 
+/* sg_set_debugreg(reg, value) / sg_get_debugreg(reg, uint64_t *value):
+ * the caller's own debug registers, reg 0-3 (addresses), 6 (what the last
+ * #DB reported) and 7 (Intel SDM vol. 3B 18.2.4).  Addresses must lie in
+ * the user half, aligned to their breakpoint's length; DR7 may not set GD,
+ * I/O breakpoints or reserved bits; -EINVAL otherwise.  A #DB from one of
+ * them ends the process with SIGTRAP (sysgate has no signal handlers). */
+#define SG_DR7_ENABLE(n)     (1u << (2 * (n)))          /* Ln */
+#define SG_DR7_RW(n, rw)     ((uint32_t)(rw) << (16 + 4 * (n)))
+#define SG_DR7_LEN(n, len)   ((uint32_t)(len) << (18 + 4 * (n)))
+#define SG_DR_RW_EXEC  0
+#define SG_DR_RW_WRITE 1
+#define SG_DR_RW_IO    2
+#define SG_DR_RW_RW    3
+#define SG_DR_LEN_1    0
+#define SG_DR_LEN_2    1
+#define SG_DR_LEN_8    2
+#define SG_DR_LEN_4    3
+
 /* Linux errno values sysgate returns (negated in rax). */
 #define SG_EPERM    1
 #define SG_ENOENT   2
@@ -236,6 +269,7 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_ELOOP   40
 #define SG_EOVERFLOW 75
 #define SG_EOPNOTSUPP 95
+#define SG_ETIMEDOUT 110
 
 /* mmap(2), mprotect(2), madvise(2): Linux's values (asm-generic/mman*.h,
  * the same on x86-64 and i386). */
@@ -264,6 +298,8 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_MAP_SYNC            0x80000
 #define SG_MAP_FIXED_NOREPLACE 0x100000
 #define SG_MAP_UNINITIALIZED   0x4000000
+#define SG_MREMAP_MAYMOVE   1
+#define SG_MREMAP_FIXED     2
 #define SG_MADV_NORMAL      0
 #define SG_MADV_RANDOM      1
 #define SG_MADV_SEQUENTIAL  2

@@ -36,6 +36,9 @@ struct file_ops {
     long (*ioctl)(struct file *f, uint64_t cmd, uint64_t arg);
     /* called when the last reference goes, before the file is freed */
     void (*release)(struct file *f);
+    /* poll(2): the L_POLL* events the file has now; missing: always
+     * readable and writable. */
+    unsigned (*poll)(struct file *f);
     /* lseek: 0 none (-ESPIPE, and pread/pwrite too), 1 within the file's
      * size, 2 always to 0 (/dev/null and /dev/zero), 3 a directory's
      * listing position (SEEK_SET and SEEK_CUR only) */
@@ -75,6 +78,12 @@ static inline bool file_writable(const struct file *f)
     return !(f->flags & L_O_PATH) && (acc == L_O_WRONLY || acc == L_O_RDWR);
 }
 
+/* poll(2)'s waiting: a file whose readiness may have changed wakes every
+ * process in poll (which then looks again); file_poll_wait blocks until
+ * then or until CLOCK_MONOTONIC reaches deadline_ns (0: no deadline). */
+void file_poll_wake(void);
+void file_poll_wait(uint64_t deadline_ns);
+
 #define FD_MAX 256              /* descriptors per process: RLIMIT_NOFILE */
 
 struct fd_table {
@@ -107,8 +116,12 @@ int files_spawn(struct proc *child, struct proc *parent);
 /* fork: child gets a table of its own with parent's descriptors - the
  * same open files - and their close-on-exec flags; 0 or -ENOMEM. */
 int files_fork(struct proc *child, struct proc *parent);
-/* execve: closes the descriptors marked close-on-exec. */
-void files_close_on_exec(struct proc *p);
+/* clone(CLONE_FILES): child uses parent's table (one reference more). */
+void files_share(struct proc *child, struct proc *parent);
+/* execve: a table shared with another process is copied first (Linux's
+ * unshare_files), then the descriptors marked close-on-exec are closed.
+ * 0 or -ENOMEM (nothing changed). */
+int files_close_on_exec(struct proc *p);
 /* Closes every descriptor of an exiting process. */
 void files_release(struct proc *p);
 

@@ -1,7 +1,7 @@
 /*
  * Linux's file ABI as the file system calls see it: open's flags
  * (include/uapi/asm-generic/fcntl.h, x86 values), the *at flags, fcntl's
- * commands, the stat structures of both widths (arch/x86/include/uapi/
+ * commands, the stat structures of both widths (Linux: arch/x86/include/uapi/
  * asm/stat.h; for i386 as the x86-64 kernel's compat layer writes them),
  * statx (include/uapi/linux/stat.h), directory entries, and the terminal
  * ioctls (include/uapi/asm-generic/termbits.h, ioctls.h).  The in-guest
@@ -137,6 +137,16 @@ _Static_assert(sizeof(struct l_statx) == 256 && offsetof(struct l_statx, stx_mti
 #define L_TCSETSF    0x5404
 #define L_TIOCGWINSZ 0x5413
 #define L_TIOCSWINSZ 0x5414
+
+/* poll(2)'s events (asm-generic/poll.h). */
+#define L_POLLIN     0x001
+#define L_POLLPRI    0x002
+#define L_POLLOUT    0x004
+#define L_POLLERR    0x008
+#define L_POLLHUP    0x010
+#define L_POLLNVAL   0x020
+#define L_POLLRDNORM 0x040
+#define L_POLLWRNORM 0x100
 
 /* The kernel's struct termios (asm-generic/termbits.h): 36 bytes. */
 struct l_termios {

@@ -5,7 +5,8 @@
  * closes (then end of file); a write blocks while the buffer is full, and
  * a write of at most PIPE_BUF bytes is never split.  With no read end left
  * a write is SIGPIPE and -EPIPE.  O_NONBLOCK turns every block into
- * -EAGAIN (or a short count once something moved).
+ * -EAGAIN (or a short count once something moved).  poll(2) sees both
+ * ends' readiness.
  */
 #include "file.h"
 #include "../mm/mm.h"
@@ -22,6 +23,13 @@ struct pipe {
     int readers, writers;       /* open files of each end */
 };
 
+/* Both ends' waiters look again: blocked readers and writers, and poll. */
+static void pipe_changed(struct pipe *p)
+{
+    sched_wake(p);
+    file_poll_wake();
+}
+
 static long pipe_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
 {
     (void)pos;
@@ -33,7 +41,7 @@ static long pipe_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
             return 0;
         if (f->flags & L_O_NONBLOCK)
             return -SG_EAGAIN;
-        proc_block(p);
+        sched_block(p, 0);
     }
     uint64_t done = 0;
     while (done < len && p->count) {
@@ -46,7 +54,7 @@ static long pipe_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
         p->count -= n;
         done += n;
     }
-    proc_wake_all(p);
+    pipe_changed(p);
     return done ? (long)done : -SG_EFAULT;
 }
 
@@ -67,7 +75,7 @@ static long pipe_write(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
         if (!room || (len <= PIPE_BUF && room < len)) {
             if (f->flags & L_O_NONBLOCK)
                 return done ? (long)done : -SG_EAGAIN;
-            proc_block(p);
+            sched_block(p, 0);
             continue;
         }
         uint32_t tail = (p->head + p->count) % PIPE_SIZE;
@@ -78,9 +86,20 @@ static long pipe_write(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
             return done ? (long)done : -SG_EFAULT;
         p->count += n;
         done += n;
-        proc_wake_all(p);
+        pipe_changed(p);
     }
     return (long)done;
+}
+
+/* poll(2) (Linux's pipe_poll): the read end is readable with data or
+ * with no writer left (POLLHUP); the write end writable with room, and
+ * POLLERR with no reader left. */
+static unsigned pipe_poll(struct file *f)
+{
+    struct pipe *p = f->priv;
+    if (file_readable(f))
+        return (p->count ? L_POLLIN | L_POLLRDNORM : 0) | (p->writers ? 0 : L_POLLHUP);
+    return (p->count < PIPE_SIZE ? L_POLLOUT | L_POLLWRNORM : 0) | (p->readers ? 0 : L_POLLERR);
 }
 
 static void pipe_release(struct file *f)
@@ -90,7 +109,7 @@ static void pipe_release(struct file *f)
         p->readers--;
     else
         p->writers--;
-    proc_wake_all(p);
+    pipe_changed(p);
     if (!p->readers && !p->writers) {
         phys_free(virt_to_phys(p->buf), PIPE_SIZE / PAGE_SIZE);
         kfree(p);
@@ -98,7 +117,7 @@ static void pipe_release(struct file *f)
 }
 
 static const struct file_ops pipe_ops = {
-    .read = pipe_read, .write = pipe_write, .release = pipe_release, .seek = SEEK_NONE,
+    .read = pipe_read, .write = pipe_write, .poll = pipe_poll, .release = pipe_release, .seek = SEEK_NONE,
 };
 
 bool file_is_pipe(const struct file *f)

@@ -90,8 +90,8 @@ static void build(struct kip_page *k, uint32_t mechanisms, int default_mech, uin
     k->default_offset = h->default_offset;
     patch_default(image, h->default_offset, h->stub_offset[default_mech]);
     k->address = address;
-    printk("kip: %s interface page (vDSO, %lu pages) at %#lx, data page at %#lx, default entry %s\n", k->name,
-           k->pages, address, address + SG_KIP_VVAR_OFFSET, entry_mechanism_name(default_mech));
+    printk("kip: %s interface page (vDSO, %zu bytes) at %#lx, data page at %#lx, default entry %s\n", k->name,
+           size, address, address + SG_KIP_VVAR_OFFSET, entry_mechanism_name(default_mech));
 }
 
 void kip_init(void)
@@ -149,13 +149,6 @@ void kip_span(int bits, uint64_t *start, uint64_t *end)
     struct kip_page *k = for_bits(bits);
     *start = k->address + SG_KIP_VVAR_OFFSET;
     *end = k->address + k->pages * PAGE_SIZE;
-}
-
-bool kip_range_overlaps(int bits, uint64_t start, uint64_t end)
-{
-    uint64_t lo, hi;
-    kip_span(bits, &lo, &hi);
-    return start < hi && end > lo;
 }
 
 uint64_t kip32_sysenter_return(void)

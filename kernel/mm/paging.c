@@ -56,20 +56,15 @@ int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t flags)
     return 0;
 }
 
-int vm_set_entry(uint64_t *pml4, uint64_t va, uint64_t entry)
-{
-    uint64_t *pte = walk(pml4, va, 0, true);
-    if (!pte)
-        return -1;
-    *pte = entry;
-    invlpg(va);
-    return 0;
-}
-
 uint64_t vm_lookup(uint64_t *pml4, uint64_t va)
 {
     uint64_t *pte = walk(pml4, va, 0, false);
     return pte ? *pte : 0;
+}
+
+uint64_t *vm_pte(uint64_t *pml4, uint64_t va, bool create)
+{
+    return walk(pml4, va, 0, create);
 }
 
 void vm_unmap(uint64_t *pml4, uint64_t va)

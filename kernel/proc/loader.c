@@ -628,8 +628,14 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     if (r)
         return r;
 
-    /* No way back from here: the old image goes (execve(2)). */
-    files_close_on_exec(p);
+    if (files_close_on_exec(p)) {
+        mm_destroy(n);
+        return -SG_ENOMEM;
+    }
+    /* No way back from here: the old image goes (execve(2)), and with it
+     * every other thread of the group (Linux's de_thread; the caller keeps
+     * its own tid). */
+    proc_end_other_threads(p);
     vm_activate(n->pml4);
     mm_destroy(p);
     p->pml4 = n->pml4;
@@ -642,8 +648,9 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     memset(p->unimplemented_logged, 0, sizeof p->unimplemented_logged);
     p->out_of_range_logged = false;
 
-    /* The running process's registers: segments and TLS empty, the FPU
-     * reset, the frame the program's entry, whichever width it has. */
+    /* The running process's registers: segments, TLS and LDT empty, the
+     * FPU reset, the frame the program's entry, whichever width it has. */
+    seg_release(&p->seg, true);
     seg_init(&p->seg, p->bits);
     seg_load(&p->seg);
     fpu_reset_image(p->fxsave);

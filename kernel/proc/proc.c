@@ -1,7 +1,12 @@
 /*
- * Process life cycle: slots, exit, kill, wait, blocking.  A process that
- * ends leaves its children to init (pid 1), as Linux's reparenting does
+ * Process life cycle: slots, exit, kill, wait.  A process that ends
+ * leaves its children to init (pid 1), as Linux's reparenting does
  * (without subreapers), and init collects them.
+ *
+ * Threads (clone CLONE_THREAD) are processes of one thread group (tgid):
+ * a thread other than the leader that ends is collected by nobody - its
+ * slot goes to the next proc_alloc - and the group's leader is reported to
+ * its parent once every thread of the group has ended.
  */
 #include "proc.h"
 #include "../mm/mm.h"
@@ -44,7 +49,7 @@ struct proc *proc_alloc(void)
         if (!p->kstack)
             return 0;
         p->pid = next_pid++;
-        p->pgid = p->sid = p->pid;
+        p->tgid = p->pgid = p->sid = p->pid;
         return p;
     }
     return 0;
@@ -58,20 +63,31 @@ struct proc *proc_find(int pid)
     return 0;
 }
 
-void proc_block(void *chan)
+/* Whether a thread of p's group other than p is still alive. */
+static bool group_alive(const struct proc *p)
 {
-    struct proc *p = current_proc();
-    p->wait_chan = chan;
-    p->state = PROC_BLOCKED;
-    schedule();
-    p->wait_chan = 0;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        const struct proc *q = &procs[i];
+        if (q != p && q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
+            return true;
+    }
+    return false;
 }
 
-void proc_wake_all(void *chan)
+/* CLONE_CHILD_CLEARTID (set_tid_address(2)): when a thread ends while its
+ * address space lives on in another, the kernel writes 0 at the address
+ * and wakes one futex waiter there (how pthread_join learns of it).  The
+ * word is written through p's page tables: p need not be running. */
+static void clear_child_tid(struct proc *p)
 {
-    for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state == PROC_BLOCKED && procs[i].wait_chan == chan)
-            procs[i].state = PROC_RUNNABLE;
+    uint64_t addr = p->clear_child_tid;
+    if (!addr || !p->vm || p->vm->users < 2 || addr % 4 || addr >= p->vm->limit)
+        return;
+    uint64_t pte = vm_lookup(p->pml4, addr);
+    if ((pte & (PTE_P | PTE_U | PTE_W)) == (PTE_P | PTE_U | PTE_W)) {
+        *(uint32_t *)((uint8_t *)phys_to_virt(pte & PTE_ADDR) + addr % PAGE_SIZE) = 0;
+        futex_wake(p->vm, addr, 1, ~0u);
+    }
 }
 
 /* Turns p into a zombie: its address space and children let go, its
@@ -83,6 +99,7 @@ static void proc_make_zombie(struct proc *p, int wait_status)
     p->wait_status = wait_status;
     p->state = PROC_ZOMBIE;
     proc_vfork_release(p);
+    clear_child_tid(p);
 
     /* The address space goes now; the kernel stack goes when the parent
      * collects the exit status (it may be the stack we stand on). */
@@ -110,8 +127,14 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         }
 
     /* A waiting parent looks again (proc_wait decides whether p is what
-     * it waits for). */
+     * it waits for).  A thread's end may be its group's: then the leader's
+     * parent. */
     struct proc *parent = p->parent;
+    if (p->pid != p->tgid) {
+        struct proc *leader = proc_find(p->tgid);
+        parent = leader && leader->state == PROC_ZOMBIE && !group_alive(leader) ? leader->parent : 0;
+        p->parent = 0;      /* nobody collects a thread: proc_alloc does */
+    }
     if (parent && parent->state == PROC_WAITING)
         parent->state = PROC_RUNNABLE;
 }
@@ -123,16 +146,45 @@ noreturn void proc_exit(struct proc *p, int wait_status)
     panic("a zombie was scheduled");
 }
 
+static void end_others(struct proc *p, int wait_status)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *q = &procs[i];
+        if (q != p && q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
+            proc_make_zombie(q, wait_status);
+    }
+}
+
+void proc_end_other_threads(struct proc *p)
+{
+    end_others(p, SG_WSTATUS_KILLED(SG_SIGKILL));
+}
+
+noreturn void proc_exit_group(struct proc *p, int wait_status)
+{
+    end_others(p, wait_status);
+    /* The group's status is the leader's, whichever thread ended it. */
+    struct proc *leader = proc_find(p->tgid);
+    if (leader && leader != p)
+        leader->wait_status = wait_status;
+    proc_exit(p, wait_status);
+}
+
 /* Ends another process at once.  Safe because the kernel is never
  * preempted: a process that is not running is either in user mode or
  * blocked in schedule(), holding nothing. */
 static void proc_terminate(struct proc *p, int sig)
 {
-    if (p == current_proc())
-        proc_exit(p, SG_WSTATUS_KILLED(sig));
-    printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->pid, p->name, sig,
-           current_proc()->pid);
-    proc_make_zombie(p, SG_WSTATUS_KILLED(sig));
+    struct proc *self = current_proc();
+    if (p->tgid == self->tgid)
+        proc_exit_group(self, SG_WSTATUS_KILLED(sig));
+    printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->tgid, p->name, sig, self->tgid);
+    /* A fatal signal ends the whole thread group (signal(7)). */
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *q = &procs[i];
+        if (q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
+            proc_make_zombie(q, SG_WSTATUS_KILLED(sig));
+    }
 }
 
 void signal_send(struct proc *p, int sig)
@@ -178,7 +230,7 @@ noreturn void proc_kill_current(int sig, const char *what, uint64_t rip, uint64_
     struct proc *p = current_proc();
     printk("sysgate: pid %d (%s) killed by %s: %s at rip %#lx, address %#lx\n", p->pid, p->name,
            signal_name(sig), what, rip, addr);
-    proc_exit(p, SG_WSTATUS_KILLED(sig));
+    proc_exit_group(p, SG_WSTATUS_KILLED(sig));
 }
 
 /* Whether child c is one that wait's pid argument selects. */
@@ -198,10 +250,10 @@ static struct proc *find_child(struct proc *parent, int pid, bool *have_child)
     *have_child = false;
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *c = &procs[i];
-        if (c->state == PROC_FREE || c->parent != parent || !wait_selects(parent, c, pid))
+        if (c->state == PROC_FREE || c->parent != parent || c->pid != c->tgid || !wait_selects(parent, c, pid))
             continue;
         *have_child = true;
-        if (c->state == PROC_ZOMBIE)
+        if (c->state == PROC_ZOMBIE && !group_alive(c))
             return c;
     }
     return 0;

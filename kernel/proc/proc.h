@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "../arch/debugreg.h"
 #include "../arch/layout.h"
 #include "../arch/segments.h"
 #include "../entry/frame.h"
@@ -28,8 +29,8 @@ enum proc_state {
     PROC_RUNNABLE,      /* ready, or running when it is `current` */
     PROC_SLEEPING,      /* nanosleep: until wake_ns */
     PROC_WAITING,       /* wait4: until a child exits */
+    PROC_BLOCKED,       /* sched_block: until sched_wake(wait_chan), or wake_ns if set */
     PROC_ZOMBIE,        /* exited; waits for its parent to collect it */
-    PROC_BLOCKED,       /* until proc_wake_all(wait_chan): a pipe, a vfork child */
 };
 
 struct proc {
@@ -44,14 +45,23 @@ struct proc {
     void *kstack;               /* KSTACK_SIZE bytes */
     uint64_t ksp;               /* saved kernel RSP while switched out */
     struct proc *parent;
+    int tgid;                   /* thread group: the process's pid (getpid); pid is the tid */
     int pgid, sid;              /* process group and session (setpgid(2), setsid(2)) */
-    void *wait_chan;            /* PROC_BLOCKED: what it waits for */
+    /* futex(2) waiting (PROC_BLOCKED on futex_chan): the word's address in
+     * futex_vm, the FUTEX_WAIT_BITSET mask, and whether a wake found it. */
+    uint64_t futex_addr;
+    const struct vm_space *futex_vm;
+    uint32_t futex_bitset;
+    bool futex_woken;
     struct proc *vfork_parent;  /* blocked in vfork until this child execs or ends */
     bool execed;                /* has called execve (setpgid's -EACCES) */
     int wait_status;            /* Linux wait4 encoding, once a zombie */
-    uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
+    uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at
+                                   (PROC_BLOCKED: the same, 0 for none) */
+    const void *wait_chan;      /* PROC_BLOCKED: what it waits for */
     uint64_t cpu_ticks;         /* timer ticks that found it running */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
+    struct debug_state debug;   /* DR0-3, DR7 and what #DB reported (arch/debugreg.h) */
     struct fd_table *files;     /* open file descriptors (fs/file.h) */
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
     uint32_t floors;            /* doors at their benchmark floor for this process
@@ -99,12 +109,16 @@ void proc_start_at_frame(struct proc *p);
 /* fork.c: the vfork parent, if any, may go on (the child exec'd or ended). */
 void proc_vfork_release(struct proc *child);
 
+/* syscall/sys_tls.c: set_thread_area for p (running, or a new thread:
+ * clone's CLONE_SETTLS, which may not allocate an entry); 0 or -errno. */
+long tls_set_thread_area(struct proc *p, uint64_t uptr, bool can_allocate);
+
+/* syscall/sys_futex.c: wakes up to n waiters on the word at addr of vm
+ * whose bitset meets mask (at least one if there is one); how many. */
+int futex_wake(const struct vm_space *vm, uint64_t addr, int n, uint32_t mask);
+
 /* proc.c */
 struct proc *proc_alloc(void);
-/* Blocks the running process until proc_wake_all(chan); the kernel is
- * never preempted, so nothing can happen between a test and this. */
-void proc_block(void *chan);
-void proc_wake_all(void *chan);
 /* The hook the signal code replaces: delivers sig to p.  Today every
  * signal whose default action ends a process ends it, and the ones Linux
  * ignores by default (SIGCHLD, SIGURG, SIGWINCH) and the stop/continue
@@ -117,7 +131,14 @@ struct proc *proc_find(int pid);
  * proc.c knowing them.  At most PROC_EXIT_HOOKS. */
 #define PROC_EXIT_HOOKS 4
 void proc_add_exit_hook(void (*hook)(struct proc *p));
+/* Ends the running thread p (exit(2)); the last thread of a group ends
+ * the process. */
 noreturn void proc_exit(struct proc *p, int wait_status);
+/* Ends every thread of p's group, p (running) last (exit_group(2), a
+ * fatal signal, a fault). */
+noreturn void proc_exit_group(struct proc *p, int wait_status);
+/* execve: the other threads of p's group end (their slots free). */
+void proc_end_other_threads(struct proc *p);
 /* Signal 0 tests for existence; any other ends the process. */
 long proc_kill(int pid, int sig);
 /* Kills the current process for a fault it took in user mode: one log
@@ -136,5 +157,11 @@ void schedule(void);
 /* Sleeps until CLOCK_MONOTONIC reaches mono_ns (checked on each tick). */
 void sched_sleep_until(uint64_t mono_ns);
 void sched_timer_tick(struct frame *f);
+/* Blocks the current process until sched_wake(chan), or until
+ * CLOCK_MONOTONIC reaches deadline_ns if that is not 0.  The caller checks
+ * again what it waited for: a wake-up promises nothing. */
+void sched_block(const void *chan, uint64_t deadline_ns);
+/* Makes every process blocked on chan runnable (safe in an interrupt). */
+void sched_wake(const void *chan);
 
 #endif

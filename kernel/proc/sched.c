@@ -34,6 +34,7 @@ static void switch_to(struct proc *prev, struct proc *next)
         __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
         seg_load(&next->seg);
     }
+    debug_switch(next == &idle_proc ? 0 : &next->debug);
     /* An interrupt from ring 3 leaves SS = NULL in the kernel; on AMD a later
      * SYSRET then returns with that SS's stale attributes, which 32-bit
      * code cannot use (Linux: X86_BUG_SYSRET_SS_ATTRS).  A switch may lead
@@ -87,6 +88,23 @@ void sched_sleep_until(uint64_t mono_ns)
     schedule();
 }
 
+void sched_block(const void *chan, uint64_t deadline_ns)
+{
+    struct proc *p = current_proc();
+    p->wait_chan = chan;
+    p->wake_ns = deadline_ns;
+    p->state = PROC_BLOCKED;
+    schedule();
+    p->wait_chan = 0;
+}
+
+void sched_wake(const void *chan)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state == PROC_BLOCKED && procs[i].wait_chan == chan)
+            procs[i].state = PROC_RUNNABLE;
+}
+
 void sched_timer_tick(struct frame *f)
 {
     timer_ticks++;
@@ -95,15 +113,23 @@ void sched_timer_tick(struct frame *f)
         current_proc()->cpu_ticks++;
     uint64_t now = clock_monotonic_ns();
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state == PROC_SLEEPING && procs[i].wake_ns <= now)
+        if ((procs[i].state == PROC_SLEEPING || (procs[i].state == PROC_BLOCKED && procs[i].wake_ns)) &&
+            procs[i].wake_ns <= now)
             procs[i].state = PROC_RUNNABLE;
     /* Preempt only user code: the kernel itself is never preempted. */
     if (frame_from_user(f))
         schedule();
 }
 
+/* A process that ends lets go of its LDT (and LDTR of it, if it runs). */
+static void seg_exit_hook(struct proc *p)
+{
+    seg_release(&p->seg, p == current_proc());
+}
+
 void sched_init(void)
 {
+    proc_add_exit_hook(seg_exit_hook);
     idle_proc.pid = 0;
     strlcpy(idle_proc.name, "idle", sizeof idle_proc.name);
     idle_proc.state = PROC_RUNNABLE;

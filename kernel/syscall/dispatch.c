@@ -194,7 +194,10 @@ static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
 
 void syscall_dispatch(struct frame *f)
 {
-    bool compat = f->cs == USER32_CS;
+    /* USER64_CS is the only 64-bit code segment a process can have: LDT
+     * code segments never have L set (modify_ldt), so any other CS runs
+     * 32-bit code, which speaks the i386 ABI. */
+    bool compat = f->cs != USER64_CS;
     uint64_t number = compat ? (uint32_t)f->rax : f->rax;
     uint64_t way = number & SG_ARGS_MASK;
     uint64_t nr = number & ~(uint64_t)SG_ARGS_MASK;

@@ -18,12 +18,13 @@ long sys_exit(uint64_t code)
 
 long sys_exit_group(uint64_t code)
 {
-    proc_exit(current_proc(), SG_WSTATUS_EXITED((int)code));
+    proc_exit_group(current_proc(), SG_WSTATUS_EXITED((int)code));
 }
 
+/* The thread group's id; gettid gives the thread's own. */
 long sys_getpid(void)
 {
-    return current_proc()->pid;
+    return current_proc()->tgid;
 }
 
 long sys_sched_yield(void)
@@ -51,10 +52,10 @@ long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
         struct proc *p = &procs[i];
         if (p->state == PROC_FREE || p->state == PROC_ZOMBIE)
             continue;
-        if (pid == -1 ? p == self : p->pgid != pgid)
+        if (pid == -1 ? p->tgid == self->tgid : p->pgid != pgid)
             continue;
         found = true;
-        if (p == self)
+        if (p->tgid == self->tgid)
             self_too = true;    /* last: the caller's own end does not return */
         else if (p->pid != 1 && sig)
             signal_send(p, sig);
@@ -62,6 +63,27 @@ long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
     if (self_too && sig)
         signal_send(self, sig);
     return found ? 0 : -SG_ESRCH;
+}
+
+/* tgkill(2) and tkill(2): one thread, by its tid (and group). */
+long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
+{
+    if ((int)tgid <= 0 || (int)tid <= 0 || (int)sig < 0 || (int)sig > SG_NSIG)
+        return -SG_EINVAL;
+    struct proc *p = proc_find((int)tid);
+    if (!p || p->state == PROC_ZOMBIE || p->tgid != (int)tgid)
+        return -SG_ESRCH;
+    if (sig && p->tgid != 1)
+        signal_send(p, (int)sig);
+    return 0;
+}
+
+long sys_tkill(uint64_t tid, uint64_t sig)
+{
+    struct proc *p = (int)tid > 0 ? proc_find((int)tid) : 0;
+    if ((int)tid <= 0 || (int)sig < 0 || (int)sig > SG_NSIG)
+        return -SG_EINVAL;
+    return p ? sys_tgkill((uint64_t)p->tgid, tid, sig) : -SG_ESRCH;
 }
 
 /* wait4 options (include/uapi/linux/wait.h). */

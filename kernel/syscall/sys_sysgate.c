@@ -2,9 +2,12 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "../arch/cpu.h"
+#include "../arch/debugreg.h"
+#include "../arch/traps.h"
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
 #include "../kip/kip.h"
+#include "../mm/mm.h"
 #include "../entry/frame.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
@@ -49,6 +52,13 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.fast_exit_declined[1] = percpu0.declined_sysexit;
     info.fast_exit_declined[2] = percpu0.declined_lret;
     info.syscalls = current_proc()->syscalls;
+    info.free_frames = phys_free_frames();
+    for (int i = 0; i < EXIT_INSNS; i++)
+        info.exit_faults[i] = exit_fault_count[i];
+    info.debug_rip = debug_last.rip;
+    info.debug_dr6 = debug_last.dr6;
+    info.debug_pid = debug_last.pid;
+    info.debug_in_kernel = debug_last.in_kernel;
     if (size > sizeof info)
         size = sizeof info;
     if (copy_to_user(buf, &info, size))

@@ -82,6 +82,7 @@ long sys_munmap(void *addr, size_t len);
 long sys_mprotect(void *addr, size_t len, int prot);
 long sys_madvise(void *addr, size_t len, int advice);
 long sys_brk(void *addr);
+long sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr);
 
 /* Spawns path with argv and waits; returns the wait status or -errno. */
 long sg_run(const char *path, char *const argv[]);

@@ -32,7 +32,6 @@ static const char *self;
 #define MAX_ARG_STRLEN (32 * 4096)
 
 static long sys_fork(void) { return sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0); }
-static long sys_vfork(void) { return sg_syscall(SYS_vfork, 0, 0, 0, 0, 0, 0); }
 static long sys_pipe2(int fds[2], int flags) { return sg_syscall(SYS_pipe2, (long)fds, flags, 0, 0, 0, 0); }
 /* Addresses as numbers: the hostile ones are not C pointers. */
 #define sys_execve(path, argv, envp) sg_syscall(SYS_execve, (long)(path), (long)(argv), (long)(envp), 0, 0, 0)
@@ -134,11 +133,28 @@ static void check_fork(void)
     status = reap(pid);
     tap_eq(status, 300 << 8 & 0xff00, "exit(300) arrives as status %#x (WEXITSTATUS 44)", 300 << 8 & 0xff00);
 
-    /* vfork: the child runs while the parent waits, then exits. */
-    pid = sys_vfork();
-    if (pid == 0)
-        sys_exit(9);
+    /* vfork: the child shares the memory and runs while the parent waits;
+     * it writes a word and exits at once, in assembly (a vfork child may
+     * not return through its parent's stack frames). */
+    static volatile int vfork_mark;
+    vfork_mark = 0;
+#if SG_BITS == 64
+    __asm__ volatile("syscall\n test %%rax, %%rax\n jnz 1f\n"
+                     "movl $1, %1\n mov $60, %%eax\n mov $9, %%edi\n syscall\n"
+                     "1:"
+                     : "=a"(pid), "=m"(vfork_mark)
+                     : "a"((long)SYS_vfork)
+                     : "rcx", "r11", "rdi", "memory");
+#else
+    __asm__ volatile("int $0x80\n test %%eax, %%eax\n jnz 1f\n"
+                     "movl $1, %1\n mov $1, %%eax\n mov $9, %%ebx\n int $0x80\n"
+                     "1:"
+                     : "=a"(pid), "=m"(vfork_mark)
+                     : "a"((long)SYS_vfork)
+                     : "ebx", "memory");
+#endif
     tap_check(pid > 0, "vfork returns the child's pid (%ld)", pid);
+    tap_eq(vfork_mark, 1, "the vfork child shares the parent's memory and ran before the parent went on");
     status = reap(pid);
     tap_check(exited_with(status, 9), "the vfork child's exit code arrives (status %#x)", status);
 
@@ -154,7 +170,10 @@ static void check_fork(void)
     tap_eq(ctid, 0, "CLONE_CHILD_SETTID writes into the child's copy, not the parent's memory");
     tap_check(exited_with(reap(pid), 0), "the child finds its pid at CLONE_CHILD_SETTID's address");
     tap_eq(sg_syscall(SYS_clone, SIGCHLD | CLONE_THREAD, 0, 0, 0, 0, 0), -SG_EINVAL,
-           "clone with CLONE_THREAD (threads are not implemented) is -EINVAL");
+           "clone with CLONE_THREAD but not CLONE_SIGHAND is -EINVAL");
+    tap_eq(sg_syscall(SYS_clone, SIGCHLD | 0x800, 0, 0, 0, 0, 0), -SG_EINVAL,
+           "clone with CLONE_SIGHAND but not CLONE_VM is -EINVAL");
+    tap_eq(sg_syscall(SYS_clone, SIGCHLD | 0x20000, 0, 0, 0, 0, 0), -SG_EINVAL, "clone with CLONE_NEWNS is -EINVAL");
     tap_eq(sg_syscall(SYS_clone, SIGCHLD | CLONE_PARENT_SETTID, 0, 16, 0, 0, 0), -SG_EFAULT,
            "clone with CLONE_PARENT_SETTID at an unwritable address is -EFAULT");
     tap_eq(wait4r(-1, 0, WNOHANG, 0), -SG_ECHILD, "... and leaves no child behind");
@@ -183,7 +202,8 @@ static void check_fork(void)
                      : "a"((long)SYS_clone), "r"(flags), "c"(stack + sizeof stack), "d"(0), "S"(0), "D"(0)
                      : "memory");
 #endif
-    tap_check(r > 0, "clone(CLONE_VM|CLONE_VFORK) with a new stack returns the child's pid (%ld)", r);
+    tap_check(r > 0, "clone(CLONE_VM|CLONE_VFORK) with a new stack returns the child's pid (posix_spawn's way, %ld)",
+              r);
     tap_check(r > 0 && exited_with(reap(r), 21), "the child ran on its own stack and exited 21");
 }
 
@@ -535,6 +555,188 @@ static void check_table_full(void)
     sys_close(p[0]);
 }
 
+/* ---- threads: clone(CLONE_THREAD), futex, CLEARTID, exit_group ---- */
+
+#define THREAD_FLAGS (0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x100000 | 0x200000)
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_PRIVATE 128
+
+static long sys_futex(volatile int *addr, int op, int val, const void *ts, int val3)
+{
+    return sg_syscall(SYS_futex, (long)addr, op, val, (long)ts, 0, val3);
+}
+
+/* A thread running fn on stack (its top), its tid at *tid until it ends
+ * (CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID: pthread's way).  The child
+ * finds fn on its new stack and calls it, in assembly: it has no frame
+ * of its own to return to. */
+static long spawn_thread(void (*fn)(void), uint8_t *stack_top, volatile int *tid)
+{
+    uintptr_t *sp = (uintptr_t *)stack_top - 4;
+    sp[0] = (uintptr_t)fn;
+    long r;
+#if SG_BITS == 64
+    register long r10 __asm__("r10") = (long)tid;
+    register long r8 __asm__("r8") = 0;
+    __asm__ volatile("syscall\n test %%rax, %%rax\n jnz 1f\n"
+                     "call *(%%rsp)\n mov $60, %%eax\n xor %%edi, %%edi\n syscall\n"
+                     "1:"
+                     : "=a"(r)
+                     : "a"((long)SYS_clone), "D"((long)THREAD_FLAGS), "S"(sp), "d"(tid), "r"(r10), "r"(r8)
+                     : "rcx", "r11", "memory");
+#else
+    __asm__ volatile("push %%ebx\n mov %2, %%ebx\n int $0x80\n test %%eax, %%eax\n jnz 1f\n"
+                     "call *(%%esp)\n mov $1, %%eax\n xor %%ebx, %%ebx\n int $0x80\n"
+                     "1: pop %%ebx"
+                     : "=a"(r)
+                     : "a"((long)SYS_clone), "r"((long)THREAD_FLAGS), "c"(sp), "d"(tid), "S"(0), "D"(tid)
+                     : "memory");
+#endif
+    return r;
+}
+
+/* pthread_join's wait: until the kernel clears the tid (CLEARTID). */
+static void join(volatile int *tid)
+{
+    int v;
+    while ((v = *tid) != 0)
+        sys_futex(tid, FUTEX_WAIT, v, 0, 0);
+}
+
+static uint8_t thread_stacks[4][16384] __attribute__((aligned(16)));
+static volatile int thread_tids[4];
+static volatile long thread_seen[4][2];     /* getpid, gettid */
+static volatile int thread_next;
+static volatile int stop_flag;
+
+static void thread_body(void)
+{
+    int me = __atomic_fetch_add(&thread_next, 1, __ATOMIC_SEQ_CST);
+    thread_seen[me][0] = sys_getpid();
+    thread_seen[me][1] = sg_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0);
+}
+
+/* Flips argument 0 in the argument page until told to stop. */
+static void flipper_body(void)
+{
+    while (!stop_flag) {
+        SG_ARGPAGE->args[0] = 0x1111;
+        SG_ARGPAGE->args[0] = 0x2222;
+        sys_sched_yield();
+    }
+}
+
+/* Blocks for ever on a futex nobody wakes. */
+static volatile int never;
+static void sleeper_body(void)
+{
+    sys_futex(&never, FUTEX_WAIT, 0, 0, 0);
+}
+
+/* In a child of its own: a thread that sleeps, and the main thread's
+ * exit_group ends both. */
+static int exit_group_role(void)
+{
+    static volatile int t;
+    spawn_thread(sleeper_body, thread_stacks[0] + sizeof thread_stacks[0], &t);
+    sg_syscall(SYS_exit_group, 5, 0, 0, 0, 0, 0);
+    return 99;
+}
+
+static void group_ender_body(void)
+{
+    sg_syscall(SYS_exit_group, 6, 0, 0, 0, 0, 0);
+}
+
+static void check_threads(void)
+{
+    long pid = sys_getpid();
+    thread_next = 0;
+    for (int i = 0; i < 4; i++) {
+        long t = spawn_thread(thread_body, thread_stacks[i] + sizeof thread_stacks[i], &thread_tids[i]);
+        tap_check(t > pid, "clone(CLONE_VM|CLONE_THREAD|...) makes thread %d (tid %ld)", i, t);
+    }
+    for (int i = 0; i < 4; i++)
+        join(&thread_tids[i]);
+    tap_eq(thread_next, 4, "all four threads ran in the shared memory");
+    int ok = 1;
+    for (int i = 0; i < 4; i++)
+        ok &= thread_seen[i][0] == pid && thread_seen[i][1] != pid && thread_seen[i][1] > 0;
+    tap_check(ok, "each thread's getpid is the process's, its gettid its own");
+    tap_check(thread_tids[0] == 0 && thread_tids[3] == 0, "CLONE_CHILD_CLEARTID cleared each tid and woke the joiner");
+    tap_eq(wait4r(-1, 0, WNOHANG, 0), -SG_ECHILD, "threads are not children to wait for");
+
+    /* futex errors and timeouts. */
+    volatile int word = 7;
+    struct { long sec, nsec; } ts = { 0, 20 * 1000 * 1000 };
+    tap_eq(sys_futex(&word, FUTEX_WAIT, 8, 0, 0), -SG_EAGAIN, "FUTEX_WAIT on a changed value is -EAGAIN");
+    tap_eq(sys_futex(&word, FUTEX_WAIT | FUTEX_PRIVATE, 7, &ts, 0), -SG_ETIMEDOUT,
+           "FUTEX_WAIT_PRIVATE with a 20 ms timeout is -ETIMEDOUT");
+    tap_eq(sys_futex((volatile int *)((char *)&word + 1), FUTEX_WAKE, 1, 0, 0), -SG_EINVAL,
+           "an unaligned futex is -EINVAL");
+    tap_eq(sys_futex(&word, FUTEX_WAIT_BITSET, 7, 0, 0), -SG_EINVAL, "FUTEX_WAIT_BITSET with an empty bitset is -EINVAL");
+    tap_eq(sys_futex(&word, 99, 7, 0, 0), -SG_ENOSYS, "an unknown futex operation is -ENOSYS");
+    tap_eq(sys_futex((volatile int *)16, FUTEX_WAIT, 0, 0, 0), -SG_EFAULT, "FUTEX_WAIT on an unmapped word is -EFAULT");
+    tap_eq(sys_futex(&word, FUTEX_WAKE, 1, 0, 0), 0, "FUTEX_WAKE with no waiter wakes 0");
+
+    /* No double fetch: another thread flips argument 0 in the argument
+     * page while this one makes calls that read it there; every result is
+     * that of one whole set of arguments. */
+    static volatile int flipper_tid;
+    stop_flag = 0;
+    SG_ARGPAGE->args[0] = 0x1111;
+    spawn_thread(flipper_body, thread_stacks[0] + sizeof thread_stacks[0], &flipper_tid);
+    uintptr_t stub = sg_kip_default();
+    int consistent = 1;
+    for (int i = 0; i < 2000; i++) {
+        for (int j = 1; j < 6; j++)
+            SG_ARGPAGE->args[j] = (unsigned long)(j * 0x10101);
+        long r = sg_call_stub(stub, SYS_sg_echo6 | SG_ARGS_PAGE, 0, 0, 0, 0, 0, 0);
+        long a = (long)sg_echo6_expect(0x1111, 0x10101, 0x20202, 0x30303, 0x40404, 0x50505);
+        long b = (long)sg_echo6_expect(0x2222, 0x10101, 0x20202, 0x30303, 0x40404, 0x50505);
+        if (consistent && r != a && r != b)
+            tap_diag("call %d: %#lx, not %#lx or %#lx", i, (unsigned long)r, (unsigned long)a, (unsigned long)b);
+        consistent &= r == a || r == b;
+        if (i % 100 == 0)
+            sys_sched_yield();
+    }
+    stop_flag = 1;
+    join(&flipper_tid);
+    tap_check(consistent, "2000 calls through the argument page while another thread flips it: each result is one "
+                          "consistent set of arguments (fetched once)");
+
+    /* exit_group from the main thread and from another thread. */
+    long child = sys_fork();
+    if (child == 0)
+        sys_exit(exit_group_role());
+    int status = reap(child);
+    tap_check(exited_with(status, 5), "exit_group ends a process whose other thread sleeps (status %#x)", status);
+    child = sys_fork();
+    if (child == 0) {
+        static volatile int t;
+        spawn_thread(group_ender_body, thread_stacks[1] + sizeof thread_stacks[1], &t);
+        for (;;)
+            sys_futex(&never, FUTEX_WAIT, 0, 0, 0);
+    }
+    status = reap(child);
+    tap_check(exited_with(status, 6), "a thread's exit_group ends the process, the main thread too (status %#x)", status);
+    /* A fatal signal ends every thread. */
+    child = sys_fork();
+    if (child == 0) {
+        static volatile int t;
+        spawn_thread(sleeper_body, thread_stacks[1] + sizeof thread_stacks[1], &t);
+        for (;;)
+            sys_futex(&never, FUTEX_WAIT, 0, 0, 0);
+    }
+    sys_nanosleep_ms(20);
+    sys_kill((int)child, SIGTERM);
+    status = reap(child);
+    tap_check(SG_WIFSIGNALED(status) && SG_WTERMSIG(status) == SIGTERM, "SIGTERM ends a process of two threads "
+                                                                        "(status %#x)", status);
+}
+
 /* ---- bounded fuzzing of the process calls ---- */
 
 static uint64_t fuzz_state = 0x2545f4914f6cdd1dull;
@@ -568,8 +770,10 @@ static long fuzz_hostile(void)
  * 300 execves with hostile path, argv and envp, which must all fail. */
 static int fuzz_role(void)
 {
-    static const long flag_pool[] = { 0x100, 0x4000, 0x40000, 0x100000, 0x200000, 0x400000, 0x800000, 0x1000000,
-                                      0x10000, 0x80000, 0x400, 0x800, 0x200 };
+    /* Not CLONE_VM (nor CLONE_SIGHAND and CLONE_THREAD, which need it): a
+     * child sharing the memory on a hostile stack would scribble on ours. */
+    static const long flag_pool[] = { 0x4000, 0x40000, 0x100000, 0x200000, 0x400000, 0x800000, 0x1000000,
+                                      0x80000, 0x400, 0x200, 0x20000, 0x2000 };
     for (int i = 0; i < 300; i++) {
         long flags = (long)(fuzz_next() % 70);
         for (int j = 0; j < 3; j++)
@@ -629,6 +833,7 @@ int main(int argc, char **argv)
     check_groups();
     check_pipes();
     check_table_full();
+    check_threads();
     check_fuzz();
     return tap_end();
 }

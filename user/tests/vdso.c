@@ -12,7 +12,10 @@
  * calls (sg_info.syscalls) unchanged by any number of vDSO calls, but one
  * higher for a clock the data page does not keep, which the vDSO passes to
  * the kernel through the default door.  The data page below the image is
- * read-only and not executable (each attempt in its own child).
+ * read-only and not executable (each attempt in its own child), and no
+ * memory call may change, unmap or map over the data page or any page of
+ * the image: a child tries every one, and the parent, which shares the
+ * frames, finds its own image and clocks unchanged afterwards.
  */
 #include "../lib/tap.h"
 #include "../../include/sysgate/vvar.h"
@@ -31,9 +34,9 @@ struct vtz {
     int minuteswest, dsttime;
 };
 
-typedef long (*gettime_fn)(long clock, struct vts *ts);
-typedef long (*gettime64_fn)(long clock, struct vts64 *ts);
-typedef long (*gtod_fn)(struct vtv *tv, struct vtz *tz);
+typedef int (*gettime_fn)(int clock, struct vts *ts);
+typedef int (*gettime64_fn)(int clock, struct vts64 *ts);
+typedef int (*gtod_fn)(struct vtv *tv, struct vtz *tz);
 typedef long (*time_fn)(long *t);
 typedef long (*getcpu_fn)(unsigned *cpu, unsigned *node, void *cache);
 
@@ -150,9 +153,9 @@ static void clocks_agree(void)
     gettime_fn gettime = (gettime_fn)find("__vdso_clock_gettime", "LINUX_2.6");
     for (unsigned c = 0; c < NCLOCKS; c++) {
         struct vts a = { -1, -1 }, b = { -1, -1 };
-        long ra = gettime(clocks[c], &a);
+        int ra = gettime((int)clocks[c], &a);
         uint64_t s = sys_clock_ns(clocks[c]);
-        long rb = gettime(clocks[c], &b);
+        int rb = gettime((int)clocks[c], &b);
         tap_check(ra == 0 && rb == 0 && a.tv_nsec >= 0 && a.tv_nsec < (long)SG_NSEC_PER_SEC && b.tv_nsec >= 0 &&
                       b.tv_nsec < (long)SG_NSEC_PER_SEC,
                   "CLOCK_%s: the vDSO answers 0 with 0 <= tv_nsec < 10^9", clock_names[c]);
@@ -185,7 +188,7 @@ static void clocks_agree(void)
     struct vtv tv = { -1, -1 };
     struct vtz tz = { 99, 99 };
     gettime(SG_CLOCK_REALTIME, &before);
-    long r = gtod(&tv, &tz);
+    int r = gtod(&tv, &tz);
     gettime(SG_CLOCK_REALTIME, &after);
     uint64_t us = (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
     tap_check(r == 0 && ns_of(&before) / 1000 <= us && us <= ns_of(&after) / 1000 && tv.tv_usec < 1000000,
@@ -207,7 +210,7 @@ static void clocks_agree(void)
     gettime_fn getres = (gettime_fn)find("__vdso_clock_getres", "LINUX_2.6");
     for (unsigned c = 0; c < NCLOCKS; c++) {
         struct vts v = { -1, -1 }, k = { -2, -2 };
-        long rv = getres(clocks[c], &v);
+        int rv = getres((int)clocks[c], &v);
         long rk = sg_syscall(SYS_clock_getres, clocks[c], (long)&k, 0, 0, 0, 0);
         tap_check(rv == 0 && rk == 0 && v.tv_sec == k.tv_sec && v.tv_nsec == k.tv_nsec && v.tv_sec == 0 &&
                       v.tv_nsec > 0,
@@ -257,7 +260,7 @@ static void no_kernel_entry(void)
     gettime_fn getres = (gettime_fn)find("__vdso_clock_getres", "LINUX_2.6");
     struct vts t = { -1, -1 };
     before = syscalls_so_far();
-    long r = gettime(SG_CLOCK_PROCESS_CPUTIME_ID, &t);
+    int r = gettime(SG_CLOCK_PROCESS_CPUTIME_ID, &t);
     after = syscalls_so_far();
     tap_check(r == 0 && t.tv_sec >= 0 && t.tv_nsec >= 0 && t.tv_nsec < (long)SG_NSEC_PER_SEC,
               "CLOCK_PROCESS_CPUTIME_ID through the vDSO: answered by the kernel");
@@ -267,9 +270,47 @@ static void no_kernel_entry(void)
     tap_eq(getres(1000, &t), -SG_EINVAL, "clock_getres of an unknown clock through the vDSO is -EINVAL");
 }
 
+#define PAGE 4096
+#define RW (SG_PROT_READ | SG_PROT_WRITE)
+#define ANON (SG_MAP_PRIVATE | SG_MAP_ANONYMOUS)
+
+static long map_fixed(uintptr_t at, size_t len, int flags)
+{
+    return sys_mmap((void *)at, len, RW, ANON | flags, -1, 0);
+}
+
+/* Every memory call over the data page and the image is refused: run in a
+ * child (its own TAP lines; exit status 0 when all held). */
+static int guard_child(void)
+{
+    tap_begin("vdso-guard");
+    uintptr_t vvar = base + SG_KIP_VVAR_OFFSET, last = base + ((sg_kip_header()->image_size - 1) & ~(PAGE - 1));
+    uintptr_t places[] = { vvar, base, last };
+    static const char *const names[] = { "the data page", "the image's first page", "the image's last page" };
+    for (unsigned i = 0; i < 3; i++) {
+        uintptr_t at = places[i];
+        tap_eq(sys_mprotect((void *)at, PAGE, RW), -SG_EACCES, "mprotect(PROT_WRITE) of %s is -EACCES", names[i]);
+        tap_eq(sys_mprotect((void *)at, PAGE, SG_PROT_NONE), -SG_EACCES, "mprotect(PROT_NONE) of %s is -EACCES",
+               names[i]);
+        tap_eq(sys_munmap((void *)at, PAGE), -SG_EINVAL, "munmap of %s is -EINVAL", names[i]);
+        tap_eq(map_fixed(at, PAGE, SG_MAP_FIXED), -SG_EPERM, "MAP_FIXED over %s is -EPERM", names[i]);
+        tap_eq(map_fixed(at, PAGE, SG_MAP_FIXED_NOREPLACE), -SG_EEXIST, "MAP_FIXED_NOREPLACE over %s is -EEXIST",
+               names[i]);
+        long hint = sys_mmap((void *)at, PAGE, RW, ANON, -1, 0);
+        tap_check((unsigned long)hint < (unsigned long)-4095 && (uintptr_t)hint != at,
+                  "an mmap hint at %s is placed elsewhere", names[i]);
+    }
+    tap_eq(map_fixed(vvar - PAGE, 2 * PAGE, SG_MAP_FIXED), -SG_EPERM,
+           "MAP_FIXED over the page below the data page and the data page is -EPERM");
+    tap_eq(sys_munmap((void *)(vvar - PAGE), 2 * PAGE), -SG_EINVAL, "munmap from below the data page into it is -EINVAL");
+    return tap_end();
+}
+
 /* Children: each touches the data page in a way that must kill it. */
 static void child(const char *what)
 {
+    if (!strcmp(what, "guard"))
+        sys_exit(guard_child());
     volatile uint32_t *vvar = (volatile uint32_t *)(base + SG_KIP_VVAR_OFFSET);
     if (!strcmp(what, "write-vvar"))
         *vvar = 1;
@@ -287,6 +328,21 @@ static void data_page(const char *self)
     tap_check(vv->tsc_hz > 1000000 && vv->mult > 0 && vv->shift <= 32 && (vv->seq & 1) == 0,
               "the data page is readable: TSC %lu kHz, mult %u, shift %u", (unsigned long)(vv->tsc_hz / 1000),
               vv->mult, vv->shift);
+    uint8_t image_before[PAGE];
+    memcpy(image_before, (const void *)base, PAGE);
+    struct vts t0, t1;
+    gettime_fn gettime = (gettime_fn)find("__vdso_clock_gettime", "LINUX_2.6");
+    gettime(SG_CLOCK_MONOTONIC, &t0);
+    char *guard_argv[] = { (char *)self, "guard", 0 };
+    long status = sg_run(self, guard_argv);
+    tap_check(status >= 0 && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0,
+              "a child's mprotect, munmap and mmap over the data page and the image are all refused (status %#lx)",
+              status);
+    gettime(SG_CLOCK_MONOTONIC, &t1);
+    tap_check(!memcmp(image_before, (const void *)base, PAGE) && ns_of(&t1) >= ns_of(&t0) &&
+                  sys_clock_ns(SG_CLOCK_MONOTONIC) >= ns_of(&t1),
+              "afterwards this process's image is unchanged and its clock still runs");
+
     static const char *const attempts[] = { "write-vvar", "run-vvar", "write-image" };
     static const char *const what[] = { "writing the data page", "executing the data page",
                                         "writing the interface page" };
@@ -305,7 +361,7 @@ int main(int argc, char **argv)
         child(argv[1]);
         return 0;
     }
-    tap_begin(SG_BITS == 64 ? "vdso" : "vdso32");
+    tap_begin("vdso");
     tap_check(base != 0 && base == sg_kip, "AT_SYSINFO_EHDR is given and is the interface page (SG_AT_KIP)");
     enum vdso_elf_error err = vdso_elf_open(&elf, (const void *)base, 0);
     if (!tap_check(err == VDSO_ELF_OK, "the page parses as an ELF shared object with a dynamic section (%s)",
