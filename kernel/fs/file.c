@@ -186,7 +186,10 @@ void fd_set_cloexec(struct proc *p, long fd, bool on)
     p->files->cloexec[fd] = on;
 }
 
-int files_spawn(struct proc *child, struct proc *parent)
+/* A new table for child with parent's descriptors (the same open files):
+ * every one and its close-on-exec flag (fork), or only those without it
+ * (sg_spawn, which is fork + exec).  0 or -ENOMEM. */
+static int table_from(struct proc *child, struct proc *parent, bool all)
 {
     struct fd_table *t = kzalloc(sizeof *t);
     if (!t)
@@ -194,12 +197,20 @@ int files_spawn(struct proc *child, struct proc *parent)
     t->refs = 1;
     child->files = t;
     child->cwd = parent ? parent->cwd : FS_ROOT;
-    if (parent && parent->files) {
-        for (int fd = 0; fd < FD_MAX; fd++)
-            if (parent->files->files[fd] && !parent->files->cloexec[fd])
-                t->files[fd] = file_get(parent->files->files[fd]);
+    for (int fd = 0; parent && parent->files && fd < FD_MAX; fd++)
+        if (parent->files->files[fd] && (all || !parent->files->cloexec[fd])) {
+            t->files[fd] = file_get(parent->files->files[fd]);
+            t->cloexec[fd] = parent->files->cloexec[fd];
+        }
+    return 0;
+}
+
+int files_spawn(struct proc *child, struct proc *parent)
+{
+    if (table_from(child, parent, false))
+        return -SG_ENOMEM;
+    if (parent && parent->files)
         return 0;
-    }
     /* The first process: one open file of /dev/console, as fd 0, 1 and 2
      * (Linux's init/main.c console_on_rootfs does the same). */
     uint32_t node;
@@ -210,24 +221,13 @@ int files_spawn(struct proc *child, struct proc *parent)
         return 0;
     }
     for (int fd = 0; fd < 3; fd++)
-        t->files[fd] = fd ? file_get(f) : f;
+        child->files->files[fd] = fd ? file_get(f) : f;
     return 0;
 }
 
 int files_fork(struct proc *child, struct proc *parent)
 {
-    struct fd_table *t = kzalloc(sizeof *t);
-    if (!t)
-        return -SG_ENOMEM;
-    t->refs = 1;
-    child->files = t;
-    child->cwd = parent->cwd;
-    for (int fd = 0; fd < FD_MAX; fd++)
-        if (parent->files->files[fd]) {
-            t->files[fd] = file_get(parent->files->files[fd]);
-            t->cloexec[fd] = parent->files->cloexec[fd];
-        }
-    return 0;
+    return table_from(child, parent, true);
 }
 
 void files_share(struct proc *child, struct proc *parent)

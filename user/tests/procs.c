@@ -766,8 +766,9 @@ static long fuzz_hostile(void)
 
 /* In a child: 300 clones with drawn process flags (no CLONE_PARENT: every
  * child must be this one's to collect) and hostile stacks and tid
- * pointers, each clone child exiting at once (or dying of its stack), and
- * 300 execves with hostile path, argv and envp, which must all fail. */
+ * pointers, each clone child exiting at once (or dying of its stack), 300
+ * execves with hostile path, argv and envp, which must all fail, and 300
+ * futex calls with hostile words and operations. */
 static int fuzz_role(void)
 {
     /* Not CLONE_VM (nor CLONE_SIGHAND and CLONE_THREAD, which need it): a
@@ -790,6 +791,13 @@ static int fuzz_role(void)
         r = sys_execve(fuzz_hostile(), fuzz_hostile(), fuzz_hostile());
         if (r >= 0)
             return 3;
+        /* futex: any operation and flags, hostile words, but always a
+         * 1 ms timeout, so that no wait lasts. */
+        static const struct { long sec, nsec; } ms = { 0, 1000000 };
+        static const int ops[] = { 0, 1, 3, 4, 5, 6, 9, 10, 13, 99 };
+        int op = ops[fuzz_next() % 10] | (fuzz_next() % 2 ? 128 : 0) | (fuzz_next() % 4 ? 0 : 256);
+        long timeout = op % 128 == 3 || op % 128 == 4 ? fuzz_hostile() : (long)(uintptr_t)&ms;
+        sg_syscall(SYS_futex, fuzz_hostile(), op, fuzz_hostile(), timeout, fuzz_hostile(), fuzz_hostile());
     }
     int status;
     while (wait4r(-1, &status, 0, 0) > 0)
@@ -803,8 +811,8 @@ static void check_fuzz(void)
     if (pid == 0)
         sys_exit(fuzz_role());
     int status = reap(pid);
-    tap_check(exited_with(status, 0), "300 hostile clones and execves: every clone child collected, every execve "
-                                      "refused, the caller intact (status %#x)", status);
+    tap_check(exited_with(status, 0), "300 hostile clones, execves and futex calls: every clone child collected, "
+                                      "every execve refused, the caller intact (status %#x)", status);
     tap_eq(sys_getpid() > 0, 1, "the kernel answers afterwards");
 }
 
