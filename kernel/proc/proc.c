@@ -90,6 +90,15 @@ static void clear_child_tid(struct proc *p)
     }
 }
 
+/* A child of parent's group changed: every thread of the group waiting in
+ * wait4 looks again (any of them may wait for it). */
+static void wake_waiters(const struct proc *parent)
+{
+    for (int i = 0; parent && i < MAX_PROCS; i++)
+        if (procs[i].tgid == parent->tgid && procs[i].state == PROC_WAITING)
+            procs[i].state = PROC_RUNNABLE;
+}
+
 /* Turns p into a zombie: its address space and children let go, its
  * parent woken.  p need not be the running process. */
 static void proc_make_zombie(struct proc *p, int wait_status)
@@ -116,14 +125,21 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         machine_exit(code);
     }
 
-    /* Orphans go to init (credentials(7), "reparenting"); a zombie among
-     * them wakes init if it waits. */
-    struct proc *init = proc_find(1);
+    /* Orphans go to another live thread of the group, else to init
+     * (credentials(7), "reparenting"); a zombie among them wakes it if it
+     * waits. */
+    struct proc *heir = 0;
+    for (int i = 0; i < MAX_PROCS && !heir; i++)
+        if (procs[i].tgid == p->tgid && &procs[i] != p && procs[i].state != PROC_FREE &&
+            procs[i].state != PROC_ZOMBIE)
+            heir = &procs[i];
+    if (!heir)
+        heir = proc_find(1);
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].parent == p) {
-            procs[i].parent = init;
-            if (init && procs[i].state == PROC_ZOMBIE && init->state == PROC_WAITING)
-                init->state = PROC_RUNNABLE;
+            procs[i].parent = heir;
+            if (procs[i].state == PROC_ZOMBIE)
+                wake_waiters(heir);
         }
 
     /* A waiting parent looks again (proc_wait decides whether p is what
@@ -135,8 +151,7 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         parent = leader && leader->state == PROC_ZOMBIE && !group_alive(leader) ? leader->parent : 0;
         p->parent = 0;      /* nobody collects a thread: proc_alloc does */
     }
-    if (parent && parent->state == PROC_WAITING)
-        parent->state = PROC_RUNNABLE;
+    wake_waiters(parent);
 }
 
 noreturn void proc_exit(struct proc *p, int wait_status)
@@ -250,7 +265,10 @@ static struct proc *find_child(struct proc *parent, int pid, bool *have_child)
     *have_child = false;
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *c = &procs[i];
-        if (c->state == PROC_FREE || c->parent != parent || c->pid != c->tgid || !wait_selects(parent, c, pid))
+        /* The children of every thread of the group (wait(2): unless
+         * __WNOTHREAD, which is accepted and ignored). */
+        if (c->state == PROC_FREE || !c->parent || c->parent->tgid != parent->tgid || c->pid != c->tgid ||
+            !wait_selects(parent, c, pid))
             continue;
         *have_child = true;
         if (c->state == PROC_ZOMBIE && !group_alive(c))

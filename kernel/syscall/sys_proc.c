@@ -242,12 +242,12 @@ long sys_setpgid(uint64_t pid_arg, uint64_t pgid_arg)
     struct proc *p = live_or_self(pid);
     if (!p)
         return -SG_ESRCH;
-    if (p->parent == self) {
+    if (p->parent && p->parent->tgid == self->tgid && p->tgid != self->tgid) {
         if (p->sid != self->sid)
             return -SG_EPERM;
         if (p->execed)
             return -SG_EACCES;
-    } else if (p != self) {
+    } else if (p->tgid != self->tgid) {
         return -SG_ESRCH;
     }
     if (p->sid == p->pid)

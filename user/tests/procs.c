@@ -628,6 +628,16 @@ static void flipper_body(void)
     }
 }
 
+/* Forks a child that exits 12; the main thread collects it. */
+static volatile long forked_by_thread;
+static void forker_body(void)
+{
+    long c = sys_fork();
+    if (c == 0)
+        sys_exit(12);
+    forked_by_thread = c;
+}
+
 /* Blocks for ever on a futex nobody wakes. */
 static volatile int never;
 static void sleeper_body(void)
@@ -667,6 +677,14 @@ static void check_threads(void)
     tap_check(ok, "each thread's getpid is the process's, its gettid its own");
     tap_check(thread_tids[0] == 0 && thread_tids[3] == 0, "CLONE_CHILD_CLEARTID cleared each tid and woke the joiner");
     tap_eq(wait4r(-1, 0, WNOHANG, 0), -SG_ECHILD, "threads are not children to wait for");
+
+    static volatile int forker_tid;
+    spawn_thread(forker_body, thread_stacks[0] + sizeof thread_stacks[0], &forker_tid);
+    join(&forker_tid);
+    int fstatus = -1;
+    tap_eq(wait4r((int)forked_by_thread, &fstatus, 0, 0), forked_by_thread,
+           "the main thread collects a child another thread forked");
+    tap_check(exited_with(fstatus, 12), "... with its status (%#x)", fstatus);
 
     /* futex errors and timeouts. */
     volatile int word = 7;
