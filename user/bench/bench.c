@@ -11,6 +11,9 @@
  *            (sg_bench_floor(mech, 1), switched back through another door)
  *   null     sg_null, the dispatcher's cheapest call
  *   getpid   getpid
+ *   unknown  a number inside the dispatch table that no call has
+ *            (SG_BENCH_UNKNOWN_NR, -ENOSYS)
+ *   past     a number past the table (SG_BENCH_PAST_NR, -ENOSYS)
  *   write1   a 1-byte write to fd 3, which discards what it is given
  *
  * and the `lock nop` query (answered by the #UD handler).  Then, when
@@ -24,9 +27,7 @@
  * Output: one `BENCH {...}` JSON line per figure, `BENCH-INFO {...}` about
  * the kernel and CPU, and `# bench: ...` progress lines.
  *
- *   /bin/bench           everything (and /bin/bench32)
- *   /bin/bench quick     only the syscall door, registers: floor and null
- *                        (the regression check of `make test`)
+ * tests/bench-check compares every figure with tests/bench-baseline.
  */
 #include "../lib/sysgate.h"
 #include "../../include/sysgate/kip.h"
@@ -42,8 +43,14 @@ BENCH_LOOP(bench_loop_locknop, "    .byte 0xf0, 0x90");
 enum way { WAY_REGS, WAY_PAGE, WAY_STACK, WAY_COUNT };
 static const char *const way_names[WAY_COUNT] = { "registers", "page", "stack" };
 
-enum call { CALL_FLOOR, CALL_NULL, CALL_GETPID, CALL_WRITE1, CALL_COUNT };
-static const char *const call_names[CALL_COUNT] = { "floor", "null", "getpid", "write1" };
+enum call { CALL_FLOOR, CALL_NULL, CALL_GETPID, CALL_UNKNOWN, CALL_PAST, CALL_WRITE1, CALL_COUNT };
+static const char *const call_names[CALL_COUNT] = { "floor", "null", "getpid", "unknown", "past", "write1" };
+
+/* Two numbers no call has: one inside the Linux range of the dispatch
+ * tables (Linux has none there on either width), one past every table
+ * and below the argument-way flags (abi.h). */
+#define SG_BENCH_UNKNOWN_NR 500
+#define SG_BENCH_PAST_NR    0x00ffffff
 
 static struct sg_info info;
 static uint32_t mechanisms;     /* the doors this width may use */
@@ -88,6 +95,12 @@ static void prepare(struct bench_call *c, uintptr_t stub, enum way way, enum cal
     switch (call) {
     case CALL_GETPID:
         nr = SYS_getpid, *expect = self_pid;
+        break;
+    case CALL_UNKNOWN:
+        nr = SG_BENCH_UNKNOWN_NR, *expect = -SG_ENOSYS;
+        break;
+    case CALL_PAST:
+        nr = SG_BENCH_PAST_NR, *expect = -SG_ENOSYS;
         break;
     case CALL_WRITE1:
         nr = SYS_write, *expect = 1;
@@ -170,8 +183,7 @@ static void measure_query(void)
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && !strcmp(argv[1], "quick");
-
+    (void)argc, (void)argv;
     sg_info(&info);
     mechanisms = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
     default_door = (int)(SG_BITS == 64 ? info.default64 : info.default32);
@@ -194,29 +206,23 @@ int main(int argc, char **argv)
     sg_info(&info);
     memcpy(declined, info.fast_exit_declined, sizeof declined);
 
-    if (quick) {
-        uintptr_t stub = sg_kip_stub(SG_MECH_SYSCALL);
-        measure(SG_MECH_SYSCALL, stub, WAY_REGS, CALL_FLOOR);
-        measure(SG_MECH_SYSCALL, stub, WAY_REGS, CALL_NULL);
-    } else {
-        for (int m = 0; m <= MECH_DEFAULT; m++) {
-            uintptr_t stub = m == MECH_DEFAULT ? sg_kip + SG_KIP_DEFAULT_OFFSET : sg_kip_stub(m);
-            if (!stub) {
-                printf("# bench: %d-bit: %s: not offered on this CPU\n", SG_BITS, mech_name(m));
-                continue;
-            }
-            if (m == MECH_DEFAULT)
-                printf("# bench: %d-bit: default entry (%s)\n", SG_BITS, sg_mechanism_name(default_door));
-            else
-                printf("# bench: %d-bit: %s%s\n", SG_BITS, mech_name(m),
-                       floor_fits(m) ? "" : " (no floor: the kernel has none for this width)");
-            for (int w = 0; w < WAY_COUNT; w++)
-                for (int call = 0; call < CALL_COUNT; call++)
-                    measure(m, stub, w, call);
+    for (int m = 0; m <= MECH_DEFAULT; m++) {
+        uintptr_t stub = m == MECH_DEFAULT ? sg_kip + SG_KIP_DEFAULT_OFFSET : sg_kip_stub(m);
+        if (!stub) {
+            printf("# bench: %d-bit: %s: not offered on this CPU\n", SG_BITS, mech_name(m));
+            continue;
         }
-        printf("# bench: %d-bit: lock nop query\n", SG_BITS);
-        measure_query();
+        if (m == MECH_DEFAULT)
+            printf("# bench: %d-bit: default entry (%s)\n", SG_BITS, sg_mechanism_name(default_door));
+        else
+            printf("# bench: %d-bit: %s%s\n", SG_BITS, mech_name(m),
+                   floor_fits(m) ? "" : " (no floor: the kernel has none for this width)");
+        for (int w = 0; w < WAY_COUNT; w++)
+            for (int call = 0; call < CALL_COUNT; call++)
+                measure(m, stub, w, call);
     }
+    printf("# bench: %d-bit: lock nop query\n", SG_BITS);
+    measure_query();
 
     /* A fast exit that declined would have measured the iretq path. */
     sg_info(&info);
@@ -227,7 +233,7 @@ int main(int argc, char **argv)
 
 #if SG_BITS == 64
     /* 32-bit processes, the same way, when the initrd has them. */
-    if (!quick) {
+    {
         char *argv32[] = { "/bin/bench32", 0 };
         long st = sg_run("/bin/bench32", argv32);
         if (st == -SG_ENOENT)
