@@ -12,6 +12,10 @@
 #define SG_PRIVATE_BASE   0x1000
 #define SG_PRIVATE_COUNT  0x40
 
+/* The bits of the argument-way flags below (SG_ARGS_*), for assembly. */
+#define SG_ARGS_STACK_BIT 28
+#define SG_ARGS_PAGE_BIT  29
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
@@ -40,8 +44,8 @@ enum sg_mechanism {
  *                   SG_ARGPAGE_ADDRESS (struct sg_argpage); the kernel
  *                   writes the result there as well as into rax
  */
-#define SG_ARGS_STACK  (1u << 28)
-#define SG_ARGS_PAGE   (1u << 29)
+#define SG_ARGS_STACK  (1u << SG_ARGS_STACK_BIT)
+#define SG_ARGS_PAGE   (1u << SG_ARGS_PAGE_BIT)
 #define SG_ARGS_MASK   (SG_ARGS_STACK | SG_ARGS_PAGE)
 
 #define SG_ARGPAGE_ADDRESS   0x00007fffffff0000ull   /* 64-bit processes */
@@ -93,8 +97,13 @@ struct sg_info {
      * "TCGTCGTCGTCG" is QEMU's emulator, whose deviations from hardware
      * the tests must expect (docs/mechanisms.md). */
     char hypervisor_vendor[16];
+    /* System calls the C dispatcher (the full path) has run for this
+     * process - the fast paths answer every other (docs/mechanisms.md) -
+     * and for its children collected by wait4. */
+    uint64_t full_path_calls;
+    uint64_t children_full_path_calls;
 };
-_Static_assert(sizeof(struct sg_info) == 208 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 224 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
@@ -145,7 +154,10 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
  * AT_HOWSYSCALL the same way, under a tag of its own. */
 #define SG_AT_KIP          0x5347
 
-/* Linux errno values sysgate returns (negated in rax). */
+#endif /* __ASSEMBLER__ */
+
+/* Linux errno values sysgate returns (negated in rax; also read by the
+ * fast path's assembly). */
 #define SG_EPERM    1
 #define SG_ENOENT   2
 #define SG_ESRCH    3
@@ -161,7 +173,5 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_EINVAL  22
 #define SG_ENAMETOOLONG 36
 #define SG_ENOSYS  38
-
-#endif /* __ASSEMBLER__ */
 
 #endif

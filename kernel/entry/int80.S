@@ -16,7 +16,7 @@
  *     +136 0            error code slot                    (below)
  *     +128 0x80         vector                             (below)
  *     +120 ENTRY_INT80  door tag                           (below)
- *     +112 rax ... +0 r15                                  (SAVE_GPRS)
+ *     +112 rdi ... +0 r15                                  (SAVE_GPRS)
  *
  * AC is not cleared by the gate: SMAP_CLAC does it.  The exit is ret_user
  * (exit.S), which for ENTRY_INT80 is always iretq.
@@ -28,7 +28,7 @@
     .align 16
 int80_entry:
     push    $0
-    push    $0x80
+    push    $SYSCALL_VECTOR
     push    $ENTRY_INT80
     SAVE_GPRS
     SMAP_CLAC

@@ -19,7 +19,7 @@
  *     +136 error code (hardware, or 0 from the stub)
  *     +128 vector                                         (stub)
  *     +120 ENTRY_EXCEPTION or ENTRY_IRQ                   (stub)
- *     +112 rax ... +0 r15                                 (SAVE_GPRS)
+ *     +112 rdi ... +0 r15                                 (SAVE_GPRS)
  *
  * GS: an exception can arrive in kernel mode while the GS base is still the
  * user's - a #DB raised by a user-set TF on the first instruction after

@@ -38,7 +38,7 @@
  *     +152 cs      USER64_CS (SYSENTER_CS + 32) USER32_CS (SYSENTER_CS + 16)
  *     +144 rip     RCX (by convention)         0 until compat.c fills it in
  *     +136 0       +128 0x80    +120 ENTRY_SYSENTER
- *     +112 rax ... +0 r15
+ *     +112 rdi ... +0 r15
  */
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
@@ -68,7 +68,7 @@ sysenter_entry:
     push    $USER32_CS
     push    $0
 3:  push    $0
-    push    $0x80
+    push    $SYSCALL_VECTOR
     push    $ENTRY_SYSENTER
     SAVE_GPRS
     /* Clear TF, DF, AC and NT (IF stays 0): the flags ring 0 expects. */

@@ -33,6 +33,10 @@ struct proc {
     int wait_status;            /* Linux wait4 encoding, once a zombie */
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
     uint64_t wake_tick;         /* PROC_SLEEPING */
+    /* System calls the C dispatcher (the full path) ran for this process,
+     * and for its children once collected by wait4 (as RUSAGE_CHILDREN). */
+    uint64_t full_calls;
+    uint64_t children_full_calls;
 };
 
 extern struct proc procs[MAX_PROCS];

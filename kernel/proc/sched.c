@@ -23,6 +23,7 @@ static void switch_to(struct proc *prev, struct proc *next)
         __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
     percpu0.current = next;
     percpu0.compat = next->bits == 32;
+    percpu0.work &= ~(uint64_t)WORK_RESCHED;   /* this switch is the one asked for */
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);
@@ -87,9 +88,13 @@ void sched_timer_tick(struct frame *f)
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].state == PROC_SLEEPING && procs[i].wake_tick <= timer_ticks)
             procs[i].state = PROC_RUNNABLE;
-    /* Preempt only user code: the kernel itself is never preempted. */
+    /* Preempt only user code: the kernel itself is never preempted, so a
+     * tick that finds it running asks for the switch on its way back to
+     * user mode (ret_user, entry/exit_work.c). */
     if (frame_from_user(f))
         schedule();
+    else
+        percpu0.work |= WORK_RESCHED;
 }
 
 void sched_init(void)

@@ -48,6 +48,8 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.fast_exit_declined[0] = percpu0.declined_sysret;
     info.fast_exit_declined[1] = percpu0.declined_sysexit;
     info.fast_exit_declined[2] = percpu0.declined_lret;
+    info.full_path_calls = current_proc()->full_calls;
+    info.children_full_path_calls = current_proc()->children_full_calls;
     if (size > sizeof info)
         size = sizeof info;
     if (copy_to_user(buf, &info, size))

@@ -1,0 +1,34 @@
+/*
+ * tables.h - the size of the dispatch tables, for C (dispatch.c) and the
+ * assembly that indexes them (dispatch_fast.S, entry/syscall.S).
+ *
+ * One table per width and path covers every number below
+ * SYSCALL_TABLE_SIZE: the Linux numbers (below LINUX_NR_MAX: Linux x86-64
+ * and i386 have fewer than 512 calls) and sysgate's private range
+ * (abi.h), with sys_enosys in between, so that one unsigned compare
+ * decides whether a number has a slot.
+ */
+#ifndef SYSGATE_SYSCALL_TABLES_H
+#define SYSGATE_SYSCALL_TABLES_H
+
+#include "../../include/sysgate/abi.h"
+
+#define LINUX_NR_MAX        512
+#define SYSCALL_TABLE_SIZE  (SG_PRIVATE_BASE + SG_PRIVATE_COUNT)
+
+#ifndef __ASSEMBLER__
+_Static_assert(LINUX_NR_MAX <= SG_PRIVATE_BASE, "tables.h: the Linux range ends below sysgate's private range");
+
+/* The tables (dispatch.c), filled by syscall_init() from syscalls.def:
+ * slot n holds the handler of call n when its path is FAST, the path's
+ * full-path stub when it is FULL, and sys_enosys when no call has n.
+ *   syscall_door_table64  the 64-bit SYSCALL door's fast path (entry/syscall.S);
+ *                         FULL: syscall_door_full_call
+ *   front_table64/32      the dispatcher's front for every other door
+ *                         (dispatch_fast.S); FULL: front_full_call */
+extern void *syscall_door_table64[SYSCALL_TABLE_SIZE];
+extern void *front_table64[SYSCALL_TABLE_SIZE];
+extern void *front_table32[SYSCALL_TABLE_SIZE];
+#endif
+
+#endif
