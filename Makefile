@@ -30,10 +30,10 @@ UASFLAGS := -g -D__ASSEMBLER__
 U32CFLAGS := $(UCFLAGS) -m32 -march=i686 -msse2
 
 KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*/*.c kernel/*/*.S) \
-               lib/format.c lib/string.c
+               lib/format.c lib/string.c lib/vdso_elf.c
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
 
-ULIB_SRCS := $(wildcard user/lib/*.c user/lib/*.S) lib/format.c lib/string.c
+ULIB_SRCS := $(wildcard user/lib/*.c user/lib/*.S) lib/format.c lib/string.c lib/vdso_elf.c
 ULIB_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(ULIB_SRCS))
 ULIB      := $(BUILD)/u/libsysgate.a
 ULIB32_OBJS := $(patsubst %,$(BUILD)/u32/%.o,$(ULIB_SRCS))
@@ -74,6 +74,49 @@ $(BUILD)/k/%.c.o: %.c
 $(BUILD)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+# The interface pages (kernel/kip/vdso/): one ELF shared object per width,
+# like Linux's vDSO, linked at 0 from their own sources with a linker script
+# and embedded in the kernel by kernel/kip/kip_image.S.  Position-independent
+# user code; tools/vdso-check fails the build on any dynamic relocation.  The
+# embedded image is stripped (like Linux's, it keeps its section headers).
+VDSO_DIR     := kernel/kip/vdso
+VDSO_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fPIC -fno-stack-protector \
+                -fno-asynchronous-unwind-tables -fcf-protection=none -mno-red-zone
+VDSO_LDFLAGS := -shared -nostdlib --hash-style=both --build-id=none -Bsymbolic --no-undefined \
+                -z max-page-size=4096 -z noexecstack
+VDSO64 := $(BUILD)/vdso64/vdso64.so
+VDSO32 := $(BUILD)/vdso32/vdso32.so
+
+$(BUILD)/vdso64/%.c.o: $(VDSO_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -m64 $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/vdso32/%.c.o: $(VDSO_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -march=i686 $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/vdso64/%.S.o: $(VDSO_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(CC) -m64 -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+$(BUILD)/vdso32/%.S.o: $(VDSO_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+$(BUILD)/vdso%.lds: $(VDSO_DIR)/vdso%.lds.S $(VDSO_DIR)/vdso-layout.lds.S include/sysgate/kip.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -D__ASSEMBLER__ $< -o $@
+
+$(VDSO64): $(BUILD)/vdso64/kip_stubs.S.o $(BUILD)/vdso64/vclock.c.o $(BUILD)/vdso64.lds tools/vdso-check
+	$(LD) -m elf_x86_64 $(VDSO_LDFLAGS) -soname=linux-vdso.so.1 -T $(BUILD)/vdso64.lds -o $@.tmp \
+	    $(filter %.o,$^)
+	tools/vdso-check $@.tmp
+	$(OBJCOPY) --strip-all $@.tmp $@ && rm $@.tmp
+$(VDSO32): $(BUILD)/vdso32/kip32_stubs.S.o $(BUILD)/vdso32/vclock.c.o $(BUILD)/vdso32.lds tools/vdso-check
+	$(LD) -m elf_i386 $(VDSO_LDFLAGS) -soname=linux-gate.so.1 -T $(BUILD)/vdso32.lds -o $@.tmp \
+	    $(filter %.o,$^)
+	tools/vdso-check $@.tmp
+	$(OBJCOPY) --strip-all $@.tmp $@ && rm $@.tmp
+
+$(BUILD)/k/kernel/kip/kip_image.S.o: $(VDSO64) $(VDSO32)
+$(BUILD)/k/kernel/kip/kip_image.S.o: KASFLAGS += -DVDSO64_IMAGE='"$(VDSO64)"' -DVDSO32_IMAGE='"$(VDSO32)"'
 
 # The fast path's rule, checked on the linked kernel: no FAST call's handler
 # reaches the frame, the scheduler or a process's end (tools/check-fast-calls).
@@ -143,8 +186,28 @@ $(BUILD)/initrd/bin/tests32/%: $(BUILD)/u32/user/compat/%.c.o
 	@mkdir -p $(dir $@)
 	$(LD) -m elf_i386 -nostdlib -static -z max-page-size=4096 -e _start -Ttext-segment=0x8048000 -o $@ $<
 
-$(INITRD): $(PROGRAMS)
-	cd $(BUILD)/initrd && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd.cpio
+# The file-system tests' fixture (user/tests/files.c checks every byte
+# and field of it): /fixture with known contents, modes, a nested
+# directory, symlinks (relative, absolute, to a directory, dangling, a
+# loop) and one mtime for all.
+FIXTURE_STAMP := $(BUILD)/fixture.stamp
+$(FIXTURE_STAMP): Makefile
+	rm -rf $(BUILD)/initrd/fixture && mkdir -p $(BUILD)/initrd/fixture/dir/sub
+	cd $(BUILD)/initrd/fixture && printf 'hello, initrd\n' > hello.txt && : > empty && \
+	    perl -e 'print chr($$_ % 251) for 0..4195' > data.bin && printf 'deep\n' > dir/sub/deep.txt && \
+	    printf '#!/bin/sh\n' > dir/exec.sh && chmod 0644 hello.txt empty && chmod 0600 data.bin && \
+	    chmod 0755 dir dir/exec.sh && chmod 0750 dir/sub && ln -s hello.txt link && \
+	    ln -s dir/sub dirlink && ln -s /fixture/dir abslink && ln -s nowhere dangling && \
+	    ln -s loop2 loop1 && ln -s loop1 loop2 && find . -exec touch -h -d @1700000000 {} +
+	@touch $@
+
+# The initrd: everything under the staging directory $(BUILD)/initrd -
+# directories, files, symlinks - with inode numbers counted from 1.
+define make_cpio
+	cd $(1) && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 --renumber-inodes --ignore-devno > $(2)
+endef
+$(INITRD): $(PROGRAMS) $(FIXTURE_STAMP)
+	$(call make_cpio,$(BUILD)/initrd,../initrd.cpio)
 
 # make run INIT=path/to/program: that program joins the initrd as
 # /bin/<name> and runs as the first process.
@@ -154,7 +217,7 @@ RUN_APPEND := init=/bin/$(notdir $(INIT)) $(APPEND)
 $(RUN_INITRD): $(INITRD) $(INIT)
 	rm -rf $(BUILD)/run-initrd && cp -r $(BUILD)/initrd $(BUILD)/run-initrd
 	cp $(INIT) $(BUILD)/run-initrd/bin/$(notdir $(INIT))
-	cd $(BUILD)/run-initrd && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > ../run-initrd.cpio
+	$(call make_cpio,$(BUILD)/run-initrd,../run-initrd.cpio)
 .PHONY: $(RUN_INITRD)
 else
 RUN_INITRD := $(INITRD)

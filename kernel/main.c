@@ -16,6 +16,7 @@
 #include "drivers/timer.h"
 #include "entry/entry.h"
 #include "kip/kip.h"
+#include "time/clock.h"
 #include "lib/cmdline.h"
 #include "lib/kernel.h"
 #include "mm/mm.h"
@@ -82,6 +83,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     timer_init();
     syscall_init();
     kip_init();
+    clock_init();
     initrd_init(&boot_info);
     initrd_list();
     sched_init();

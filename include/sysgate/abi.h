@@ -97,13 +97,16 @@ struct sg_info {
      * "TCGTCGTCGTCG" is QEMU's emulator, whose deviations from hardware
      * the tests must expect (docs/mechanisms.md). */
     char hypervisor_vendor[16];
-    /* System calls the C dispatcher (the full path) has run for this
-     * process - the fast paths answer every other (docs/mechanisms.md) -
-     * and for its children collected by wait4. */
+    /* System calls this process has entered, through every door (the
+     * interface page's time functions answer without one). */
+    uint64_t syscalls;
+    /* Of those, the ones the C dispatcher (the full path) ran - the fast
+     * paths answer every other (docs/mechanisms.md) - and the same for its
+     * children collected by wait4. */
     uint64_t full_path_calls;
     uint64_t children_full_path_calls;
 };
-_Static_assert(sizeof(struct sg_info) == 224 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 232 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
@@ -134,6 +137,7 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_SIGTRAP  5
 #define SG_SIGBUS   7
 #define SG_SIGFPE   8
+#define SG_SIGKILL  9       /* out of memory for a page the process touched */
 #define SG_SIGSEGV 11
 
 /* Auxiliary vector tags (Linux's values, plus one of sysgate's). */
@@ -149,10 +153,41 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_AT_EGID         14
 #define SG_AT_RANDOM       25
 #define SG_AT_SYSINFO      32      /* 32-bit: __kernel_vsyscall            */
-/* The interface page.  Not AT_SYSINFO_EHDR (33): that promises an ELF
- * image, which C libraries parse; the page is not one.  Jinue passes its
- * AT_HOWSYSCALL the same way, under a tag of its own. */
+#define SG_AT_SYSINFO_EHDR 33      /* the interface page, an ELF image (vDSO) */
+/* The interface page again, under sysgate's own tag (as Jinue passes its
+ * AT_HOWSYSCALL): the same address as SG_AT_SYSINFO_EHDR. */
 #define SG_AT_KIP          0x5347
+
+/* arch_prctl codes (Linux asm/prctl.h).  The four base calls exist for
+ * 64-bit callers only: from 32-bit code they are -EINVAL, as on Linux. */
+#define SG_ARCH_SET_GS 0x1001
+#define SG_ARCH_SET_FS 0x1002
+#define SG_ARCH_GET_FS 0x1003
+#define SG_ARCH_GET_GS 0x1004
+
+/* set_thread_area, get_thread_area and modify_ldt take Linux's struct
+ * user_desc (asm/ldt.h; the same 16 bytes for both widths, `lm` ignored).
+ * entry_number -1 asks set_thread_area for a free TLS slot, which it
+ * writes back.  The TLS slots are GDT entries SG_TLS_ENTRY_MIN ..
+ * SG_TLS_ENTRY_MIN + 2 (Linux x86-64's GDT_ENTRY_TLS_MIN): selector =
+ * entry_number * 8 + 3.  An LDT entry n has the selector n * 8 + 7. */
+#define SG_TLS_ENTRY_MIN 12
+#define SG_TLS_ENTRIES   3
+#define SG_LDT_ENTRIES   8192
+
+struct sg_user_desc {
+    uint32_t entry_number;
+    uint32_t base_addr;
+    uint32_t limit;
+    uint32_t seg_32bit : 1;
+    uint32_t contents : 2;          /* 0 data, 1 data expand-down, 2 code, 3 conforming code */
+    uint32_t read_exec_only : 1;
+    uint32_t limit_in_pages : 1;
+    uint32_t seg_not_present : 1;
+    uint32_t useable : 1;
+    uint32_t lm : 1;
+};
+_Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes");
 
 #endif /* __ASSEMBLER__ */
 
@@ -163,15 +198,82 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_ESRCH    3
 #define SG_EINTR    4
 #define SG_EIO      5
+#define SG_ENXIO    6
 #define SG_E2BIG    7
 #define SG_ENOEXEC  8
 #define SG_EBADF    9
 #define SG_ECHILD  10
 #define SG_EAGAIN  11
 #define SG_ENOMEM  12
+#define SG_EACCES  13
 #define SG_EFAULT  14
+#define SG_EEXIST  17
+#define SG_ENODEV  19
+#define SG_ENOTDIR 20
+#define SG_EISDIR  21
 #define SG_EINVAL  22
+#define SG_EMFILE  24
+#define SG_ENOTTY  25
+#define SG_ESPIPE  29
+#define SG_EROFS   30
+#define SG_ERANGE  34
 #define SG_ENAMETOOLONG 36
 #define SG_ENOSYS  38
+#define SG_ELOOP   40
+#define SG_EOVERFLOW 75
+#define SG_EOPNOTSUPP 95
+
+/* mmap(2), mprotect(2), madvise(2): Linux's values (asm-generic/mman*.h,
+ * the same on x86-64 and i386). */
+#define SG_PROT_NONE   0x0
+#define SG_PROT_READ   0x1
+#define SG_PROT_WRITE  0x2
+#define SG_PROT_EXEC   0x4
+#define SG_PROT_GROWSDOWN 0x01000000
+#define SG_PROT_GROWSUP   0x02000000
+#define SG_MAP_SHARED          0x01
+#define SG_MAP_PRIVATE         0x02
+#define SG_MAP_SHARED_VALIDATE 0x03
+#define SG_MAP_TYPE            0x0f
+#define SG_MAP_FIXED           0x10
+#define SG_MAP_ANONYMOUS       0x20
+#define SG_MAP_32BIT           0x40        /* x86-64 only: below 2 GiB */
+#define SG_MAP_GROWSDOWN       0x0100
+#define SG_MAP_DENYWRITE       0x0800
+#define SG_MAP_EXECUTABLE      0x1000
+#define SG_MAP_LOCKED          0x2000
+#define SG_MAP_NORESERVE       0x4000
+#define SG_MAP_POPULATE        0x8000
+#define SG_MAP_NONBLOCK        0x10000
+#define SG_MAP_STACK           0x20000
+#define SG_MAP_HUGETLB         0x40000
+#define SG_MAP_SYNC            0x80000
+#define SG_MAP_FIXED_NOREPLACE 0x100000
+#define SG_MAP_UNINITIALIZED   0x4000000
+#define SG_MADV_NORMAL      0
+#define SG_MADV_RANDOM      1
+#define SG_MADV_SEQUENTIAL  2
+#define SG_MADV_WILLNEED    3
+#define SG_MADV_DONTNEED    4
+#define SG_MADV_FREE        8
+#define SG_MADV_REMOVE      9
+#define SG_MADV_DONTFORK   10
+#define SG_MADV_DOFORK     11
+#define SG_MADV_MERGEABLE  12
+#define SG_MADV_UNMERGEABLE 13
+#define SG_MADV_HUGEPAGE   14
+#define SG_MADV_NOHUGEPAGE 15
+#define SG_MADV_DONTDUMP   16
+#define SG_MADV_DODUMP     17
+#define SG_MADV_WIPEONFORK 18
+#define SG_MADV_KEEPONFORK 19
+#define SG_MADV_COLD       20
+#define SG_MADV_PAGEOUT    21
+#define SG_MADV_POPULATE_READ  22
+#define SG_MADV_POPULATE_WRITE 23
+#define SG_MADV_DONTNEED_LOCKED 24
+#define SG_MADV_COLLAPSE   25
+#define SG_MADV_HWPOISON  100
+#define SG_MADV_SOFT_OFFLINE 101
 
 #endif

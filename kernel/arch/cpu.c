@@ -109,10 +109,15 @@ void cpu_enable_features(void)
     write_cr4(cr4);
 
     /* CR0: WP (set at boot) makes ring 0 honour read-only pages; clear EM
-     * and TS, set MP so SSE instructions run. */
+     * and TS, set MP so SSE instructions run.  NE: an unmasked x87
+     * exception is #MF at the next waiting x87 instruction; without it the
+     * CPU signals FERR# to the (masked) IRQ 13 and the program carries on
+     * as if nothing happened (SDM vol. 1 8.7, vol. 3A 2.5).  CR4.OSXMMEXCPT
+     * above does the same for unmasked SSE exceptions: #XM, not #UD (SDM
+     * vol. 3A 2.5, 6.15 interrupt 19). */
     uint64_t cr0 = read_cr0();
-    cr0 &= ~((1ull << 2) | (1ull << 3));
-    cr0 |= (1ull << 1) | CR0_WP;
+    cr0 &= ~(uint64_t)(CR0_EM | CR0_TS);
+    cr0 |= CR0_MP | CR0_NE | CR0_WP;
     write_cr0(cr0);
 
     if (cpu.nx)

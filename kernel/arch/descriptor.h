@@ -6,7 +6,9 @@
 #ifndef SYSGATE_DESCRIPTOR_H
 #define SYSGATE_DESCRIPTOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "../../include/sysgate/abi.h"
 
 /* Descriptor types (the 4-bit type field with S = 1 or S = 0). */
 #define DESC_CODE_READ      0xA     /* S = 1: execute/read, non-conforming */
@@ -37,6 +39,22 @@ struct desc16 desc_call_gate(uint16_t selector, uint64_t offset, int dpl);
 
 /* An IDT gate (SDM vol. 3A 6.14.1); ist = 0 for the current stack. */
 struct desc16 desc_idt_gate(uint16_t selector, uint64_t offset, int type, int dpl, int ist);
+
+/* Linux's struct user_desc (set_thread_area, modify_ldt; abi.h) as a
+ * descriptor and back, as Linux's fill_ldt() and fill_user_desc() do:
+ * S = 1 (never a system segment), DPL 3 and the accessed bit forced, L
+ * never set. */
+uint64_t desc_from_user_desc(const struct sg_user_desc *u);
+void desc_to_user_desc(uint64_t d, uint32_t entry_number, struct sg_user_desc *u);
+/* "No segment at all": Linux's LDT_empty() or the all-zero LDT_zero(). */
+bool user_desc_is_empty(const struct sg_user_desc *u);
+/* Linux's tls_desc_okay(): empty (either form), or a present 32-bit data
+ * segment. */
+bool user_desc_tls_ok(const struct sg_user_desc *u);
+/* modify_ldt's checks (Linux arch/x86/kernel/ldt.c write_ldt(); old_mode
+ * for function 1): empty, or a 32-bit segment, conforming code only when
+ * not present (and never in the old mode).  Returns 0 or -errno. */
+int user_desc_ldt_check(const struct sg_user_desc *u, bool old_mode);
 
 /* Decoding, for the tests and the boot log. */
 uint64_t desc_gate_offset(struct desc16 d);

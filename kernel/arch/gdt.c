@@ -39,6 +39,12 @@ void gdt_set_call_gate(uint64_t target)
     gdt_set16(CALL_GATE_SEL >> 3, desc_call_gate(KERNEL_CS, target, 3));
 }
 
+void gdt_set_tls(const uint64_t tls[GDT_TLS_ENTRIES])
+{
+    for (int i = 0; i < GDT_TLS_ENTRIES; i++)
+        gdt[GDT_TLS_MIN + i] = tls[i];
+}
+
 void gdt_init(void)
 {
     gdt[0] = 0;
@@ -77,6 +83,13 @@ void gdt_init(void)
         :
         : "m"(gdtr), "r"((uint64_t)KERNEL_DS), "i"(KERNEL_CS), "r"(TSS_SEL)
         : "rax", "memory");
+
+    /* No LDT until a process asks for one.  The LDTR is not null at reset
+     * but base 0, limit 0xffff (SDM vol. 3A 10.1.1, table 10-1), and no
+     * loader is bound to change it: without this, a user LDT selector
+     * would have the CPU read descriptors from linear address 0 - user
+     * memory.  A null LDTR makes every LDT selector #GP (SDM vol. 3A 3.5.1). */
+    __asm__ volatile("lldt %w0" ::"r"(0));
 
     /* The per-CPU block: GS_BASE while in the kernel; user code gets
      * KERNEL_GS_BASE (0) and swapgs exchanges them (SDM vol. 2B SWAPGS). */

@@ -26,8 +26,10 @@
 #define USER_END           0x00007ffffffff000
 
 /* User program layout: 64-bit processes. */
-#define USER_STACK_TOP     0x00007fffffffe000
-#define USER_STACK_PAGES   16
+#define USER_STACK_TOP     0x00007ffffffef000   /* a free page, then the argument page */
+#define USER_STACK_PAGES   16                   /* mapped at start; the rest on touch */
+#define USER_STACK_SIZE    0x800000             /* the stack region: 8 MiB (Linux's
+                                                   default RLIMIT_STACK), a guard page below */
 #define USER_ARGPAGE       0x00007fffffff0000   /* per-process argument page */
 
 /* 32-bit processes: everything below 4 GiB. */

@@ -28,6 +28,13 @@
  *   0x30  USER_DS2    data, DPL 3            SYSEXIT64 SS (+40): same as USER_DS
  *   0x38  TSS         16-byte system descriptor
  *   0x48  CALL_GATE   16-byte long-mode call gate, DPL 3 -> KERNEL_CS
+ *   0x58  unused (null)
+ *   0x60  TLS slots   three per-process data descriptors, DPL 3, written
+ *   0x68              by set_thread_area and reloaded on every switch
+ *   0x70              (entries 12-14, Linux x86-64's GDT_ENTRY_TLS_MIN..MAX)
+ *
+ * A selector's bit 2 (TI) picks the LDT instead: user selectors n * 8 + 7
+ * name the process's own LDT (modify_ldt), loaded on every switch.
  */
 #ifndef SYSGATE_SELECTORS_MSRS_H
 #define SYSGATE_SELECTORS_MSRS_H
@@ -40,7 +47,10 @@
 #define USER_DS2       (0x30 | 3)
 #define TSS_SEL        0x38
 #define CALL_GATE_SEL  (0x48 | 3)
-#define GDT_ENTRIES    11          /* 8-byte slots, the last two the gate */
+#define GDT_TLS_MIN    12          /* = SG_TLS_ENTRY_MIN (abi.h) */
+#define GDT_TLS_ENTRIES 3
+#define GDT_ENTRIES    15          /* 8-byte slots */
+#define SELECTOR_TI    4           /* table indicator: 1 = LDT */
 
 /* STAR: [47:32] = SYSCALL CS; [63:48] = SYSRET base (the RPL bits are
  * ignored on load and forced to 3). */
@@ -59,6 +69,8 @@ _Static_assert(SYSENTER_CS_VALUE + 16 == (USER32_CS & ~3), "SYSEXIT 32-bit CS = 
 _Static_assert(SYSENTER_CS_VALUE + 24 == (USER_DS & ~3), "SYSEXIT 32-bit SS = +24");
 _Static_assert(SYSENTER_CS_VALUE + 32 == (USER64_CS & ~3), "SYSEXIT 64-bit CS = +32");
 _Static_assert(SYSENTER_CS_VALUE + 40 == (USER_DS2 & ~3), "SYSEXIT 64-bit SS = +40");
+_Static_assert((CALL_GATE_SEL >> 3) + 2 <= GDT_TLS_MIN, "the gate's 16 bytes end before the TLS slots");
+_Static_assert(GDT_TLS_MIN + GDT_TLS_ENTRIES == GDT_ENTRIES, "the TLS slots end the GDT");
 #endif
 
 #define MSR_SYSENTER_CS   0x174   /* SDM vol. 3A 5.8.7: sysenter's CS, SS = +8 */
@@ -77,6 +89,10 @@ _Static_assert(SYSENTER_CS_VALUE + 40 == (USER_DS2 & ~3), "SYSEXIT 64-bit SS = +
 #define EFER_LME  0x100
 #define EFER_NXE  0x800
 
+#define CR0_MP    (1 << 1)
+#define CR0_EM    (1 << 2)
+#define CR0_TS    (1 << 3)
+#define CR0_NE    (1 << 5)
 #define CR0_WP    (1 << 16)
 #define CR4_PAE   (1 << 5)
 #define CR4_PGE   (1 << 7)

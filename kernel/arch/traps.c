@@ -1,6 +1,9 @@
 /*
  * What happens after an exception or interrupt door (entry/interrupts.S):
  *  - a hardware interrupt: acknowledge it, run the timer;
+ *  - a page fault on a user address that a region allows (mm/space.c):
+ *    the page is filled in and the access retried, whether it came from
+ *    the program or from a kernel user copy;
  *  - an exception in user mode: the process is killed, with one log line
  *    naming the fault, its RIP and address (a Linux-style signal number is
  *    what its parent's wait4 sees);
@@ -16,6 +19,7 @@
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
 #include "../../lib/format.h"
+#include "../mm/space.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
@@ -95,15 +99,13 @@ static noreturn void kernel_exception(struct frame *f, uint64_t cr2)
     panic("unrecoverable kernel exception");
 }
 
-static bool fixup_kernel_fault(struct frame *f)
+/* The fixup of a user-access instruction (uaccess.S), or 0. */
+static uint64_t extable_fixup(uint64_t rip)
 {
-    for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
-        if (e->insn == f->rip) {
-            f->rip = e->fixup;
-            return true;
-        }
-    }
-    return false;
+    for (const struct extable_entry *e = __extable_start; e < __extable_end; e++)
+        if (e->insn == rip)
+            return e->fixup;
+    return 0;
 }
 
 /* A fault on one of the return instructions (exit.S) is the process's:
@@ -118,14 +120,61 @@ static bool is_exit_instruction(uint64_t rip)
     return false;
 }
 
+/* The six floating-point exception flags, in the same bit order in the
+ * x87 status word and in MXCSR (SDM vol. 1 8.1.3, 10.2.3). */
+static void describe_fp_flags(unsigned flags, unsigned masks, char *buf, size_t size)
+{
+    static const char *const names[6] = { "invalid", "denormal", "zero-divide", "overflow", "underflow",
+                                          "precision" };
+    size_t n = 0;
+    buf[0] = 0;
+    for (int i = 0; i < 6 && n < size; i++)
+        if (flags & (1u << i))
+            n += snformat(buf + n, size - n, "%s%s%s", n ? " " : "", names[i],
+                          masks & (1u << i) ? "(masked)" : "");
+    if (!n)
+        snformat(buf, size, "none");
+}
+
+/* #MF and #XM: what the process's FPU says went wrong.  The registers
+ * still hold its state (the kernel itself never uses the FPU; FNSTSW,
+ * FNSTCW and STMXCSR do not wait, so a pending exception stays pending). */
+static void describe_fp_fault(int vector, char *buf, size_t size)
+{
+    char flags[128];
+    if (vector == 16) {
+        uint16_t sw, cw;
+        __asm__ volatile("fnstsw %0; fnstcw %1" : "=m"(sw), "=m"(cw));
+        describe_fp_flags(sw, cw, flags, sizeof flags);
+        snformat(buf, size, "x87 status %#x control %#x: %s%s", sw, cw, flags, sw & 0x40 ? " stack-fault" : "");
+    } else {
+        uint32_t mxcsr;
+        __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+        describe_fp_flags(mxcsr, mxcsr >> 7, flags, sizeof flags);
+        snformat(buf, size, "mxcsr %#x: %s", mxcsr, flags);
+    }
+}
+
+/* A demand-paging fault that could not be served: the process goes, with
+ * a log line that says why. */
+static noreturn void mm_fault_kill(enum mm_fault_result r, const struct frame *f, uint64_t cr2)
+{
+    if (r == MM_FAULT_OOM)
+        proc_kill_current(SG_SIGKILL, "out of memory for a page of user memory", f->rip, cr2);
+    proc_kill_current(SG_SIGBUS, "#PF page fault past the end of the mapped file", f->rip, cr2);
+}
+
 noreturn void user_fault(struct frame *f, uint64_t cr2)
 {
-    char err[96];
+    char err[192];
     int v = (int)f->vector;
     uint64_t addr = v == 14 ? cr2 : f->rip;
-    describe_error(v, f->error, err, sizeof err);
-    char what[160];
-    snformat(what, sizeof what, "%s (error %s)", exception_names[v], err);
+    if (v == 16 || v == 19)
+        describe_fp_fault(v, err, sizeof err);
+    else
+        describe_error(v, f->error, err, sizeof err);
+    char what[256];
+    snformat(what, sizeof what, v == 16 || v == 19 ? "%s (%s)" : "%s (error %s)", exception_names[v], err);
     proc_kill_current(fault_signal(v), what, f->rip, addr);
 }
 
@@ -147,8 +196,16 @@ void interrupt_dispatch(struct frame *f)
         printk("sysgate: NMI at rip %#lx (ignored)\n", f->rip);
         return;
     }
-    if (frame_from_user(f))
+    if (frame_from_user(f)) {
+        if (v == 14) {
+            enum mm_fault_result r = mm_fault(current_proc(), cr2, f->error);
+            if (r == MM_FAULT_DONE)
+                return;
+            if (r != MM_FAULT_SEGV)
+                mm_fault_kill(r, f, cr2);
+        }
         user_fault(f, cr2);
+    }
     /* A user-set TF single-steps the sysenter and call-gate doors until
      * they clear it themselves: nothing to do but carry on. */
     if (v == 1 && entry_in_tf_window(f->rip))
@@ -160,7 +217,22 @@ void interrupt_dispatch(struct frame *f)
                  exception_names[v], user->rip, user->cs, user->rsp, user->ss);
         proc_kill_current(SG_SIGSEGV, what, user->rip, user->rip);
     }
-    if ((v == 14 || v == 13) && fixup_kernel_fault(f))
+    /* #PF: a user access; #GP, #NP: a user selector loaded (segload.S). */
+    uint64_t fixup = v == 14 || v == 13 || v == 11 ? extable_fixup(f->rip) : 0;
+    if (fixup) {
+        /* A kernel user copy touched a page not yet there: fill it in and
+         * retry; otherwise the copy fails (-EFAULT).  Only these listed
+         * instructions may fault user pages in. */
+        if (v == 14 && cr2 < USER_END) {
+            enum mm_fault_result r = mm_fault(current_proc(), cr2, f->error);
+            if (r == MM_FAULT_DONE)
+                return;
+            if (r == MM_FAULT_OOM)
+                printk("sysgate: pid %d (%s): out of memory for user address %#lx in a kernel copy\n",
+                       current_proc()->pid, current_proc()->name, cr2);
+        }
+        f->rip = fixup;
         return;
+    }
     kernel_exception(f, cr2);
 }

@@ -6,5 +6,7 @@
 #define IRQ_BASE 32
 extern volatile uint64_t timer_ticks;
 void timer_init(void);
+/* The TSC's frequency in Hz, measured against the PIT (takes 50 ms). */
+uint64_t timer_calibrate_tsc(void);
 bool irq_acknowledge(int irq);
 #endif

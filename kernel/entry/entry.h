@@ -45,12 +45,13 @@ void entry_init(const char *cmdline);
 
 const char *entry_mechanism_name(int m);
 
-/* The benchmark's floor (floor.S): points door `mech` at its bare stub
- * (on) or back at the real door (off).  Returns 0 or -errno. */
-long entry_set_floor(int mech, bool on, int owner_pid);
-/* Switches every floor off if process `pid` switched it on. */
-void entry_floor_release(int pid);
-
+/* The benchmark's floor (floor.S), per process: sets door `mech` to its
+ * bare stub (on) or back to the real door (off) for the running process
+ * only.  Returns 0 or -errno. */
+long entry_set_floor(int mech, bool on);
+/* Aims every door as the process about to run wants it (its `floors`
+ * mask; 0 for everyone who never asked).  Called on every switch. */
+void entry_floor_switch(uint32_t floors);
 
 
 /* traps.c: a #DB taken in ring 0 inside a door that single-steps until

@@ -7,9 +7,11 @@
  * which a process could turn the floor against the kernel.  The difference
  * between a null call and this floor is what sysgate's own path costs.
  * Nothing is saved or dispatched: while a floor is on, every call through
- * that door returns at once with rax unchanged.  The floor is switched off
- * again by sg_bench_floor(mech, 0) through another door, or when the
- * process that switched it on ends.
+ * that door returns at once with rax unchanged.  A floor is the calling
+ * process's alone: the doors are re-aimed on every switch (mechanisms.c),
+ * so every other process keeps the real door.  It is switched off again by
+ * sg_bench_floor(mech, 0) through another door, or when the process ends
+ * (an exit hook, proc_add_exit_hook).
  *
  * The hazards the real doors handle still apply here:
  *   - a user-set TF survives sysenter and a call gate: the #DB taken on

@@ -90,6 +90,8 @@
 #define PERCPU_REPLACED_FRAME   64  /* the frame sg_setcontext last replaced */
 #define PERCPU_SYSCALL_RSP      72  /* kernel_rsp - 8: where the syscall fast path starts */
 #define PERCPU_WORK             80  /* WORK_* below: work before the return to user mode */
+#define PERCPU_SYSCALLS         88  /* system calls entered since the running process was
+                                       switched in (sched.c adds them to its proc) */
 
 /* percpu.work: while it is not 0, every system call takes the full path
  * (kernel/entry/exit.S's ret_user does the work).  WORK_RESCHED: a timer
@@ -253,6 +255,7 @@ struct percpu {
     struct frame *replaced_frame;
     uint64_t syscall_rsp;
     uint64_t work;
+    uint64_t syscalls;
 };
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");
 _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "percpu layout");
@@ -265,6 +268,7 @@ _Static_assert(offsetof(struct percpu, compat) == PERCPU_COMPAT, "percpu layout"
 _Static_assert(offsetof(struct percpu, replaced_frame) == PERCPU_REPLACED_FRAME, "percpu layout");
 _Static_assert(offsetof(struct percpu, syscall_rsp) == PERCPU_SYSCALL_RSP, "percpu layout");
 _Static_assert(offsetof(struct percpu, work) == PERCPU_WORK, "percpu layout");
+_Static_assert(offsetof(struct percpu, syscalls) == PERCPU_SYSCALLS, "percpu layout");
 
 extern struct percpu percpu0;
 

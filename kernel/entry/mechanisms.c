@@ -30,6 +30,7 @@
 #include "../arch/selectors_msrs.h"
 #include "../lib/cmdline.h"
 #include "../lib/kernel.h"
+#include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
 void int80_entry(void);
@@ -71,7 +72,8 @@ void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
 
-static int floor_owner[SG_MECH_COUNT];      /* pid, 0 = the real door */
+/* The doors now aimed at their floor: the running process's `floors`. */
+static uint32_t floors_aimed;
 
 /* Point a door at its floor stub or at the real thing. */
 static void aim_door(int mech, bool floor)
@@ -99,20 +101,38 @@ static void aim_door(int mech, bool floor)
     }
 }
 
-long entry_set_floor(int mech, bool on, int owner_pid)
+/* A floor is process state, like the registers: the doors are re-aimed
+ * on every switch, where the two processes' masks differ (almost always
+ * both 0: nothing to do). */
+void entry_floor_switch(uint32_t floors)
 {
+    uint32_t change = floors ^ floors_aimed;
+    for (int m = 0; m < SG_MECH_COUNT; m++)
+        if (change & (1u << m))
+            aim_door(m, floors & (1u << m));
+    floors_aimed = floors;
+}
+
+long entry_set_floor(int mech, bool on)
+{
+    struct proc *p = current_proc();
     if (mech < 0 || mech >= SG_MECH_COUNT || !(entry_mechanisms64 & (1u << mech)))
         return -SG_EINVAL;
-    floor_owner[mech] = on ? owner_pid : 0;
-    aim_door(mech, on);
+    if (on)
+        p->floors |= 1u << mech;
+    else
+        p->floors &= ~(1u << mech);
+    entry_floor_switch(p->floors);
     return 0;
 }
 
-void entry_floor_release(int pid)
+/* A process that ends takes its floors with it (a zombie never runs
+ * again, but the doors are aimed for it until the next switch). */
+static void floor_exit_hook(struct proc *p)
 {
-    for (int m = 0; m < SG_MECH_COUNT; m++)
-        if (floor_owner[m] == pid)
-            entry_set_floor(m, false, 0);
+    p->floors = 0;
+    if (p == current_proc())
+        entry_floor_switch(0);
 }
 
 int entry_mechanism_of(const struct frame *f)
@@ -166,6 +186,7 @@ bool entry_in_tf_window(uint64_t rip)
 
 void entry_init(const char *cmdline)
 {
+    proc_add_exit_hook(floor_exit_hook);
     idt_set(SYSCALL_VECTOR, int80_entry, 3, 0);
     gdt_set_call_gate((uint64_t)callgate_entry);
     entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP;

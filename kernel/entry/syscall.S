@@ -34,8 +34,9 @@
  * TF or RF set (SYSRET restores neither faithfully: the exit checks of
  * exit.S), the return RIP is not canonical (SYSRET would #GP in ring 0 on
  * Intel: CVE-2012-0217), or percpu.work is set (the trace, or work before
- * the return to user mode).  Any of them, an argument way or a FULL call
- * (its table slot is syscall_door_full_call) takes the full path:
+ * the return to user mode), tested in four instructions.  Any of them, an
+ * argument way or a FULL call (its table slot is syscall_door_full_call)
+ * takes the full path:
  * syscall_full completes the frame and goes through the C dispatcher and
  * ret_user, as every other door.  A FAST call cannot read or change the
  * frame (syscalls.def; tools/check-fast-calls checks it at every build),
@@ -61,11 +62,17 @@ syscall_entry:
     sub     $16 + FRAME_DOOR_WORDS, %rsp        /* cs, rip, error, vector, entry */
     SAVE_ARG_REGS
 
-    /* The one test: r11 and rcx are in the frame, free as scratch. */
+    incq    %gs:PERCPU_SYSCALLS                 /* the process's count (sg_info) */
+
+    /* The one test, on r11 (in the frame now, free as scratch): the unsafe
+     * flags, plus bit 47 of the return RIP as the carry, plus the work
+     * word - not 0 if any is.  Bit 47 is the whole canonical test here:
+     * SYSCALL from ring 3 leaves the next RIP in RCX, at most
+     * 0x0000800000000000 (bits 63:48 clear, bit 47 set only past the
+     * lower half's end) or in the upper half (bit 47 set). */
     and     $FAST_EXIT_UNSAFE_FLAGS, %r11
-    shr     $47, %rcx                           /* canonical user half: bits 63:47 zero */
-    or      %rcx, %r11
-    or      %gs:PERCPU_WORK, %r11
+    bt      $47, %rcx
+    adc     %gs:PERCPU_WORK, %r11
     jnz     syscall_full
 
     cmp     $SYSCALL_TABLE_SIZE, %rax

@@ -46,7 +46,7 @@ int trap_classify(struct frame *f)
         user_fault(f, 0);
     if ((insn & 0xffff) == 0x90f0) {                    /* F0 90: lock nop */
         bool compat = current_proc()->bits == 32;
-        f->rax = kip_user_address(compat ? 32 : 64);
+        f->rax = kip_vdso_base(compat ? 32 : 64);
         f->rdx = SG_KIP_VERSION;
         f->rcx = compat ? entry_mechanisms32 : entry_mechanisms64;
         f->rip += 2;

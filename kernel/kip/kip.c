@@ -1,21 +1,24 @@
 /*
- * The interface pages: one for 64-bit processes, one (below 4 GiB) for
- * 32-bit ones.  Each is built at boot from its template (kip_stubs.S,
- * kip32_stubs.S): the header says which doors this CPU offers to that
- * width, the stubs of doors it lacks become UD2s, and the default entry is
- * patched to jump to the chosen door.
+ * The interface pages: one ELF image for 64-bit processes, one (below
+ * 4 GiB) for 32-bit ones, each with the shared data page just below it.
+ * The images are linked by the build (kernel/kip/vdso/) and embedded in the
+ * kernel (kip_image.S); at boot each is copied into frames and finished:
+ * the header says which doors this CPU offers to that width, the stubs of
+ * doors it lacks become UD2s and their symbols are withdrawn from the
+ * dynamic symbol table, and the default entry is patched to jump to the
+ * chosen door.  The frames are then mapped, read-only, into every process
+ * of the width at the same address.
  */
 #include "kip.h"
 #include "../../include/sysgate/kip.h"
+#include "../../include/sysgate/vvar.h"
+#include "../../lib/vdso_elf.h"
 #include "../arch/io.h"
 #include "../entry/entry.h"
 #include "../lib/kernel.h"
 #include "../mm/mm.h"
 
-extern const uint8_t kip_template_start[], kip_template_end[], kip_stub_int80[], kip_stub_callgate[],
-    kip_stub_syscall[], kip_stub_sysenter[], kip_stub_trap[], kip_stub_end[];
-extern const uint8_t kip32_template_start[], kip32_template_end[], kip32_stub_int80[], kip32_stub_callgate[],
-    kip32_stub_syscall[], kip32_stub_sysenter[], kip32_stub_trap[], kip32_stub_end[], kip32_sysenter_landing[];
+extern const uint8_t kip_image64_start[], kip_image64_end[], kip_image32_start[], kip_image32_end[];
 
 /* Where a 32-bit sysenter returns to; read by compat.c and by the sysenter
  * floor (entry/floor.S), which runs without a stack. */
@@ -23,78 +26,94 @@ uint64_t kip32_sysenter_landing_address;
 
 struct kip_page {
     const char *name;
-    const uint8_t *start, *end;
-    /* each door's stub runs from stub[m] to the next one in the template */
-    const uint8_t *stub[SG_MECH_COUNT], *stub_end[SG_MECH_COUNT];
-    uint64_t frame;
-    uint64_t address;
+    const uint8_t *start, *end;     /* the linked image in the kernel */
+    uint64_t frame, pages;          /* its copy: `pages` contiguous frames */
+    uint64_t address;               /* the ELF header in every process of the width */
+    uint32_t default_offset;
 };
 
-static struct kip_page kip64 = {
-    "64-bit", kip_template_start, kip_template_end,
-    { kip_stub_int80, kip_stub_callgate, kip_stub_syscall, kip_stub_sysenter, kip_stub_trap },
-    { kip_stub_callgate, kip_stub_syscall, kip_stub_sysenter, kip_stub_trap, kip_stub_end },
-    0, 0,
-};
-static struct kip_page kip32 = {
-    "32-bit", kip32_template_start, kip32_template_end,
-    { kip32_stub_int80, kip32_stub_callgate, kip32_stub_syscall, kip32_stub_sysenter, kip32_stub_trap },
-    { kip32_stub_callgate, kip32_stub_syscall, kip32_stub_sysenter, kip32_stub_trap, kip32_stub_end },
-    0, 0,
+static struct kip_page kip64 = { "64-bit", kip_image64_start, kip_image64_end, 0, 0, 0, 0 };
+static struct kip_page kip32 = { "32-bit", kip_image32_start, kip_image32_end, 0, 0, 0, 0 };
+
+/* The data page, one frame for both widths; kernel/time/clock.c writes it. */
+static uint64_t vvar_frame;
+
+/* Each door's stub symbol, in SG_MECH order (the header's order too). */
+static const char *const stub_symbols[SG_MECH_COUNT] = {
+    "__sg_stub_int80", "__sg_stub_callgate", "__sg_stub_syscall", "__sg_stub_sysenter", "__sg_stub_trap",
 };
 _Static_assert(SG_MECH_INT80 == 0 && SG_MECH_CALLGATE == 1 && SG_MECH_SYSCALL == 2 && SG_MECH_SYSENTER == 3 &&
                    SG_MECH_TRAP == 4,
-               "the stub tables above are in SG_MECH order");
+               "stub_symbols is in SG_MECH order");
 
 /* Points the default entry's `jmp rel32` (E9 xx xx xx xx) at a stub. */
-static void patch_default(uint8_t *page, uint32_t target)
+static void patch_default(uint8_t *image, uint32_t entry, uint32_t target)
 {
-    int32_t rel = (int32_t)target - (int32_t)(SG_KIP_DEFAULT_OFFSET + 5);
-    page[SG_KIP_DEFAULT_OFFSET] = 0xe9;
-    memcpy(page + SG_KIP_DEFAULT_OFFSET + 1, &rel, 4);
+    int32_t rel = (int32_t)target - (int32_t)(entry + 5);
+    image[entry] = 0xe9;
+    memcpy(image + entry + 1, &rel, 4);
 }
 
 static void build(struct kip_page *k, uint32_t mechanisms, int default_mech, uint64_t address)
 {
     size_t size = k->end - k->start;
-    if (size > PAGE_SIZE)
-        panic("kip: the %s template is %zu bytes, more than a page", k->name, size);
-    k->frame = phys_alloc(1);
+    k->pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+    k->frame = phys_alloc(k->pages);
     if (!k->frame)
         panic("kip: out of memory");
-    uint8_t *page = phys_to_virt(k->frame);
-    memcpy(page, k->start, size);
+    uint8_t *image = phys_to_virt(k->frame);
+    memcpy(image, k->start, size);
 
-    struct sg_kip_header *h = (struct sg_kip_header *)page;
-    h->magic = SG_KIP_MAGIC;
-    h->version = SG_KIP_VERSION;
+    struct vdso_elf elf;
+    enum vdso_elf_error err = vdso_elf_open(&elf, image, size);
+    struct sg_kip_header *h = (struct sg_kip_header *)(image + SG_KIP_HEADER_OFFSET);
+    if (err != VDSO_ELF_OK || h->magic != SG_KIP_MAGIC || h->version != SG_KIP_VERSION)
+        panic("kip: the %s image is damaged: %s", k->name, err ? vdso_elf_error_name(err) : "bad header");
+
     h->mechanisms = mechanisms;
     for (int m = 0; m < SG_MECH_COUNT; m++) {
-        uint32_t offset = (uint32_t)(k->stub[m] - k->start);
-        if (mechanisms & (1u << m)) {
-            h->stub_offset[m] = offset;
-        } else {
-            /* Never offered: the stub's bytes become UD2s. */
-            for (uint32_t i = offset; i + 1 < (uint32_t)(k->stub_end[m] - k->start); i += 2)
-                page[i] = 0x0f, page[i + 1] = 0x0b;
-        }
+        if (mechanisms & (1u << m))
+            continue;
+        /* Never offered: the stub's bytes become UD2s, its header offset
+         * 0, and its symbol undefined (a lookup no longer finds it). */
+        struct vdso_elf_sym sym;
+        if (!vdso_elf_lookup(&elf, stub_symbols[m], "SYSGATE_1", VDSO_HASH_ANY, &sym) ||
+            sym.offset != h->stub_offset[m] || sym.offset + sym.size > size)
+            panic("kip: the %s image's %s and its header disagree", k->name, stub_symbols[m]);
+        for (uint64_t i = sym.offset; i + 1 < sym.offset + sym.size; i += 2)
+            image[i] = 0x0f, image[i + 1] = 0x0b;
+        h->stub_offset[m] = 0;
+        vdso_elf_withdraw(&elf, image, sym.index);
     }
     h->default_mechanism = default_mech;
-    patch_default(page, h->stub_offset[default_mech]);
+    h->image_size = size;
+    k->default_offset = h->default_offset;
+    patch_default(image, h->default_offset, h->stub_offset[default_mech]);
     k->address = address;
-    printk("kip: %s interface page at %#lx, default entry %s\n", k->name, address,
-           entry_mechanism_name(default_mech));
+    printk("kip: %s interface page (vDSO, %lu pages) at %#lx, data page at %#lx, default entry %s\n", k->name,
+           k->pages, address, address + SG_KIP_VVAR_OFFSET, entry_mechanism_name(default_mech));
 }
 
 void kip_init(void)
 {
+    vvar_frame = phys_alloc(1);
+    if (!vvar_frame)
+        panic("kip: out of memory");
     /* Not at a constant address (seed 001): chosen per boot, from the TSC
-     * mixed (Fibonacci hashing) so that every bit of it counts. */
+     * mixed (Fibonacci hashing) so that every bit of it counts; the data
+     * page goes in the page below. */
     uint64_t r = rdtsc() * 0x9e3779b97f4a7c15ull;
     r ^= r >> 29;
-    build(&kip64, entry_mechanisms64, entry_default64, 0x00007f0000000000ull + (r % (1u << 24)) * PAGE_SIZE);
-    build(&kip32, entry_mechanisms32, entry_default32, 0xf0000000ull + ((r >> 24) % 0x7000) * PAGE_SIZE);
-    kip32_sysenter_landing_address = kip32.address + (uint64_t)(kip32_sysenter_landing - kip32_template_start);
+    build(&kip64, entry_mechanisms64, entry_default64,
+          0x00007f0000000000ull + (1 + r % (1u << 24)) * PAGE_SIZE);
+    build(&kip32, entry_mechanisms32, entry_default32, 0xf0000000ull + (1 + (r >> 24) % 0x7000) * PAGE_SIZE);
+    const struct sg_kip_header *h32 = phys_to_virt(kip32.frame + SG_KIP_HEADER_OFFSET);
+    kip32_sysenter_landing_address = kip32.address + h32->landing_offset;
+}
+
+struct sg_vvar *kip_vvar(void)
+{
+    return phys_to_virt(vvar_frame);
 }
 
 static struct kip_page *for_bits(int bits)
@@ -105,14 +124,31 @@ static struct kip_page *for_bits(int bits)
 uint64_t kip_map(uint64_t *pml4, int bits)
 {
     struct kip_page *k = for_bits(bits);
-    if (vm_map(pml4, k->address, k->frame, PTE_U | PTE_SHARED))
+    /* Shared frames, read-only: the data page not executable either. */
+    if (vm_map(pml4, k->address + SG_KIP_VVAR_OFFSET, vvar_frame, PTE_U | PTE_NX | PTE_SHARED))
         return 0;
+    for (uint64_t i = 0; i < k->pages; i++)
+        if (vm_map(pml4, k->address + i * PAGE_SIZE, k->frame + i * PAGE_SIZE, PTE_U | PTE_SHARED))
+            return 0;
     return k->address;
 }
 
-uint64_t kip_user_address(int bits)
+uint64_t kip_vdso_base(int bits)
 {
     return for_bits(bits)->address;
+}
+
+uint64_t kip_default_entry(int bits)
+{
+    struct kip_page *k = for_bits(bits);
+    return k->address + k->default_offset;
+}
+
+bool kip_range_overlaps(int bits, uint64_t start, uint64_t end)
+{
+    struct kip_page *k = for_bits(bits);
+    uint64_t lo = k->address + SG_KIP_VVAR_OFFSET, hi = k->address + k->pages * PAGE_SIZE;
+    return start < hi && end > lo;
 }
 
 uint64_t kip32_sysenter_return(void)

@@ -1,21 +1,34 @@
 /*
  * The kernel interface pages (seed 001: Windows XP's SharedUserData stub,
- * L4's kernel info page).  One read-only, user-executable page per process
- * width, the same frame in every process of that width, mapped at an
- * address chosen at boot.  Each starts with a header (struct sg_kip_header
- * in include/sysgate/kip.h), holds one stub per door and a default entry
- * that boot code points at the best door this CPU has; for 32-bit
- * processes the default entry is __kernel_vsyscall (AT_SYSINFO).
+ * L4's kernel info page; seed 003: Linux's vDSO).  One read-only ELF image
+ * per process width, the same frames in every process of that width,
+ * mapped at an address chosen at boot, with the shared data page (struct
+ * sg_vvar) just below it.  Each holds sysgate's header (include/sysgate/
+ * kip.h), one stub per door, a default entry that boot code points at the
+ * best door this CPU has (for 32-bit processes __kernel_vsyscall,
+ * AT_SYSINFO), and the time functions that answer from the data page.
  */
 #ifndef SYSGATE_KIP_H
 #define SYSGATE_KIP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+struct sg_vvar;
+
 void kip_init(void);
-/* Maps the page for a process of `bits` (64 or 32); returns its address or 0. */
+/* Maps the data page and the image for a process of `bits` (64 or 32);
+ * returns the image's address or 0. */
 uint64_t kip_map(uint64_t *pml4, int bits);
-uint64_t kip_user_address(int bits);
+/* The image's ELF header in a process of `bits`: AT_SYSINFO_EHDR, SG_AT_KIP. */
+uint64_t kip_vdso_base(int bits);
+/* The default entry; for 32-bit processes __kernel_vsyscall (AT_SYSINFO). */
+uint64_t kip_default_entry(int bits);
+/* Whether [start, end) touches the data page or the image of `bits`'
+ * processes: memory calls refuse to map, unmap or change anything there. */
+bool kip_range_overlaps(int bits, uint64_t start, uint64_t end);
+/* The data page, as the kernel writes it. */
+struct sg_vvar *kip_vvar(void);
 /* Where the 32-bit sysenter stub continues after SYSEXIT. */
 uint64_t kip32_sysenter_return(void);
 

@@ -16,6 +16,10 @@ struct boot_info;
 #define PTE_PS   (1ull << 7)
 #define PTE_G    (1ull << 8)
 #define PTE_SHARED (1ull << 9)  /* software bit: frame not owned by this space */
+/* Software bit of a not-present entry that still holds its frame: a page
+ * of a PROT_NONE range (the CPU ignores every other bit when P is clear,
+ * SDM vol. 3A 4.5.4).  mprotect makes it present again. */
+#define PTE_PROTNONE (1ull << 10)
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
@@ -40,6 +44,12 @@ int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t flags);
 uint64_t vm_lookup(uint64_t *pml4, uint64_t va);   /* leaf PTE or 0 */
 void vm_unmap(uint64_t *pml4, uint64_t va);
 void vm_activate(uint64_t *pml4);
+/* Calls visit() on every non-empty leaf entry (present, or PTE_PROTNONE)
+ * of the user range [start, end), skipping absent tables, so that a range
+ * of terabytes with a few pages costs a few steps.  With prune, page
+ * tables left empty afterwards are freed. */
+typedef void (*pte_visit)(uint64_t *pte, uint64_t va, void *ctx);
+void vm_walk_range(uint64_t *pml4, uint64_t start, uint64_t end, pte_visit visit, void *ctx, bool prune);
 extern uint64_t *kernel_pml4;
 
 /* Process kernel stacks (kstack.c): KSTACK_SIZE bytes in slot `slot` of

@@ -114,7 +114,7 @@ uint64_t *vm_create(void)
 static void free_level(uint64_t *table, int level)
 {
     for (int i = 0; i < 512; i++) {
-        if (!(table[i] & PTE_P))
+        if (!(table[i] & (level > 0 ? PTE_P : PTE_P | PTE_PROTNONE)))
             continue;
         if (level > 0)
             free_level(table_of(table[i]), level - 1);
@@ -133,6 +133,55 @@ void vm_destroy(uint64_t *pml4)
         phys_free(pml4[i] & PTE_ADDR, 1);
     }
     phys_free(virt_to_phys(pml4), 1);
+}
+
+static bool table_empty(const uint64_t *table)
+{
+    for (int i = 0; i < 512; i++)
+        if (table[i])
+            return false;
+    return true;
+}
+
+/* [start, end) lies inside the part of the address space `table` (at
+ * `level`) maps; returns whether it freed a table. */
+static bool walk_range(uint64_t *table, int level, uint64_t start, uint64_t end, pte_visit visit, void *ctx,
+                       bool prune)
+{
+    int shift = 12 + 9 * level;
+    uint64_t span = 1ull << shift;
+    bool freed = false;
+    for (uint64_t va = start; va < end; va = (va & ~(span - 1)) + span) {
+        uint64_t *e = &table[(va >> shift) & 511];
+        if (level == 0) {
+            if (*e & (PTE_P | PTE_PROTNONE))
+                visit(e, va, ctx);
+            continue;
+        }
+        if (!(*e & PTE_P))
+            continue;
+        uint64_t next = (va & ~(span - 1)) + span;
+        uint64_t *child = table_of(*e);
+        freed |= walk_range(child, level - 1, va, next < end ? next : end, visit, ctx, prune);
+        if (prune && table_empty(child)) {
+            phys_free(*e & PTE_ADDR, 1);
+            *e = 0;
+            freed = true;
+        }
+    }
+    return freed;
+}
+
+void vm_walk_range(uint64_t *pml4, uint64_t start, uint64_t end, pte_visit visit, void *ctx, bool prune)
+{
+    if (end > USER_END)
+        end = USER_END;
+    if (start >= end)
+        return;
+    /* A freed table may still sit in the paging-structure caches: reload
+     * CR3 (SDM vol. 3A 4.10.4.1); the kernel half is global and stays. */
+    if (walk_range(pml4, 3, start, end, visit, ctx, prune) && read_cr3() == virt_to_phys(pml4))
+        write_cr3(read_cr3());
 }
 
 void vm_activate(uint64_t *pml4)

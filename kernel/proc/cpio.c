@@ -36,15 +36,19 @@ int cpio_next(const void *archive, size_t size, size_t *offset, struct cpio_entr
 {
     const char *base = archive;
     size_t off = *offset;
-    uint32_t mode, filesize, namesize;
+    uint32_t field[13];
 
     if (off >= size)
         return 0;
     if (size - off < NEWC_HEADER || memcmp(base + off, "070701", 6))
         return -1;
+    /* Thirteen 8-digit fields after the magic: ino mode uid gid nlink
+     * mtime filesize devmajor devminor rdevmajor rdevminor namesize check. */
     const char *h = base + off;
-    if (!hex_field(h + 14, &mode) || !hex_field(h + 54, &filesize) || !hex_field(h + 94, &namesize))
-        return -1;
+    for (int i = 0; i < 13; i++)
+        if (!hex_field(h + 6 + 8 * i, &field[i]))
+            return -1;
+    uint32_t filesize = field[6], namesize = field[11];
     if (namesize == 0 || namesize > size - off - NEWC_HEADER)
         return -1;
     const char *name = h + NEWC_HEADER;
@@ -60,7 +64,16 @@ int cpio_next(const void *archive, size_t size, size_t *offset, struct cpio_entr
     e->namelen = len;
     e->data = base + data_off;
     e->size = filesize;
-    e->mode = mode;
+    e->ino = field[0];
+    e->mode = field[1];
+    e->uid = field[2];
+    e->gid = field[3];
+    e->nlink = field[4];
+    e->mtime = field[5];
+    e->dev_major = field[7];
+    e->dev_minor = field[8];
+    e->rdev_major = field[9];
+    e->rdev_minor = field[10];
     *offset = (data_off + filesize + 3) & ~(size_t)3;
     return 1;
 }

@@ -15,7 +15,10 @@ struct cpio_entry {
     size_t namelen;
     const void *data;
     size_t size;
-    uint32_t mode;
+    uint32_t mode;              /* type and permission bits, as stat's st_mode */
+    uint32_t ino, uid, gid, nlink, mtime;
+    uint32_t dev_major, dev_minor;      /* the file system it came from */
+    uint32_t rdev_major, rdev_minor;    /* a device node's device */
 };
 
 /* Iterates: *offset starts at 0.  Returns 1 with *e filled, 0 at the

@@ -1,7 +1,10 @@
+/* The initrd: the first boot module, a newc cpio archive that becomes the
+ * file system (fs/fs.c). */
 #include "initrd.h"
 #include "../arch/boot_info.h"
 #include "../mm/mm.h"
 #include "../lib/kernel.h"
+#include "../fs/fs.h"
 
 static const void *archive;
 static size_t archive_size;
@@ -15,20 +18,10 @@ void initrd_init(const struct boot_info *bi)
     archive = phys_to_virt(bi->modules[0].start);
     archive_size = bi->modules[0].end - bi->modules[0].start;
     printk("initrd: %zu bytes at %#llx\n", archive_size, (unsigned long long)bi->modules[0].start);
-}
-
-bool initrd_find(const char *path, struct cpio_entry *e)
-{
-    return archive && cpio_find(archive, archive_size, path, e);
+    fs_init(archive, archive_size);
 }
 
 void initrd_list(void)
 {
-    size_t off = 0;
-    struct cpio_entry e;
-    int n = 0;
-    while (archive && cpio_next(archive, archive_size, &off, &e) == 1)
-        if ((e.mode & 0170000) == 0100000)
-            n++;
-    printk("initrd: %d files\n", n);
+    fs_log_summary();
 }

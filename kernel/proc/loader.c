@@ -5,12 +5,13 @@
  * initial frame that the exit path "returns" through into user mode.
  */
 #include "proc.h"
-#include "cpio.h"
 #include "elf.h"
-#include "initrd.h"
+#include "../fs/file.h"
+#include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
 #include "../kip/kip.h"
 #include "../mm/mm.h"
+#include "../mm/space.h"
 #include "../arch/io.h"
 #include "../../include/sysgate/abi.h"
 #include "../../include/sysgate/kip.h"
@@ -51,8 +52,11 @@ static int load_segment(uint64_t *pml4, const uint8_t *file, const struct elf_se
             if (!pa)
                 return -SG_ENOMEM;
         }
-        if (vm_map(pml4, va, pa, flags))
+        if (vm_map(pml4, va, pa, flags)) {
+            if (!(old & PTE_P))
+                phys_free(pa, 1);
             return -SG_ENOMEM;
+        }
         /* The part of this page that comes from the file. */
         uint64_t lo = va > s->vaddr ? va : s->vaddr;
         uint64_t hi = va + PAGE_SIZE;
@@ -62,6 +66,48 @@ static int load_segment(uint64_t *pml4, const uint8_t *file, const struct elf_se
             memcpy((uint8_t *)phys_to_virt(pa) + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
     }
     return 0;
+}
+
+/* Records a segment's pages as regions, with the protection their entries
+ * ended up with (a page two segments share has the union); alike pages
+ * merge into one region. */
+static int record_segment(struct proc *p, const struct elf_segment *s)
+{
+    uint64_t start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
+    uint64_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
+    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+        if (vma_find(&p->vm->regions, va) >= 0)
+            continue;
+        uint64_t pte = vm_lookup(p->pml4, va);
+        struct vma r = {
+            .start = va, .end = va + PAGE_SIZE, .backing = VMA_ANON,
+            .prot = VMA_READ | (pte & PTE_W ? VMA_WRITE : 0) | (pte & PTE_NX ? 0 : VMA_EXEC),
+        };
+        if (mm_add_region(p, &r))
+            return -SG_ENOMEM;
+    }
+    return 0;
+}
+
+/* Records the pages kip_map() put around `kip` - frames every process of
+ * the width shares (PTE_SHARED): the interface page and what lies beside
+ * it - as pinned regions with the protection of their entries.  Returns
+ * the lowest such page, 0 when out of memory. */
+static uint64_t record_shared_pages(struct proc *p, uint64_t kip)
+{
+    uint64_t lo = kip, hi = kip;
+    while (vm_lookup(p->pml4, lo - PAGE_SIZE) & PTE_SHARED)
+        lo -= PAGE_SIZE;
+    while (vm_lookup(p->pml4, hi) & PTE_SHARED)
+        hi += PAGE_SIZE;
+    for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
+        uint64_t pte = vm_lookup(p->pml4, va);
+        struct vma r = { .start = va, .end = va + PAGE_SIZE, .backing = VMA_SHARED, .flags = VMA_PINNED,
+                         .prot = VMA_READ | (pte & PTE_NX ? 0 : VMA_EXEC) };
+        if (mm_add_region(p, &r))
+            return 0;
+    }
+    return lo;
 }
 
 /* Builds the initial stack in the top stack page (the kernel reaches it
@@ -106,8 +152,9 @@ static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img
         { SG_AT_UID, 0 }, { SG_AT_EUID, 0 }, { SG_AT_GID, 0 }, { SG_AT_EGID, 0 },
         { SG_AT_RANDOM, random_user },
         { SG_AT_KIP, kip },
+        { SG_AT_SYSINFO_EHDR, kip_vdso_base(img->bits) },
         /* 32-bit: __kernel_vsyscall, the page's default entry (i386 ABI). */
-        { img->bits == 32 ? SG_AT_SYSINFO : SG_AT_NULL, kip + SG_KIP_DEFAULT_OFFSET },
+        { img->bits == 32 ? SG_AT_SYSINFO : SG_AT_NULL, kip_default_entry(32) },
         { SG_AT_NULL, 0 },
     };
     /* argc, argv[], NULL, envp NULL, auxv: keep the stack pointer 16-byte
@@ -136,6 +183,7 @@ static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
     f->rflags = RFLAGS_IF | RFLAGS_FIXED;
     f->rsp = rsp;
     f->ss = USER_DS;
+    seg_init(&p->seg, p->bits);
 
     /* What switch_context() pops: r15 r14 r13 r12 rbx rbp, then its return
      * address, which starts the process through the exit path. */
@@ -156,12 +204,14 @@ static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
 
 long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent)
 {
-    struct cpio_entry file;
+    const void *file;
+    size_t file_size;
     struct elf_image img;
 
-    if (!initrd_find(path, &file))
-        return -SG_ENOENT;
-    enum elf_error err = elf_parse(file.data, file.size, &img);
+    int found = fs_exec_lookup(parent, path, &file, &file_size);
+    if (found)
+        return found;
+    enum elf_error err = elf_parse(file, file_size, &img);
     if (err != ELF_OK) {
         printk("sysgate: %s: %s\n", path, elf_error_name(err));
         return -SG_ENOEXEC;
@@ -175,33 +225,60 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     struct proc *p = proc_alloc();
     if (!p)
         return -SG_EAGAIN;
-    p->pml4 = vm_create();
-    if (!p->pml4)
-        goto nomem;
-    for (int i = 0; i < img.nsegments; i++)
-        if (load_segment(p->pml4, file.data, &img.segments[i]))
-            goto nomem;
-
-    /* The stack, with an unmapped guard page below it. */
     p->bits = img.bits;
+    p->pml4 = vm_create();
+    if (!p->pml4 || mm_create(p) || files_spawn(p, parent))
+        goto nomem;
+    /* The segments, and the program break just above the highest. */
+    uint64_t image_end = 0;
+    for (int i = 0; i < img.nsegments; i++) {
+        const struct elf_segment *s = &img.segments[i];
+        if (load_segment(p->pml4, file, s) || record_segment(p, s))
+            goto nomem;
+        if (s->vaddr + s->memsz > image_end)
+            image_end = s->vaddr + s->memsz;
+    }
+    p->vm->brk_start = p->vm->brk = ALIGN_UP(image_end, PAGE_SIZE);
+
+    /* The stack: an 8 MiB region, its top pages mapped now and the rest
+     * when touched, with an unmapped guard page below it. */
     uint64_t stack_top = img.bits == 32 ? USER32_STACK_TOP : USER_STACK_TOP;
     uint64_t top_page = 0;
     for (int i = 1; i <= USER_STACK_PAGES; i++) {
         uint64_t pa = phys_alloc(1);
-        if (!pa || vm_map(p->pml4, stack_top - i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_NX))
+        if (!pa)
             goto nomem;
+        if (vm_map(p->pml4, stack_top - i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_NX)) {
+            phys_free(pa, 1);
+            goto nomem;
+        }
         if (i == 1)
             top_page = pa;
     }
+    struct vma stack = { .start = stack_top - USER_STACK_SIZE, .end = stack_top,
+                         .prot = VMA_READ | VMA_WRITE, .backing = VMA_ANON };
     /* The per-process argument page (docs/abi.md): same address in every
      * process of a width, a different frame behind it. */
     uint64_t arg_pa = phys_alloc(1);
     uint64_t argpage = img.bits == 32 ? USER32_ARGPAGE : USER_ARGPAGE;
-    if (!arg_pa || vm_map(p->pml4, argpage, arg_pa, PTE_U | PTE_W | PTE_NX))
+    if (!arg_pa)
         goto nomem;
+    if (vm_map(p->pml4, argpage, arg_pa, PTE_U | PTE_W | PTE_NX)) {
+        phys_free(arg_pa, 1);
+        goto nomem;
+    }
+    struct vma args = { .start = argpage, .end = argpage + PAGE_SIZE, .prot = VMA_READ | VMA_WRITE,
+                        .backing = VMA_ANON, .flags = VMA_PINNED };
+    /* The interface page: shared by every process of the width. */
     uint64_t kip = kip_map(p->pml4, img.bits);
     if (!kip)
         goto nomem;
+    uint64_t kip_low = record_shared_pages(p, kip);
+    if (!kip_low || mm_add_region(p, &stack) || mm_add_region(p, &args))
+        goto nomem;
+    /* mmap places mappings below both, top-down (as Linux does below the
+     * stack). */
+    p->vm->mmap_hi = kip_low < stack.start ? kip_low : stack.start - PAGE_SIZE;
 
     struct stack_builder b = { phys_to_virt(top_page), stack_top, stack_top, img.bits == 32 ? 4 : 8 };
     uint64_t rsp = build_stack(&b, &img, argc, argv, kip);
@@ -217,8 +294,8 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     return p->pid;
 
 nomem:
-    if (p->pml4)
-        vm_destroy(p->pml4);
+    files_release(p);
+    mm_destroy(p);
     kstack_free(p->kstack);
     memset(p, 0, sizeof *p);
     return -SG_ENOMEM;

@@ -1,12 +1,24 @@
 /* Process life cycle: slots, exit, kill, wait. */
 #include "proc.h"
 #include "../mm/mm.h"
-#include "../entry/entry.h"
+#include "../mm/space.h"
+#include "../fs/file.h"
 #include "../arch/io.h"
 #include "../../include/sysgate/abi.h"
 
 struct proc procs[MAX_PROCS];
 static int next_pid = 1;
+static void (*exit_hooks[PROC_EXIT_HOOKS])(struct proc *p);
+
+void proc_add_exit_hook(void (*hook)(struct proc *p))
+{
+    for (int i = 0; i < PROC_EXIT_HOOKS; i++)
+        if (!exit_hooks[i]) {
+            exit_hooks[i] = hook;
+            return;
+        }
+    panic("more than %d process exit hooks", PROC_EXIT_HOOKS);
+}
 
 /* Frees what a dead process still holds (its address space went at exit). */
 static void proc_release(struct proc *p)
@@ -38,6 +50,8 @@ struct proc *proc_alloc(void)
  * parent woken.  p need not be the running process. */
 static void proc_make_zombie(struct proc *p, int wait_status)
 {
+    for (int i = 0; i < PROC_EXIT_HOOKS && exit_hooks[i]; i++)
+        exit_hooks[i](p);
     p->wait_status = wait_status;
     p->state = PROC_ZOMBIE;
 
@@ -45,13 +59,12 @@ static void proc_make_zombie(struct proc *p, int wait_status)
      * collects the exit status (it may be the stack we stand on). */
     if (p == current_proc())
         vm_activate(kernel_pml4);
-    vm_destroy(p->pml4);
-    p->pml4 = 0;
+    mm_destroy(p);
+    files_release(p);
 
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].parent == p)
             procs[i].parent = 0;
-    entry_floor_release(p->pid);
 
     if (p->pid == 1) {
         int code = SG_WIFEXITED(wait_status) ? SG_WEXITSTATUS(wait_status) : 64 + SG_WTERMSIG(wait_status);
@@ -103,6 +116,7 @@ static const char *signal_name(int sig)
     case SG_SIGTRAP: return "SIGTRAP";
     case SG_SIGBUS: return "SIGBUS";
     case SG_SIGFPE: return "SIGFPE";
+    case SG_SIGKILL: return "SIGKILL";
     case SG_SIGSEGV: return "SIGSEGV";
     }
     return "signal";

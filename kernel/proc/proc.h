@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "../arch/layout.h"
+#include "../arch/segments.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
 
@@ -15,29 +16,39 @@
 enum proc_state {
     PROC_FREE = 0,
     PROC_RUNNABLE,      /* ready, or running when it is `current` */
-    PROC_SLEEPING,      /* nanosleep: until wake_tick */
+    PROC_SLEEPING,      /* nanosleep: until wake_ns */
     PROC_WAITING,       /* wait4: until a child exits */
     PROC_ZOMBIE,        /* exited; waits for its parent to collect it */
 };
 
 struct proc {
     uint8_t fxsave[512] __attribute__((aligned(16)));   /* FPU/SSE state */
+    uint64_t syscalls;          /* system calls entered, every door, until its last switch-out
+                                   (the running process's since then: percpu.syscalls) */
     int pid;
     enum proc_state state;
     char name[32];
     int bits;                   /* 64 or 32 */
     uint64_t *pml4;
+    struct vm_space *vm;        /* the regions beside pml4 (mm/space.h) */
     void *kstack;               /* KSTACK_SIZE bytes */
     uint64_t ksp;               /* saved kernel RSP while switched out */
     struct proc *parent;
     int wait_status;            /* Linux wait4 encoding, once a zombie */
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
-    uint64_t wake_tick;         /* PROC_SLEEPING */
+    uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
+    uint64_t cpu_ticks;         /* timer ticks that found it running */
+    struct seg_state seg;       /* segment registers and TLS, while switched out */
+    struct fd_table *files;     /* open file descriptors (fs/file.h) */
+    uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
+    uint32_t floors;            /* doors at their benchmark floor for this process
+                                   (1 << SG_MECH_x; entry/mechanisms.c) */
     /* System calls the C dispatcher (the full path) ran for this process,
      * and for its children once collected by wait4 (as RUSAGE_CHILDREN). */
     uint64_t full_calls;
     uint64_t children_full_calls;
 };
+
 
 extern struct proc procs[MAX_PROCS];
 
@@ -57,6 +68,12 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
 
 /* proc.c */
 struct proc *proc_alloc(void);
+/* Registers a function called for every process that ends (exit, kill,
+ * fault), before it becomes a zombie, with the process still current if it
+ * was: how other parts of the kernel let go of per-process state without
+ * proc.c knowing them.  At most PROC_EXIT_HOOKS. */
+#define PROC_EXIT_HOOKS 4
+void proc_add_exit_hook(void (*hook)(struct proc *p));
 noreturn void proc_exit(struct proc *p, int wait_status);
 /* Signal 0 tests for existence; any other ends the process. */
 long proc_kill(int pid, int sig);
@@ -69,7 +86,8 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang);
 void sched_init(void);
 noreturn void sched_run_idle(void);
 void schedule(void);
-void sched_sleep_until(uint64_t tick);
+/* Sleeps until CLOCK_MONOTONIC reaches mono_ns (checked on each tick). */
+void sched_sleep_until(uint64_t mono_ns);
 void sched_timer_tick(struct frame *f);
 
 #endif

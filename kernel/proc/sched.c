@@ -10,7 +10,9 @@
 #include "../arch/io.h"
 #include "../arch/selectors_msrs.h"
 #include "../drivers/timer.h"
+#include "../entry/entry.h"
 #include "../mm/mm.h"
+#include "../time/clock.h"
 
 static struct proc idle_proc;   /* the boot stack's context; never in procs[] */
 
@@ -19,15 +21,21 @@ void switch_context(uint64_t *save_rsp, uint64_t new_rsp);
 
 static void switch_to(struct proc *prev, struct proc *next)
 {
-    if (prev != &idle_proc)
+    if (prev != &idle_proc) {
         __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
+        seg_save(&prev->seg);
+    }
+    prev->syscalls += percpu0.syscalls;     /* counted per CPU by the doors' fast paths */
+    percpu0.syscalls = 0;
     percpu0.current = next;
     percpu0.compat = next->bits == 32;
     percpu0.work &= ~(uint64_t)WORK_RESCHED;   /* this switch is the one asked for */
+    entry_floor_switch(next->floors);
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);
         __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
+        seg_load(&next->seg);
     }
     /* An interrupt from ring 3 leaves SS = NULL in the kernel; on AMD a later
      * SYSRET then returns with that SS's stale attributes, which 32-bit
@@ -74,10 +82,10 @@ noreturn void sched_run_idle(void)
     }
 }
 
-void sched_sleep_until(uint64_t tick)
+void sched_sleep_until(uint64_t mono_ns)
 {
     struct proc *p = current_proc();
-    p->wake_tick = tick;
+    p->wake_ns = mono_ns;
     p->state = PROC_SLEEPING;
     schedule();
 }
@@ -85,8 +93,12 @@ void sched_sleep_until(uint64_t tick)
 void sched_timer_tick(struct frame *f)
 {
     timer_ticks++;
+    clock_tick();
+    if (current_proc() != &idle_proc)
+        current_proc()->cpu_ticks++;
+    uint64_t now = clock_monotonic_ns();
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state == PROC_SLEEPING && procs[i].wake_tick <= timer_ticks)
+        if (procs[i].state == PROC_SLEEPING && procs[i].wake_ns <= now)
             procs[i].state = PROC_RUNNABLE;
     /* Preempt only user code: the kernel itself is never preempted, so a
      * tick that finds it running asks for the switch on its way back to

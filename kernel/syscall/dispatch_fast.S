@@ -21,6 +21,13 @@
  *   - every call while percpu.work is set (the trace; work before the
  *     return to user mode, which ret_user then does: entry/exit.S).
  *
+ * Every call is counted in the calling process (struct proc's syscalls,
+ * which sg_info reports): whatever the door, every system call passes
+ * here exactly once.
+ *
+ * Every call entered is counted (percpu.syscalls: sg_info's count of a
+ * process's system calls).
+ *
  * The doors restore every register from the frame afterwards, so nothing
  * here needs preserving.  syscall_enter64 skips the test of the caller's
  * width, for sysenter's 64-bit path, which only 64-bit code can take.
@@ -37,6 +44,7 @@ syscall_enter:
     cmpq    $USER64_CS, F(CS)
     jne     enter32
 syscall_enter64:
+    incq    %gs:PERCPU_SYSCALLS
     cmpq    $0, %gs:PERCPU_WORK
     jne     to_dispatcher
     cmp     $SYSCALL_TABLE_SIZE, %rax
@@ -59,6 +67,7 @@ to_dispatcher:
     jmp     syscall_dispatch
 
 enter32:
+    incq    %gs:PERCPU_SYSCALLS
     cmpq    $USER32_CS, F(CS)
     jne     to_dispatcher
     cmpq    $0, %gs:PERCPU_WORK

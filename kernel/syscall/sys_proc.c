@@ -1,7 +1,6 @@
-/* Process calls: exit, getpid, wait4, sched_yield, nanosleep, sg_spawn. */
+/* Process calls: exit, getpid, wait4, sched_yield, sg_spawn. */
 #include "syscall.h"
 #include "uaccess.h"
-#include "../drivers/timer.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
@@ -56,52 +55,6 @@ long sys_wait4(uint64_t pid, uint64_t status_ptr, uint64_t options, uint64_t rus
     if (r > 0 && status_ptr && copy_to_user(status_ptr, &status, sizeof status))
         return -SG_EFAULT;
     return r;
-}
-
-struct linux_timespec {
-    int64_t tv_sec;
-    int64_t tv_nsec;
-};
-
-/* i386's struct timespec: two 32-bit fields. */
-struct linux_timespec32 {
-    int32_t tv_sec;
-    int32_t tv_nsec;
-};
-
-static int read_timespec(uint64_t ptr, struct linux_timespec *ts)
-{
-    if (current_proc()->bits == 64)
-        return copy_from_user(ts, ptr, sizeof *ts);
-    struct linux_timespec32 t32;
-    if (copy_from_user(&t32, ptr, sizeof t32))
-        return -SG_EFAULT;
-    ts->tv_sec = t32.tv_sec;
-    ts->tv_nsec = t32.tv_nsec;
-    return 0;
-}
-
-long sys_nanosleep(uint64_t req_ptr, uint64_t rem_ptr)
-{
-    struct linux_timespec req;
-    if (read_timespec(req_ptr, &req))
-        return -SG_EFAULT;
-    if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
-        return -SG_EINVAL;
-    /* Round up to whole ticks, and one more: the current tick has partly
-     * gone already. */
-    const uint64_t ns_per_tick = 1000000000ull / TIMER_HZ;
-    uint64_t secs = (uint64_t)req.tv_sec > 1000000 ? 1000000 : (uint64_t)req.tv_sec;
-    uint64_t ticks = secs * TIMER_HZ + ((uint64_t)req.tv_nsec + ns_per_tick - 1) / ns_per_tick;
-    if (ticks)
-        sched_sleep_until(timer_ticks + ticks + 1);
-    if (rem_ptr) {
-        struct linux_timespec zero = { 0, 0 };
-        size_t size = current_proc()->bits == 64 ? sizeof zero : sizeof(struct linux_timespec32);
-        if (copy_to_user(rem_ptr, &zero, size))
-            return -SG_EFAULT;
-    }
-    return 0;
 }
 
 long sys_sg_spawn(uint64_t path_ptr, uint64_t argv_ptr)

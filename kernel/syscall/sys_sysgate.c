@@ -41,13 +41,14 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.hypervisor = cpu.hypervisor;
     strlcpy(info.hypervisor_vendor, cpu.hypervisor_vendor, sizeof info.hypervisor_vendor);
     info.features = cpu.enabled | (entry_default_forced ? SG_FEAT_DEFAULT_FORCED : 0);
-    info.kip_address = kip_user_address(current_proc()->bits);
+    info.kip_address = kip_vdso_base(current_proc()->bits);
     info.ticks = timer_ticks;
     info.timer_hz = TIMER_HZ;
     info.pid = current_proc()->pid;
     info.fast_exit_declined[0] = percpu0.declined_sysret;
     info.fast_exit_declined[1] = percpu0.declined_sysexit;
     info.fast_exit_declined[2] = percpu0.declined_lret;
+    info.syscalls = current_proc()->syscalls + percpu0.syscalls;
     info.full_path_calls = current_proc()->full_calls;
     info.children_full_path_calls = current_proc()->children_full_calls;
     if (size > sizeof info)
@@ -58,11 +59,11 @@ long sys_sg_info(uint64_t buf, uint64_t size)
 }
 
 /* The benchmark's floor: see entry/floor.S.  While a floor is on, the
- * door returns at once, so this call must be made through another door
- * to switch it off again. */
+ * door returns at once for the caller (and only for it), so this call
+ * must be made through another door to switch it off again. */
 long sys_sg_bench_floor(uint64_t mech, uint64_t on)
 {
-    return entry_set_floor((int)mech, on != 0, current_proc()->pid);
+    return entry_set_floor((int)mech, on != 0);
 }
 
 long sys_sg_shutdown(uint64_t status)

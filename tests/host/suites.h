@@ -10,5 +10,7 @@ Suite *cmdline_suite(void);
 Suite *frame_alloc_suite(void);
 Suite *uaccess_suite(void);
 Suite *cpio_suite(void);
+Suite *vma_suite(void);
+Suite *fstree_suite(void);
 
 #endif

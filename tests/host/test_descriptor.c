@@ -2,7 +2,8 @@
  * kernel/arch/descriptor.c: segment, TSS and gate descriptors, bit by bit
  * against the layouts of Intel SDM vol. 3A (figure 3-8 segment descriptor,
  * figure 8-4 64-bit TSS descriptor, figure 5-9 call gate in IA-32e mode,
- * figure 6-8 64-bit IDT gate descriptor).
+ * figure 6-8 64-bit IDT gate descriptor), and Linux's struct user_desc
+ * encoded as arch/x86/include/asm/desc.h fill_ldt() does.
  */
 #include <check.h>
 #include <stdint.h>
@@ -250,6 +251,128 @@ START_TEST(tss_base_roundtrip)
 }
 END_TEST
 
+/* ---- Linux's struct user_desc (set_thread_area, modify_ldt) ------------ */
+
+static struct sg_user_desc glibc_tls(uint32_t base)
+{
+    struct sg_user_desc u = { 0 };
+    u.entry_number = 0xffffffff;
+    u.base_addr = base;
+    u.limit = 0xfffff;
+    u.seg_32bit = 1;
+    u.limit_in_pages = 1;
+    u.useable = 1;
+    return u;
+}
+
+START_TEST(user_desc_glibc_tls)
+{
+    /* What glibc i386 asks for: a flat 32-bit writable data segment,
+     * DPL 3, present, accessed, G, AVL - Linux's fill_ldt() result. */
+    struct sg_user_desc u = glibc_tls(0x12345678);
+    uint64_t d = desc_from_user_desc(&u);
+    ck_assert_uint_eq(d, 0x12dff3345678ffffull);
+    ck_assert(user_desc_tls_ok(&u));
+}
+END_TEST
+
+START_TEST(user_desc_forced_bits)
+{
+    /* Whatever the caller says: S = 1, DPL 3, accessed, never L. */
+    struct sg_user_desc u = glibc_tls(0);
+    u.lm = 1;
+    u.contents = 2;
+    u.read_exec_only = 1;
+    uint64_t d = desc_from_user_desc(&u);
+    ck_assert_uint_eq(bits(d, 44, 44), 1);          /* S */
+    ck_assert_uint_eq(bits(d, 46, 45), 3);          /* DPL */
+    ck_assert_uint_eq(bits(d, 40, 40), 1);          /* accessed */
+    ck_assert_uint_eq(bits(d, 53, 53), 0);          /* L */
+    ck_assert_uint_eq(bits(d, 43, 40), 0x9);        /* code, execute-only, accessed */
+}
+END_TEST
+
+START_TEST(user_desc_roundtrip)
+{
+    struct sg_user_desc u = glibc_tls(0xfedcba98), back;
+    u.limit = 0xabcde;
+    u.limit_in_pages = 0;
+    u.contents = 1;
+    desc_to_user_desc(desc_from_user_desc(&u), 13, &back);
+    ck_assert_uint_eq(back.entry_number, 13);
+    ck_assert_uint_eq(back.base_addr, 0xfedcba98);
+    ck_assert_uint_eq(back.limit, 0xabcde);
+    ck_assert_uint_eq(back.seg_32bit, 1);
+    ck_assert_uint_eq(back.contents, 1);
+    ck_assert_uint_eq(back.read_exec_only, 0);
+    ck_assert_uint_eq(back.limit_in_pages, 0);
+    ck_assert_uint_eq(back.seg_not_present, 0);
+    ck_assert_uint_eq(back.useable, 1);
+    ck_assert_uint_eq(back.lm, 0);
+}
+END_TEST
+
+START_TEST(user_desc_empty_forms)
+{
+    struct sg_user_desc zero = { 0 }, ldt_empty = { 0 }, almost = { 0 };
+    zero.entry_number = 12;
+    ldt_empty.read_exec_only = 1;
+    ldt_empty.seg_not_present = 1;
+    almost.seg_not_present = 1;
+    ck_assert(user_desc_is_empty(&zero));
+    ck_assert(user_desc_is_empty(&ldt_empty));
+    ck_assert(!user_desc_is_empty(&almost));
+    ck_assert(user_desc_tls_ok(&zero));
+    ck_assert(user_desc_tls_ok(&ldt_empty));
+    ck_assert(!user_desc_tls_ok(&almost));
+}
+END_TEST
+
+START_TEST(user_desc_tls_refusals)
+{
+    struct sg_user_desc u = glibc_tls(0x1000);
+    u.contents = 2;
+    ck_assert(!user_desc_tls_ok(&u));               /* code */
+    u.contents = 3;
+    ck_assert(!user_desc_tls_ok(&u));               /* conforming code */
+    u = glibc_tls(0x1000);
+    u.seg_32bit = 0;
+    ck_assert(!user_desc_tls_ok(&u));               /* 16-bit */
+    u = glibc_tls(0x1000);
+    u.seg_not_present = 1;
+    ck_assert(!user_desc_tls_ok(&u));               /* not present */
+    u = glibc_tls(0x1000);
+    u.contents = 1;
+    ck_assert(user_desc_tls_ok(&u));                /* expand-down data */
+}
+END_TEST
+
+START_TEST(user_desc_ldt_checks)
+{
+    struct sg_user_desc u = glibc_tls(0x1000);
+    u.entry_number = 0;
+    ck_assert_int_eq(user_desc_ldt_check(&u, false), 0);
+    u.entry_number = SG_LDT_ENTRIES;
+    ck_assert_int_eq(user_desc_ldt_check(&u, false), -SG_EINVAL);
+    u.entry_number = 5;
+    u.contents = 3;
+    ck_assert_int_eq(user_desc_ldt_check(&u, false), -SG_EINVAL);   /* present conforming code */
+    u.seg_not_present = 1;
+    ck_assert_int_eq(user_desc_ldt_check(&u, false), 0);            /* not present: allowed */
+    ck_assert_int_eq(user_desc_ldt_check(&u, true), -SG_EINVAL);    /* never in the old mode */
+    u = glibc_tls(0x1000);
+    u.entry_number = 1;
+    u.seg_32bit = 0;
+    ck_assert_int_eq(user_desc_ldt_check(&u, false), -SG_EINVAL);   /* 16-bit */
+    u.base_addr = 0;
+    u.limit = 0;
+    ck_assert_int_eq(user_desc_ldt_check(&u, true), 0);             /* old mode: base 0 limit 0 empties */
+    u.contents = 2;
+    u.seg_32bit = 1;
+    ck_assert_int_eq(user_desc_ldt_check(&u, false), 0);            /* 32-bit code */
+}
+END_TEST
+
 Suite *descriptor_suite(void)
 {
     Suite *s = suite_create("descriptor");
@@ -280,6 +403,15 @@ Suite *descriptor_suite(void)
     tcase_add_test(tc, tss_fields);
     tcase_add_test(tc, tss_limit_bits);
     tcase_add_test(tc, tss_base_roundtrip);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("user_desc");
+    tcase_add_test(tc, user_desc_glibc_tls);
+    tcase_add_test(tc, user_desc_forced_bits);
+    tcase_add_test(tc, user_desc_roundtrip);
+    tcase_add_test(tc, user_desc_empty_forms);
+    tcase_add_test(tc, user_desc_tls_refusals);
+    tcase_add_test(tc, user_desc_ldt_checks);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -77,10 +77,24 @@ long sg_run(const char *path, char *const argv[])
     return r < 0 ? r : status;
 }
 
+const struct sg_kip_header *sg_kip_header(void)
+{
+    const struct sg_kip_header *h = (const struct sg_kip_header *)(sg_kip + SG_KIP_HEADER_OFFSET);
+    if (!sg_kip || h->magic != SG_KIP_MAGIC || h->version != SG_KIP_VERSION)
+        return 0;
+    return h;
+}
+
+uintptr_t sg_kip_default(void)
+{
+    const struct sg_kip_header *h = sg_kip_header();
+    return h ? sg_kip + h->default_offset : 0;
+}
+
 uintptr_t sg_kip_stub(int mech)
 {
-    const struct sg_kip_header *h = (const struct sg_kip_header *)sg_kip;
-    if (!sg_kip || mech < 0 || mech >= SG_MECH_COUNT || !(h->mechanisms & (1u << mech)) || !h->stub_offset[mech])
+    const struct sg_kip_header *h = sg_kip_header();
+    if (!h || mech < 0 || mech >= SG_MECH_COUNT || !(h->mechanisms & (1u << mech)) || !h->stub_offset[mech])
         return 0;
     return sg_kip + h->stub_offset[mech];
 }
@@ -110,10 +124,15 @@ const char *sg_errno_name(long err)
     case SG_ECHILD: return "-ECHILD";
     case SG_EAGAIN: return "-EAGAIN";
     case SG_ENOMEM: return "-ENOMEM";
+    case SG_EACCES: return "-EACCES";
     case SG_EFAULT: return "-EFAULT";
+    case SG_EEXIST: return "-EEXIST";
+    case SG_ENODEV: return "-ENODEV";
     case SG_EINVAL: return "-EINVAL";
     case SG_ENAMETOOLONG: return "-ENAMETOOLONG";
     case SG_ENOSYS: return "-ENOSYS";
+    case SG_EOVERFLOW: return "-EOVERFLOW";
+    case SG_EOPNOTSUPP: return "-EOPNOTSUPP";
     }
     return "-E?";
 }

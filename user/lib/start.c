@@ -26,10 +26,8 @@ __attribute__((noreturn)) void sg_start(uintptr_t *sp)
     auxv = (uintptr_t *)(envp + 1);
 
     sg_kip = sg_auxv_get(SG_AT_KIP);
-    if (sg_kip) {
-        const struct sg_kip_header *h = (const struct sg_kip_header *)sg_kip;
-        if (h->magic == SG_KIP_MAGIC && h->version == SG_KIP_VERSION)
-            sg_kip_entry = sg_kip + SG_KIP_DEFAULT_OFFSET;
-    }
+    const struct sg_kip_header *h = sg_kip_header();
+    if (h)
+        sg_kip_entry = sg_kip + h->default_offset;
     sys_exit(main(sg_argc, sg_argv));
 }

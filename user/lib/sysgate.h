@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../../include/sysgate/abi.h"
+#include "../../include/sysgate/kip.h"
 #include "../../lib/format.h"
 #include "../../lib/string.h"
 
@@ -35,6 +36,11 @@ long sg_syscall_int80(long nr, long a1, long a2, long a3, long a4, long a5, long
  * sg_kip_stub() is 0 when the page does not offer the mechanism, and
  * sg_syscall_via() then returns -ENOSYS without entering the kernel. */
 uintptr_t sg_kip_stub(int mech);
+/* The interface page's header (include/sysgate/kip.h), or NULL when the
+ * process has no page or it is not one this library knows; the default
+ * entry's address (0 likewise). */
+const struct sg_kip_header *sg_kip_header(void);
+uintptr_t sg_kip_default(void);
 long sg_syscall_via(int mech, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 long sg_call_stub(uintptr_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 long sg_call_stub_stack(uintptr_t stub, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
@@ -67,6 +73,13 @@ long sg_spawn(const char *path, char *const argv[]);
 long sg_info(struct sg_info *info);
 long sg_null(void);
 __attribute__((noreturn)) void sg_shutdown(int status);
+
+/* Memory (mm.c): the result is the address or -errno, as the kernel's. */
+long sys_mmap(void *addr, size_t len, int prot, int flags, int fd, long offset);
+long sys_munmap(void *addr, size_t len);
+long sys_mprotect(void *addr, size_t len, int prot);
+long sys_madvise(void *addr, size_t len, int advice);
+long sys_brk(void *addr);
 
 /* Spawns path with argv and waits; returns the wait status or -errno. */
 long sg_run(const char *path, char *const argv[]);

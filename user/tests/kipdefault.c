@@ -32,11 +32,11 @@ int main(int argc, char **argv)
            asked < 0 ? "(no such mechanism) is refused" : offered ? "is obeyed" : "(not on this CPU) is refused",
            sg_mechanism_name(want));
 
-    const struct sg_kip_header *h = (const struct sg_kip_header *)sg_kip;
-    const uint8_t *entry = (const uint8_t *)sg_kip + SG_KIP_DEFAULT_OFFSET;
+    const struct sg_kip_header *h = sg_kip_header();
+    const uint8_t *entry = (const uint8_t *)sg_kip_default();
     int32_t rel;
     memcpy(&rel, entry + 1, 4);
-    uint64_t target = SG_KIP_DEFAULT_OFFSET + 5 + (int64_t)rel;
+    uint64_t target = h->default_offset + 5 + (int64_t)rel;
     tap_check(entry[0] == 0xe9 && target == h->stub_offset[want],
               "the page's default entry jumps to the %s stub", sg_mechanism_name(want));
     tap_eq(sg_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0), info.pid, "getpid through the default entry");

@@ -7,6 +7,7 @@
  * offered and kills only the process that tries it; processes looping on
  * each door are still preempted.
  */
+#include "../lib/files.h"
 #include "../lib/tap.h"
 #include "../../include/sysgate/kip.h"
 
@@ -74,6 +75,51 @@ static void garbage_fast_door(int mech)
 /* With the benchmark's floor switched on for a door, the hazards the real
  * door handles must still be handled: a user TF (sysenter, call gate) and
  * a non-canonical return address (sysenter). */
+/* The door that is not `mech`, for calls while mech's floor is on. */
+static int floor_other(int mech)
+{
+    return mech == SG_MECH_INT80 ? SG_MECH_SYSCALL : SG_MECH_INT80;
+}
+
+static long spawn_via(int door, const char *role, int mech)
+{
+    char arg[2] = { (char)('0' + mech), 0 };
+    char *argv[] = { (char *)self, (char *)role, arg, 0 };
+    return sg_syscall_via(door, SYS_sg_spawn, (long)self, (long)argv, 0, 0, 0, 0);
+}
+
+/* A process with no floor of its own: its calls through `mech` reach the
+ * kernel, whatever other processes did to the door.  0 when they do. */
+static int floor_other_process(int mech)
+{
+    long pid = sg_syscall_via(floor_other(mech), SYS_getpid, 0, 0, 0, 0, 0, 0);
+    return sg_syscall_via(mech, SYS_getpid, 0, 0, 0, 0, 0, 0) == pid && pid > 0 ? 0 : 3;
+}
+
+/* Sets mech's floor for itself, then, blocked in wait4, lets a child of
+ * its own use the door; leaves with the child's verdict.  Every call of
+ * its own goes through the other door. */
+static int floor_hold(int mech)
+{
+    int other = floor_other(mech), status = -1;
+    if (sg_syscall_via(other, SYS_sg_bench_floor, mech, 1, 0, 0, 0, 0) ||
+        sg_syscall_via(mech, SYS_sg_null, 0, 0, 0, 0, 0, 0) != SYS_sg_null)
+        return 4;
+    long pid = spawn_via(other, "floor-other", mech);
+    if (sg_syscall_via(other, SYS_wait4, pid, (long)&status, 0, 0, 0, 0) != pid)
+        return 5;
+    sg_syscall_via(other, SYS_exit_group, SG_WIFEXITED(status) ? SG_WEXITSTATUS(status) : 6, 0, 0, 0, 0, 0);
+    return 7;
+}
+
+/* Sets mech's floor for itself and spins until killed. */
+static void floor_spin(int mech)
+{
+    sg_syscall_via(floor_other(mech), SYS_sg_bench_floor, mech, 1, 0, 0, 0, 0);
+    for (;;)
+        __asm__ volatile("" ::: "memory");
+}
+
 static void floor_hazard(int mech, int tf)
 {
     sg_syscall_int80(SYS_sg_bench_floor, mech, 1, 0, 0, 0, 0);
@@ -187,6 +233,7 @@ static int every_call(uintptr_t stub, enum way w, const char *door)
     } ts = { 0, 1000 };
     int status = 0;
     long pid = sys_getpid();
+    long null = sys_open("/dev/null", O_WRONLY), hello = sys_open("/fixture/hello.txt", O_RDONLY);
     const struct {
         const char *what;
         long nr;
@@ -194,7 +241,19 @@ static int every_call(uintptr_t stub, enum way w, const char *door)
         long want;
     } calls[] = {
         { "read(0) is end of file", SYS_read, { 0, (uintptr_t)buf, 8 }, 0 },
-        { "write(3) discards", SYS_write, { 3, (uintptr_t)buf, 5 }, 5 },
+        { "write to /dev/null", SYS_write, { (unsigned long)null, (uintptr_t)buf, 5 }, 5 },
+        { "read of /fixture/hello.txt", SYS_read, { (unsigned long)hello, (uintptr_t)buf, 5 }, 5 },
+        { "pread64 of /fixture/hello.txt at 7", SYS_pread64, { (unsigned long)hello, (uintptr_t)buf, 6, 7 }, 6 },
+        { "lseek of /dev/null", SYS_lseek, { (unsigned long)null, 5, 0 }, 0 },
+        { "fstat of /dev/null", SYS_fstat, { (unsigned long)null, (uintptr_t)buf }, 0 },
+        { "fcntl F_GETFD", SYS_fcntl, { (unsigned long)null, F_GETFD }, 0 },
+        { "ioctl TIOCGWINSZ on the console", SYS_ioctl, { 1, TIOCGWINSZ, (uintptr_t)buf }, 0 },
+        { "ioctl TCGETS on /dev/null", SYS_ioctl, { (unsigned long)null, TCGETS, (uintptr_t)buf }, -SG_ENOTTY },
+        { "getcwd", SYS_getcwd, { (uintptr_t)buf, sizeof buf }, 2 },
+        { "readlink /fixture/link", SYS_readlink, { (uintptr_t)"/fixture/link", (uintptr_t)buf, sizeof buf }, 9 },
+        { "access /fixture/hello.txt W_OK", SYS_access, { (uintptr_t)"/fixture/hello.txt", SG_W_OK }, -SG_EROFS },
+        { "getdents64 of a file", SYS_getdents64, { (unsigned long)hello, (uintptr_t)buf, sizeof buf }, -SG_ENOTDIR },
+        { "close of a closed fd", SYS_close, { 200 }, -SG_EBADF },
         { "sched_yield", SYS_sched_yield, { 0 }, 0 },
         { "nanosleep(1 us)", SYS_nanosleep, { (uintptr_t)&ts, 0 }, 0 },
         { "uname", SYS_uname, { (uintptr_t)buf }, 0 },
@@ -215,6 +274,8 @@ static int every_call(uintptr_t stub, enum way w, const char *door)
     }
     if (strcmp(buf, "sysgate"))     /* uname's sysname */
         bad++;
+    sys_close((int)null);
+    sys_close((int)hello);
     return bad;
 }
 
@@ -236,6 +297,12 @@ static int child_main(char **argv)
         floor_hazard(argv[2][0] - '0', 1);
     else if (!strcmp(argv[1], "floor-badret"))
         floor_hazard(argv[2][0] - '0', 0);
+    else if (!strcmp(argv[1], "floor-other"))
+        return floor_other_process(argv[2][0] - '0');
+    else if (!strcmp(argv[1], "floor-hold"))
+        return floor_hold(argv[2][0] - '0');
+    else if (!strcmp(argv[1], "floor-spin"))
+        floor_spin(argv[2][0] - '0');
 #endif
 #ifndef __x86_64__
     else if (!strcmp(argv[1], "badstack"))
@@ -270,9 +337,11 @@ int main(int argc, char **argv)
     tap_diag("%s, %s, %d-bit process, doors %#x, default %s", info.vendor, tcg ? "QEMU TCG" : "hardware or KVM",
              SG_BITS, offered, sg_mechanism_name((int)default_mech));
 
-    const struct sg_kip_header *kip = (const struct sg_kip_header *)sg_kip;
+    const struct sg_kip_header *kip = sg_kip_header();
     tap_check(kip && kip->magic == SG_KIP_MAGIC && kip->version == SG_KIP_VERSION,
-              "the interface page from the auxiliary vector has the sysgate header");
+              "the interface page from the auxiliary vector has the sysgate header at +%#x", SG_KIP_HEADER_OFFSET);
+    if (!kip)
+        return tap_end();
     tap_eq(kip->mechanisms, offered, "the page and sg_info offer the same mechanisms");
     tap_eq(kip->default_mechanism, default_mech, "the page and sg_info name the same default (%s)",
            sg_mechanism_name((int)default_mech));
@@ -368,6 +437,44 @@ int main(int argc, char **argv)
         }
         tap_eq(sg_syscall(SYS_sg_bench_floor, SG_MECH_COUNT, 1, 0, 0, 0, 0), -SG_EINVAL,
                "a floor for no mechanism is -EINVAL");
+
+        /* A floor reaches only the process that set it: the doors are
+         * re-aimed on every switch.  (A global floor let one process turn
+         * another's int $0x80 exit_group into a no-op.) */
+#ifdef __x86_64__
+        for (int m = 0; m < SG_MECH_COUNT; m++) {
+            uintptr_t stub = sg_kip_stub(m);
+            if (!stub)
+                continue;
+            int other = floor_other(m), status = -1;
+            long on = sg_syscall_via(other, SYS_sg_bench_floor, m, 1, 0, 0, 0, 0);
+            long pid = spawn_via(other, "floor-other", m);
+            long waited = sg_syscall_via(other, SYS_wait4, pid, (long)&status, 0, 0, 0, 0);
+            long still = sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
+            long off = sg_syscall_via(other, SYS_sg_bench_floor, m, 0, 0, 0, 0, 0);
+            tap_check(on == 0 && waited == pid && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0 &&
+                          still == SYS_sg_null && off == 0,
+                      "%s floor on in this process: a child's calls through the door (its start, getpid, exit) "
+                      "enter the kernel (status %#x), and the floor is still this process's after it ran (rax %ld)",
+                      sg_mechanism_name(m), status, still);
+
+            long st = run_child("floor-hold", (char[]){ (char)('0' + m), 0 });
+            long mine = sg_call_stub(stub, SYS_getpid, 0, 0, 0, 0, 0, 0);
+            tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0 && mine == sys_getpid(),
+                      "%s: while a process with the floor on waits, its child's door works (status %#lx); "
+                      "after it exits, ours does (getpid %ld)", sg_mechanism_name(m), st, mine);
+
+            pid = spawn_via(other, "floor-spin", m);
+            sys_nanosleep_ms(20);       /* the spinner runs, sets its floor, is preempted */
+            long during = sg_call_stub(stub, SYS_getpid, 0, 0, 0, 0, 0, 0);
+            sys_kill((int)pid, 9);
+            waited = sys_wait4((int)pid, &status, 0);
+            long after = sg_call_stub(stub, SYS_getpid, 0, 0, 0, 0, 0, 0);
+            tap_check(during == sys_getpid() && waited == pid && SG_WIFSIGNALED(status) && after == sys_getpid(),
+                      "%s: a spinning process's floor does not reach us (getpid %ld), nor outlives its kill (%ld)",
+                      sg_mechanism_name(m), during, after);
+        }
+#endif
         /* The floors are no way around the doors' safety: each child
          * switches a floor on and dies; the floor goes with it. */
         for (int m = SG_MECH_CALLGATE; m <= SG_MECH_SYSENTER; m += SG_MECH_SYSENTER - SG_MECH_CALLGATE) {

@@ -195,7 +195,7 @@ static void check_door(int d, uint64_t seed, uint64_t flags, const char *flags_n
     memcpy(want, &in.rax, sizeof want);
     uint64_t flags_after = (flags & (ARITH_FLAGS | DF | AC | NT)) | IF | 2;
     want[0] = sg_echo6_expect(in.rdi, in.rsi, in.rdx, in.r10, in.r8, in.r9);
-    uint64_t kip_lo = sg_kip, kip_hi = sg_kip + 4096;
+    uint64_t kip_lo = sg_kip, kip_hi = sg_kip + sg_kip_header()->image_size;
     int bad = -1;
     switch (d) {
     case D_SYSCALL:
@@ -277,7 +277,7 @@ int main(int argc, char **argv)
         return child_main(argc, argv);
     tap_begin("regs");
     sg_info(&info);
-    harness_kip = sg_kip + SG_KIP_DEFAULT_OFFSET;
+    harness_kip = sg_kip_default();
 
     static const struct {
         uint64_t flags;
@@ -477,7 +477,7 @@ static void run_door(int d, const struct regs32 *in, struct regs32 *out)
     static const uint32_t raw[D_COUNT] = { [D_INT80] = 0, [D_CALLGATE] = 1, [D_TRAP] = 2, [D_SYSCALL] = 3,
                                            [D_SYSENTER] = 3, [D_KIP] = 3 };
     harness_door = raw[d];
-    harness_stub = d == D_KIP ? sg_kip + SG_KIP_DEFAULT_OFFSET : sg_kip_stub(d);
+    harness_stub = d == D_KIP ? sg_kip_default() : sg_kip_stub(d);
     regs32_raw(in, out);
 }
 

@@ -1,0 +1,127 @@
+/*
+ * kip32_stubs.S - the header and the doors of the 32-bit interface page,
+ * for processes in compatibility mode.  A template like kip_stubs.S: kip.c
+ * copies the linked image into frames below 4 GiB, fills in the header and
+ * patches the default entry, which is __kernel_vsyscall: its address
+ * reaches the process as AT_SYSINFO.
+ *
+ * Every stub is called (`call`) with Linux i386's registers - eax =
+ * number, ebx ecx edx esi edi ebp = arguments - and returns the result in
+ * eax, every other register preserved (r8-r15 included).
+ *
+ * SYSENTER and 32-bit SYSCALL need the stack (docs/abi.md): the stub saves
+ * ecx, edx and ebp there, which the instruction or the argument shuffle
+ * destroys, and the kernel returns to the landing point right after the
+ * instruction, which restores them (the dance of Linux's vDSO, seed 003):
+ *   sysenter: ebp = esp (the kernel finds the user stack, and the 6th
+ *             argument at [esp]); the kernel returns to the landing point
+ *             with SYSEXIT
+ *   syscall:  ebp = ecx (ecx is about to become the return EIP); the 6th
+ *             argument at [esp]; SYSRET returns to the instruction after
+ *             it, and SS is reloaded there: after SYSRET an AMD CPU may
+ *             keep the hidden attributes of a NULL SS (Linux:
+ *             X86_BUG_SYSRET_SS_ATTRS).
+ */
+#include "../../../include/sysgate/kip.h"
+#include "../../arch/selectors_msrs.h"
+
+#define HEADER_FIELD(field) .org __sg_kip_header + SG_KIP_HDR_##field
+#define OFFSET(label) .long SG_KIP_HEADER_OFFSET + (label - __sg_kip_header)
+
+    .section .sg_kip, "ax"
+    .globl __sg_kip_header
+    .type __sg_kip_header, @object
+__sg_kip_header:
+    HEADER_FIELD(MAGIC)
+    .quad   SG_KIP_MAGIC
+    .long   SG_KIP_VERSION
+    .long   0                           /* mechanisms: kip.c */
+    .long   0                           /* default mechanism: kip.c */
+    HEADER_FIELD(STUB_OFFSET)           /* in SG_MECH order */
+    OFFSET(__sg_stub_int80)
+    OFFSET(__sg_stub_callgate)
+    OFFSET(__sg_stub_syscall)
+    OFFSET(__sg_stub_sysenter)
+    OFFSET(__sg_stub_trap)
+    HEADER_FIELD(DEFAULT_OFFSET)
+    OFFSET(__kernel_vsyscall)
+    OFFSET(sysenter_landing)
+    .long   0                           /* image size: kip.c */
+    .long   SG_KIP_VVAR_OFFSET
+    HEADER_FIELD(SIZE)
+    .size __sg_kip_header, . - __sg_kip_header
+    .balign 16
+
+/* __kernel_vsyscall: `jmp rel32` to the chosen stub, patched by kip.c. */
+    .globl __kernel_vsyscall, __sg_default_entry, sg_default_entry_local
+    .hidden sg_default_entry_local
+    .type __kernel_vsyscall, @function
+    .type __sg_default_entry, @function
+__kernel_vsyscall:
+__sg_default_entry:
+sg_default_entry_local:                  /* for vclock.c: hidden, so calls need no relocation */
+    .byte   0xe9
+    .long   __sg_stub_int80 - (. + 4)
+    .size __kernel_vsyscall, . - __kernel_vsyscall
+    .size __sg_default_entry, . - __sg_default_entry
+    .balign 16
+
+    .globl __sg_stub_int80
+    .type __sg_stub_int80, @function
+__sg_stub_int80:
+    int     $0x80
+    ret
+    .size __sg_stub_int80, . - __sg_stub_int80
+    .balign 16
+
+    .globl __sg_stub_callgate
+    .type __sg_stub_callgate, @function
+__sg_stub_callgate:
+    lcall   $CALL_GATE_SEL, $0
+    ret
+    .size __sg_stub_callgate, . - __sg_stub_callgate
+    .balign 16
+
+    .globl __sg_stub_syscall
+    .type __sg_stub_syscall, @function
+__sg_stub_syscall:
+    push    %ecx
+    push    %edx
+    push    %ebp
+    mov     %ecx, %ebp
+    syscall
+    mov     $USER_DS, %ecx
+    mov     %ecx, %ss
+    pop     %ebp
+    pop     %edx
+    pop     %ecx
+    ret
+    .size __sg_stub_syscall, . - __sg_stub_syscall
+    .balign 16
+
+    .globl __sg_stub_sysenter
+    .type __sg_stub_sysenter, @function
+__sg_stub_sysenter:
+    push    %ecx
+    push    %edx
+    push    %ebp
+    mov     %esp, %ebp
+    sysenter
+sysenter_landing:
+    pop     %ebp
+    pop     %edx
+    pop     %ecx
+    ret
+    .size __sg_stub_sysenter, . - __sg_stub_sysenter
+    .balign 16
+
+    .globl __sg_stub_trap
+    .type __sg_stub_trap, @function
+__sg_stub_trap:
+    ud2
+    .ascii  "SG"
+    ret
+    .size __sg_stub_trap, . - __sg_stub_trap
+    .balign 16
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,111 @@
+/*
+ * kip_stubs.S - the header and the doors of the 64-bit interface page
+ * (vdso64.lds.S places this section at SG_KIP_HEADER_OFFSET).  The linked
+ * image is a template: kip.c copies it into frames at boot, fills in the
+ * header's boot-time fields, overwrites the stubs of mechanisms this CPU
+ * lacks with UD2 and patches the default entry.  The code runs in ring 3 at
+ * whatever address the page gets, so it is position independent.
+ *
+ * Every stub is called (`call`) with rax = number and rdi rsi rdx r10 r8
+ * r9 = arguments (or the SG_ARGS_* flag and the arguments above the
+ * return address / in the argument page) and returns the result in rax.
+ * Each preserves every register but rax, rcx and r11 (docs/abi.md).
+ */
+#include "../../../include/sysgate/kip.h"
+#include "../../arch/selectors_msrs.h"
+
+#define HEADER_FIELD(field) .org __sg_kip_header + SG_KIP_HDR_##field
+#define OFFSET(label) .long SG_KIP_HEADER_OFFSET + (label - __sg_kip_header)
+
+    .section .sg_kip, "ax"
+    .globl __sg_kip_header
+    .type __sg_kip_header, @object
+__sg_kip_header:
+    HEADER_FIELD(MAGIC)
+    .quad   SG_KIP_MAGIC
+    .long   SG_KIP_VERSION
+    .long   0                           /* mechanisms: kip.c */
+    .long   0                           /* default mechanism: kip.c */
+    HEADER_FIELD(STUB_OFFSET)           /* in SG_MECH order */
+    OFFSET(__sg_stub_int80)
+    OFFSET(__sg_stub_callgate)
+    OFFSET(__sg_stub_syscall)
+    OFFSET(__sg_stub_sysenter)
+    OFFSET(__sg_stub_trap)
+    HEADER_FIELD(DEFAULT_OFFSET)
+    OFFSET(__sg_default_entry)
+    .long   0                           /* no landing point in the 64-bit page */
+    .long   0                           /* image size: kip.c */
+    .long   SG_KIP_VVAR_OFFSET
+    HEADER_FIELD(SIZE)
+    .size __sg_kip_header, . - __sg_kip_header
+    .balign 16
+
+/* The default entry: `jmp rel32` to the chosen stub, patched by kip.c. */
+    .globl __sg_default_entry, sg_default_entry_local
+    .hidden sg_default_entry_local
+    .type __sg_default_entry, @function
+__sg_default_entry:
+sg_default_entry_local:                  /* for vclock.c: hidden, so calls need no relocation */
+    .byte   0xe9
+    .long   __sg_stub_int80 - (. + 4)
+    .size __sg_default_entry, . - __sg_default_entry
+    .balign 16
+
+    .globl __sg_stub_int80
+    .type __sg_stub_int80, @function
+__sg_stub_int80:
+    int     $0x80
+    ret
+    .size __sg_stub_int80, . - __sg_stub_int80
+    .balign 16
+
+/* A far call through the call gate.  The gate supplies the target; only
+ * the selector of the pointer matters.  No REX.W: the m16:32 form, which
+ * Intel and AMD decode alike. */
+    .globl __sg_stub_callgate
+    .type __sg_stub_callgate, @function
+__sg_stub_callgate:
+    lcall   *callgate_pointer(%rip)
+    ret
+    .balign 8
+callgate_pointer:
+    .long   0
+    .word   CALL_GATE_SEL
+    .size __sg_stub_callgate, . - __sg_stub_callgate
+    .balign 16
+
+    .globl __sg_stub_syscall
+    .type __sg_stub_syscall, @function
+__sg_stub_syscall:
+    syscall
+    ret
+    .size __sg_stub_syscall, . - __sg_stub_syscall
+    .balign 16
+
+/* SYSENTER saves nothing: pass the return RIP in rcx and the stack
+ * pointer in r11.  SYSEXIT comes back with RDX = RIP, so the caller's rdx
+ * waits in the red zone (nothing in sysgate writes below a user RSP). */
+    .globl __sg_stub_sysenter
+    .type __sg_stub_sysenter, @function
+__sg_stub_sysenter:
+    mov     %rdx, -8(%rsp)
+    mov     %rsp, %r11
+    lea     1f(%rip), %rcx
+    sysenter
+1:  mov     -8(%rsp), %rdx
+    ret
+    .size __sg_stub_sysenter, . - __sg_stub_sysenter
+    .balign 16
+
+/* UD2 and the signature "SG" (entry/trap.c). */
+    .globl __sg_stub_trap
+    .type __sg_stub_trap, @function
+__sg_stub_trap:
+    ud2
+    .ascii  "SG"
+    ret
+    .size __sg_stub_trap, . - __sg_stub_trap
+    .balign 16
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,40 @@
+/*
+ * vdso32.lds.S - the 32-bit interface page: the shared layout and the
+ * symbols it exports, named and versioned as Linux's i386 vDSO exports them
+ * (arch/x86/entry/vdso/vdso32/vdso32.lds.S: the time functions under
+ * LINUX_2.6, __kernel_vsyscall under LINUX_2.5; the ELF entry point is
+ * __kernel_vsyscall), plus sysgate's own doors under SYSGATE_1.  Linux's
+ * __kernel_sigreturn and __kernel_rt_sigreturn are left out: sysgate
+ * delivers no signals to handlers.
+ */
+#include "vdso-layout.lds.S"
+
+ENTRY(__kernel_vsyscall)
+
+VERSION
+{
+    LINUX_2.6 {
+    global:
+        __vdso_clock_gettime;
+        __vdso_gettimeofday;
+        __vdso_time;
+        __vdso_clock_getres;
+        __vdso_clock_gettime64;
+        __vdso_getcpu;
+    };
+    LINUX_2.5 {
+    global:
+        __kernel_vsyscall;
+    local: *;
+    };
+    SYSGATE_1 {
+    global:
+        __sg_kip_header;
+        __sg_default_entry;
+        __sg_stub_int80;
+        __sg_stub_callgate;
+        __sg_stub_syscall;
+        __sg_stub_sysenter;
+        __sg_stub_trap;
+    };
+}

@@ -1,0 +1,37 @@
+/*
+ * vdso64.lds.S - the 64-bit interface page: the shared layout and the
+ * symbols it exports, named and versioned as Linux's x86-64 vDSO exports
+ * them (arch/x86/entry/vdso/vdso.lds.S: LINUX_2.6, with the plain names as
+ * aliases), plus sysgate's own doors under SYSGATE_1.
+ */
+#include "vdso-layout.lds.S"
+
+ENTRY(__sg_default_entry)
+
+VERSION
+{
+    LINUX_2.6 {
+    global:
+        clock_gettime;
+        __vdso_clock_gettime;
+        gettimeofday;
+        __vdso_gettimeofday;
+        getcpu;
+        __vdso_getcpu;
+        time;
+        __vdso_time;
+        clock_getres;
+        __vdso_clock_getres;
+    local: *;
+    };
+    SYSGATE_1 {
+    global:
+        __sg_kip_header;
+        __sg_default_entry;
+        __sg_stub_int80;
+        __sg_stub_callgate;
+        __sg_stub_syscall;
+        __sg_stub_sysenter;
+        __sg_stub_trap;
+    };
+}

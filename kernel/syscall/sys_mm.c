@@ -1,0 +1,254 @@
+/*
+ * Memory calls, Linux numbers and semantics (brk(2), mmap(2), munmap(2),
+ * mprotect(2), madvise(2)), both widths: x86-64 mmap with a byte offset,
+ * i386 mmap2 with an offset in pages and i386's old mmap (number 90), whose
+ * six arguments are a structure in user memory.  The checks follow
+ * Linux's order and errors (mm/mmap.c, mm/mprotect.c, mm/madvise.c); what
+ * sysgate adds is refusing the pages the kernel placed and relies on (the
+ * interface page, the argument page: VMA_PINNED).  The work on regions
+ * and page tables is kernel/mm/space.c's.  docs/memory.md has the story.
+ */
+#include "syscall.h"
+#include "uaccess.h"
+#include "../mm/mm.h"
+#include "../mm/space.h"
+#include "../proc/proc.h"
+#include "../../include/sysgate/abi.h"
+
+#define PROT_ALL (SG_PROT_READ | SG_PROT_WRITE | SG_PROT_EXEC)
+/* Every flag Linux defines for mmap (MAP_SHARED_VALIDATE refuses others). */
+#define MAP_KNOWN                                                                                         \
+    (SG_MAP_TYPE | SG_MAP_FIXED | SG_MAP_ANONYMOUS | SG_MAP_32BIT | SG_MAP_GROWSDOWN | SG_MAP_DENYWRITE | \
+     SG_MAP_EXECUTABLE | SG_MAP_LOCKED | SG_MAP_NORESERVE | SG_MAP_POPULATE | SG_MAP_NONBLOCK |           \
+     SG_MAP_STACK | SG_MAP_HUGETLB | SG_MAP_SYNC | SG_MAP_FIXED_NOREPLACE | SG_MAP_UNINITIALIZED)
+
+_Static_assert(SG_PROT_READ == VMA_READ && SG_PROT_WRITE == VMA_WRITE && SG_PROT_EXEC == VMA_EXEC,
+               "regions keep Linux's PROT_* bits");
+
+/* The size in whole pages, or 0 when rounding up wraps. */
+static uint64_t page_round(uint64_t len)
+{
+    return len > UINT64_MAX - (PAGE_SIZE - 1) ? 0 : ALIGN_UP(len, PAGE_SIZE);
+}
+
+/* Touches every page of [start, end) as the program would (MAP_POPULATE,
+ * MADV_POPULATE_*); stops at the first page that cannot be had. */
+static enum mm_fault_result populate(struct proc *p, uint64_t start, uint64_t end, bool write)
+{
+    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+        if (vm_lookup(p->pml4, va) & PTE_P)
+            continue;
+        enum mm_fault_result r = mm_fault(p, va, write ? 2 : 0);
+        if (r != MM_FAULT_DONE)
+            return r;
+    }
+    return MM_FAULT_DONE;
+}
+
+/* Where a mapping without MAP_FIXED goes: the hint when that range is
+ * free, else the highest free range below the mmap area's top (below 2 GiB
+ * for MAP_32BIT), else anywhere; 0 when nothing fits. */
+static uint64_t place(struct vm_space *vm, uint64_t hint, uint64_t size, uint64_t flags, int bits)
+{
+    hint = page_round(hint);
+    if (hint >= MMAP_MIN_ADDR && hint <= vm->limit - size && vma_range_free(&vm->regions, hint, hint + size))
+        return hint;
+    uint64_t hi = bits == 64 && flags & SG_MAP_32BIT ? 0x80000000ull : vm->mmap_hi;
+    uint64_t a = vma_find_free(&vm->regions, size, vm->mmap_lo, hi);
+    if (!a && !(bits == 64 && flags & SG_MAP_32BIT))
+        a = vma_find_free(&vm->regions, size, vm->mmap_lo, vm->limit);
+    return a;
+}
+
+/* mmap with the offset in bytes; the three entry points below unpack
+ * their arguments into it. */
+static long do_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int fd, uint64_t offset)
+{
+    struct proc *p = current_proc();
+    struct vm_space *vm = p->vm;
+
+    uint64_t type = flags & SG_MAP_TYPE;
+    if (type != SG_MAP_SHARED && type != SG_MAP_PRIVATE && type != SG_MAP_SHARED_VALIDATE)
+        return -SG_EINVAL;
+    if (type == SG_MAP_SHARED_VALIDATE && flags & ~(uint64_t)MAP_KNOWN)
+        return -SG_EOPNOTSUPP;
+    if (!(flags & SG_MAP_ANONYMOUS)) {
+        /* Files come with the file system; the console cannot be mapped. */
+        return fd >= 0 && fd <= 2 ? -SG_ENODEV : -SG_EBADF;
+    }
+    if (len == 0 || prot & ~(uint64_t)PROT_ALL || flags & SG_MAP_HUGETLB)
+        return -SG_EINVAL;
+    uint64_t size = page_round(len);
+    if (!size || size > vm->limit)
+        return -SG_ENOMEM;
+    (void)offset;       /* an anonymous mapping has none (Linux ignores it) */
+    if (flags & SG_MAP_FIXED_NOREPLACE)
+        flags |= SG_MAP_FIXED;
+
+    if (flags & SG_MAP_FIXED) {
+        if (addr % PAGE_SIZE)
+            return -SG_EINVAL;
+        if (addr > vm->limit - size)
+            return -SG_ENOMEM;
+        if (addr < MMAP_MIN_ADDR)
+            return -SG_EPERM;
+        if (flags & SG_MAP_FIXED_NOREPLACE && !vma_range_free(&vm->regions, addr, addr + size))
+            return -SG_EEXIST;
+        if (vma_range_flagged(&vm->regions, addr, addr + size, VMA_PINNED))
+            return -SG_EPERM;
+        /* Room for the cut and the new region before anything changes. */
+        if (vm->regions.count + 2 > VMA_MAX)
+            return -SG_ENOMEM;
+        mm_unmap(p, addr, addr + size);
+    } else {
+        addr = place(vm, addr, size, flags, p->bits);
+        if (!addr)
+            return -SG_ENOMEM;
+    }
+    /* MAP_SHARED anonymous memory is private until there is fork: no other
+     * process could see it (docs/memory.md). */
+    struct vma r = { .start = addr, .end = addr + size, .prot = (uint32_t)prot, .backing = VMA_ANON };
+    long err = mm_map(p, &r);
+    if (err)
+        return err;
+    if (flags & SG_MAP_POPULATE)
+        populate(p, addr, addr + size, prot & SG_PROT_WRITE);
+    return (long)addr;
+}
+
+long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd, uint64_t offset)
+{
+    if (offset % PAGE_SIZE)
+        return -SG_EINVAL;
+    return do_mmap(addr, len, prot, flags, (int)fd, offset);
+}
+
+long sys_mmap2(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd, uint64_t pgoff)
+{
+    return do_mmap(addr, len, prot, flags, (int)fd, pgoff * PAGE_SIZE);
+}
+
+/* i386's first mmap: one pointer to the six arguments (struct
+ * mmap_arg_struct in Linux's arch/x86/kernel/sys_ia32.c). */
+long sys_old_mmap(uint64_t args_ptr)
+{
+    struct {
+        uint32_t addr, len, prot, flags, fd, offset;
+    } a;
+    if (copy_from_user(&a, args_ptr, sizeof a))
+        return -SG_EFAULT;
+    if (a.offset % PAGE_SIZE)
+        return -SG_EINVAL;
+    return do_mmap(a.addr, a.len, a.prot, a.flags, (int)a.fd, a.offset);
+}
+
+long sys_munmap(uint64_t addr, uint64_t len)
+{
+    struct proc *p = current_proc();
+    struct vm_space *vm = p->vm;
+    if (addr % PAGE_SIZE || addr > vm->limit || len > vm->limit - addr)
+        return -SG_EINVAL;
+    uint64_t size = page_round(len);
+    if (!size || size > vm->limit - addr)
+        return -SG_EINVAL;
+    if (vma_range_flagged(&vm->regions, addr, addr + size, VMA_PINNED))
+        return -SG_EINVAL;
+    return mm_unmap(p, addr, addr + size);
+}
+
+long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
+{
+    struct proc *p = current_proc();
+    struct vm_space *vm = p->vm;
+    /* PROT_GROWSDOWN/UP ask to extend to a grows-down mapping: sysgate has
+     * none, which is Linux's -EINVAL. */
+    if (addr % PAGE_SIZE || prot & ~(uint64_t)PROT_ALL)
+        return -SG_EINVAL;
+    if (len == 0)
+        return 0;
+    uint64_t size = page_round(len);
+    if (!size || size > vm->limit || addr > vm->limit - size)
+        return -SG_ENOMEM;
+    if (!vma_range_covered(&vm->regions, addr, addr + size))
+        return -SG_ENOMEM;
+    if (vma_range_flagged(&vm->regions, addr, addr + size, VMA_PINNED))
+        return -SG_EACCES;
+    return mm_protect(p, addr, addr + size, (uint32_t)prot);
+}
+
+static bool advice_valid(uint64_t advice)
+{
+    return advice <= SG_MADV_WILLNEED || (advice >= SG_MADV_DONTNEED && advice != 5 && advice != 6 &&
+                                          advice != 7 && advice <= SG_MADV_COLLAPSE) ||
+           advice == SG_MADV_HWPOISON || advice == SG_MADV_SOFT_OFFLINE;
+}
+
+long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice)
+{
+    struct proc *p = current_proc();
+    struct vm_space *vm = p->vm;
+    if (!advice_valid(advice) || addr % PAGE_SIZE)
+        return -SG_EINVAL;
+    uint64_t size = page_round(len);
+    if ((len && !size) || addr + size < addr)
+        return -SG_EINVAL;
+    if (size == 0)
+        return 0;
+    if (advice == SG_MADV_HWPOISON || advice == SG_MADV_SOFT_OFFLINE)
+        return -SG_EPERM;       /* CAP_SYS_ADMIN's */
+    uint64_t end = addr + size;
+    if (end > vm->limit)
+        return -SG_ENOMEM;
+    bool pinned = vma_range_flagged(&vm->regions, addr, end, VMA_PINNED);
+    switch (advice) {
+    case SG_MADV_DONTNEED:
+    case SG_MADV_DONTNEED_LOCKED:
+        /* Private pages go: anonymous memory reads zero again. */
+        if (pinned)
+            return -SG_EINVAL;
+        mm_discard(p, addr, end);
+        break;
+    case SG_MADV_REMOVE:
+        /* Needs a shared file mapping; private memory is -EINVAL. */
+        if (!vma_range_free(&vm->regions, addr, end))
+            return -SG_EINVAL;
+        break;
+    case SG_MADV_POPULATE_READ:
+    case SG_MADV_POPULATE_WRITE: {
+        if (pinned)
+            return -SG_EINVAL;
+        if (!vma_range_covered(&vm->regions, addr, end))
+            return -SG_ENOMEM;
+        enum mm_fault_result r = populate(p, addr, end, advice == SG_MADV_POPULATE_WRITE);
+        if (r == MM_FAULT_OOM)
+            return -SG_ENOMEM;
+        if (r != MM_FAULT_DONE)
+            return -SG_EFAULT;
+        break;
+    }
+    default:
+        /* Hints about access patterns, huge pages, core dumps and fork:
+         * nothing for sysgate to do (MADV_FREE may keep the contents). */
+        break;
+    }
+    return vma_range_covered(&vm->regions, addr, end) ? 0 : -SG_ENOMEM;
+}
+
+long sys_brk(uint64_t addr)
+{
+    struct proc *p = current_proc();
+    struct vm_space *vm = p->vm;
+    /* brk(2): the new break, or the old one when it cannot move (0 asks). */
+    if (addr < vm->brk_start || addr > vm->limit)
+        return (long)vm->brk;
+    uint64_t old_end = ALIGN_UP(vm->brk, PAGE_SIZE), new_end = ALIGN_UP(addr, PAGE_SIZE);
+    if (new_end > old_end) {
+        struct vma r = { .start = old_end, .end = new_end, .prot = VMA_READ | VMA_WRITE, .backing = VMA_ANON };
+        if (!vma_range_free(&vm->regions, old_end, new_end) || mm_map(p, &r))
+            return (long)vm->brk;
+    } else if (new_end < old_end && mm_unmap(p, new_end, old_end)) {
+        return (long)vm->brk;
+    }
+    vm->brk = addr;
+    return (long)addr;
+}
