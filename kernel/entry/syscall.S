@@ -51,17 +51,21 @@
 
     .text
     .globl syscall_entry, syscall_door_full_call, syscall_fast_sysretq_insn
+/* The parts of the fast path have named labels: tools/bench --trace groups
+ * the instructions it steps through by them. */
     .align 16
 syscall_entry:
     swapgs
     mov     %rsp, %gs:PERCPU_USER_RSP
     mov     %gs:PERCPU_SYSCALL_RSP, %rsp        /* the ss word, skipped */
+syscall_fast_frame:
     push    %gs:PERCPU_USER_RSP
     push    %r11
     mov     %rcx, -16(%rsp)                     /* rip, under the skipped cs word */
     sub     $16 + FRAME_DOOR_WORDS, %rsp        /* cs, rip, error, vector, entry */
     SAVE_ARG_REGS
 
+syscall_fast_test:
     incq    %gs:PERCPU_SYSCALLS                 /* the process's count (sg_info) */
 
     /* The one test, on r11 (in the frame now, free as scratch): the unsafe
@@ -75,11 +79,12 @@ syscall_entry:
     adc     %gs:PERCPU_WORK, %r11
     jnz     syscall_full
 
+syscall_fast_dispatch:
     cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     .Lpast_table
+    jae     syscall_past_table
     mov     %r10, %rcx
     call    *syscall_door_table64(,%rax,8)
-.Lfast_exit:
+syscall_fast_exit:
     RESTORE_ARG_REGS
     mov     FAST(RIP), %rcx
     mov     FAST(RFLAGS), %r11
@@ -90,11 +95,11 @@ syscall_fast_sysretq_insn:
 
 /* A number past the tables: -ENOSYS here, unless it asks for another
  * argument way (abi.h), which the C dispatcher reads. */
-.Lpast_table:
+syscall_past_table:
     test    $(1 << SG_ARGS_STACK_BIT | 1 << SG_ARGS_PAGE_BIT), %eax
     jnz     syscall_full
     mov     $-SG_ENOSYS, %rax
-    jmp     .Lfast_exit
+    jmp     syscall_fast_exit
 
 /* A FULL call's slot in syscall_door_table64: drop the return address and
  * take the full path, rax still the number. */

@@ -28,6 +28,9 @@
  * the kernel and CPU, and `# bench: ...` progress lines.
  *
  * tests/bench-check compares every figure with tests/bench-baseline.
+ *
+ *   /bin/bench trace DOOR ARGS CALL   one round trip, twice (the second is
+ *                                     the one tools/bench --trace follows)
  */
 #include "../lib/files.h"
 #include "../lib/sysgate.h"
@@ -38,6 +41,13 @@
 BENCH_LOOP(bench_loop_stub, BENCH_BODY_CALL_STUB);
 /* The query: `lock nop` raises #UD and the kernel answers in rax, rdx, rcx. */
 BENCH_LOOP(bench_loop_locknop, "    .byte 0xf0, 0x90");
+/* The same bodies between two global labels, for tools/bench --trace, which
+ * single-steps from the first to the second through QEMU's gdb stub: the
+ * instructions it counts are the ones a figure counts. */
+BENCH_LOOP(bench_trace_loop, ".globl bench_trace_start\nbench_trace_start:\n" BENCH_BODY_CALL_STUB
+                             "\n.globl bench_trace_end\nbench_trace_end:");
+BENCH_LOOP(bench_trace_locknop, ".globl bench_trace_locknop_start\nbench_trace_locknop_start:\n"
+                                "    .byte 0xf0, 0x90\n.globl bench_trace_locknop_end\nbench_trace_locknop_end:");
 
 #define MECH_DEFAULT SG_MECH_COUNT      /* the interface page's default entry */
 
@@ -183,14 +193,56 @@ static void measure_query(void)
     bench_report("sysgate", "trap", "trap", "none", "locknop", &st, q_ax == sg_kip);
 }
 
+/* /bin/bench trace DOOR ARGS CALL: the round trip tools/bench --trace
+ * single-steps.  Run twice: the first pass touches every page it needs. */
+static int trace(const char *door_name, const char *way_name, const char *call_name)
+{
+    int mech = -1, way = -1, call = -1;
+    for (int m = 0; m <= MECH_DEFAULT; m++)
+        if (!strcmp(door_name, mech_name(m)))
+            mech = m;
+    for (int w = 0; w < WAY_COUNT; w++)
+        if (!strcmp(way_name, way_names[w]))
+            way = w;
+    for (int c = 0; c < CALL_COUNT; c++)
+        if (!strcmp(call_name, call_names[c]))
+            call = c;
+    struct bench_call c;
+    memset(&c, 0, sizeof c);
+    if (!strcmp(call_name, "locknop")) {
+        printf("# bench: trace: lock nop\n");
+        bench_trace_locknop(&c, 1);
+        bench_trace_locknop(&c, 1);
+        printf("# bench: trace: done\n");
+        return 0;
+    }
+    uintptr_t stub = mech < 0 ? 0 : mech == MECH_DEFAULT ? sg_kip_default() : sg_kip_stub(mech);
+    if (!stub || way < 0 || call < 0) {
+        printf("# bench: trace: no such door, way or call here: %s %s %s\n", door_name, way_name, call_name);
+        return 2;
+    }
+    long expect;
+    int door = mech == MECH_DEFAULT ? default_door : mech;
+    prepare(&c, stub, (enum way)way, (enum call)call, &expect);
+    printf("# bench: trace: %d-bit %s %s %s: interface page at %#lx, stub at %#lx\n", SG_BITS, door_name, way_name,
+           call_name, (unsigned long)sg_kip, (unsigned long)stub);
+    long on = call == CALL_FLOOR ? set_floor(door, 1) : 0;
+    bench_trace_loop(&c, 1);
+    bench_trace_loop(&c, 1);
+    long off = call == CALL_FLOOR ? set_floor(door, 0) : 0;
+    printf("# bench: trace: done%s\n", on || off ? " (sg_bench_floor failed)" : "");
+    return on || off ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-    (void)argc, (void)argv;
     sg_info(&info);
     mechanisms = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
     default_door = (int)(SG_BITS == 64 ? info.default64 : info.default32);
     self_pid = sys_getpid();
     dev_null = sys_open("/dev/null", O_WRONLY);
+    if (argc == 5 && !strcmp(argv[1], "trace"))
+        return trace(argv[2], argv[3], argv[4]);
     printf("BENCH-INFO {\"system\":\"sysgate\",\"bits\":%d,\"kernel\":\"%s\",\"vendor\":\"%s\",\"brand\":\"%s\","
            "\"family\":%u,\"model\":%u,\"hypervisor\":%s,\"default\":\"%s\",\"mechanisms\":\"",
            SG_BITS, info.version, info.vendor, info.model, info.family, info.model_id,
