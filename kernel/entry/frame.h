@@ -153,7 +153,8 @@
 
 /* Reloads the registers either system-call ABI passes values in (64-bit:
  * rax rdi rsi rdx r10 r8 r9; 32-bit: eax ebx ecx edx esi edi ebp) from the
- * frame, for a door that called into C before the dispatcher's front. */
+ * frame, for a door that called into C before the dispatcher's front
+ * (trap.S, after trap_classify). */
 .macro RELOAD_CALL_REGS
     mov     FRAME_RAX(%rsp), %rax
     mov     FRAME_RBX(%rsp), %rbx
@@ -165,20 +166,6 @@
     mov     FRAME_R8(%rsp), %r8
     mov     FRAME_R9(%rsp), %r9
     mov     FRAME_R10(%rsp), %r10
-.endm
-
-/* The two 32-bit fast doors (sysenter.S, syscall_compat.S): compat.c puts
- * the i386 registers back where the ABI has them, the dispatcher's front
- * runs with them reloaded, compat.c writes the exit's clobbers. */
-.macro COMPAT_FAST_DISPATCH
-    mov     %rsp, %rdi
-    call    compat_fast_prepare
-    test    %al, %al
-    jz      97f
-    RELOAD_CALL_REGS
-    call    syscall_enter
-97: mov     %rsp, %rdi
-    call    compat_fast_finish
 .endm
 
 /* An interrupt or trap gate does not clear AC (Intel SDM vol. 3A 6.12.1.3):

@@ -37,7 +37,8 @@ syscall_compat_entry:
     swapgs
     mov     %esp, %esp                  /* zero-extend ESP into RSP */
     SYSCALL_DOOR_FRAME USER32_CS
-    COMPAT_FAST_DISPATCH
+    mov     %rsp, %rdi
+    call    compat_fast_syscall
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

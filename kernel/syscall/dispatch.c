@@ -48,7 +48,6 @@ typedef long (*syscall_call)(const uint64_t *a);
 #undef SYSCALL
 
 /* The fast paths' full-path stubs (dispatch_fast.S, entry/syscall.S). */
-void front_full_call(void);
 void syscall_door_full_call(void);
 
 #define PATH_FAST true
