@@ -3,6 +3,7 @@
 #   make            build the kernel, the user programs and the initrd
 #   make run        boot under QEMU and run the demo (INIT=prog to run your own)
 #   make test       host unit tests + in-guest tests on every CPU model
+#   make soak       the fuzzer's long run: 10 million hostile calls per door and width
 #   make iso        a GRUB (Multiboot2) ISO for other emulators or real hardware
 #   make debug      boot halted, with QEMU's gdb stub, and attach gdb
 #   make deps       install what is missing (Debian packages)
@@ -53,7 +54,7 @@ KERNEL   := $(BUILD)/kernel.elf
 KERNEL32 := $(BUILD)/kernel32.elf
 INITRD   := $(BUILD)/initrd.cpio
 
-.PHONY: all run test iso debug deps clean host-tests guest-tests
+.PHONY: all run test soak iso debug deps clean host-tests guest-tests
 all: $(KERNEL) $(KERNEL32) $(INITRD)
 
 # The git revision the kernel reports, rewritten only when it changes.
@@ -63,6 +64,13 @@ $(BUILD)/gitrev.h: FORCE
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 .PHONY: FORCE
 $(BUILD)/k/kernel/main.c.o $(BUILD)/k/kernel/syscall/sys_sysgate.c.o: $(BUILD)/gitrev.h
+
+# Linux's system-call and errno names, from the host's Linux headers, for
+# the trace and the unimplemented-call log.
+$(BUILD)/linux_names.h: tools/gen-linux-names
+	@mkdir -p $(BUILD)
+	tools/gen-linux-names $@
+$(BUILD)/k/kernel/syscall/trace.c.o: $(BUILD)/linux_names.h
 
 deps:
 	@tools/setup-deps
@@ -186,6 +194,53 @@ $(BUILD)/initrd/bin/tests32/%: $(BUILD)/u32/user/compat/%.c.o
 	@mkdir -p $(dir $@)
 	$(LD) -m elf_i386 -nostdlib -static -z max-page-size=4096 -e _start -Ttext-segment=0x8048000 -o $@ $<
 
+# ---- real clients: unmodified Linux programs (tests/run-clients) ----
+# Debian's busybox-static (amd64, i386) and musl-dev:i386, fetched once
+# into build/clients by tools/fetch-clients; C programs from user/clients
+# built by the host's toolchains with glibc and musl, both widths; the
+# fixture files the cases read, under /clients.
+CLIENTS := $(BUILD)/clients
+CLIENT_CFLAGS := -O2 -g -Wall -Wextra -static
+CLIENT_PROGS := $(foreach p,$(basename $(notdir $(wildcard user/clients/*.c))), \
+                  $(foreach v,glibc64 glibc32 musl64 musl32,$(BUILD)/initrd/bin/clients/$(p)-$(v)))
+CLIENT_FILES := $(BUILD)/initrd/bin/busybox $(BUILD)/initrd/bin/busybox32 $(CLIENT_PROGS) \
+                $(patsubst tests/clients/fixture/%,$(BUILD)/initrd/clients/%,$(wildcard tests/clients/fixture/*))
+
+$(CLIENTS)/versions: tools/fetch-clients
+	tools/fetch-clients $(CLIENTS)
+	@touch $@
+$(BUILD)/initrd/bin/busybox: $(CLIENTS)/versions
+	@mkdir -p $(dir $@)
+	cp $(CLIENTS)/amd64/busybox $@
+$(BUILD)/initrd/bin/busybox32: $(CLIENTS)/versions
+	@mkdir -p $(dir $@)
+	cp $(CLIENTS)/i386/busybox $@
+# Debian's musl-gcc specs for i386, pointed at the unpacked musl-dev:i386.
+$(CLIENTS)/musl32.specs: $(CLIENTS)/versions
+	sed 's|/usr/|$(abspath $(CLIENTS))/musl-i386/usr/|g' \
+	    $(CLIENTS)/musl-i386/usr/lib/i386-linux-musl/musl-gcc.specs > $@
+$(BUILD)/initrd/bin/clients/%-glibc64: user/clients/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CLIENT_CFLAGS) -o $@ $<
+$(BUILD)/initrd/bin/clients/%-glibc32: user/clients/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 $(CLIENT_CFLAGS) -o $@ $<
+$(BUILD)/initrd/bin/clients/%-musl64: user/clients/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(CLIENT_CFLAGS) -o $@ $<
+$(BUILD)/initrd/bin/clients/%-musl32: user/clients/%.c $(CLIENTS)/musl32.specs
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -specs $(CLIENTS)/musl32.specs $(CLIENT_CFLAGS) -Wl,-m,elf_i386 -o $@ $<
+$(BUILD)/initrd/clients/%: tests/clients/fixture/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+# The driver gets the case list compiled in.
+$(CLIENTS)/cases.h: tests/clients/cases tools/gen-client-cases
+	@mkdir -p $(dir $@)
+	tools/gen-client-cases $< $@
+$(BUILD)/u/user/init/clientrun.c.o: $(CLIENTS)/cases.h
+$(BUILD)/u/user/init/clientrun.c.o: UCFLAGS += -I$(CLIENTS)
+
 # The file-system tests' fixture (user/tests/files.c checks every byte
 # and field of it): /fixture with known contents, modes, a nested
 # directory, symlinks (relative, absolute, to a directory, dangling, a
@@ -206,22 +261,26 @@ $(FIXTURE_STAMP): Makefile
 define make_cpio
 	cd $(1) && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 --renumber-inodes --ignore-devno > $(2)
 endef
-$(INITRD): $(PROGRAMS) $(FIXTURE_STAMP)
+$(INITRD): $(PROGRAMS) $(FIXTURE_STAMP) $(CLIENT_FILES)
 	$(call make_cpio,$(BUILD)/initrd,../initrd.cpio)
 
-# make run INIT=path/to/program: that program joins the initrd as
-# /bin/<name> and runs as the first process.
-ifneq ($(INIT),)
+# make run INIT=program ARGS="..." ROOT=dir: INIT, a file on the host, joins
+# the initrd as /bin/<name> (a path that is no host file names a program
+# already in the initrd, e.g. INIT=/bin/busybox) and runs as the first
+# process, with ARGS as its argv[1...] (after `--` on the kernel command
+# line); the contents of ROOT join the initrd.
+RUN_INIT_PATH := $(if $(INIT),$(if $(wildcard $(INIT)),/bin/$(notdir $(INIT)),$(INIT)))
+RUN_APPEND := $(if $(INIT),init=$(RUN_INIT_PATH)) $(APPEND) $(if $(ARGS),-- $(ARGS))
+ifneq ($(wildcard $(INIT))$(ROOT),)
 RUN_INITRD := $(BUILD)/run-initrd.cpio
-RUN_APPEND := init=/bin/$(notdir $(INIT)) $(APPEND)
-$(RUN_INITRD): $(INITRD) $(INIT)
-	rm -rf $(BUILD)/run-initrd && cp -r $(BUILD)/initrd $(BUILD)/run-initrd
-	cp $(INIT) $(BUILD)/run-initrd/bin/$(notdir $(INIT))
+$(RUN_INITRD): $(INITRD) $(wildcard $(INIT))
+	rm -rf $(BUILD)/run-initrd && cp -a $(BUILD)/initrd $(BUILD)/run-initrd
+	$(if $(wildcard $(INIT)),cp $(INIT) $(BUILD)/run-initrd/bin/$(notdir $(INIT)))
+	$(if $(ROOT),cp -a $(ROOT)/. $(BUILD)/run-initrd/)
 	$(call make_cpio,$(BUILD)/run-initrd,../run-initrd.cpio)
 .PHONY: $(RUN_INITRD)
 else
 RUN_INITRD := $(INITRD)
-RUN_APPEND := $(APPEND)
 endif
 
 # run, debug, iso and test first install what is missing (as root; otherwise
@@ -229,7 +288,7 @@ endif
 run:
 	@tools/setup-deps
 	@$(MAKE) --no-print-directory all $(RUN_INITRD)
-	tools/qemu-boot --kernel $(KERNEL32) --initrd $(RUN_INITRD) --append "$(RUN_APPEND)" \
+	tools/qemu-boot --kernel $(KERNEL32) --initrd $(RUN_INITRD) --append '$(RUN_APPEND)' \
 	    --console --timeout $(or $(TIMEOUT),300) $(if $(CPU),--cpu $(CPU))
 
 # QEMU waits halted for gdb on :1234 and goes when gdb does.
@@ -262,6 +321,21 @@ test:
 	@tools/setup-deps
 	@$(MAKE) --no-print-directory all host-tests
 	@tests/run-all
+
+# The fuzzer's long run: SOAK_CALLS hostile system calls per door and
+# width (ten million by default) on the Intel and the AMD model, with the
+# calls per second each door managed.  Not part of `make test`; README says
+# how long it takes.  It boots copies of the kernel and initrd and keeps its
+# logs in build/soak/, so the tree may be rebuilt and tested meanwhile.
+SOAK_CALLS ?= 10000000
+soak: all
+	@tools/setup-deps --check-only qemu
+	@mkdir -p $(BUILD)/soak
+	cp $(KERNEL32) $(INITRD) $(BUILD)/soak/
+	SG_LOGDIR=$(BUILD)/soak tests/run-guest --kernel $(BUILD)/soak/kernel32.elf \
+	    --initrd $(BUILD)/soak/initrd.cpio --configs tcg-intel,tcg-amd --timeout 7200 \
+	    --tests fuzz:$(SOAK_CALLS),32/fuzz:$(SOAK_CALLS)
+	@grep "calls per second" $(BUILD)/soak/tcg-intel.log $(BUILD)/soak/tcg-amd.log | tr -d '\r'
 
 clean:
 	rm -rf $(BUILD)

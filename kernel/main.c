@@ -19,10 +19,12 @@
 #include "time/clock.h"
 #include "lib/cmdline.h"
 #include "lib/kernel.h"
+#include "lib/random.h"
 #include "mm/mm.h"
 #include "proc/initrd.h"
 #include "proc/proc.h"
 #include "syscall/syscall.h"
+#include "syscall/trace.h"
 #include "../include/sysgate/abi.h"
 
 #include "gitrev.h"
@@ -35,6 +37,7 @@ static void start_init(void)
     char init[MAX_ARG_LEN] = "/bin/init";
     char test[MAX_ARG_LEN];
     static char argbuf[MAX_ARGS][MAX_ARG_LEN];
+    static char init_args[512];
     char *argv[MAX_ARGS];
     int argc = 0;
 
@@ -49,6 +52,8 @@ static void start_init(void)
             argv[argc++] = argbuf[i];
         }
     }
+    /* The words after `--` follow, as Linux passes them to init. */
+    argc += cmdline_init_args(boot_info.cmdline, init_args, sizeof init_args, argv + argc, MAX_ARGS - argc);
     long pid = proc_spawn(init, argc, argv, 0);
     if (pid < 0) {
         printk("sysgate: cannot start %s (error %ld)\n", init, -pid);
@@ -81,7 +86,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
     phys_init(&boot_info);
     paging_init();
     timer_init();
+    random_init();
+    printk("random: %s\n", random_source());
     syscall_init();
+    trace_init(boot_info.cmdline);
     kip_init();
     clock_init();
     initrd_init(&boot_info);

@@ -100,13 +100,29 @@ struct sg_info {
     /* System calls this process has entered, through every door (the
      * interface page's time functions answer without one). */
     uint64_t syscalls;
-    /* Of those, the ones the C dispatcher (the full path) ran - the fast
-     * paths answer every other (docs/mechanisms.md) - and the same for its
-     * children collected by wait4. */
+    /* How often each return instruction faulted in ring 0 and the
+     * process was killed for it (since boot): [0] sysretq, [1] sysretl,
+     * [2] sysexitq, [3] sysexitl, [4] lretq, [5] iretq. */
+    uint64_t exit_faults[6];
+    /* The last #DB raised by a process's own breakpoint (sg_set_debugreg)
+     * since boot: where it was taken - in user mode, or in ring 0, as the
+     * CPU does for a data breakpoint on the operand of MOV SS followed by a
+     * door - DR6 as the CPU reported it, and the process. */
+    uint64_t debug_rip;
+    uint64_t debug_dr6;
+    uint32_t debug_pid;
+    uint32_t debug_in_kernel;
+    /* Physical frames free right now: what a process held comes back when
+     * it is gone (the memory test's leak check). */
+    uint64_t free_frames;
+    /* Of the system calls (syscalls above), the ones the C dispatcher (the
+     * full path) ran - the fast paths answer every other
+     * (docs/mechanisms.md) - and the same for its children collected by
+     * wait4. */
     uint64_t full_path_calls;
     uint64_t children_full_path_calls;
 };
-_Static_assert(sizeof(struct sg_info) == 232 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 312 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
@@ -140,20 +156,30 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_SIGKILL  9       /* out of memory for a page the process touched */
 #define SG_SIGSEGV 11
 
-/* Auxiliary vector tags (Linux's values, plus one of sysgate's). */
+/* Auxiliary vector tags (Linux's values, include/uapi/linux/auxvec.h and
+ * arch/x86/include/uapi/asm/auxvec.h, plus one of sysgate's). */
 #define SG_AT_NULL          0
 #define SG_AT_PHDR          3
 #define SG_AT_PHENT         4
 #define SG_AT_PHNUM         5
 #define SG_AT_PAGESZ        6
+#define SG_AT_BASE          7       /* the interpreter's base: 0, none     */
+#define SG_AT_FLAGS         8
 #define SG_AT_ENTRY         9
 #define SG_AT_UID          11
 #define SG_AT_EUID         12
 #define SG_AT_GID          13
 #define SG_AT_EGID         14
-#define SG_AT_RANDOM       25
+#define SG_AT_PLATFORM     15      /* "x86_64" or "i686"                   */
+#define SG_AT_HWCAP        16      /* CPUID.1:EDX                          */
+#define SG_AT_CLKTCK       17      /* times() ticks per second             */
+#define SG_AT_SECURE       23
+#define SG_AT_RANDOM       25      /* 16 random bytes                      */
+#define SG_AT_HWCAP2       26
+#define SG_AT_EXECFN       31      /* the path the program was started as  */
 #define SG_AT_SYSINFO      32      /* 32-bit: __kernel_vsyscall            */
 #define SG_AT_SYSINFO_EHDR 33      /* the interface page, an ELF image (vDSO) */
+#define SG_AT_MINSIGSTKSZ  51
 /* The interface page again, under sysgate's own tag (as Jinue passes its
  * AT_HOWSYSCALL): the same address as SG_AT_SYSINFO_EHDR. */
 #define SG_AT_KIP          0x5347
@@ -188,6 +214,24 @@ struct sg_user_desc {
     uint32_t lm : 1;
 };
 _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes");
+
+/* sg_set_debugreg(reg, value) / sg_get_debugreg(reg, uint64_t *value):
+ * the caller's own debug registers, reg 0-3 (addresses), 6 (what the last
+ * #DB reported) and 7 (Intel SDM vol. 3B 18.2.4).  Addresses must lie in
+ * the user half, aligned to their breakpoint's length; DR7 may not set GD,
+ * I/O breakpoints or reserved bits; -EINVAL otherwise.  A #DB from one of
+ * them ends the process with SIGTRAP (sysgate has no signal handlers). */
+#define SG_DR7_ENABLE(n)     (1u << (2 * (n)))          /* Ln */
+#define SG_DR7_RW(n, rw)     ((uint32_t)(rw) << (16 + 4 * (n)))
+#define SG_DR7_LEN(n, len)   ((uint32_t)(len) << (18 + 4 * (n)))
+#define SG_DR_RW_EXEC  0
+#define SG_DR_RW_WRITE 1
+#define SG_DR_RW_IO    2
+#define SG_DR_RW_RW    3
+#define SG_DR_LEN_1    0
+#define SG_DR_LEN_2    1
+#define SG_DR_LEN_8    2
+#define SG_DR_LEN_4    3
 
 #endif /* __ASSEMBLER__ */
 
@@ -250,6 +294,8 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_MAP_SYNC            0x80000
 #define SG_MAP_FIXED_NOREPLACE 0x100000
 #define SG_MAP_UNINITIALIZED   0x4000000
+#define SG_MREMAP_MAYMOVE   1
+#define SG_MREMAP_FIXED     2
 #define SG_MADV_NORMAL      0
 #define SG_MADV_RANDOM      1
 #define SG_MADV_SEQUENTIAL  2

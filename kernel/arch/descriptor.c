@@ -32,13 +32,23 @@ uint64_t desc_data(int dpl)
            DESC_PRESENT | DESC_G | DESC_DB;
 }
 
-struct desc16 desc_tss(uint64_t base, uint32_t limit)
+static struct desc16 system_desc(int type, uint64_t base, uint32_t limit)
 {
     struct desc16 d;
-    d.lo = (limit & 0xffffull) | ((base & 0xffffffull) << 16) | DESC_TYPE(DESC_TSS_AVAILABLE) |
-           DESC_PRESENT | ((uint64_t)(limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xffull) << 56);
+    d.lo = (limit & 0xffffull) | ((base & 0xffffffull) << 16) | DESC_TYPE(type) | DESC_PRESENT |
+           ((uint64_t)(limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xffull) << 56);
     d.hi = base >> 32;
     return d;
+}
+
+struct desc16 desc_tss(uint64_t base, uint32_t limit)
+{
+    return system_desc(DESC_TSS_AVAILABLE, base, limit);
+}
+
+struct desc16 desc_ldt(uint64_t base, uint32_t limit)
+{
+    return system_desc(DESC_LDT, base, limit);
 }
 
 static struct desc16 gate(uint16_t selector, uint64_t offset, int type, int dpl, int ist)

@@ -13,6 +13,7 @@
 /* Descriptor types (the 4-bit type field with S = 1 or S = 0). */
 #define DESC_CODE_READ      0xA     /* S = 1: execute/read, non-conforming */
 #define DESC_DATA_WRITE     0x2     /* S = 1: read/write */
+#define DESC_LDT            0x2     /* S = 0: LDT */
 #define DESC_TSS_AVAILABLE  0x9     /* S = 0: 64-bit TSS, available */
 #define DESC_CALL_GATE      0xC     /* S = 0: 64-bit call gate */
 #define DESC_INTERRUPT_GATE 0xE     /* S = 0: 64-bit interrupt gate (clears IF) */
@@ -31,6 +32,8 @@ struct desc16 {
 
 /* A 64-bit TSS descriptor (SDM vol. 3A 8.2.3). */
 struct desc16 desc_tss(uint64_t base, uint32_t limit);
+/* A 64-bit LDT descriptor (SDM vol. 3A 3.5.2: 16 bytes in IA-32e mode). */
+struct desc16 desc_ldt(uint64_t base, uint32_t limit);
 
 /* A long-mode call gate: far calls through it land at selector:offset in
  * 64-bit code; dpl is the lowest privilege that may call it (SDM vol. 3A

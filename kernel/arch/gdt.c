@@ -39,6 +39,11 @@ void gdt_set_call_gate(uint64_t target)
     gdt_set16(CALL_GATE_SEL >> 3, desc_call_gate(KERNEL_CS, target, 3));
 }
 
+void gdt_set_ldt(uint64_t base, uint32_t limit)
+{
+    gdt_set16(LDT_SEL >> 3, desc_ldt(base, limit));
+}
+
 void gdt_set_tls(const uint64_t tls[GDT_TLS_ENTRIES])
 {
     for (int i = 0; i < GDT_TLS_ENTRIES; i++)

@@ -14,6 +14,8 @@ void gdt_init(void);
  * one the syscall/sysenter doors load: the running process's. */
 void tss_set_kernel_stack(uint64_t rsp0);
 void gdt_set_call_gate(uint64_t target);
+/* The LDT descriptor (LDT_SEL): the running process's LDT. */
+void gdt_set_ldt(uint64_t base, uint32_t limit);
 /* The running process's three TLS descriptors (GDT_TLS_MIN..). */
 void gdt_set_tls(const uint64_t tls[3]);
 #endif

@@ -4,6 +4,33 @@
 #include "segments.h"
 #include "gdt.h"
 #include "../lib/kernel.h"
+#include "../mm/mm.h"
+
+/* Whether LDTR holds a process's LDT now (null otherwise). */
+static bool ldt_loaded;
+
+void seg_load_ldt(const struct seg_state *s)
+{
+    if (s->ldt) {
+        gdt_set_ldt((uint64_t)s->ldt, s->ldt_entries * 8 - 1);
+        __asm__ volatile("lldt %w0" ::"r"((uint16_t)LDT_SEL) : "memory");
+        ldt_loaded = true;
+    } else if (ldt_loaded) {
+        __asm__ volatile("lldt %w0" ::"r"((uint16_t)0) : "memory");
+        ldt_loaded = false;
+    }
+}
+
+void seg_release(struct seg_state *s, bool running)
+{
+    if (running && ldt_loaded) {
+        __asm__ volatile("lldt %w0" ::"r"((uint16_t)0) : "memory");
+        ldt_loaded = false;
+    }
+    kfree(s->ldt);
+    s->ldt = 0;
+    s->ldt_entries = 0;
+}
 
 void seg_init(struct seg_state *s, int bits)
 {
@@ -30,6 +57,7 @@ void seg_load(const struct seg_state *s)
 {
     /* The descriptors first: the selectors below may name them. */
     gdt_set_tls(s->tls);
+    seg_load_ldt(s);
     seg_load_ds(s->ds);
     seg_load_es(s->es);
     /* A selector load sets the base from the descriptor (a null one, on

@@ -1,6 +1,6 @@
 /*
  * The user's segment registers as process state: the DS, ES, FS and GS
- * selectors, the FS and GS bases and the three TLS descriptors.
+ * selectors, the FS and GS bases, the three TLS descriptors and the LDT.
  *
  * The kernel never loads a data segment register of its own (64-bit mode
  * ignores DS, ES and SS bases and limits; GS is swapped by swapgs, not
@@ -14,6 +14,7 @@
 #ifndef SYSGATE_SEGMENTS_H
 #define SYSGATE_SEGMENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "selectors_msrs.h"
 
@@ -21,6 +22,8 @@ struct seg_state {
     uint16_t ds, es, fs, gs;
     uint64_t fs_base, gs_base;          /* the hidden bases as the process left them */
     uint64_t tls[GDT_TLS_ENTRIES];      /* GDT entries GDT_TLS_MIN.. while it runs */
+    uint64_t *ldt;                      /* modify_ldt's table (kernel heap), or 0 */
+    uint32_t ldt_entries;
 };
 
 /* A new process: everything null, except that a 32-bit process gets the
@@ -29,6 +32,11 @@ struct seg_state {
 void seg_init(struct seg_state *s, int bits);
 void seg_save(struct seg_state *s);
 void seg_load(const struct seg_state *s);
+/* Points the GDT's LDT descriptor and LDTR at s's LDT (null without one):
+ * on a switch, and after the running process changed its LDT. */
+void seg_load_ldt(const struct seg_state *s);
+/* A process that ends lets go of its LDT (an exit hook: sched.c). */
+void seg_release(struct seg_state *s, bool running);
 
 /* After the running process changed the descriptor `sel` names (its TLS
  * slot or LDT entry; RPL ignored): every segment register holding it is

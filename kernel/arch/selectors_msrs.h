@@ -32,6 +32,8 @@
  *   0x60  TLS slots   three per-process data descriptors, DPL 3, written
  *   0x68              by set_thread_area and reloaded on every switch
  *   0x70              (entries 12-14, Linux x86-64's GDT_ENTRY_TLS_MIN..MAX)
+ *   0x78  LDT_SEL     16-byte system descriptor of the running process's
+ *                     LDT (modify_ldt); LDTR is null for a process without
  *
  * A selector's bit 2 (TI) picks the LDT instead: user selectors n * 8 + 7
  * name the process's own LDT (modify_ldt), loaded on every switch.
@@ -49,7 +51,8 @@
 #define CALL_GATE_SEL  (0x48 | 3)
 #define GDT_TLS_MIN    12          /* = SG_TLS_ENTRY_MIN (abi.h) */
 #define GDT_TLS_ENTRIES 3
-#define GDT_ENTRIES    15          /* 8-byte slots */
+#define LDT_SEL        0x78
+#define GDT_ENTRIES    17          /* 8-byte slots */
 #define SELECTOR_TI    4           /* table indicator: 1 = LDT */
 
 /* STAR: [47:32] = SYSCALL CS; [63:48] = SYSRET base (the RPL bits are
@@ -70,7 +73,8 @@ _Static_assert(SYSENTER_CS_VALUE + 24 == (USER_DS & ~3), "SYSEXIT 32-bit SS = +2
 _Static_assert(SYSENTER_CS_VALUE + 32 == (USER64_CS & ~3), "SYSEXIT 64-bit CS = +32");
 _Static_assert(SYSENTER_CS_VALUE + 40 == (USER_DS2 & ~3), "SYSEXIT 64-bit SS = +40");
 _Static_assert((CALL_GATE_SEL >> 3) + 2 <= GDT_TLS_MIN, "the gate's 16 bytes end before the TLS slots");
-_Static_assert(GDT_TLS_MIN + GDT_TLS_ENTRIES == GDT_ENTRIES, "the TLS slots end the GDT");
+_Static_assert(GDT_TLS_MIN + GDT_TLS_ENTRIES == LDT_SEL >> 3, "the LDT descriptor follows the TLS slots");
+_Static_assert((LDT_SEL >> 3) + 2 == GDT_ENTRIES, "the LDT's 16 bytes end the GDT");
 #endif
 
 #define MSR_SYSENTER_CS   0x174   /* SDM vol. 3A 5.8.7: sysenter's CS, SS = +8 */

@@ -13,6 +13,7 @@
  */
 #include "traps.h"
 #include "cpu.h"
+#include "debugreg.h"
 #include "io.h"
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
@@ -112,11 +113,15 @@ static uint64_t extable_fixup(uint64_t rip)
  * its frame asked for something the CPU refused (a non-canonical RIP, a
  * bad selector).  On Intel such a #GP is raised in ring 0, on AMD at the
  * first user instruction; either way the process gets the fault. */
+uint64_t exit_fault_count[EXIT_INSNS];
+
 static bool is_exit_instruction(uint64_t rip)
 {
     for (const uint64_t *p = exit_fault_table; p < exit_fault_table_end; p++)
-        if (*p == rip)
+        if (*p == rip) {
+            exit_fault_count[p - exit_fault_table]++;
             return true;
+        }
     return false;
 }
 
@@ -171,10 +176,13 @@ noreturn void user_fault(struct frame *f, uint64_t cr2)
     uint64_t addr = v == 14 ? cr2 : f->rip;
     if (v == 16 || v == 19)
         describe_fp_fault(v, err, sizeof err);
+    else if (v == 1)
+        snformat(err, sizeof err, "dr6 %#lx", current_proc()->debug.dr6 | DR6_FIXED);
     else
         describe_error(v, f->error, err, sizeof err);
     char what[256];
-    snformat(what, sizeof what, v == 16 || v == 19 ? "%s (%s)" : "%s (error %s)", exception_names[v], err);
+    snformat(what, sizeof what, v == 16 || v == 19 || v == 1 ? "%s (%s)" : "%s (error %s)", exception_names[v],
+             err);
     proc_kill_current(fault_signal(v), what, f->rip, addr);
 }
 
@@ -188,6 +196,15 @@ void interrupt_dispatch(struct frame *f)
             return;
         if (irq == 0)
             sched_timer_tick(f);
+        /* A breakpoint whose #DB the CPU delivered in ring 0 reaches the
+         * process here, at its first interrupt from user mode. */
+        struct proc *p = current_proc();
+        if (frame_from_user(f) && p->debug.trap_pending) {
+            char what[128];
+            snformat(what, sizeof what, "#DB debug (dr6 %#lx), raised in ring 0 at %#lx", p->debug.dr6 | DR6_FIXED,
+                     p->debug.trap_rip);
+            proc_kill_current(SG_SIGTRAP, what, f->rip, p->debug.trap_rip);
+        }
         return;
     }
 
@@ -196,7 +213,16 @@ void interrupt_dispatch(struct frame *f)
         printk("sysgate: NMI at rip %#lx (ignored)\n", f->rip);
         return;
     }
+    /* DR6 is sticky: read it and start it afresh for the next #DB (SDM
+     * vol. 3B 18.2.3). */
+    uint64_t dr6 = 0;
+    if (v == 1) {
+        dr6 = read_dr6();
+        write_dr6(DR6_FIXED);
+    }
     if (frame_from_user(f)) {
+        if (v == 1)
+            debug_user_trap(f, dr6);
         if (v == 14) {
             enum mm_fault_result r = mm_fault(current_proc(), cr2, f->error);
             if (r == MM_FAULT_DONE)
@@ -206,6 +232,15 @@ void interrupt_dispatch(struct frame *f)
         }
         user_fault(f, cr2);
     }
+    /* A process's breakpoint fired in ring 0: at a door's first
+     * instruction (a data breakpoint on the operand of MOV SS or POP SS
+     * holds the #DB back until after the next instruction - the door -
+     * has run: SDM vol. 3A 6.8.3, CVE-2018-8897) or on a user copy.  The
+     * GS base was already decided by interrupt_common from MSR_GS_BASE,
+     * not from where the #DB landed; the IST stack made RSP safe.  The
+     * kernel carries on; the process gets SIGTRAP on its way out. */
+    if (v == 1 && debug_kernel_trap(f, dr6))
+        return;
     /* A user-set TF single-steps the sysenter and call-gate doors until
      * they clear it themselves: nothing to do but carry on. */
     if (v == 1 && entry_in_tf_window(f->rip))

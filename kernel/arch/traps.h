@@ -11,4 +11,10 @@ void interrupt_dispatch(struct frame *f);
  * (cr2: the faulting address of a #PF), with one log line. */
 noreturn void user_fault(struct frame *f, uint64_t cr2);
 
+/* How often each return instruction of exit.S faulted in ring 0 (since
+ * boot), in exit_fault_table's order: sysretq, sysretl, sysexitq,
+ * sysexitl, lretq, iretq (sg_info's exit_faults). */
+#define EXIT_INSNS 6
+extern uint64_t exit_fault_count[EXIT_INSNS];
+
 #endif

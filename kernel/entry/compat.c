@@ -31,7 +31,7 @@
 #include "../kip/kip.h"
 #include "../proc/proc.h"
 #include "../syscall/syscall.h"
-#include "../syscall/tables.h"
+#include "../syscall/front.h"
 #include "../syscall/uaccess.h"
 
 /* The i386 registers of a 32-bit caller, back where the ABI has them;

@@ -33,6 +33,8 @@
  * The return instructions themselves (and IRETQ with a frame that is bad
  * for any other reason) are listed in exit_fault_table: a fault there is
  * reported as the process's own fault (traps.c), never a kernel crash.
+ * (The syscall fast path's own SYSRETQ, syscall.S, is not: its one test
+ * leaves nothing it could fault on - RCX canonical, CS and SS from STAR.)
  */
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
@@ -210,7 +212,7 @@ ret_kernel:
     .globl exit_fault_table, exit_fault_table_end
 exit_fault_table:
     .quad ret_user_sysretq_insn, ret_user_sysretl_insn, ret_user_sysexit_insn, ret_user_sysexitl_insn
-    .quad ret_user_lretq_insn, ret_user_iretq_insn, syscall_fast_sysretq_insn
+    .quad ret_user_lretq_insn, ret_user_iretq_insn
 exit_fault_table_end:
 
     .text

@@ -92,6 +92,7 @@
 #define PERCPU_WORK             80  /* WORK_* below: work before the return to user mode */
 #define PERCPU_SYSCALLS         88  /* system calls entered since the running process was
                                        switched in (sched.c adds them to its proc) */
+#define PERCPU_UNIMPLEMENTED    96  /* the running process's unimplemented_logged bits */
 
 /* percpu.work: while it is not 0, every system call takes the full path
  * (kernel/entry/exit.S's ret_user does the work).  WORK_RESCHED: a timer
@@ -243,6 +244,7 @@ struct percpu {
     uint64_t syscall_rsp;
     uint64_t work;
     uint64_t syscalls;
+    uint64_t *unimplemented_logged;
 };
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");
 _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "percpu layout");
@@ -256,6 +258,7 @@ _Static_assert(offsetof(struct percpu, replaced_frame) == PERCPU_REPLACED_FRAME,
 _Static_assert(offsetof(struct percpu, syscall_rsp) == PERCPU_SYSCALL_RSP, "percpu layout");
 _Static_assert(offsetof(struct percpu, work) == PERCPU_WORK, "percpu layout");
 _Static_assert(offsetof(struct percpu, syscalls) == PERCPU_SYSCALLS, "percpu layout");
+_Static_assert(offsetof(struct percpu, unimplemented_logged) == PERCPU_UNIMPLEMENTED, "percpu layout");
 
 extern struct percpu percpu0;
 

@@ -50,7 +50,7 @@
 #define FULL(field) (FRAME_##field - FRAME_R9)(%rsp)      /* the frame, from the last argument */
 
     .text
-    .globl syscall_entry, syscall_door_full_call, syscall_fast_sysretq_insn
+    .globl syscall_entry, syscall_door_full_call, syscall_door_unknown, syscall_fast_sysretq_insn
 /* The parts of the fast path have named labels: tools/bench --trace groups
  * the instructions it steps through by them. */
     .align 16
@@ -94,12 +94,27 @@ syscall_fast_sysretq_insn:
     sysretq
 
 /* A number past the tables: -ENOSYS here, unless it asks for another
- * argument way (abi.h), which the C dispatcher reads. */
+ * argument way (abi.h), which the C dispatcher reads, or is the process's
+ * first such number, which the C dispatcher logs (trace.c). */
 syscall_past_table:
     test    $(1 << SG_ARGS_STACK_BIT | 1 << SG_ARGS_PAGE_BIT), %eax
     jnz     syscall_full
+    mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
+    btq     $(UNIMPLEMENTED_PAST % 64), (UNIMPLEMENTED_PAST / 64 * 8)(%rcx)
+    jnc     syscall_full
     mov     $-SG_ENOSYS, %rax
     jmp     syscall_fast_exit
+
+/* An empty slot of syscall_door_table64: -ENOSYS, once the process's
+ * first call of this number has been logged through the full path.  The
+ * number is still in rax (the table's call does not change it): on this
+ * path the frame's rax slot is not written, so nothing may read it there. */
+syscall_door_unknown:
+    mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
+    bt      %rax, (%rcx)
+    jnc     syscall_door_full_call
+    mov     $-SG_ENOSYS, %rax
+    ret
 
 /* A FULL call's slot in syscall_door_table64: drop the return address and
  * take the full path, rax still the number. */

@@ -99,7 +99,7 @@ static const struct file_ops console_ops = {
     .read = console_read, .write = console_write, .ioctl = console_ioctl, .seek = SEEK_NONE,
 };
 
-/* ---- /dev/null and /dev/zero (drivers/char/mem.c) --------------------------- */
+/* ---- /dev/null and /dev/zero (Linux: drivers/char/mem.c) --------------------------- */
 
 static long null_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
 {

@@ -1,7 +1,7 @@
 /*
  * Linux's file ABI as the file system calls see it: open's flags
  * (include/uapi/asm-generic/fcntl.h, x86 values), the *at flags, fcntl's
- * commands, the stat structures of both widths (arch/x86/include/uapi/
+ * commands, the stat structures of both widths (Linux: arch/x86/include/uapi/
  * asm/stat.h; for i386 as the x86-64 kernel's compat layer writes them),
  * statx (include/uapi/linux/stat.h), directory entries, and the terminal
  * ioctls (include/uapi/asm-generic/termbits.h, ioctls.h).  The in-guest

@@ -144,11 +144,11 @@ uint64_t kip_default_entry(int bits)
     return k->address + k->default_offset;
 }
 
-bool kip_range_overlaps(int bits, uint64_t start, uint64_t end)
+void kip_span(int bits, uint64_t *start, uint64_t *end)
 {
     struct kip_page *k = for_bits(bits);
-    uint64_t lo = k->address + SG_KIP_VVAR_OFFSET, hi = k->address + k->pages * PAGE_SIZE;
-    return start < hi && end > lo;
+    *start = k->address + SG_KIP_VVAR_OFFSET;
+    *end = k->address + k->pages * PAGE_SIZE;
 }
 
 uint64_t kip32_sysenter_return(void)

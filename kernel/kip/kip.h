@@ -24,9 +24,9 @@ uint64_t kip_map(uint64_t *pml4, int bits);
 uint64_t kip_vdso_base(int bits);
 /* The default entry; for 32-bit processes __kernel_vsyscall (AT_SYSINFO). */
 uint64_t kip_default_entry(int bits);
-/* Whether [start, end) touches the data page or the image of `bits`'
- * processes: memory calls refuse to map, unmap or change anything there. */
-bool kip_range_overlaps(int bits, uint64_t start, uint64_t end);
+/* What kip_map maps for `bits`' processes: [*start, *end), the data page
+ * and every page of the image. */
+void kip_span(int bits, uint64_t *start, uint64_t *end);
 /* The data page, as the kernel writes it. */
 struct sg_vvar *kip_vvar(void);
 /* Where the 32-bit sysenter stub continues after SYSEXIT. */

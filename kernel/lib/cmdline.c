@@ -1,3 +1,7 @@
+/*
+ * The kernel command line: finding a key's value, splitting lists, and the
+ * first program's arguments after `--`.  Pure: tested on the host.
+ */
 #include "cmdline.h"
 #include "../../lib/string.h"
 
@@ -8,6 +12,23 @@ static const char *skip_spaces(const char *p)
     return p;
 }
 
+/* The end of the word at p (a space, a tab or the NUL), honouring quotes. */
+static const char *word_end(const char *p)
+{
+    bool quoted = false;
+    while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
+        if (*p == '"')
+            quoted = !quoted;
+        p++;
+    }
+    return p;
+}
+
+static bool is_dashdash(const char *word, const char *end)
+{
+    return end - word == 2 && word[0] == '-' && word[1] == '-';
+}
+
 bool cmdline_get(const char *cmdline, const char *key, char *out, size_t size)
 {
     size_t klen = strlen(key);
@@ -16,14 +37,10 @@ bool cmdline_get(const char *cmdline, const char *key, char *out, size_t size)
 
     while (*p) {
         const char *word = p;
-        /* Find the end of this word, honouring quotes. */
-        bool quoted = false;
-        while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
-            if (*p == '"')
-                quoted = !quoted;
-            p++;
-        }
-        const char *end = p;
+        const char *end = p = word_end(p);
+        /* Linux: the words after `--` are init's, not the kernel's. */
+        if (is_dashdash(word, end))
+            break;
         if ((size_t)(end - word) >= klen && !strncmp(word, key, klen) &&
             (word + klen == end || word[klen] == '=')) {
             found = true;
@@ -55,6 +72,36 @@ int cmdline_split_list(char *list, char **items, int max)
             *p++ = '\0';
         if (*start)
             items[n++] = start;
+    }
+    return n;
+}
+
+int cmdline_init_args(const char *cmdline, char *buf, size_t size, char **items, int max)
+{
+    const char *p = skip_spaces(cmdline);
+    while (*p) {
+        const char *word = p;
+        const char *end = p = word_end(p);
+        p = skip_spaces(p);
+        if (is_dashdash(word, end))
+            break;
+    }
+    int n = 0;
+    size_t used = 0;
+    while (*p && n < max) {
+        const char *word = p;
+        const char *end = p = word_end(p);
+        p = skip_spaces(p);
+        size_t len = 0;
+        for (const char *c = word; c < end; c++)
+            len += *c != '"';
+        if (used + len + 1 > size)
+            break;
+        items[n++] = buf + used;
+        for (const char *c = word; c < end; c++)
+            if (*c != '"')
+                buf[used++] = *c;
+        buf[used++] = '\0';
     }
     return n;
 }

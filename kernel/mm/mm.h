@@ -42,6 +42,9 @@ uint64_t *vm_create(void);                      /* a PML4 with the kernel half *
 void vm_destroy(uint64_t *pml4);                /* frees the user half and its frames */
 int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t flags);
 uint64_t vm_lookup(uint64_t *pml4, uint64_t va);   /* leaf PTE or 0 */
+/* The leaf entry's slot for va, creating the tables above it; 0 when out
+ * of memory (or, without create, when a table is missing). */
+uint64_t *vm_pte(uint64_t *pml4, uint64_t va, bool create);
 void vm_unmap(uint64_t *pml4, uint64_t va);
 void vm_activate(uint64_t *pml4);
 /* Calls visit() on every non-empty leaf entry (present, or PTE_PROTNONE)

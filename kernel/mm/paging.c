@@ -62,6 +62,11 @@ uint64_t vm_lookup(uint64_t *pml4, uint64_t va)
     return pte ? *pte : 0;
 }
 
+uint64_t *vm_pte(uint64_t *pml4, uint64_t va, bool create)
+{
+    return walk(pml4, va, 0, create);
+}
+
 void vm_unmap(uint64_t *pml4, uint64_t va)
 {
     uint64_t *pte = walk(pml4, va, 0, false);

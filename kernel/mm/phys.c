@@ -36,11 +36,21 @@ void phys_init(const struct boot_info *bi)
            (unsigned long long)frames.free);
 }
 
+/* One string store for whole frames (SDM vol. 2B, REP STOS; the kernel
+ * runs with DF clear): fast-string microcode on hardware, and 512 steps a
+ * frame under TCG instead of memset's 4096 byte stores - every page a
+ * process touches for the first time is zeroed here. */
+static void zero_frames(void *p, uint64_t n)
+{
+    uint64_t quads = n * FRAME_SIZE / 8;
+    __asm__ volatile("rep stosq" : "+D"(p), "+c"(quads) : "a"(0ull) : "memory");
+}
+
 uint64_t phys_alloc(uint64_t n)
 {
     uint64_t pa = frame_alloc_take(&frames, n, 1);
     if (pa)
-        memset(phys_to_virt(pa), 0, n * FRAME_SIZE);
+        zero_frames(phys_to_virt(pa), n);
     return pa;
 }
 

@@ -93,6 +93,58 @@ int mm_protect(struct proc *p, uint64_t start, uint64_t end, uint32_t prot)
     return 0;
 }
 
+struct move {
+    uint64_t *pml4;
+    uint64_t delta;         /* new address - old address (mod 2^64) */
+    bool ok;
+};
+
+static void make_table(uint64_t *pte, uint64_t va, void *ctx)
+{
+    (void)pte;
+    struct move *m = ctx;
+    if (!vm_pte(m->pml4, va + m->delta, true))
+        m->ok = false;
+}
+
+static void move_page(uint64_t *pte, uint64_t va, void *ctx)
+{
+    struct move *m = ctx;
+    *vm_pte(m->pml4, va + m->delta, false) = *pte;
+    *pte = 0;
+    invlpg(va);
+}
+
+int mm_move(struct proc *p, uint64_t start, uint64_t end, uint64_t to)
+{
+    struct vma_list *l = &p->vm->regions;
+    int i = vma_find(l, start);
+    if (i < 0 || end > l->v[i].end)
+        return -SG_EFAULT;
+    /* The moved part, and room for it and for the cut it leaves. */
+    struct vma piece = l->v[i];
+    uint64_t skip = start - piece.start;
+    if (piece.backing == VMA_FILE) {
+        piece.file += skip;
+        piece.file_len = piece.file_len > skip ? piece.file_len - skip : 0;
+    }
+    piece.start = to;
+    piece.end = to + (end - start);
+    if (l->count + 2 > VMA_MAX)
+        return -SG_ENOMEM;
+    /* Every table the new place needs first, so that nothing can fail
+     * once entries start moving (SDM vol. 3A 4.10.4: each moved entry's
+     * old address is invalidated). */
+    struct move m = { p->pml4, to - start, true };
+    vm_walk_range(p->pml4, start, end, make_table, &m, false);
+    if (!m.ok)
+        return -SG_ENOMEM;
+    vma_insert(l, &piece);
+    vm_walk_range(p->pml4, start, end, move_page, &m, true);
+    vma_remove(l, start, end);
+    return 0;
+}
+
 void mm_discard(struct proc *p, uint64_t start, uint64_t end)
 {
     vm_walk_range(p->pml4, start, end, drop_page, 0, true);
@@ -100,19 +152,18 @@ void mm_discard(struct proc *p, uint64_t start, uint64_t end)
 
 enum mm_fault_result mm_fault(struct proc *p, uint64_t addr, uint64_t error)
 {
-    /* Error code bits (SDM vol. 3A 4.7): P, W/R, U/S, RSVD, I/D. */
-    const uint64_t present = 1, write = 2, reserved = 8, fetch = 16;
     if (!p || !p->vm)
         return MM_FAULT_SEGV;
     int i = vma_find(&p->vm->regions, addr);
     if (i < 0)
         return MM_FAULT_SEGV;
     const struct vma *r = &p->vm->regions.v[i];
-    if (!r->prot || (error & write && !(r->prot & VMA_WRITE)) || (error & fetch && !(r->prot & VMA_EXEC)))
+    if (!r->prot || (error & PF_WRITE && !(r->prot & VMA_WRITE)) ||
+        (error & PF_FETCH && !(r->prot & VMA_EXEC)))
         return MM_FAULT_SEGV;
     /* The page is there and its entry refused: nothing to fill in (a
      * present entry always carries its region's protection). */
-    if (error & (present | reserved))
+    if (error & (PF_PRESENT | PF_RESERVED))
         return MM_FAULT_SEGV;
     uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE);
     /* Only anonymous and file regions fill pages on demand; an entry that

@@ -38,12 +38,19 @@ int mm_add_region(struct proc *p, const struct vma *r);
 int mm_map(struct proc *p, const struct vma *r);    /* over a free range */
 int mm_unmap(struct proc *p, uint64_t start, uint64_t end);
 int mm_protect(struct proc *p, uint64_t start, uint64_t end, uint32_t prot);
+/* Moves [start, end), which lies inside one region, to the free range at
+ * `to` with its pages (mremap). */
+int mm_move(struct proc *p, uint64_t start, uint64_t end, uint64_t to);
 /* Drops the pages of [start, end): anonymous memory reads zero again, file
  * pages the file's bytes (MADV_DONTNEED). */
 void mm_discard(struct proc *p, uint64_t start, uint64_t end);
 
 /* A page fault at addr with the CPU's error code (SDM vol. 3A 4.7), from
- * user mode or from a kernel user copy. */
+ * user mode or from a kernel user copy (or asked for by MAP_POPULATE). */
+#define PF_PRESENT  0x01    /* the page was there: its entry refused the access */
+#define PF_WRITE    0x02
+#define PF_RESERVED 0x08
+#define PF_FETCH    0x10
 enum mm_fault_result {
     MM_FAULT_DONE,      /* a page was mapped: retry the access */
     MM_FAULT_SEGV,      /* no region, or the region forbids this access */

@@ -32,12 +32,14 @@ enum vma_backing {
 /* Region flags. */
 #define VMA_PINNED 0x1u     /* munmap, mprotect, madvise and mmap over it are refused:
                                the interface page, the argument page */
+#define VMA_NO_WRITE 0x2u   /* mprotect may not add PROT_WRITE: a MAP_SHARED mapping of a
+                               file that is not open for writing */
 
 struct vma {
     uint64_t start, end;        /* page aligned, start < end */
     uint32_t prot;              /* VMA_READ | VMA_WRITE | VMA_EXEC, or 0 (PROT_NONE) */
     uint16_t backing;           /* enum vma_backing */
-    uint16_t flags;             /* VMA_PINNED */
+    uint16_t flags;             /* VMA_PINNED, VMA_NO_WRITE */
     /* VMA_FILE: the initrd's bytes that appear at `start` (a kernel
      * pointer; the initrd stays mapped for good) and how many of them
      * there are from there on; past them the last page reads zero and

@@ -6,13 +6,14 @@
  */
 #include "proc.h"
 #include "elf.h"
+#include "../arch/cpu.h"
 #include "../fs/file.h"
 #include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
+#include "../lib/random.h"
 #include "../kip/kip.h"
 #include "../mm/mm.h"
 #include "../mm/space.h"
-#include "../arch/io.h"
 #include "../../include/sysgate/abi.h"
 #include "../../include/sysgate/kip.h"
 
@@ -89,87 +90,147 @@ static int record_segment(struct proc *p, const struct elf_segment *s)
     return 0;
 }
 
-/* Records the pages kip_map() put around `kip` - frames every process of
- * the width shares (PTE_SHARED): the interface page and what lies beside
- * it - as pinned regions with the protection of their entries.  Returns
- * the lowest such page, 0 when out of memory. */
-static uint64_t record_shared_pages(struct proc *p, uint64_t kip)
-{
-    uint64_t lo = kip, hi = kip;
-    while (vm_lookup(p->pml4, lo - PAGE_SIZE) & PTE_SHARED)
-        lo -= PAGE_SIZE;
-    while (vm_lookup(p->pml4, hi) & PTE_SHARED)
-        hi += PAGE_SIZE;
-    for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
-        uint64_t pte = vm_lookup(p->pml4, va);
-        struct vma r = { .start = va, .end = va + PAGE_SIZE, .backing = VMA_SHARED, .flags = VMA_PINNED,
-                         .prot = VMA_READ | (pte & PTE_NX ? 0 : VMA_EXEC) };
-        if (mm_add_region(p, &r))
-            return 0;
-    }
-    return lo;
-}
 
-/* Builds the initial stack in the top stack page (the kernel reaches it
- * through the physical map); returns the user stack pointer.  64-bit and
- * 32-bit processes get the same layout with 8-byte or 4-byte slots. */
+/*
+ * The initial stack, as Linux's create_elf_tables (fs/binfmt_elf.c) and
+ * execve's copy_strings build it, for either width (8-byte or 4-byte
+ * slots).  From the top of the stack down:
+ *
+ *   one empty word
+ *   the strings: argv[0..], then envp[0..], then the program's path
+ *     (AT_EXECFN), each NUL terminated, argv[0] lowest
+ *   (16-byte alignment)  the platform string (AT_PLATFORM)
+ *   16 random bytes (AT_RANDOM)
+ *   (padding so that the stack pointer is 16-byte aligned at argc)
+ *   auxv pairs ending in AT_NULL; envp[], NULL; argv[], NULL; argc  <- sp
+ *
+ * (System V ABI: AMD64 3.4.1, i386 2.3.1.)  The kernel writes through the
+ * new address space's page tables: the stack's pages need not be
+ * contiguous in physical memory.
+ */
+
+/* What every program starts with: sysgate has no shell to set it up.
+ * sg_spawn's children get the same (sg_spawn has no envp argument, and no
+ * process can change its initial environment). */
+static const char *const boot_env[] = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=linux" };
+
 struct stack_builder {
-    uint8_t *page;          /* kernel view of the top stack page */
-    uint64_t top;           /* its user address + PAGE_SIZE */
-    uint64_t sp;            /* user address of the next free byte, going down */
+    uint64_t *pml4;
+    uint64_t sp;            /* user address of the lowest byte written, going down */
     unsigned word;          /* 8 or 4 */
 };
+
+/* Copies into the new address space at user address va (mapped). */
+static void put_user(struct stack_builder *b, uint64_t va, const void *data, size_t n)
+{
+    const uint8_t *src = data;
+    while (n) {
+        uint64_t off = va % PAGE_SIZE;
+        size_t chunk = PAGE_SIZE - off < n ? PAGE_SIZE - off : n;
+        uint64_t pa = vm_lookup(b->pml4, va) & PTE_ADDR;
+        memcpy((uint8_t *)phys_to_virt(pa) + off, src, chunk);
+        va += chunk, src += chunk, n -= chunk;
+    }
+}
 
 static uint64_t push_bytes(struct stack_builder *b, const void *data, size_t n)
 {
     b->sp -= n;
-    memcpy(b->page + (b->sp - (b->top - PAGE_SIZE)), data, n);
+    put_user(b, b->sp, data, n);
     return b->sp;
 }
 
-static void push_word(struct stack_builder *b, uint64_t v)
+/* The strings' room: as Linux's bprm_stack_limits, a quarter of the stack
+ * for argv[] and envp[] - pointers and strings together - else -E2BIG
+ * (execve(2), "Limits on size of arguments and environment"). */
+#define ARG_SPACE (USER_STACK_PAGES * PAGE_SIZE / 4)
+
+static long check_arg_limits(int argc, char *const argv[], unsigned word)
 {
-    push_bytes(b, &v, b->word);     /* little endian: the low bytes first */
+    uint64_t pointers = (uint64_t)((argc > 1 ? argc : 1) + ARRAY_SIZE(boot_env)) * word;
+    uint64_t strings = 0;
+    for (int i = 0; i < argc; i++)
+        strings += strlen(argv[i]) + 1;
+    for (size_t i = 0; i < ARRAY_SIZE(boot_env); i++)
+        strings += strlen(boot_env[i]) + 1;
+    return pointers + strings > ARG_SPACE ? -SG_E2BIG : 0;
 }
 
-static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img, int argc,
-                            char *const argv[], uint64_t kip)
+static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img, const char *path,
+                            int argc, char *const argv[], uint64_t kip)
 {
-    uint64_t argv_user[MAX_ARGS];
+    const int envc = ARRAY_SIZE(boot_env);
+    b->sp -= b->word;
+    uint64_t execfn = push_bytes(b, path, strlen(path) + 1);
+    for (int i = envc - 1; i >= 0; i--)
+        push_bytes(b, boot_env[i], strlen(boot_env[i]) + 1);
     for (int i = argc - 1; i >= 0; i--)
-        argv_user[i] = push_bytes(b, argv[i], strlen(argv[i]) + 1);
+        push_bytes(b, argv[i], strlen(argv[i]) + 1);
+    uint64_t strings = b->sp;
+
+    b->sp = ALIGN_DOWN(b->sp, 16);
+    const char *platform_name = img->bits == 32 ? "i686" : "x86_64";
+    uint64_t platform = push_bytes(b, platform_name, strlen(platform_name) + 1);
     uint8_t random[16];
-    for (int i = 0; i < 16; i++)
-        random[i] = (uint8_t)(rdtsc() >> (8 * (i % 4)) ^ i);
+    random_fill(random, sizeof random, false);
     uint64_t random_user = push_bytes(b, random, sizeof random);
 
-    uint64_t auxv[][2] = {
-        { SG_AT_PHDR, img->phdr_vaddr },
-        { SG_AT_PHENT, img->phentsize },
-        { SG_AT_PHNUM, img->phnum },
-        { SG_AT_PAGESZ, PAGE_SIZE },
-        { SG_AT_ENTRY, img->entry },
-        { SG_AT_UID, 0 }, { SG_AT_EUID, 0 }, { SG_AT_GID, 0 }, { SG_AT_EGID, 0 },
-        { SG_AT_RANDOM, random_user },
-        { SG_AT_KIP, kip },
-        { SG_AT_SYSINFO_EHDR, kip_vdso_base(img->bits) },
-        /* 32-bit: __kernel_vsyscall, the page's default entry (i386 ABI). */
-        { img->bits == 32 ? SG_AT_SYSINFO : SG_AT_NULL, kip_default_entry(32) },
-        { SG_AT_NULL, 0 },
-    };
-    /* argc, argv[], NULL, envp NULL, auxv: keep the stack pointer 16-byte
-     * aligned at argc. */
-    uint64_t words = 1 + argc + 1 + 1 + 2 * ARRAY_SIZE(auxv);
-    b->sp = ALIGN_DOWN(b->sp - words * b->word, 16) + words * b->word;
-    for (int i = ARRAY_SIZE(auxv) - 1; i >= 0; i--) {
-        push_word(b, auxv[i][1]);
-        push_word(b, auxv[i][0]);
+    uint32_t id[4];
+    cpuid(1, 0, id);
+    /* In Linux's order: ARCH_DLINFO (arch/x86/include/asm/elf.h), then
+     * create_elf_tables'. */
+    uint64_t auxv[32][2];
+    int n = 0;
+#define AUX(tag, value) (auxv[n][0] = (tag), auxv[n][1] = (value), n++)
+    /* i386 (ARCH_DLINFO_IA32): __kernel_vsyscall, the interface page's
+     * default entry. */
+    if (img->bits == 32)
+        AUX(SG_AT_SYSINFO, kip_default_entry(32));
+    AUX(SG_AT_SYSINFO_EHDR, kip_vdso_base(img->bits));
+    AUX(SG_AT_MINSIGSTKSZ, 2048);       /* MINSIGSTKSZ, asm/signal.h */
+    AUX(SG_AT_HWCAP, id[3]);            /* ELF_HWCAP: CPUID.1:EDX */
+    AUX(SG_AT_PAGESZ, PAGE_SIZE);
+    AUX(SG_AT_CLKTCK, 100);             /* USER_HZ */
+    AUX(SG_AT_PHDR, img->phdr_vaddr);
+    AUX(SG_AT_PHENT, img->phentsize);
+    AUX(SG_AT_PHNUM, img->phnum);
+    AUX(SG_AT_BASE, 0);                 /* no interpreter */
+    AUX(SG_AT_FLAGS, 0);
+    AUX(SG_AT_ENTRY, img->entry);
+    AUX(SG_AT_UID, 0);
+    AUX(SG_AT_EUID, 0);
+    AUX(SG_AT_GID, 0);
+    AUX(SG_AT_EGID, 0);
+    AUX(SG_AT_SECURE, 0);
+    AUX(SG_AT_RANDOM, random_user);
+    AUX(SG_AT_HWCAP2, 0);               /* ELF_HWCAP2: no ring-3 MWAIT, no FSGSBASE */
+    AUX(SG_AT_EXECFN, execfn);
+    AUX(SG_AT_PLATFORM, platform);
+    AUX(SG_AT_KIP, kip);
+    AUX(SG_AT_NULL, 0);
+#undef AUX
+
+    /* The table, written upwards from the 16-byte aligned stack pointer. */
+    uint64_t words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * (uint64_t)n;
+    b->sp = ALIGN_DOWN(b->sp - words * b->word, 16);
+    uint64_t at = b->sp;
+#define PUT(v) (put_user(b, at, &(uint64_t){ (v) }, b->word), at += b->word)
+    PUT((uint64_t)argc);
+    for (int i = 0; i < argc; i++) {
+        PUT(strings);
+        strings += strlen(argv[i]) + 1;
     }
-    push_word(b, 0);                    /* envp terminator */
-    push_word(b, 0);                    /* argv terminator */
-    for (int i = argc - 1; i >= 0; i--)
-        push_word(b, argv_user[i]);
-    push_word(b, argc);
+    PUT(0);
+    for (int i = 0; i < envc; i++) {
+        PUT(strings);
+        strings += strlen(boot_env[i]) + 1;
+    }
+    PUT(0);
+    for (int i = 0; i < n; i++) {
+        PUT(auxv[i][0]);
+        PUT(auxv[i][1]);
+    }
+#undef PUT
     return b->sp;
 }
 
@@ -216,11 +277,9 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
         printk("sysgate: %s: %s\n", path, elf_error_name(err));
         return -SG_ENOEXEC;
     }
-    size_t strings = 0;
-    for (int i = 0; i < argc; i++)
-        strings += strlen(argv[i]) + 1;
-    if (argc > MAX_ARGS || strings > PAGE_SIZE / 2)
-        return -SG_E2BIG;
+    long limits = check_arg_limits(argc, argv, img.bits == 32 ? 4 : 8);
+    if (limits)
+        return limits;
 
     struct proc *p = proc_alloc();
     if (!p)
@@ -243,7 +302,6 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     /* The stack: an 8 MiB region, its top pages mapped now and the rest
      * when touched, with an unmapped guard page below it. */
     uint64_t stack_top = img.bits == 32 ? USER32_STACK_TOP : USER_STACK_TOP;
-    uint64_t top_page = 0;
     for (int i = 1; i <= USER_STACK_PAGES; i++) {
         uint64_t pa = phys_alloc(1);
         if (!pa)
@@ -252,8 +310,6 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
             phys_free(pa, 1);
             goto nomem;
         }
-        if (i == 1)
-            top_page = pa;
     }
     struct vma stack = { .start = stack_top - USER_STACK_SIZE, .end = stack_top,
                          .prot = VMA_READ | VMA_WRITE, .backing = VMA_ANON };
@@ -273,15 +329,21 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     uint64_t kip = kip_map(p->pml4, img.bits);
     if (!kip)
         goto nomem;
-    uint64_t kip_low = record_shared_pages(p, kip);
-    if (!kip_low || mm_add_region(p, &stack) || mm_add_region(p, &args))
+    /* The whole vDSO is one pinned region - the data page below the image
+     * too - so that no mapping lands on a page of it (an mmap over the
+     * data page and its munmap would take clock_gettime's data away). */
+    uint64_t kip_start, kip_end;
+    kip_span(img.bits, &kip_start, &kip_end);
+    struct vma kip_region = { .start = kip_start, .end = kip_end, .prot = VMA_READ | VMA_EXEC,
+                              .backing = VMA_SHARED, .flags = VMA_PINNED };
+    if (mm_add_region(p, &stack) || mm_add_region(p, &args) || mm_add_region(p, &kip_region))
         goto nomem;
     /* mmap places mappings below both, top-down (as Linux does below the
      * stack). */
-    p->vm->mmap_hi = kip_low < stack.start ? kip_low : stack.start - PAGE_SIZE;
+    p->vm->mmap_hi = kip_start < stack.start ? kip_start : stack.start - PAGE_SIZE;
 
-    struct stack_builder b = { phys_to_virt(top_page), stack_top, stack_top, img.bits == 32 ? 4 : 8 };
-    uint64_t rsp = build_stack(&b, &img, argc, argv, kip);
+    struct stack_builder b = { p->pml4, stack_top, img.bits == 32 ? 4 : 8 };
+    uint64_t rsp = build_stack(&b, &img, path, argc, argv, kip);
 
     const char *base = path;
     for (const char *c = path; *c; c++)
@@ -289,6 +351,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
             base = c + 1;
     strlcpy(p->name, base, sizeof p->name);
     p->parent = parent;
+    proc_identity_init(p, parent);
     init_frame(p, img.entry, rsp);
     p->state = PROC_RUNNABLE;
     return p->pid;

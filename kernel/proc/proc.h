@@ -4,14 +4,24 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "../arch/debugreg.h"
 #include "../arch/layout.h"
 #include "../arch/segments.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
+#include "../syscall/tables.h"
 
 #define MAX_PROCS 64
 #define MAX_ARGS 32
 #define MAX_ARG_LEN 256
+/* Linux-numbered calls the dispatcher's tables cover: 0 .. LINUX_NR_MAX - 1
+ * (dispatch.c, dispatch_fast.S). */
+/* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
+#define RLIM_NLIMITS 16
+
+struct rlimit64 {
+    uint64_t cur, max;
+};
 
 enum proc_state {
     PROC_FREE = 0,
@@ -39,10 +49,19 @@ struct proc {
     uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
     uint64_t cpu_ticks;         /* timer ticks that found it running */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
+    struct debug_state debug;   /* DR0-3, DR7 and what #DB reported (arch/debugreg.h) */
     struct fd_table *files;     /* open file descriptors (fs/file.h) */
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
     uint32_t floors;            /* doors at their benchmark floor for this process
                                    (1 << SG_MECH_x; entry/mechanisms.c) */
+    /* Linux's per-process bookkeeping (syscall/sys_identity.c). */
+    struct rlimit64 rlimits[RLIM_NLIMITS];  /* inherited from the parent */
+    uint64_t clear_child_tid;   /* set_tid_address: remembered, unused without threads */
+    uint64_t robust_list, robust_list_len;  /* set_robust_list: remembered */
+    /* syscall/trace.c: the unimplemented numbers already logged, one bit per
+     * number with a table slot and bit UNIMPLEMENTED_PAST for the rest
+     * (syscall/tables.h). */
+    uint64_t unimplemented_logged[UNIMPLEMENTED_WORDS];
     /* System calls the C dispatcher (the full path) ran for this process,
      * and for its children once collected by wait4 (as RUSAGE_CHILDREN). */
     uint64_t full_calls;
@@ -65,6 +84,10 @@ static inline struct frame *proc_frame(struct proc *p)
 /* loader.c: a new process running the initrd file `path`; returns its pid
  * or -errno. */
 long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent);
+
+/* syscall/sys_identity.c: a new process's limits (its parent's, or
+ * Linux's defaults for the first) and Linux bookkeeping. */
+void proc_identity_init(struct proc *p, const struct proc *parent);
 
 /* proc.c */
 struct proc *proc_alloc(void);

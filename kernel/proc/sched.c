@@ -28,6 +28,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     prev->syscalls += percpu0.syscalls;     /* counted per CPU by the doors' fast paths */
     percpu0.syscalls = 0;
     percpu0.current = next;
+    percpu0.unimplemented_logged = next->unimplemented_logged;
     percpu0.compat = next->bits == 32;
     percpu0.work &= ~(uint64_t)WORK_RESCHED;   /* this switch is the one asked for */
     entry_floor_switch(next->floors);
@@ -37,6 +38,7 @@ static void switch_to(struct proc *prev, struct proc *next)
         __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
         seg_load(&next->seg);
     }
+    debug_switch(next == &idle_proc ? 0 : &next->debug);
     /* An interrupt from ring 3 leaves SS = NULL in the kernel; on AMD a later
      * SYSRET then returns with that SS's stale attributes, which 32-bit
      * code cannot use (Linux: X86_BUG_SYSRET_SS_ATTRS).  A switch may lead
@@ -70,6 +72,7 @@ void schedule(void)
 noreturn void sched_run_idle(void)
 {
     percpu0.current = &idle_proc;
+    percpu0.unimplemented_logged = idle_proc.unimplemented_logged;
     for (;;) {
         struct proc *next = pick_next(0);
         if (next) {
@@ -109,8 +112,15 @@ void sched_timer_tick(struct frame *f)
         percpu0.work |= WORK_RESCHED;
 }
 
+/* A process that ends lets go of its LDT (and LDTR of it, if it runs). */
+static void seg_exit_hook(struct proc *p)
+{
+    seg_release(&p->seg, p == current_proc());
+}
+
 void sched_init(void)
 {
+    proc_add_exit_hook(seg_exit_hook);
     idle_proc.pid = 0;
     strlcpy(idle_proc.name, "idle", sizeof idle_proc.name);
     idle_proc.state = PROC_RUNNABLE;

@@ -19,6 +19,7 @@
  * stub, never its handler, so no fast path can run it.
  */
 #include "syscall.h"
+#include "trace.h"
 #include "uaccess.h"
 #include "tables.h"
 #include "../arch/selectors_msrs.h"
@@ -49,11 +50,13 @@ typedef long (*syscall_call)(const uint64_t *a);
 
 /* The fast paths' full-path stubs (dispatch_fast.S, entry/syscall.S). */
 void syscall_door_full_call(void);
+void syscall_door_unknown(void);
 
 #define PATH_FAST true
 #define PATH_FULL false
 static const struct {
     const char *name;
+    const char *sig;        /* how the trace shows the arguments */
     int64_t nr64;
     int64_t nr32;
     syscall_call call;
@@ -61,7 +64,7 @@ static const struct {
     bool fast;          /* syscalls.def's path column */
 } syscall_list[] = {
 #define SYSCALL(name, nr64, nr32, nargs, path, sig)                                   \
-    { #name, nr64, nr32, call_##name, (void *)sys_##name, PATH_##path },
+    { #name, sig, nr64, nr32, call_##name, (void *)sys_##name, PATH_##path },
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
 };
@@ -86,9 +89,11 @@ static void install(syscall_call *table, uint64_t nr, size_t i)
     *slot = syscall_list[i].call;
 }
 
-/* What a slot of the fast tables without a call holds. */
+/* What a slot of the front's tables without a call holds (the syscall
+ * door's holds syscall_door_unknown: entry/syscall.S). */
 static long sys_enosys(void)
 {
+    trace_unimplemented(syscall_frame());
     return -SG_ENOSYS;
 }
 
@@ -101,8 +106,10 @@ static void install_fast(void **table, uint64_t nr, size_t i, void *full_stub)
 
 void syscall_init(void)
 {
-    for (int i = 0; i < SYSCALL_TABLE_SIZE; i++)
-        syscall_door_table64[i] = front_table64[i] = front_table32[i] = (void *)sys_enosys;
+    for (int i = 0; i < SYSCALL_TABLE_SIZE; i++) {
+        syscall_door_table64[i] = (void *)syscall_door_unknown;
+        front_table64[i] = front_table32[i] = (void *)sys_enosys;
+    }
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
         int64_t nr64 = syscall_list[i].nr64;
         if (nr64 >= 0) {
@@ -132,6 +139,29 @@ static syscall_call lookup(uint64_t nr, bool compat)
 struct frame *syscall_frame(void)
 {
     return proc_frame(current_proc());
+}
+
+/* The trace (trace.c) wants the call's name and sig; exit and exit_group
+ * never come back, so their line is written before, ending in "= ?". */
+static int list_index(syscall_call call)
+{
+    for (size_t i = 0; call && i < ARRAY_SIZE(syscall_list); i++)
+        if (syscall_list[i].call == call)
+            return (int)i;
+    return -1;
+}
+
+static void trace_before(const struct frame *f, syscall_call call, const uint64_t a[6])
+{
+    int i = list_index(call);
+    if (i >= 0 && (syscall_list[i].handler == (void *)sys_exit || syscall_list[i].handler == (void *)sys_exit_group))
+        trace_call(f, syscall_list[i].name, syscall_list[i].sig, a, 0, false);
+}
+
+static void trace_after(const struct frame *f, syscall_call call, const uint64_t a[6], long r)
+{
+    int i = list_index(call);
+    trace_call(f, i >= 0 ? syscall_list[i].name : 0, i >= 0 ? syscall_list[i].sig : 0, a, r, true);
 }
 
 /* The six arguments of a 64-bit caller, from wherever the flag says. */
@@ -182,18 +212,29 @@ static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
 void syscall_dispatch(struct frame *f)
 {
     current_proc()->full_calls++;
-    bool compat = f->cs == USER32_CS;
+    /* USER64_CS is the only 64-bit code segment a process can have: LDT
+     * code segments never have L set (modify_ldt), so any other CS runs
+     * 32-bit code, which speaks the i386 ABI. */
+    bool compat = f->cs != USER64_CS;
     uint64_t number = compat ? (uint32_t)f->rax : f->rax;
     uint64_t way = number & SG_ARGS_MASK;
     uint64_t nr = number & ~(uint64_t)SG_ARGS_MASK;
-    uint64_t a[6];
+    uint64_t a[6] = { 0 };
     syscall_call call = lookup(nr, compat);
     long r = compat ? fetch_args32(f, way, a) : fetch_args64(f, way, a);
 
-    if (r == 0)
-        r = call ? call(a) : -SG_ENOSYS;
+    if (syscall_tracing)
+        trace_before(f, call, a);
+    if (r == 0 && call) {
+        r = call(a);
+    } else if (r == 0) {
+        trace_unimplemented(f);
+        r = -SG_ENOSYS;
+    }
     uint64_t page = compat ? SG_ARGPAGE_ADDRESS32 : SG_ARGPAGE_ADDRESS;
     if (way == SG_ARGS_PAGE && copy_to_user(page + offsetof(struct sg_argpage, result), &r, sizeof r))
         r = -SG_EFAULT;
+    if (syscall_tracing)
+        trace_after(f, call, a, r);
     f->rax = (uint64_t)r;
 }

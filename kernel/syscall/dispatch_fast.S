@@ -17,7 +17,8 @@
  * Everything else goes to the C dispatcher, syscall_dispatch() (dispatch.c):
  *   - a FULL call: its table slot is front_full_call (below);
  *   - the stack and argument-page ways (a number past the tables without
- *     them is answered -ENOSYS here);
+ *     them is answered -ENOSYS here once the process's first has been
+ *     logged);
  *   - every call while percpu.work is set (the trace; work before the
  *     return to user mode, which ret_user then does: entry/exit.S).
  *
@@ -55,10 +56,14 @@ syscall_enter64:
     ret
 
 /* A number past the tables: -ENOSYS here, unless it asks for another
- * argument way (abi.h), which the C dispatcher reads. */
+ * argument way (abi.h), which the C dispatcher reads, or is the process's
+ * first such number, which the C dispatcher logs (trace.c). */
 past_table:
     test    $(1 << SG_ARGS_STACK_BIT | 1 << SG_ARGS_PAGE_BIT), %eax
     jnz     to_dispatcher
+    mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
+    btq     $(UNIMPLEMENTED_PAST % 64), (UNIMPLEMENTED_PAST / 64 * 8)(%rcx)
+    jnc     to_dispatcher
     movq    $-SG_ENOSYS, F(RAX)
     ret
 

@@ -15,7 +15,7 @@
 #include "../../include/sysgate/abi.h"
 
 /*
- * openat(2), in the order fs/namei.c's path_openat and may_open check:
+ * openat(2), in the order Linux's fs/namei.c path_openat and may_open check:
  * the flags, the path, O_CREAT/O_EXCL, the file type against the access
  * mode, then -EROFS for writing to (or truncating) a file of the initrd.
  * Devices may be written.  Unknown flags are ignored, as open(2) does.
@@ -133,7 +133,7 @@ long sys_dup3(uint64_t oldfd, uint64_t newfd, uint64_t flags)
     return fd_dup_to(current_proc(), (int)oldfd, (int)newfd, flags & L_O_CLOEXEC);
 }
 
-/* The status flags F_SETFL may change (fs/fcntl.c SETFL_MASK, without
+/* The status flags F_SETFL may change (Linux fs/fcntl.c SETFL_MASK, without
  * O_ASYNC, which sysgate does not signal). */
 #define SETFL_MASK (L_O_APPEND | L_O_NONBLOCK | L_O_NOATIME | L_O_DIRECT)
 
@@ -147,10 +147,11 @@ static long do_fcntl(uint64_t fd_arg, uint64_t cmd, uint64_t arg)
     switch ((uint32_t)cmd) {
     case L_F_DUPFD:
     case L_F_DUPFD_CLOEXEC: {
-        /* The lowest free descriptor >= arg; -EINVAL beyond the limit. */
-        if ((uint64_t)(uint32_t)arg >= FD_MAX)
+        /* The lowest free descriptor >= arg (an unsigned long); -EINVAL
+         * beyond the limit. */
+        if (arg >= FD_MAX)
             return -SG_EINVAL;
-        long r = fd_install(p, file_get(f), (long)(uint32_t)arg, (uint32_t)cmd == L_F_DUPFD_CLOEXEC);
+        long r = fd_install(p, file_get(f), (long)arg, (uint32_t)cmd == L_F_DUPFD_CLOEXEC);
         if (r < 0)
             file_put(f);
         return r;
@@ -186,7 +187,7 @@ long sys_fcntl64(uint64_t fd, uint64_t cmd, uint64_t arg)
  * access(2) for root, the only user: reading and writing are allowed,
  * writing but -EROFS on the initrd's files, directories and symlinks;
  * executing needs an execute bit (any of the three) unless it is a
- * directory (fs/namei.c generic_permission, sb_permission).
+ * directory (Linux fs/namei.c generic_permission, sb_permission).
  */
 static long do_access(int dirfd, uint64_t path_ptr, uint64_t mode, uint64_t flags)
 {

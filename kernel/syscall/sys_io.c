@@ -74,7 +74,7 @@ long sys_write(uint64_t fd, uint64_t buf, uint64_t len)
 }
 
 /* pread64 and pwrite64's position: one 64-bit register, or for i386 two
- * 32-bit ones, low half first (arch/x86/kernel/sys_ia32.c). */
+ * 32-bit ones, low half first (Linux: arch/x86/kernel/sys_ia32.c). */
 static int64_t position64(uint64_t lo, uint64_t hi)
 {
     return current_proc()->bits == 64 ? (int64_t)lo : (int64_t)(((uint64_t)(uint32_t)hi << 32) | (uint32_t)lo);
@@ -105,7 +105,7 @@ long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t len, uint64_t pos_lo, uint
 
 /* readv and writev: the iovec array (this width's pointers and lengths)
  * is copied in once, every buffer checked before any moves, the total cut
- * to MAX_RW_COUNT, and a short transfer ends the call (fs/read_write.c,
+ * to MAX_RW_COUNT, and a short transfer ends the call (Linux fs/read_write.c,
  * lib/iov_iter.c). */
 struct kiovec {
     uint64_t base, len;
@@ -239,7 +239,7 @@ long sys__llseek(uint64_t fd, uint64_t high, uint64_t low, uint64_t result, uint
     return copy_to_user(result, &r, sizeof r);
 }
 
-/* ioctl(2): FIOCLEX and FIONCLEX for every descriptor (fs/ioctl.c), the
+/* ioctl(2): FIOCLEX and FIONCLEX for every descriptor (Linux fs/ioctl.c), the
  * rest is the file's (a terminal's, tty_ioctl(4)); -ENOTTY elsewhere. */
 #define L_FIONCLEX 0x5450
 #define L_FIOCLEX  0x5451
@@ -254,7 +254,5 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
         fd_set_cloexec(p, (int)fd, (uint32_t)cmd == L_FIOCLEX);
         return 0;
     }
-    if (current_proc()->bits == 32)
-        arg = (uint32_t)arg;
     return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -SG_ENOTTY;
 }

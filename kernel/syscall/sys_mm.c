@@ -1,8 +1,8 @@
 /*
  * Memory calls, Linux numbers and semantics (brk(2), mmap(2), munmap(2),
- * mprotect(2), madvise(2)), both widths: x86-64 mmap with a byte offset,
- * i386 mmap2 with an offset in pages and i386's old mmap (number 90), whose
- * six arguments are a structure in user memory.  The checks follow
+ * mprotect(2), madvise(2), mremap(2)), both widths: x86-64 mmap with a
+ * byte offset, i386 mmap2 with an offset in pages and i386's old mmap
+ * (number 90), whose six arguments are a structure in user memory.  The checks follow
  * Linux's order and errors (mm/mmap.c, mm/mprotect.c, mm/madvise.c); what
  * sysgate adds is refusing the pages the kernel placed and relies on (the
  * interface page, the argument page: VMA_PINNED).  The work on regions
@@ -12,6 +12,7 @@
 #include "uaccess.h"
 #include "../mm/mm.h"
 #include "../mm/space.h"
+#include "../fs/file.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
 
@@ -38,7 +39,7 @@ static enum mm_fault_result populate(struct proc *p, uint64_t start, uint64_t en
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
         if (vm_lookup(p->pml4, va) & PTE_P)
             continue;
-        enum mm_fault_result r = mm_fault(p, va, write ? 2 : 0);
+        enum mm_fault_result r = mm_fault(p, va, write ? PF_WRITE : 0);
         if (r != MM_FAULT_DONE)
             return r;
     }
@@ -66,22 +67,43 @@ static long do_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, 
 {
     struct proc *p = current_proc();
     struct vm_space *vm = p->vm;
+    struct vma r = { .prot = (uint32_t)prot, .backing = VMA_ANON };
 
+    /* A file: an initrd file open for reading; its pages are private
+     * copies of its bytes, so nothing written to them reaches the initrd. */
+    const uint8_t *data = 0;
+    uint64_t file_size = 0;
+    if (!(flags & SG_MAP_ANONYMOUS)) {
+        int oflags;
+        long err = fd_file_bytes(p, fd, &data, &file_size, &oflags);
+        if (err)
+            return err;
+        r.backing = VMA_FILE;
+    }
     uint64_t type = flags & SG_MAP_TYPE;
     if (type != SG_MAP_SHARED && type != SG_MAP_PRIVATE && type != SG_MAP_SHARED_VALIDATE)
         return -SG_EINVAL;
     if (type == SG_MAP_SHARED_VALIDATE && flags & ~(uint64_t)MAP_KNOWN)
         return -SG_EOPNOTSUPP;
-    if (!(flags & SG_MAP_ANONYMOUS)) {
-        /* Files come with the file system; the console cannot be mapped. */
-        return fd >= 0 && fd <= 2 ? -SG_ENODEV : -SG_EBADF;
-    }
     if (len == 0 || prot & ~(uint64_t)PROT_ALL || flags & SG_MAP_HUGETLB)
         return -SG_EINVAL;
     uint64_t size = page_round(len);
     if (!size || size > vm->limit)
         return -SG_ENOMEM;
-    (void)offset;       /* an anonymous mapping has none (Linux ignores it) */
+    if (r.backing == VMA_FILE) {
+        if (offset + size < offset)
+            return -SG_EOVERFLOW;
+        /* Shared: what others would see is the initrd, which is never
+         * open for writing (open gives -EROFS), so no PROT_WRITE now or
+         * later (Linux's VM_MAYWRITE). */
+        if (type != SG_MAP_PRIVATE) {
+            if (prot & SG_PROT_WRITE)
+                return -SG_EACCES;
+            r.flags = VMA_NO_WRITE;
+        }
+        r.file = offset < file_size ? data + offset : data;
+        r.file_len = offset < file_size ? file_size - offset : 0;
+    }
     if (flags & SG_MAP_FIXED_NOREPLACE)
         flags |= SG_MAP_FIXED;
 
@@ -107,7 +129,8 @@ static long do_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, 
     }
     /* MAP_SHARED anonymous memory is private until there is fork: no other
      * process could see it (docs/memory.md). */
-    struct vma r = { .start = addr, .end = addr + size, .prot = (uint32_t)prot, .backing = VMA_ANON };
+    r.start = addr;
+    r.end = addr + size;
     long err = mm_map(p, &r);
     if (err)
         return err;
@@ -171,7 +194,8 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
         return -SG_ENOMEM;
     if (!vma_range_covered(&vm->regions, addr, addr + size))
         return -SG_ENOMEM;
-    if (vma_range_flagged(&vm->regions, addr, addr + size, VMA_PINNED))
+    if (vma_range_flagged(&vm->regions, addr, addr + size, VMA_PINNED) ||
+        (prot & SG_PROT_WRITE && vma_range_flagged(&vm->regions, addr, addr + size, VMA_NO_WRITE)))
         return -SG_EACCES;
     return mm_protect(p, addr, addr + size, (uint32_t)prot);
 }
@@ -208,11 +232,15 @@ long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice)
             return -SG_EINVAL;
         mm_discard(p, addr, end);
         break;
-    case SG_MADV_REMOVE:
-        /* Needs a shared file mapping; private memory is -EINVAL. */
-        if (!vma_range_free(&vm->regions, addr, end))
-            return -SG_EINVAL;
+    case SG_MADV_REMOVE: {
+        /* Punches a hole in a shared writable file mapping: sysgate has
+         * none (Linux: -EINVAL for anonymous memory, -EACCES for a file
+         * mapping that cannot write its file). */
+        int i = vma_first_above(&vm->regions, addr);
+        if (i < vm->regions.count && vm->regions.v[i].start < end)
+            return vm->regions.v[i].backing == VMA_FILE ? -SG_EACCES : -SG_EINVAL;
         break;
+    }
     case SG_MADV_POPULATE_READ:
     case SG_MADV_POPULATE_WRITE: {
         if (pinned)
@@ -251,4 +279,84 @@ long sys_brk(uint64_t addr)
     }
     vm->brk = addr;
     return (long)addr;
+}
+
+/* mremap(2): shrinks in place, grows in place when the pages above are
+ * free, else moves (SG_MREMAP_MAYMOVE) - the pages travel with their
+ * contents.  MREMAP_DONTUNMAP is not offered (-EINVAL). */
+long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr)
+{
+    struct proc *p = current_proc();
+    struct vm_space *vm = p->vm;
+    if (flags & ~(uint64_t)(SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED) || (flags & SG_MREMAP_FIXED && !(flags & SG_MREMAP_MAYMOVE)))
+        return -SG_EINVAL;
+    if (old_addr % PAGE_SIZE)
+        return -SG_EINVAL;
+    old_len = page_round(old_len);
+    new_len = page_round(new_len);
+    /* An old length of 0 duplicates a shared mapping; sysgate has none. */
+    if (!old_len || !new_len)
+        return -SG_EINVAL;
+    if (flags & SG_MREMAP_FIXED) {
+        if (new_addr % PAGE_SIZE || new_len > vm->limit || new_addr > vm->limit - new_len)
+            return -SG_EINVAL;
+        if (new_addr < old_addr + old_len && old_addr < new_addr + new_len)
+            return -SG_EINVAL;
+        if (new_addr < MMAP_MIN_ADDR)
+            return -SG_EPERM;
+        if (vma_range_flagged(&vm->regions, new_addr, new_addr + new_len, VMA_PINNED))
+            return -SG_EPERM;
+    }
+    if (old_len > vm->limit || old_addr > vm->limit - old_len)
+        return -SG_EFAULT;
+    int i = vma_find(&vm->regions, old_addr);
+    if (i < 0 || old_addr + old_len > vm->regions.v[i].end)
+        return -SG_EFAULT;
+    struct vma r = vm->regions.v[i];
+    if (r.flags & VMA_PINNED || r.backing == VMA_SHARED)
+        return -SG_EFAULT;
+    if (flags & SG_MREMAP_FIXED) {
+        if (vm->regions.count + 4 > VMA_MAX)
+            return -SG_ENOMEM;
+        mm_unmap(p, new_addr, new_addr + new_len);
+    }
+    /* Shrinking: the tail goes (and the rest moves if asked to). */
+    if (new_len < old_len) {
+        long err = mm_unmap(p, old_addr + new_len, old_addr + old_len);
+        if (err)
+            return err;
+        old_len = new_len;
+    }
+    uint64_t old_end = old_addr + old_len;
+    /* What a grown part is: the region's continuation (file bytes too). */
+    struct vma tail = r;
+    uint64_t skip = old_end - r.start;
+    if (r.backing == VMA_FILE) {
+        tail.file += skip;
+        tail.file_len = r.file_len > skip ? r.file_len - skip : 0;
+    }
+    if (!(flags & SG_MREMAP_FIXED)) {
+        if (new_len == old_len)
+            return (long)old_addr;
+        tail.start = old_end;
+        tail.end = old_addr + new_len;
+        if (old_end == r.end && new_len <= vm->limit - old_addr &&
+            vma_range_free(&vm->regions, tail.start, tail.end))
+            return mm_map(p, &tail) ? -SG_ENOMEM : (long)old_addr;
+        if (!(flags & SG_MREMAP_MAYMOVE))
+            return -SG_ENOMEM;
+        new_addr = place(vm, 0, new_len, 0, p->bits);
+        if (!new_addr)
+            return -SG_ENOMEM;
+    }
+    long err = mm_move(p, old_addr, old_end, new_addr);
+    if (err)
+        return err;
+    if (new_len > old_len) {
+        tail.start = new_addr + old_len;
+        tail.end = new_addr + new_len;
+        if (mm_map(p, &tail))
+            return -SG_ENOMEM;
+    }
+    return (long)new_addr;
 }

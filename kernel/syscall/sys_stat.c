@@ -212,7 +212,7 @@ long sys_statx(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mask, uin
  * directory's position on (".", "..", then the entries in archive order);
  * 0 at the end; -EINVAL when not even the first fits; -ENOTDIR for a
  * descriptor that is not a directory.  A fault after some records ends
- * the call with those records (fs/readdir.c).
+ * the call with those records (Linux fs/readdir.c).
  */
 enum dirent_layout { DIRENT64, DIRENT_LONG64, DIRENT_LONG32 };
 

@@ -1,10 +1,13 @@
-/* sysgate's private calls and uname. */
+/* sysgate's private calls. */
 #include "syscall.h"
 #include "uaccess.h"
 #include "../arch/cpu.h"
+#include "../arch/debugreg.h"
+#include "../arch/traps.h"
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
 #include "../kip/kip.h"
+#include "../mm/mm.h"
 #include "../entry/frame.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
@@ -49,6 +52,13 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.fast_exit_declined[1] = percpu0.declined_sysexit;
     info.fast_exit_declined[2] = percpu0.declined_lret;
     info.syscalls = current_proc()->syscalls + percpu0.syscalls;
+    info.free_frames = phys_free_frames();
+    for (int i = 0; i < EXIT_INSNS; i++)
+        info.exit_faults[i] = exit_fault_count[i];
+    info.debug_rip = debug_last.rip;
+    info.debug_dr6 = debug_last.dr6;
+    info.debug_pid = debug_last.pid;
+    info.debug_in_kernel = debug_last.in_kernel;
     info.full_path_calls = current_proc()->full_calls;
     info.children_full_path_calls = current_proc()->children_full_calls;
     if (size > sizeof info)
@@ -73,20 +83,4 @@ long sys_sg_shutdown(uint64_t status)
         return -SG_EPERM;
     printk("sysgate: shutdown requested by init, status %d\n", (int)status);
     machine_exit((int)status);
-}
-
-struct linux_utsname {
-    char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
-};
-
-long sys_uname(uint64_t buf)
-{
-    struct linux_utsname u;
-    memset(&u, 0, sizeof u);
-    strlcpy(u.sysname, "sysgate", sizeof u.sysname);
-    strlcpy(u.nodename, "sysgate", sizeof u.nodename);
-    strlcpy(u.release, "0.1", sizeof u.release);
-    strlcpy(u.version, SYSGATE_GIT_REV, sizeof u.version);
-    strlcpy(u.machine, "x86_64", sizeof u.machine);
-    return copy_to_user(buf, &u, sizeof u) ? -SG_EFAULT : 0;
 }

@@ -175,15 +175,18 @@ static long sleep_until(uint64_t deadline)
 }
 
 /* A relative or absolute request on `clock` as a CLOCK_MONOTONIC deadline
- * in ns; sleeps longer than 10^9 seconds are as good as forever. */
+ * in ns.  Past 10^10 seconds (the year 2286; 64-bit nanoseconds end in
+ * 2554) is as good as forever. */
 static uint64_t deadline_of(const struct timespec_wide *req, int32_t clock, bool absolute)
 {
     const uint64_t forever = UINT64_MAX;
-    if (req->tv_sec > 1000000000)
+    if (req->tv_sec > 10000000000ll)
         return forever;
     uint64_t ns = (uint64_t)req->tv_sec * SG_NSEC_PER_SEC + (uint64_t)req->tv_nsec;
-    if (!absolute)
-        return clock_monotonic_ns() + ns;
+    if (!absolute) {
+        uint64_t now = clock_monotonic_ns();
+        return ns > forever - now ? forever : now + ns;
+    }
     if (clock == SG_CLOCK_REALTIME) {
         uint64_t offset = clock_realtime_offset_ns();
         return ns > offset ? ns - offset : 0;

@@ -94,3 +94,23 @@ void arc_sample(struct arc *a)
     arc_entry(a, "./bin/sh", M_LNK, "init", 4);
     arc_trailer(a);
 }
+uint8_t *arc_read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    ck_assert_int_gt(n, 0);
+    uint8_t *p = malloc((size_t)n);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *size = (size_t)n;
+    return p;
+}
+
+bool arc_have_cpio(void)
+{
+    return system("command -v cpio >/dev/null 2>&1") == 0;
+}

@@ -8,6 +8,7 @@
 #ifndef SYSGATE_HOST_ARC_H
 #define SYSGATE_HOST_ARC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,10 @@ void arc_trailer(struct arc *a);
 /* The finished archive, at exactly its size (or the first n bytes). */
 uint8_t *arc_take(struct arc *a, size_t n);
 void arc_free(struct arc *a);
+/* A whole file read into a malloc'd buffer of exactly its size. */
+uint8_t *arc_read_file(const char *path, size_t *size);
+/* Whether the cpio tool is installed (for the cases with real archives). */
+bool arc_have_cpio(void);
 /* A typical initrd: ".", "bin", "bin/init", "etc", "etc/motd", "etc/empty",
  * a symlink, then the trailer. */
 void arc_sample(struct arc *a);

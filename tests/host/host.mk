@@ -37,11 +37,13 @@ HOST_LDFLAGS := -fsanitize=address,undefined
 
 # The modules under test (paths relative to HOST_ROOT).
 HOST_MODULE_SRCS := kernel/arch/descriptor.c kernel/proc/elf.c kernel/lib/cmdline.c \
-                    kernel/mm/frame_alloc.c kernel/proc/cpio.c kernel/mm/vma.c kernel/fs/fstree.c
+                    kernel/mm/frame_alloc.c kernel/proc/cpio.c kernel/mm/vma.c kernel/fs/fstree.c \
+                    lib/vdso_elf.c kernel/time/timeconv.c
 HOST_TEST_SRCS := tests/host/main.c tests/host/compat.c tests/host/test_descriptor.c \
                   tests/host/test_elf.c tests/host/test_cmdline.c \
                   tests/host/test_frame_alloc.c tests/host/test_uaccess.c tests/host/test_cpio.c \
-                  tests/host/test_vma.c tests/host/arc.c tests/host/test_fstree.c
+                  tests/host/test_vma.c tests/host/arc.c tests/host/test_fstree.c \
+                  tests/host/test_vdso_elf.c tests/host/test_timeconv.c
 
 HOST_MODULE_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_MODULE_SRCS))
 HOST_TEST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_TEST_SRCS))
@@ -74,6 +76,9 @@ $(HOST_MODULE_OBJS): $(HOST_BUILD)/%.o: $(HOST_ROOT)/%.c
 # test_elf.c reads the fixtures from an absolute path, so the binary runs
 # from any directory.
 $(HOST_BUILD)/tests/host/test_elf.o: HOST_EXTRA_CPPFLAGS = -DHOST_FIXTURE_DIR='"$(abspath $(HOST_BUILD))"'
+# test_vdso_elf.c reads the interface page images the kernel build links
+# (build/vdso64/vdso64.so, build/vdso32/vdso32.so; `make all` makes them).
+$(HOST_BUILD)/tests/host/test_vdso_elf.o: HOST_EXTRA_CPPFLAGS = -DHOST_VDSO_DIR='"$(abspath $(BUILD))"'
 
 $(HOST_TEST_OBJS): $(HOST_BUILD)/%.o: $(HOST_ROOT)/%.c
 	@mkdir -p $(@D)

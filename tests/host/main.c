@@ -15,6 +15,8 @@ int main(void)
     srunner_add_suite(sr, frame_alloc_suite());
     srunner_add_suite(sr, uaccess_suite());
     srunner_add_suite(sr, cpio_suite());
+    srunner_add_suite(sr, vdso_elf_suite());
+    srunner_add_suite(sr, timeconv_suite());
     srunner_add_suite(sr, vma_suite());
     srunner_add_suite(sr, fstree_suite());
     srunner_run_all(sr, CK_NORMAL);

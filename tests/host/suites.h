@@ -10,6 +10,8 @@ Suite *cmdline_suite(void);
 Suite *frame_alloc_suite(void);
 Suite *uaccess_suite(void);
 Suite *cpio_suite(void);
+Suite *vdso_elf_suite(void);
+Suite *timeconv_suite(void);
 Suite *vma_suite(void);
 Suite *fstree_suite(void);
 

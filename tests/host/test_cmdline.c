@@ -272,6 +272,52 @@ START_TEST(get_then_split)
 }
 END_TEST
 
+/* ---- `--`: the first program's arguments (Linux's convention) ---------------- */
+
+START_TEST(dashdash_ends_kernel_keys)
+{
+    /* A word after `--` belongs to init: init=/x there must not pick init. */
+    ck_assert_get("init=/bin/busybox -- echo init=/x", "init", "/bin/busybox");
+    ck_assert_absent("quiet -- test=a", "test");
+    /* `--x` and `x--` are ordinary words. */
+    ck_assert_get("--x test=1", "test", "1");
+}
+END_TEST
+
+START_TEST(init_args)
+{
+    char *buf = malloc(64);
+    char *items[8];
+    ck_assert_int_eq(cmdline_init_args("init=/bin/busybox --  echo \"a b\"  c-- ", buf, 64, items, 8), 3);
+    ck_assert_str_eq(items[0], "echo");
+    ck_assert_str_eq(items[1], "a b");
+    ck_assert_str_eq(items[2], "c--");
+    ck_assert_int_eq(cmdline_init_args("init=/x quiet", buf, 64, items, 8), 0);
+    ck_assert_int_eq(cmdline_init_args("init=/x --", buf, 64, items, 8), 0);
+    /* Only the first `--` separates: a second one is an argument. */
+    ck_assert_int_eq(cmdline_init_args("-- -- x", buf, 64, items, 8), 2);
+    ck_assert_str_eq(items[0], "--");
+    ck_assert_str_eq(items[1], "x");
+    free(buf);
+}
+END_TEST
+
+START_TEST(init_args_limits)
+{
+    /* max items, then the buffer: "aaa\0" fits twice in 9 bytes, not three times. */
+    char *buf = malloc(9);
+    char *items[2];
+    ck_assert_int_eq(cmdline_init_args("-- a b c", buf, 9, items, 2), 2);
+    ck_assert_str_eq(items[1], "b");
+    char *more[4];
+    ck_assert_int_eq(cmdline_init_args("-- aaa bbb ccc", buf, 9, more, 4), 2);
+    ck_assert_str_eq(more[0], "aaa");
+    ck_assert_str_eq(more[1], "bbb");
+    ck_assert_int_eq(cmdline_init_args("-- aaaaaaaaaaaaaa", buf, 9, more, 4), 0);
+    free(buf);
+}
+END_TEST
+
 Suite *cmdline_suite(void)
 {
     Suite *s = suite_create("cmdline");
@@ -288,6 +334,9 @@ Suite *cmdline_suite(void)
     tcase_add_test(tc, no_match_inside_quotes);
     tcase_add_test(tc, whitespace);
     tcase_add_test(tc, truncation);
+    tcase_add_test(tc, dashdash_ends_kernel_keys);
+    tcase_add_test(tc, init_args);
+    tcase_add_test(tc, init_args_limits);
     tcase_add_test(tc, size_zero);
     tcase_add_test(tc, long_cmdline);
     suite_add_tcase(s, tc);

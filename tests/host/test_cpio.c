@@ -436,17 +436,46 @@ END_TEST
 
 START_TEST(bad_hex_fields)
 {
-    /* A non-hex character in mode, filesize or namesize. */
-    static const int fields[] = { 14, 54, 94 };
+    /* A non-hex character in any of the thirteen fields (ino, mode, uid,
+     * gid, nlink, mtime, filesize, devmajor, devminor, rdevmajor,
+     * rdevminor, namesize, check): the file system uses them all. */
     static const char chars[] = { 'g', 'G', ' ', '-', 'x', '\0' };
-    for (size_t f = 0; f < 3; f++)
+    for (size_t f = 0; f < 13; f++)
         for (size_t c = 0; c < sizeof chars; c++) {
             struct arc a = { 0 };
             arc_file(&a, "file", "text");
             arc_trailer(&a);
-            a.p[fields[f] + 7] = (uint8_t)chars[c];
+            a.p[6 + 8 * f + 7] = (uint8_t)chars[c];
             assert_rejected(&a, a.len);
         }
+}
+END_TEST
+
+START_TEST(metadata_fields)
+{
+    /* Every header field reaches the entry. */
+    struct arc a = { 0 };
+    arc_next = (struct arc_meta){ .ino = 0x1234, .uid = 1000, .gid = 0xfffe, .nlink = 3, .mtime = 1700000000,
+                                  .rdev_major = 4, .rdev_minor = 64 };
+    arc_entry(&a, "dev/ttyS0", M_CHR, NULL, 0);
+    arc_next = (struct arc_meta){ .ino = 100, .nlink = 1, .mtime = 0x5f000000u };
+    arc_trailer(&a);
+    uint8_t *ar = arc_take(&a, a.len);
+    size_t off = 0;
+    struct cpio_entry e;
+    ck_assert_int_eq(cpio_next(ar, a.len, &off, &e), 1);
+    ck_assert_uint_eq(e.ino, 0x1234);
+    ck_assert_uint_eq(e.mode, M_CHR);
+    ck_assert_uint_eq(e.uid, 1000);
+    ck_assert_uint_eq(e.gid, 0xfffe);
+    ck_assert_uint_eq(e.nlink, 3);
+    ck_assert_uint_eq(e.mtime, 1700000000);
+    ck_assert_uint_eq(e.dev_major, 8);
+    ck_assert_uint_eq(e.dev_minor, 1);
+    ck_assert_uint_eq(e.rdev_major, 4);
+    ck_assert_uint_eq(e.rdev_minor, 64);
+    free(ar);
+    arc_free(&a);
 }
 END_TEST
 
@@ -600,15 +629,8 @@ START_TEST(real_cpio_tool)
     ck_assert_int_eq(system(cmd), 0);
 
     snprintf(path, sizeof path, "%s/initrd.cpio", dir);
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    ck_assert_int_gt(size, 0);
-    uint8_t *ar = malloc((size_t)size);
-    ck_assert_uint_eq(fread(ar, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
+    size_t size;
+    uint8_t *ar = arc_read_file(path, &size);
 
     struct cpio_entry e;
     ck_assert(cpio_find(ar, (size_t)size, "/bin/init", &e));
@@ -641,11 +663,6 @@ START_TEST(real_cpio_tool)
 }
 END_TEST
 
-static bool have_cpio(void)
-{
-    return system("command -v cpio >/dev/null 2>&1") == 0;
-}
-
 Suite *cpio_suite(void)
 {
     Suite *s = suite_create("cpio");
@@ -656,6 +673,7 @@ Suite *cpio_suite(void)
     tcase_add_test(tc, last_data_unpadded);
     tcase_add_test(tc, empty_archive);
     tcase_add_test(tc, uppercase_and_lowercase_hex);
+    tcase_add_test(tc, metadata_fields);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("find");
@@ -681,7 +699,7 @@ Suite *cpio_suite(void)
     tcase_add_test(tc, malformed_after_good_entries);
     suite_add_tcase(s, tc);
 
-    if (have_cpio()) {
+    if (arc_have_cpio()) {
         tc = tcase_create("cpio_tool");
         tcase_add_test(tc, real_cpio_tool);
         suite_add_tcase(s, tc);

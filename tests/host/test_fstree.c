@@ -527,6 +527,57 @@ START_TEST(capacity_bound)
 }
 END_TEST
 
+/* An archive the real tool writes, with the Makefile's options, from a
+ * directory with a symlink, a hard link and an empty directory. */
+START_TEST(real_cpio_tree)
+{
+    char dir[] = "/tmp/sysgate-fstree-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && mkdir -p root/bin root/empty && printf 'abc' > root/bin/prog && chmod 0751 root/bin/prog "
+             "&& ln root/bin/prog root/bin/hard && ln -s prog root/bin/soft && ln -s ../bin root/empty/up && "
+             "cd root && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 --renumber-inodes --ignore-devno "
+             "> ../initrd.cpio",
+             dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/initrd.cpio", dir);
+    struct built b;
+    size_t size;
+    b.archive = arc_read_file(cmd, &size);
+    uint32_t cap = fs_tree_capacity(b.archive, size);
+    b.nodes = malloc(cap * sizeof *b.nodes);
+    fs_tree_build(&b.t, b.nodes, cap, b.archive, size);
+    struct fs_tree *t = &b.t;
+    ck_assert(!t->malformed);
+    ck_assert_uint_eq(t->skipped, 0);
+    ck_assert_uint_eq(t->count, 7);     /* . bin hard prog soft empty up */
+    ck_assert(!t->nodes[FS_ROOT].synthesized);
+    const struct fs_node *prog = &t->nodes[must_walk(t, FS_ROOT, "/bin/prog", 0)];
+    const struct fs_node *hard = &t->nodes[must_walk(t, FS_ROOT, "/bin/hard", 0)];
+    ck_assert_uint_eq(prog->mode, FS_S_IFREG | 0751);
+    ck_assert_uint_eq(prog->uid, 0);
+    ck_assert_uint_eq(prog->nlink, 2);
+    /* Hard links: one inode, and the data reaches both names. */
+    ck_assert_uint_eq(hard->ino, prog->ino);
+    ck_assert_uint_eq(hard->size, 3);
+    ck_assert_uint_eq(prog->size, 3);
+    ck_assert_mem_eq(hard->data, "abc", 3);
+    ck_assert_mem_eq(prog->data, "abc", 3);
+    const struct fs_node *soft = &t->nodes[must_walk(t, FS_ROOT, "/bin/soft", 0)];
+    ck_assert_uint_eq(soft->mode & FS_S_IFMT, FS_S_IFLNK);
+    ck_assert_uint_eq(soft->size, 4);
+    ck_assert_mem_eq(soft->data, "prog", 4);
+    ck_assert_uint_eq(must_walk(t, FS_ROOT, "/empty/up/soft", FS_WALK_FOLLOW), must_walk(t, FS_ROOT, "/bin/prog", 0));
+    /* Renumbered inodes: small, and different but for the hard link. */
+    ck_assert_uint_le(t->nodes[FS_ROOT].ino, 10);
+    ck_assert_uint_ne(t->nodes[FS_ROOT].ino, soft->ino);
+    unbuild(&b);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *fstree_suite(void)
 {
     Suite *s = suite_create("fstree");
@@ -554,5 +605,13 @@ Suite *fstree_suite(void)
     tcase_add_test(tc, path_of);
     tcase_add_test(tc, dir_listing);
     suite_add_tcase(s, tc);
+
+    if (arc_have_cpio()) {
+        tc = tcase_create("cpio_tool");
+        tcase_add_test(tc, real_cpio_tree);
+        suite_add_tcase(s, tc);
+    } else {
+        fprintf(stderr, "fstree: the cpio tool is not installed; skipping the cpio_tool case\n");
+    }
     return s;
 }

@@ -1,4 +1,4 @@
-/* Memory wrappers: Linux's brk, mmap, munmap, mprotect, madvise.  A 32-bit
+/* Memory wrappers: Linux's brk, mmap, munmap, mprotect, madvise, mremap.  A 32-bit
  * program's mmap goes through mmap2 (offset in pages), as C libraries do. */
 #include "sysgate.h"
 
@@ -24,6 +24,11 @@ long sys_mprotect(void *addr, size_t len, int prot)
 long sys_madvise(void *addr, size_t len, int advice)
 {
     return sg_syscall(SYS_madvise, (long)addr, (long)len, advice, 0, 0, 0);
+}
+
+long sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr)
+{
+    return sg_syscall(SYS_mremap, (long)old, (long)old_len, (long)new_len, flags, (long)new_addr, 0);
 }
 
 long sys_brk(void *addr)

@@ -1,9 +1,12 @@
-/* sg_start: reads the initial stack, finds the interface page, runs main. */
+/* sg_start: reads the initial stack (argc, argv, envp, auxv), finds the
+ * interface page, runs main. */
 #include "sysgate.h"
 #include "../../include/sysgate/kip.h"
 
 int sg_argc;
 char **sg_argv;
+char **sg_envp;
+uintptr_t *sg_initial_sp;
 uintptr_t sg_kip;
 static uintptr_t *auxv;
 extern uintptr_t sg_kip_entry;
@@ -18,9 +21,10 @@ uintptr_t sg_auxv_get(uintptr_t type)
 
 __attribute__((noreturn)) void sg_start(uintptr_t *sp)
 {
+    sg_initial_sp = sp;
     sg_argc = (int)sp[0];
     sg_argv = (char **)(sp + 1);
-    char **envp = sg_argv + sg_argc + 1;
+    char **envp = sg_envp = sg_argv + sg_argc + 1;
     while (*envp)
         envp++;
     auxv = (uintptr_t *)(envp + 1);

@@ -48,6 +48,8 @@ long sg_call_stub_stack(uintptr_t stub, long nr, long a1, long a2, long a3, long
 /* What crt0 found on the initial stack. */
 extern int sg_argc;
 extern char **sg_argv;
+extern char **sg_envp;
+extern uintptr_t *sg_initial_sp;  /* where argc was: the kernel's stack pointer */
 extern uintptr_t sg_auxv_get(uintptr_t type);
 extern uintptr_t sg_kip;          /* SG_AT_KIP: this width's interface page */
 
@@ -80,6 +82,7 @@ long sys_munmap(void *addr, size_t len);
 long sys_mprotect(void *addr, size_t len, int prot);
 long sys_madvise(void *addr, size_t len, int advice);
 long sys_brk(void *addr);
+long sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr);
 
 /* Spawns path with argv and waits; returns the wait status or -errno. */
 long sg_run(const char *path, char *const argv[]);

@@ -460,6 +460,7 @@ static void test_dup_fcntl(void)
     tap_eq(sys_fcntl((int)a, F_DUPFD_CLOEXEC, 20), 22, "F_DUPFD_CLOEXEC gives 22");
     tap_eq(sys_fcntl(22, F_GETFD, 0), FD_CLOEXEC, "with FD_CLOEXEC");
     tap_eq(sys_fcntl((int)a, F_DUPFD, 256), -SG_EINVAL, "F_DUPFD beyond the limit is -EINVAL");
+    tap_eq(sys_fcntl((int)a, F_DUPFD, -1), -SG_EINVAL, "F_DUPFD from -1 (a huge unsigned long) is -EINVAL");
     tap_eq(sys_fcntl((int)a, F_GETFL, 0), O_RDONLY | (SG_BITS == 64 ? O_LARGEFILE : 0),
            "F_GETFL gives O_RDONLY%s", SG_BITS == 64 ? " | O_LARGEFILE (x86-64 opens large)" : "");
     tap_eq(sys_fcntl((int)a, F_SETFL, O_APPEND | O_NONBLOCK | O_RDWR), 0, "F_SETFL O_APPEND | O_NONBLOCK");
@@ -492,8 +493,8 @@ static void test_dup_fcntl(void)
     sys_close(3);
 }
 
-/* Runs in a child spawned with "inherit N M": N was open without and M
- * with close-on-exec; N's position is 3. */
+/* Runs in a child spawned with "inherit N M" from /fixture/dir: N was
+ * open without and M with close-on-exec; N's position is 3. */
 static int child_inherit(int n, int m)
 {
     char b[4] = { 0 };
@@ -502,6 +503,10 @@ static int child_inherit(int n, int m)
     ok = ok && sys_fcntl(m, F_GETFD, 0) == -SG_EBADF;
     struct termios t;
     ok = ok && sys_ioctl(0, TCGETS, &t) == 0 && sys_ioctl(2, TCGETS, &t) == 0;
+    char cwd[32];
+    ok = ok && sys_getcwd(cwd, sizeof cwd) == 13 && !strcmp(cwd, "/fixture/dir");
+    /* Closing its copy leaves the parent's. */
+    ok = ok && sys_close(n) == 0;
     return ok ? 0 : 1;
 }
 
@@ -514,10 +519,12 @@ static void test_inheritance(void)
     snformat(ns, sizeof ns, "%ld", n);
     snformat(ms, sizeof ms, "%ld", m);
     char *argv[] = { (char *)self, "inherit", ns, ms, 0 };
+    sys_chdir("/fixture/dir");
     long st = sg_run(self, argv);
+    sys_chdir("/");
     tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0,
               "a spawned child gets the descriptors without close-on-exec (sharing the position), not those "
-              "with it, and the console as 0, 1, 2 (status %#lx)",
+              "with it, the console as 0, 1, 2, and the working directory (status %#lx)",
               st);
     tap_eq(sys_lseek((int)n, 0, SG_SEEK_CUR), 5, "the child's read moved the shared position to 5");
     sys_close((int)n);
@@ -534,6 +541,15 @@ static void test_devices(void)
                   t.c_cc[VERASE] == 0177 && t.c_cc[VMIN] == 1,
               "a Linux tty's settings at boot: ICANON ECHO ISIG, OPOST ONLCR, ICRNL, ^C ^D DEL (lflag %#x)",
               t.c_lflag);
+    struct termios raw = t, back;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+    tap_eq(sys_ioctl(0, TCSETS, &raw), 0, "TCSETS without ICANON and ECHO");
+    tap_eq(sys_ioctl(2, TCGETS, &back), 0, "TCGETS through another descriptor");
+    tap_check(!memcmp(&back, &raw, sizeof raw), "reads the settings back");
+    tap_eq(sys_ioctl(0, TCSETSW, &t), 0, "TCSETSW restores the old ones");
+    tap_eq(sys_ioctl(0, TCSETS, (void *)0x10000000ul), -SG_EFAULT, "TCSETS from an unmapped page is -EFAULT");
+    sys_ioctl(1, TCGETS, &back);
+    tap_check(!memcmp(&back, &t, sizeof t), "and changed nothing");
     struct winsize ws;
     tap_eq(sys_ioctl(2, TIOCGWINSZ, &ws), 0, "TIOCGWINSZ on the console");
     tap_check(ws.ws_row == 24 && ws.ws_col == 80, "80 x 24 (%u x %u)", ws.ws_col, ws.ws_row);
@@ -553,6 +569,10 @@ static void test_devices(void)
         size_t len;
     } iov[2] = { { "ab", 2 }, { "cde", 3 } };
     tap_eq(sg_syscall(SYS_writev, fd, (long)iov, 2, 0, 0, 0), 5, "writev to /dev/null returns 5");
+    tap_eq(sg_syscall(SYS_pwrite64, fd, (long)"abc", 3, 0x1000, 0, 0), 3, "pwrite64 to /dev/null returns 3");
+    tap_eq(sg_syscall(SYS_pwrite64, fd, (long)"abc", 3, -1, -1, 0), -SG_EINVAL, "pwrite64 at -1 is -EINVAL");
+    tap_eq(sg_syscall(SYS_pwrite64, 1, (long)"abc", 3, 0, 0, 0), -SG_ESPIPE, "pwrite64 to the console is -ESPIPE");
+    tap_eq(sys_fcntl(1, F_GETFL, 0), O_RDWR | O_LARGEFILE, "the console is open O_RDWR (| O_LARGEFILE)");
     sys_close((int)fd);
     fd = must_open("/dev/zero", O_RDONLY);
     memset(buf, 0x55, 100);
@@ -567,6 +587,8 @@ static void test_devices(void)
     sys_close((int)fd);
     fd = must_open("/fixture/hello.txt", O_RDONLY);
     tap_eq(sys_ioctl((int)fd, TCGETS, &t), -SG_ENOTTY, "TCGETS on a regular file is -ENOTTY");
+    tap_eq(sg_syscall(SYS_pwrite64, fd, (long)"abc", 3, 0, 0, 0), -SG_EBADF,
+           "pwrite64 to a file open for reading is -EBADF");
     sys_close((int)fd);
 }
 

@@ -3,19 +3,26 @@
  * process's width has, a child makes thousands of system calls with
  * numbers and arguments drawn from a hostile pool - kernel addresses,
  * non-canonical ones, unmapped ones, the child's own text and interface
- * page, a scratch buffer, the argument page, all ones, small integers - in
+ * page, a scratch buffer, the argument page, all ones, small integers,
+ * random paths through the file fixture's directories and symlinks - in
  * registers, in the argument page and on the stack (the number's SG_ARGS_*
  * flags are drawn too).  Every child must get through all its calls and
  * exit normally, and the kernel must answer the parent afterwards.  The
  * generator is a fixed xorshift, so every run makes the same calls.
  *
+ * `fuzz` makes 20000 calls per door (make test); `fuzz:N` makes N (make
+ * soak: ten million), and says how many calls per second each child made.
+ *
  * Left out of the draw, because they would end, stall or blind the child
  * rather than test the kernel: exit, exit_group, kill, nanosleep and
  * clock_nanosleep (a valid-looking time can be a million seconds), sg_setcontext (a
  * valid-looking context jumps anywhere; regs.c tests it), sg_bench_floor
- * (a floor turns a door off; mechanisms.c tests it), and the memory calls
- * that could unmap or reprotect the child's own text and stack (mmap,
- * munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox).  The
+ * (a floor turns a door off; mechanisms.c tests it), sg_set_debugreg (a
+ * breakpoint on its own text ends the child; debugreg.c tests it), the
+ * memory calls that could unmap or reprotect the child's own text and stack
+ * (mmap, munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox), and
+ * prlimit64 (a hostile pid can be init's: it would change the limits every
+ * later test inherits; linux.c tests it with hostile input).  The
  * child first puts /dev/null on its descriptors 0, 1 and 2, so that no
  * hostile write or ioctl reaches the console; the file calls get its open
  * files, the fixture's and a directory among the hostile small integers.
@@ -37,9 +44,33 @@ static void text_marker(void) {}
 
 static uint8_t scratch[8192];
 
+/* A path of random components, some of them the fixture's symlinks and
+ * loops, for the file calls' path resolution. */
+static char path_buf[512];
+
+static uintptr_t random_path(void)
+{
+    static const char *const parts[] = { "", ".", "..", "fixture", "link", "loop1", "dirlink", "abslink", "dir",
+                                         "sub", "deep.txt", "dev", "null", "hello.txt", "x" };
+    size_t len = 0;
+    for (int n = (int)(next() % 12); n >= 0; n--) {
+        const char *part = parts[next() % (sizeof parts / sizeof parts[0])];
+        size_t pl = strlen(part);
+        if (len + pl + 2 >= sizeof path_buf)
+            break;
+        if (next() % 2)
+            path_buf[len++] = '/';
+        memcpy(path_buf + len, part, pl);
+        len += pl;
+    }
+    path_buf[len] = 0;
+    return (uintptr_t)path_buf;
+}
+
 static unsigned long hostile(void)
 {
-    switch (next() % 12) {
+    switch (next() % 13) {
+    case 11: return random_path();
     case 0: return 0;
     case 1: return 1;
     case 2: return (unsigned long)-1;
@@ -60,7 +91,8 @@ static int excluded(unsigned long nr)
     return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_kill || nr == SYS_nanosleep ||
            nr == (unsigned long)SYS_clock_nanosleep || nr == (unsigned long)SYS_clock_nanosleep_time64 ||
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
-           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise ||
+           nr == SYS_sg_set_debugreg ||
+           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
            /* -1 where this width has no such call */
            nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }
@@ -74,7 +106,8 @@ static int fuzz(int mech, int calls)
         SYS_lstat, SYS_lseek, SYS_ioctl, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev, SYS_access, SYS_dup,
         SYS_dup2, SYS_dup3, SYS_fcntl, SYS_getdents, SYS_getdents64, SYS_getcwd, SYS_chdir, SYS_fchdir,
         SYS_readlink, SYS_readlinkat, SYS_faccessat, SYS_faccessat2, SYS_statx, SYS_gettimeofday, SYS_time,
-        SYS_clock_gettime, SYS_clock_getres,
+        SYS_clock_gettime, SYS_clock_getres, SYS_arch_prctl, SYS_set_thread_area, SYS_get_thread_area,
+        SYS_modify_ldt, SYS_sg_get_debugreg,
 #ifdef __x86_64__
         SYS_newfstatat,
 #else
@@ -114,12 +147,25 @@ static int fuzz(int mech, int calls)
     return 0;
 }
 
+static long parse_count(const char *s)
+{
+    long n = 0;
+    for (; *s >= '0' && *s <= '9'; s++)
+        n = n * 10 + (*s - '0');
+    return n;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc > 2) {
+    if (argc > 3) {
         state ^= (uint64_t)(argv[1][0] - '0') * 0x100000001b3ull;
-        return fuzz(argv[1][0] - '0', 20000);
+        return fuzz(argv[1][0] - '0', (int)parse_count(argv[3]));
     }
+    long calls = argc > 1 ? parse_count(argv[1]) : 0;
+    if (calls <= 0 || calls > 2000000000)
+        calls = 20000;
+    char count[16];
+    snformat(count, sizeof count, "%ld", calls);
     tap_begin("fuzz");
     struct sg_info info;
     sg_info(&info);
@@ -128,10 +174,17 @@ int main(int argc, char **argv)
         if (!(offered & (1u << m)))
             continue;
         char door[2] = { (char)('0' + m), 0 };
-        char *child_argv[] = { argv[0], door, "child", 0 };
+        char *child_argv[] = { argv[0], door, "child", count, 0 };
+        uint64_t t0 = info.ticks;
         long st = sg_run(argv[0], child_argv);
+        sg_info(&info);
+        uint64_t ticks = info.ticks - t0 ? info.ticks - t0 : 1;
         tap_check(st >= 0 && SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0,
-                  "%s: 20000 hostile calls, all answered (status %#lx)", sg_mechanism_name(m), st);
+                  "%s: %ld hostile calls, all answered (status %#lx)", sg_mechanism_name(m), calls, st);
+        tap_diag("%d-bit %s: %ld calls in %lu.%02lu s of guest time: %lu calls per second", SG_BITS,
+                 sg_mechanism_name(m), calls,
+                 (unsigned long)(ticks / info.timer_hz), (unsigned long)(ticks % info.timer_hz * 100 / info.timer_hz),
+                 (unsigned long)((uint64_t)calls * info.timer_hz / ticks));
         tap_eq(sys_getpid() > 0 && sg_info(&info) == sizeof info, 1, "%s: the kernel still answers",
                sg_mechanism_name(m));
     }

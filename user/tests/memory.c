@@ -1,6 +1,6 @@
 /*
- * memory: brk, mmap (mmap2 and old mmap for 32-bit), munmap, mprotect and
- * madvise, Linux's semantics (the man pages), both widths.  Pages come on
+ * memory: brk, mmap (mmap2 and old mmap for 32-bit), munmap, mprotect,
+ * madvise and mremap, Linux's semantics (the man pages), both widths.  Pages come on
  * first touch, protections are the hardware's (NX included), the pages the
  * kernel placed - the interface page, the argument page - cannot be
  * unmapped, reprotected or mapped over, and bad lengths, flags and
@@ -9,6 +9,7 @@
  * the case's name in argv[1]); so does the fuzzer, which must come back
  * alive with the interface page unchanged.
  */
+#include "../lib/files.h"
 #include "../lib/tap.h"
 
 #define PAGE 4096ul
@@ -46,6 +47,8 @@ static long map_fixed(void *addr, unsigned long len, int prot, int extra)
 /* Code that returns 42 in eax: mov $42, %eax; ret (the same bytes for both
  * widths). */
 static const unsigned char ret42[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 };
+
+static const char *self;        /* this program's path: a file to map */
 
 static int call(void *code)
 {
@@ -131,6 +134,18 @@ static void kill_above_brk(void)
     (void)*(volatile char *)(b + PAGE);
 }
 
+static void kill_file_past_eof(void)
+{
+    int fd = (int)sys_open(self, O_RDONLY);
+    long size = sys_lseek(fd, 0, SG_SEEK_END);
+    unsigned long end = (size + PAGE - 1) & ~(PAGE - 1);
+    /* Two pages: the file's last one, and one wholly past its end. */
+    char *p = (char *)sys_mmap(0, 2 * PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, (long)(end - PAGE));
+    if (failed((long)p) || p[size - (end - PAGE) - 1] == 0x55)
+        sys_exit(3);
+    (void)*(volatile char *)(p + PAGE);
+}
+
 /* Touches 1 GiB on a machine with less: the fault that finds no frame kills
  * the process (as Linux's OOM killer would, SIGKILL); nothing panics. */
 static void kill_out_of_memory(void)
@@ -156,6 +171,35 @@ static void grow_stack(int depth)
 static void stack_growth(void)
 {
     grow_stack(512);
+    sys_exit(0);
+}
+
+/* Not a kill: a bit of everything, much of it left mapped at exit (PROT_NONE
+ * pages, a moved region, a file's private copies, a sparse gigabyte):
+ * the leak check runs it and counts the free frames before and after. */
+static void workout(void)
+{
+    char *a = map(64 * PAGE, RW);
+    for (int i = 0; i < 64; i++)
+        a[i * PAGE] = 1;
+    sys_mprotect(a + 8 * PAGE, 8 * PAGE, SG_PROT_NONE);
+    sys_munmap(a + 20 * PAGE, 4 * PAGE);
+    char *moved = (char *)sys_mremap(a + 30 * PAGE, 4 * PAGE, 16 * PAGE, SG_MREMAP_MAYMOVE, 0);
+    moved[15 * PAGE] = 1;
+    sys_madvise(a + 40 * PAGE, 8 * PAGE, SG_MADV_DONTNEED);
+    char *b = (char *)sys_brk(0);
+    sys_brk(b + 32 * PAGE);
+    memset(b, 1, 32 * PAGE);
+    sys_brk(b + 5 * PAGE);
+    int fd = (int)sys_open(self, O_RDONLY);
+    char *f = (char *)sys_mmap(0, 4 * PAGE, RW, SG_MAP_PRIVATE, fd, 0);
+    f[0] = f[3 * PAGE] = 2;
+    sys_close(fd);
+    char *sparse = map(1ul << 30, RW);
+    for (unsigned long off = 0; off < (1ul << 30); off += 2ul << 20)
+        sparse[off] = 3;
+    sys_munmap(sparse, 1ul << 29);
+    grow_stack(100);
     sys_exit(0);
 }
 
@@ -226,9 +270,9 @@ static void fuzz(int calls)
         }
         if (flags & SG_MAP_POPULATE)       /* keep memory for the rest of the run */
             len %= 64 * PAGE;
-        int op = (int)(next() % 5);
+        int op = (int)(next() % 6);
         /* Below the program (0, page 0, 0xf000): munmap and madvise must
-         * not reach its text (mmap and mprotect refuse there anyway). */
+         * not reach its text (mmap, mprotect and mremap refuse there). */
         if ((op == 1 || op == 3) && addr < 0x400000 && len < -PAGE)
             len %= 0x400000 - addr;
         switch (op) {
@@ -236,7 +280,8 @@ static void fuzz(int calls)
         case 1: sys_munmap((void *)addr, len); break;
         case 2: sys_mprotect((void *)addr, len, prot); break;
         case 3: sys_madvise((void *)addr, len, next() % 2 ? SG_MADV_DONTNEED : (int)(next() % 30)); break;
-        default: sys_brk((void *)(next() % 2 ? addr : (unsigned long)sys_brk(0) + len % (1u << 24))); break;
+        case 4: sys_brk((void *)(next() % 2 ? addr : (unsigned long)sys_brk(0) + len % (1u << 24))); break;
+        default: sys_mremap((void *)addr, len, fuzz_len(), (int)(next() % 8), (void *)fuzz_addr()); break;
         }
     }
     /* Alive; the interface page unchanged and still the way in; the
@@ -273,8 +318,11 @@ static const struct child_case cases[] = {
       kill_exec_after_mprotect },
     { "split_hole", "touching the page munmap cut out of a region's middle", SG_SIGSEGV, kill_split_hole },
     { "above_brk", "touching memory above a shrunk break", SG_SIGSEGV, kill_above_brk },
+    { "file_past_eof", "touching a file mapping's page wholly past the end of the file", SG_SIGBUS,
+      kill_file_past_eof },
     { "oom", "touching 1 GiB on a smaller machine (out of memory)", SG_SIGKILL, kill_out_of_memory },
     { "stack_growth", "2 MiB of stack, filled in on demand", 0, stack_growth },
+    { "workout", "a bit of every call, much left mapped at exit", 0, workout },
     { "fuzz", "5000 hostile memory calls", 0, fuzz_child },
 };
 #define NCASES (sizeof cases / sizeof cases[0])
@@ -489,6 +537,138 @@ static void advice(void)
     sys_munmap(p, 3 * PAGE);
 }
 
+static void remap(void)
+{
+    char *p = map(4 * PAGE, RW);
+    sys_munmap(p + 2 * PAGE, 2 * PAGE);
+    memset(p, 0x21, 2 * PAGE);
+    tap_eq(U(sys_mremap(p, 2 * PAGE, 4 * PAGE, 0, 0)), (uintptr_t)p, "mremap grows in place into free pages");
+    tap_check(page_is(p + PAGE, 0x21) && page_is(p + 2 * PAGE, 0) && page_is(p + 3 * PAGE, 0),
+              "the old pages kept, the new ones zero");
+    tap_eq(sys_mremap(p, PAGE, 2 * PAGE, 0, 0), -SG_ENOMEM,
+           "mremap that cannot grow in place, without MREMAP_MAYMOVE, is -ENOMEM");
+    long n = sys_mremap(p, PAGE, 8 * PAGE, SG_MREMAP_MAYMOVE, 0);
+    char *q = (char *)n;
+    tap_check(!failed(n) && q != p, "MREMAP_MAYMOVE moves it (%#lx)", n);
+    tap_check(!failed(n) && page_is(q, 0x21) && page_is(q + 7 * PAGE, 0),
+              "the moved page kept its contents; the grown part reads zero");
+    tap_eq(sg_info((struct sg_info *)p), -SG_EFAULT, "the old address is unmapped");
+    tap_check(page_is(p + PAGE, 0x21), "the rest of the old region stays");
+    tap_eq(U(sys_mremap(q, 8 * PAGE, 2 * PAGE, 0, 0)), (uintptr_t)q, "mremap shrinks in place");
+    tap_eq(sg_info((struct sg_info *)(q + 2 * PAGE)), -SG_EFAULT, "the cut-off pages are gone");
+    char *target = map(2 * PAGE, RW);
+    tap_eq(U(sys_mremap(q, 2 * PAGE, 2 * PAGE, SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED, target)), (uintptr_t)target,
+           "MREMAP_FIXED moves it over an existing mapping");
+    tap_check(page_is(target, 0x21), "with its contents");
+
+    tap_eq(sys_mremap(target, PAGE, PAGE, 8, 0), -SG_EINVAL, "mremap with an unknown flag is -EINVAL");
+    tap_eq(sys_mremap(target, PAGE, PAGE, SG_MREMAP_FIXED, p), -SG_EINVAL,
+           "MREMAP_FIXED without MREMAP_MAYMOVE is -EINVAL");
+    tap_eq(sys_mremap(target + 1, PAGE, PAGE, 0, 0), -SG_EINVAL, "mremap of an unaligned address is -EINVAL");
+    tap_eq(sys_mremap(target, PAGE, 0, 0, 0), -SG_EINVAL, "mremap to length 0 is -EINVAL");
+    tap_eq(sys_mremap(q, PAGE, PAGE, 0, 0), -SG_EFAULT, "mremap of unmapped memory is -EFAULT");
+    sys_mprotect(target + PAGE, PAGE, SG_PROT_READ);       /* two regions now */
+    tap_eq(sys_mremap(target, 2 * PAGE, 4 * PAGE, SG_MREMAP_MAYMOVE, 0), -SG_EFAULT,
+           "mremap of more than one region holds is -EFAULT");
+    tap_eq(sys_mremap(target, 2 * PAGE, 2 * PAGE, SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED, target + PAGE), -SG_EINVAL,
+           "MREMAP_FIXED onto itself is -EINVAL");
+    tap_eq(sys_mremap(target, PAGE, PAGE, SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED, (void *)sg_kip), -SG_EPERM,
+           "MREMAP_FIXED onto the interface page is -EPERM");
+    tap_eq(sys_mremap((void *)sg_kip, PAGE, 2 * PAGE, SG_MREMAP_MAYMOVE, 0), -SG_EFAULT,
+           "mremap of the interface page is -EFAULT");
+    tap_eq(sys_mremap(SG_ARGPAGE, PAGE, PAGE, SG_MREMAP_MAYMOVE | SG_MREMAP_FIXED, target), -SG_EFAULT,
+           "mremap of the argument page is -EFAULT");
+    sys_munmap(target, 2 * PAGE);
+    sys_munmap(p, 2 * PAGE);
+}
+
+/* Mappings of an initrd file: this program's own. */
+static void file_mappings(void)
+{
+    static char buf[PAGE];
+    int fd = (int)sys_open(self, O_RDONLY);
+    long size = sys_lseek(fd, 0, SG_SEEK_END);
+    tap_check(fd >= 0 && size > 2 * (long)PAGE, "open this program's file (%s, %ld bytes)", self, size);
+    long r = sys_mmap(0, size, SG_PROT_READ, SG_MAP_PRIVATE, fd, 0);
+    char *m = (char *)r;
+    tap_check(!failed(r) && !memcmp(m, "\x7f" "ELF", 4), "a private read-only mapping of the file (%#lx)", r);
+    if (failed(r))
+        return;
+    int same = 1;
+    for (long off = 0; off < size; off += PAGE) {
+        long n = sys_pread64(fd, buf, PAGE, off);
+        same &= n > 0 && !memcmp(m + off, buf, n);
+    }
+    tap_check(same, "every byte of it equals what pread gives");
+    int zero = 1;
+    for (long off = size; off % PAGE; off++)
+        zero &= m[off] == 0;
+    tap_check(zero, "the bytes past the end of the file in its last page read zero");
+
+    r = sys_mmap(0, PAGE, SG_PROT_READ | SG_PROT_EXEC, SG_MAP_PRIVATE, fd, PAGE);
+    sys_pread64(fd, buf, PAGE, PAGE);
+    tap_check(!failed(r) && !memcmp((char *)r, buf, PAGE), "a mapping at offset 4096 shows the file's second page");
+    sys_munmap((void *)r, PAGE);
+
+    /* A private writable mapping: writes stay in the process's copy. */
+    r = sys_mmap(0, PAGE, RW, SG_MAP_PRIVATE, fd, 0);
+    char *w = (char *)r;
+    tap_check(!failed(r) && w[0] == 0x7f, "a private writable mapping of the file");
+    w[0] = 'X';
+    tap_eq(w[0], 'X', "writing to it works");
+    tap_check(sys_pread64(fd, buf, 4, 0) == 4 && buf[0] == 0x7f, "the file itself is unchanged (pread)");
+    long again = sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, 0);
+    tap_check(!failed(again) && ((char *)again)[0] == 0x7f, "a new mapping of the file shows the original byte");
+    sys_munmap((void *)again, PAGE);
+    tap_eq(sys_madvise(w, PAGE, SG_MADV_DONTNEED), 0, "MADV_DONTNEED on the written private page");
+    tap_eq(w[0], 0x7f, "drops the copy: the page shows the file again");
+    sys_munmap(w, PAGE);
+
+    r = sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, 0);
+    long grown = sys_mremap((void *)r, PAGE, 3 * PAGE, SG_MREMAP_MAYMOVE, 0);
+    sys_pread64(fd, buf, PAGE, 2 * PAGE);
+    tap_check(!failed(grown) && !memcmp((char *)grown + 2 * PAGE, buf, PAGE),
+              "a file mapping grown by mremap continues with the file's bytes");
+    sys_munmap((void *)grown, 3 * PAGE);
+
+    tap_eq(sys_mmap(0, PAGE, RW, SG_MAP_SHARED, fd, 0), -SG_EACCES,
+           "MAP_SHARED with PROT_WRITE of a read-only file is -EACCES");
+    r = sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_SHARED, fd, 0);
+    tap_check(!failed(r) && ((char *)r)[1] == 'E', "MAP_SHARED read-only of the file (%#lx)", r);
+    tap_eq(sys_mprotect((void *)r, PAGE, RW), -SG_EACCES, "and mprotect cannot make it writable (-EACCES)");
+    tap_eq(sys_mprotect((void *)r, PAGE, SG_PROT_NONE), 0, "but may take access away");
+    tap_eq(sys_madvise((void *)r, PAGE, SG_MADV_REMOVE), -SG_EACCES, "MADV_REMOVE on it is -EACCES");
+    sys_munmap((void *)r, PAGE);
+    r = sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_SHARED_VALIDATE, fd, 0);
+    tap_check(!failed(r), "MAP_SHARED_VALIDATE of the file");
+    sys_munmap((void *)r, PAGE);
+    r = sys_mmap(0, 4 * PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, ((size + PAGE - 1) & ~(PAGE - 1)) + PAGE);
+    tap_check(!failed(r), "a mapping wholly past the end of the file is made (touching it is SIGBUS)");
+    sys_munmap((void *)r, 4 * PAGE);
+#ifdef __x86_64__
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, 100), -SG_EINVAL,
+           "a file mapping at an unaligned offset is -EINVAL");
+    tap_eq(sys_mmap(0, 2 * PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, -PAGE), -SG_EOVERFLOW,
+           "an offset whose range wraps is -EOVERFLOW");
+#endif
+    tap_eq(sys_mmap(0, 0, SG_PROT_READ, SG_MAP_PRIVATE, fd, 0), -SG_EINVAL, "a file mapping of length 0 is -EINVAL");
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, 0, fd, 0), -SG_EINVAL,
+           "a file mapping with neither MAP_PRIVATE nor MAP_SHARED is -EINVAL");
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, 1, 0), -SG_ENODEV, "the console cannot be mapped (-ENODEV)");
+    int dir = (int)sys_open("/bin", O_RDONLY | O_DIRECTORY);
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, dir, 0), -SG_ENODEV, "a directory cannot be mapped (-ENODEV)");
+    sys_close(dir);
+    tap_eq(sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, 200, 0), -SG_EBADF, "a file mapping of a closed fd is -EBADF");
+    /* The mapping outlives the descriptor, as on Linux: a page first
+     * touched after close() still shows the file. */
+    char *late = (char *)sys_mmap(0, PAGE, SG_PROT_READ, SG_MAP_PRIVATE, fd, PAGE);
+    sys_pread64(fd, buf, PAGE, PAGE);
+    sys_close(fd);
+    tap_check(!failed((long)late) && !memcmp(late, buf, PAGE), "a mapping outlives close() of its descriptor");
+    sys_munmap(late, PAGE);
+    sys_munmap(m, size);
+}
+
 /* The kernel's pages and addresses user space cannot have. */
 static void hostile(void)
 {
@@ -568,6 +748,7 @@ static void hostile(void)
 
 int main(int argc, char **argv)
 {
+    self = argv[0];
     if (argc > 1) {
         for (unsigned i = 0; i < NCASES; i++)
             if (!strcmp(argv[1], cases[i].name))
@@ -583,6 +764,8 @@ int main(int argc, char **argv)
     large();
     kernel_copies();
     advice();
+    remap();
+    file_mappings();
     hostile();
     for (unsigned i = 0; i < NCASES; i++) {
         char *child_argv[] = { argv[0], (char *)cases[i].name, 0 };
@@ -597,5 +780,21 @@ int main(int argc, char **argv)
     }
     char *p = map(PAGE, RW);
     tap_check(p && (p[0] = 9) == 9, "the kernel still maps memory afterwards");
+
+    /* Nothing leaks: every case above has run once, so whatever the kernel
+     * keeps for good (heap size classes, page tables of kernel stacks) is
+     * there; running them again must give back every frame. */
+    static const char *const again[] = { "workout", "oom", "exec_after_mprotect", "split_hole", "file_past_eof",
+                                         "fuzz" };
+    struct sg_info info;
+    sg_info(&info);
+    uint64_t before = info.free_frames;
+    for (unsigned i = 0; i < sizeof again / sizeof again[0]; i++) {
+        char *child_argv[] = { argv[0], (char *)again[i], 0 };
+        sg_run(argv[0], child_argv);
+    }
+    sg_info(&info);
+    tap_eq(info.free_frames, before, "no frame leaks: the free count is back after %u more children "
+           "(exits, kills, out of memory)", (unsigned)(sizeof again / sizeof again[0]));
     return tap_end();
 }

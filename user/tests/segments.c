@@ -111,7 +111,8 @@ static const struct bad_load bad_loads[] = {
     { "load_gate", "the call gate selector 0x4b", 0x4b },
     { "load_empty", "an empty GDT slot (0x5b)", 0x5b },
     { "load_tls_empty", "an unused TLS slot (0x63)", 0x63 },
-    { "load_beyond", "a selector beyond the GDT limit (0x7b)", 0x7b },
+    { "load_ldt_desc", "the GDT's LDT system descriptor (0x7b)", 0x7b },
+    { "load_beyond", "a selector beyond the GDT limit (0x8b)", 0x8b },
     { "load_ldt", "an LDT selector without an LDT (0x07)", 0x07 },
 };
 #define NBAD (sizeof bad_loads / sizeof bad_loads[0])

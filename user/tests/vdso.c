@@ -12,7 +12,10 @@
  * calls (sg_info.syscalls) unchanged by any number of vDSO calls, but one
  * higher for a clock the data page does not keep, which the vDSO passes to
  * the kernel through the default door.  The data page below the image is
- * read-only and not executable (each attempt in its own child).
+ * read-only and not executable (each attempt in its own child), and no
+ * memory call may change, unmap or map over the data page or any page of
+ * the image: a child tries every one, and the parent, which shares the
+ * frames, finds its own image and clocks unchanged afterwards.
  */
 #include "../lib/tap.h"
 #include "../../include/sysgate/vvar.h"
@@ -267,9 +270,47 @@ static void no_kernel_entry(void)
     tap_eq(getres(1000, &t), -SG_EINVAL, "clock_getres of an unknown clock through the vDSO is -EINVAL");
 }
 
+#define PAGE 4096
+#define RW (SG_PROT_READ | SG_PROT_WRITE)
+#define ANON (SG_MAP_PRIVATE | SG_MAP_ANONYMOUS)
+
+static long map_fixed(uintptr_t at, size_t len, int flags)
+{
+    return sys_mmap((void *)at, len, RW, ANON | flags, -1, 0);
+}
+
+/* Every memory call over the data page and the image is refused: run in a
+ * child (its own TAP lines; exit status 0 when all held). */
+static int guard_child(void)
+{
+    tap_begin("vdso-guard");
+    uintptr_t vvar = base + SG_KIP_VVAR_OFFSET, last = base + ((sg_kip_header()->image_size - 1) & ~(PAGE - 1));
+    uintptr_t places[] = { vvar, base, last };
+    static const char *const names[] = { "the data page", "the image's first page", "the image's last page" };
+    for (unsigned i = 0; i < 3; i++) {
+        uintptr_t at = places[i];
+        tap_eq(sys_mprotect((void *)at, PAGE, RW), -SG_EACCES, "mprotect(PROT_WRITE) of %s is -EACCES", names[i]);
+        tap_eq(sys_mprotect((void *)at, PAGE, SG_PROT_NONE), -SG_EACCES, "mprotect(PROT_NONE) of %s is -EACCES",
+               names[i]);
+        tap_eq(sys_munmap((void *)at, PAGE), -SG_EINVAL, "munmap of %s is -EINVAL", names[i]);
+        tap_eq(map_fixed(at, PAGE, SG_MAP_FIXED), -SG_EPERM, "MAP_FIXED over %s is -EPERM", names[i]);
+        tap_eq(map_fixed(at, PAGE, SG_MAP_FIXED_NOREPLACE), -SG_EEXIST, "MAP_FIXED_NOREPLACE over %s is -EEXIST",
+               names[i]);
+        long hint = sys_mmap((void *)at, PAGE, RW, ANON, -1, 0);
+        tap_check((unsigned long)hint < (unsigned long)-4095 && (uintptr_t)hint != at,
+                  "an mmap hint at %s is placed elsewhere", names[i]);
+    }
+    tap_eq(map_fixed(vvar - PAGE, 2 * PAGE, SG_MAP_FIXED), -SG_EPERM,
+           "MAP_FIXED over the page below the data page and the data page is -EPERM");
+    tap_eq(sys_munmap((void *)(vvar - PAGE), 2 * PAGE), -SG_EINVAL, "munmap from below the data page into it is -EINVAL");
+    return tap_end();
+}
+
 /* Children: each touches the data page in a way that must kill it. */
 static void child(const char *what)
 {
+    if (!strcmp(what, "guard"))
+        sys_exit(guard_child());
     volatile uint32_t *vvar = (volatile uint32_t *)(base + SG_KIP_VVAR_OFFSET);
     if (!strcmp(what, "write-vvar"))
         *vvar = 1;
@@ -287,6 +328,21 @@ static void data_page(const char *self)
     tap_check(vv->tsc_hz > 1000000 && vv->mult > 0 && vv->shift <= 32 && (vv->seq & 1) == 0,
               "the data page is readable: TSC %lu kHz, mult %u, shift %u", (unsigned long)(vv->tsc_hz / 1000),
               vv->mult, vv->shift);
+    uint8_t image_before[PAGE];
+    memcpy(image_before, (const void *)base, PAGE);
+    struct vts t0, t1;
+    gettime_fn gettime = (gettime_fn)find("__vdso_clock_gettime", "LINUX_2.6");
+    gettime(SG_CLOCK_MONOTONIC, &t0);
+    char *guard_argv[] = { (char *)self, "guard", 0 };
+    long status = sg_run(self, guard_argv);
+    tap_check(status >= 0 && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0,
+              "a child's mprotect, munmap and mmap over the data page and the image are all refused (status %#lx)",
+              status);
+    gettime(SG_CLOCK_MONOTONIC, &t1);
+    tap_check(!memcmp(image_before, (const void *)base, PAGE) && ns_of(&t1) >= ns_of(&t0) &&
+                  sys_clock_ns(SG_CLOCK_MONOTONIC) >= ns_of(&t1),
+              "afterwards this process's image is unchanged and its clock still runs");
+
     static const char *const attempts[] = { "write-vvar", "run-vvar", "write-image" };
     static const char *const what[] = { "writing the data page", "executing the data page",
                                         "writing the interface page" };
@@ -305,7 +361,7 @@ int main(int argc, char **argv)
         child(argv[1]);
         return 0;
     }
-    tap_begin(SG_BITS == 64 ? "vdso" : "vdso32");
+    tap_begin("vdso");
     tap_check(base != 0 && base == sg_kip, "AT_SYSINFO_EHDR is given and is the interface page (SG_AT_KIP)");
     enum vdso_elf_error err = vdso_elf_open(&elf, (const void *)base, 0);
     if (!tap_check(err == VDSO_ELF_OK, "the page parses as an ELF shared object with a dynamic section (%s)",
