@@ -14,6 +14,7 @@
 #include "arch/layout.h"
 #include "drivers/serial.h"
 #include "drivers/timer.h"
+#include "drivers/tty.h"
 #include "entry/entry.h"
 #include "kip/kip.h"
 #include "time/clock.h"
@@ -86,6 +87,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     phys_init(&boot_info);
     paging_init();
     timer_init();
+    tty_init();
     random_init();
     printk("random: %s\n", random_source());
     syscall_init();

@@ -28,6 +28,7 @@ enum proc_state {
     PROC_RUNNABLE,      /* ready, or running when it is `current` */
     PROC_SLEEPING,      /* nanosleep: until wake_ns */
     PROC_WAITING,       /* wait4: until a child exits */
+    PROC_BLOCKED,       /* sched_block: until sched_wake(wait_chan), or wake_ns if set */
     PROC_ZOMBIE,        /* exited; waits for its parent to collect it */
 };
 
@@ -46,7 +47,9 @@ struct proc {
     struct proc *parent;
     int wait_status;            /* Linux wait4 encoding, once a zombie */
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
-    uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
+    uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at
+                                   (PROC_BLOCKED: the same, 0 for none) */
+    const void *wait_chan;      /* PROC_BLOCKED: what it waits for */
     uint64_t cpu_ticks;         /* timer ticks that found it running */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
     struct debug_state debug;   /* DR0-3, DR7 and what #DB reported (arch/debugreg.h) */
@@ -112,5 +115,11 @@ void schedule(void);
 /* Sleeps until CLOCK_MONOTONIC reaches mono_ns (checked on each tick). */
 void sched_sleep_until(uint64_t mono_ns);
 void sched_timer_tick(struct frame *f);
+/* Blocks the current process until sched_wake(chan), or until
+ * CLOCK_MONOTONIC reaches deadline_ns if that is not 0.  The caller checks
+ * again what it waited for: a wake-up promises nothing. */
+void sched_block(const void *chan, uint64_t deadline_ns);
+/* Makes every process blocked on chan runnable (safe in an interrupt). */
+void sched_wake(const void *chan);
 
 #endif

@@ -93,6 +93,23 @@ void sched_sleep_until(uint64_t mono_ns)
     schedule();
 }
 
+void sched_block(const void *chan, uint64_t deadline_ns)
+{
+    struct proc *p = current_proc();
+    p->wait_chan = chan;
+    p->wake_ns = deadline_ns;
+    p->state = PROC_BLOCKED;
+    schedule();
+    p->wait_chan = 0;
+}
+
+void sched_wake(const void *chan)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state == PROC_BLOCKED && procs[i].wait_chan == chan)
+            procs[i].state = PROC_RUNNABLE;
+}
+
 void sched_timer_tick(struct frame *f)
 {
     timer_ticks++;
@@ -101,7 +118,8 @@ void sched_timer_tick(struct frame *f)
         current_proc()->cpu_ticks++;
     uint64_t now = clock_monotonic_ns();
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state == PROC_SLEEPING && procs[i].wake_ns <= now)
+        if ((procs[i].state == PROC_SLEEPING || (procs[i].state == PROC_BLOCKED && procs[i].wake_ns)) &&
+            procs[i].wake_ns <= now)
             procs[i].state = PROC_RUNNABLE;
     /* Preempt only user code: the kernel itself is never preempted, so a
      * tick that finds it running asks for the switch on its way back to

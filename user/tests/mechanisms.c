@@ -240,7 +240,7 @@ static int every_call(uintptr_t stub, enum way w, const char *door)
         unsigned long a[6];
         long want;
     } calls[] = {
-        { "read(0) is end of file", SYS_read, { 0, (uintptr_t)buf, 8 }, 0 },
+        { "read(0) of 0 bytes", SYS_read, { 0, (uintptr_t)buf, 0 }, 0 },
         { "write to /dev/null", SYS_write, { (unsigned long)null, (uintptr_t)buf, 5 }, 5 },
         { "read of /fixture/hello.txt", SYS_read, { (unsigned long)hello, (uintptr_t)buf, 5 }, 5 },
         { "pread64 of /fixture/hello.txt at 7", SYS_pread64, { (unsigned long)hello, (uintptr_t)buf, 6, 7 }, 6 },
