@@ -97,11 +97,7 @@ syscall_fast_sysretq_insn:
  * argument way (abi.h), which the C dispatcher reads, or is the process's
  * first such number, which the C dispatcher logs (trace.c). */
 syscall_past_table:
-    test    $(1 << SG_ARGS_STACK_BIT | 1 << SG_ARGS_PAGE_BIT), %eax
-    jnz     syscall_full
-    mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
-    btq     $(UNIMPLEMENTED_PAST % 64), (UNIMPLEMENTED_PAST / 64 * 8)(%rcx)
-    jnc     syscall_full
+    PAST_TABLES_OR syscall_full
     mov     $-SG_ENOSYS, %rax
     jmp     syscall_fast_exit
 

@@ -59,11 +59,7 @@ syscall_enter64:
  * argument way (abi.h), which the C dispatcher reads, or is the process's
  * first such number, which the C dispatcher logs (trace.c). */
 past_table:
-    test    $(1 << SG_ARGS_STACK_BIT | 1 << SG_ARGS_PAGE_BIT), %eax
-    jnz     to_dispatcher
-    mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
-    btq     $(UNIMPLEMENTED_PAST % 64), (UNIMPLEMENTED_PAST / 64 * 8)(%rcx)
-    jnc     to_dispatcher
+    PAST_TABLES_OR to_dispatcher
     movq    $-SG_ENOSYS, F(RAX)
     ret
 

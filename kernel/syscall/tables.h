@@ -23,7 +23,21 @@
 #define UNIMPLEMENTED_PAST  SYSCALL_TABLE_SIZE
 #define UNIMPLEMENTED_WORDS (SYSCALL_TABLE_SIZE / 64 + 1)
 
-#ifndef __ASSEMBLER__
+#ifdef __ASSEMBLER__
+/* Both fast paths (entry/syscall.S, dispatch_fast.S), for a number past
+ * the tables in rax: to \full when it asks for another argument way
+ * (abi.h) or is the process's first such number, which the C dispatcher
+ * logs (trace.c); on otherwise, where -ENOSYS may be answered at once.
+ * Uses rcx. */
+#include "../entry/frame.h"
+.macro PAST_TABLES_OR full
+    test    $(1 << SG_ARGS_STACK_BIT | 1 << SG_ARGS_PAGE_BIT), %eax
+    jnz     \full
+    mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
+    btq     $(UNIMPLEMENTED_PAST % 64), (UNIMPLEMENTED_PAST / 64 * 8)(%rcx)
+    jnc     \full
+.endm
+#else
 _Static_assert(LINUX_NR_MAX <= SG_PRIVATE_BASE, "tables.h: the Linux range ends below sysgate's private range");
 
 /* The tables (dispatch.c), filled by syscall_init() from syscalls.def:
