@@ -38,20 +38,12 @@ HOST_LDFLAGS := -fsanitize=address,undefined
 # The modules under test (paths relative to HOST_ROOT).
 HOST_MODULE_SRCS := kernel/arch/descriptor.c kernel/proc/elf.c kernel/lib/cmdline.c \
                     kernel/mm/frame_alloc.c kernel/proc/cpio.c kernel/mm/vma.c kernel/fs/fstree.c \
-<<<<<<< HEAD
-                    kernel/drivers/ldisc.c
-=======
-                    lib/vdso_elf.c kernel/time/timeconv.c
->>>>>>> main
+                    lib/vdso_elf.c kernel/time/timeconv.c kernel/drivers/ldisc.c
 HOST_TEST_SRCS := tests/host/main.c tests/host/compat.c tests/host/test_descriptor.c \
                   tests/host/test_elf.c tests/host/test_cmdline.c \
                   tests/host/test_frame_alloc.c tests/host/test_uaccess.c tests/host/test_cpio.c \
                   tests/host/test_vma.c tests/host/arc.c tests/host/test_fstree.c \
-<<<<<<< HEAD
-                  tests/host/test_ldisc.c
-=======
-                  tests/host/test_vdso_elf.c tests/host/test_timeconv.c
->>>>>>> main
+                  tests/host/test_vdso_elf.c tests/host/test_timeconv.c tests/host/test_ldisc.c
 
 HOST_MODULE_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_MODULE_SRCS))
 HOST_TEST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_TEST_SRCS))
