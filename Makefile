@@ -91,7 +91,7 @@ $(BUILD)/k/%.S.o: %.S
 # embedded image is stripped (like Linux's, it keeps its section headers).
 VDSO_DIR     := kernel/kip/vdso
 VDSO_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fPIC -fno-stack-protector \
-                -fno-asynchronous-unwind-tables -fcf-protection=none -mno-red-zone
+                -fno-asynchronous-unwind-tables -fcf-protection=none -mno-red-zone -mgeneral-regs-only
 VDSO_LDFLAGS := -shared -nostdlib --hash-style=both --build-id=none -Bsymbolic --no-undefined \
                 -z max-page-size=4096 -z noexecstack
 VDSO64 := $(BUILD)/vdso64/vdso64.so

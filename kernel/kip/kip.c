@@ -90,8 +90,8 @@ static void build(struct kip_page *k, uint32_t mechanisms, int default_mech, uin
     k->default_offset = h->default_offset;
     patch_default(image, h->default_offset, h->stub_offset[default_mech]);
     k->address = address;
-    printk("kip: %s interface page (vDSO, %lu pages) at %#lx, data page at %#lx, default entry %s\n", k->name,
-           k->pages, address, address + SG_KIP_VVAR_OFFSET, entry_mechanism_name(default_mech));
+    printk("kip: %s interface page (vDSO, %zu bytes) at %#lx, data page at %#lx, default entry %s\n", k->name,
+           size, address, address + SG_KIP_VVAR_OFFSET, entry_mechanism_name(default_mech));
 }
 
 void kip_init(void)

@@ -3,7 +3,9 @@
  * links them (build/vdso64/vdso64.so, build/vdso32/vdso32.so): every
  * symbol Linux exports for the width is found under its version through
  * both hash tables, nothing else is, sysgate's header agrees with the
- * dynamic symbols, a withdrawn symbol is gone; and every truncation and
+ * dynamic symbols, a withdrawn symbol is gone, tools/vdso-check accepts
+ * them and refuses a shared object with a dynamic relocation; and every
+ * truncation and
  * thousands of corruptions of the images are refused or looked up without
  * a read outside the image (the images sit in malloc'd buffers of exactly
  * their size: AddressSanitizer reports any stray read).
@@ -19,6 +21,12 @@
 
 #ifndef HOST_VDSO_DIR
 #define HOST_VDSO_DIR "build"
+#endif
+#ifndef HOST_ROOT_DIR
+#define HOST_ROOT_DIR "."
+#endif
+#ifndef HOST_FIXTURE_DIR
+#define HOST_FIXTURE_DIR "build/host"
 #endif
 
 static const char *const image_paths[2] = { HOST_VDSO_DIR "/vdso64/vdso64.so", HOST_VDSO_DIR "/vdso32/vdso32.so" };
@@ -248,6 +256,28 @@ START_TEST(not_an_image)
 }
 END_TEST
 
+/* tools/vdso-check's verdict on path: its exit status, its message in out. */
+static int vdso_check(const char *path, char *out, size_t size)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s/tools/vdso-check '%s' 2>&1", HOST_ROOT_DIR, path);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = 0;
+    return pclose(p);
+}
+
+START_TEST(build_check_refuses_relocations)
+{
+    char msg[4096];
+    ck_assert_msg(vdso_check(image_paths[0], msg, sizeof msg) == 0, "the 64-bit image refused: %s", msg);
+    ck_assert_msg(vdso_check(image_paths[1], msg, sizeof msg) == 0, "the 32-bit image refused: %s", msg);
+    ck_assert_int_ne(vdso_check(HOST_FIXTURE_DIR "/vdso-bad.so", msg, sizeof msg), 0);
+    ck_assert_msg(strstr(msg, "has relocations") && strstr(msg, "self_pointer"), "message: %s", msg);
+}
+END_TEST
+
 Suite *vdso_elf_suite(void)
 {
     Suite *s = suite_create("vdso_elf");
@@ -261,6 +291,7 @@ Suite *vdso_elf_suite(void)
     tcase_add_loop_test(tc, corruptions_stay_inside, 0, 2);
     tcase_add_test(tc, hash_functions);
     tcase_add_test(tc, not_an_image);
+    tcase_add_test(tc, build_check_refuses_relocations);
     suite_add_tcase(s, tc);
     return s;
 }

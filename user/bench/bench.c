@@ -13,7 +13,11 @@
  *   getpid   getpid
  *   write1   a 1-byte write to /dev/null (opened once, before measuring)
  *
- * and the `lock nop` query (answered by the #UD handler).  Then, when
+ * and the `lock nop` query (answered by the #UD handler), and the vDSO's
+ * functions, which answer without entering the kernel (clock_gettime of
+ * CLOCK_MONOTONIC and of CLOCK_MONOTONIC_COARSE, gettimeofday, time,
+ * getcpu, found through AT_SYSINFO_EHDR as a C library finds them) beside
+ * clock_gettime as a system call through the default entry.  Then, when
  * /bin/bench32 exists, it runs it as a child to measure 32-bit processes
  * the same way.  Measuring is user/bench/measure.h: TSC deltas over
  * batches of BENCH_CALLS calls, minus the empty loop.  Under QEMU's
@@ -31,10 +35,14 @@
 #include "../lib/files.h"
 #include "../lib/sysgate.h"
 #include "../../include/sysgate/kip.h"
+#include "../../include/sysgate/vvar.h"
+#include "../../lib/vdso_elf.h"
 #include "measure.h"
 
 /* The loop body for every door: number in rax, call the stub. */
 BENCH_LOOP(bench_loop_stub, BENCH_BODY_CALL_STUB);
+/* The vDSO's functions: a C call with two arguments. */
+BENCH_LOOP(bench_loop_vdso, BENCH_BODY_CALL_C2);
 /* The query: `lock nop` raises #UD and the kernel answers in rax, rdx, rcx. */
 BENCH_LOOP(bench_loop_locknop, "    .byte 0xf0, 0x90");
 
@@ -170,6 +178,60 @@ static void measure_query(void)
     bench_report("sysgate", "trap", "trap", "none", "locknop", &st, q_ax == sg_kip);
 }
 
+/* The vDSO's time functions, and clock_gettime as a system call through
+ * the default entry for comparison. */
+static void measure_vdso(void)
+{
+    static struct {
+        long sec, frac;
+    } out;
+    static unsigned cpu, node;
+    struct vdso_elf elf;
+    uintptr_t base = sg_auxv_get(SG_AT_SYSINFO_EHDR);
+    if (!base || vdso_elf_open(&elf, (const void *)base, 0) != VDSO_ELF_OK) {
+        printf("# bench: %d-bit: no vDSO\n", SG_BITS);
+        return;
+    }
+    static const struct {
+        const char *call, *symbol;
+        int arg;        /* 0: (clock, &out); 1: (&out, NULL); 2: (NULL); 3: (&cpu, &node) */
+        long clock;
+    } fns[] = {
+        { "clock_gettime", "__vdso_clock_gettime", 0, SG_CLOCK_MONOTONIC },
+        { "clock_gettime_coarse", "__vdso_clock_gettime", 0, SG_CLOCK_MONOTONIC_COARSE },
+        { "gettimeofday", "__vdso_gettimeofday", 1, 0 },
+        { "time", "__vdso_time", 2, 0 },
+        { "getcpu", "__vdso_getcpu", 3, 0 },
+    };
+    struct bench_call c;
+    struct bench_stats st;
+    for (unsigned i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        struct vdso_elf_sym sym;
+        if (!vdso_elf_lookup(&elf, fns[i].symbol, "LINUX_2.6", VDSO_HASH_ANY, &sym)) {
+            printf("# bench: %d-bit: the vDSO has no %s\n", SG_BITS, fns[i].symbol);
+            continue;
+        }
+        memset(&c, 0, sizeof c);
+        c.stub = base + sym.offset;
+        c.a[0] = fns[i].arg == 0 ? (uint64_t)fns[i].clock : fns[i].arg == 1 ? (uintptr_t)&out
+                 : fns[i].arg == 3 ? (uintptr_t)&cpu : 0;
+        c.a[1] = fns[i].arg == 0 ? (uintptr_t)&out : fns[i].arg == 3 ? (uintptr_t)&node : 0;
+        /* time() returns a long, the others an int: (int)got is their value. */
+        long (*fn)(long, long) = (long (*)(long, long))(uintptr_t)c.stub;
+        long got = fn((long)c.a[0], (long)c.a[1]);
+        bench_measure(bench_loop_vdso, &c, baseline, batches, &st);
+        bench_report("sysgate", "vdso", "none", "none", fns[i].call, &st, fns[i].arg == 2 ? got > 0 : (int)got == 0);
+    }
+    memset(&c, 0, sizeof c);
+    c.stub = sg_kip_default();
+    c.nr = SYS_clock_gettime;
+    c.a[0] = SG_CLOCK_MONOTONIC;
+    c.a[1] = (uintptr_t)&out;
+    long got = call_once(&c);
+    bench_measure(bench_loop_stub, &c, baseline, batches, &st);
+    bench_report("sysgate", "default", sg_mechanism_name(default_door), "registers", "clock_gettime", &st, got == 0);
+}
+
 int main(int argc, char **argv)
 {
     int quick = argc > 1 && !strcmp(argv[1], "quick");
@@ -219,6 +281,8 @@ int main(int argc, char **argv)
         }
         printf("# bench: %d-bit: lock nop query\n", SG_BITS);
         measure_query();
+        printf("# bench: %d-bit: vDSO\n", SG_BITS);
+        measure_vdso();
     }
 
     /* A fast exit that declined would have measured the iretq path. */
