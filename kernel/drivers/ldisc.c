@@ -217,6 +217,15 @@ void ldisc_receive(struct ldisc *l, uint8_t c)
                 erase(l, c);
                 return;
             }
+            if ((lflag & L_IEXTEN) && (lflag & L_ECHO) && is_special(l, c, L_VREPRINT)) {
+                /* ^R: the line typed so far again, on a line of its own. */
+                echo_char(l, c);
+                output_byte(l, '\n');
+                l->canon_column = l->column;
+                for (uint32_t i = l->ready; i < l->len; i++)
+                    echo_char(l, l->buf[i]);
+                return;
+            }
             if ((lflag & L_IEXTEN) && is_special(l, c, L_VLNEXT)) {
                 l->literal_next = true;
                 if ((lflag & L_ECHO) && (lflag & L_ECHOCTL))

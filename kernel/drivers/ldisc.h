@@ -9,7 +9,7 @@
  * Input: ISTRIP, IGNCR, ICRNL, INLCR; ISIG (VINTR, VQUIT, VSUSP raise a
  * signal for the caller to deliver and flush the input unless NOFLSH);
  * canonical mode (ICANON): lines ended by NL, VEOL, VEOL2 or VEOF, edited
- * with VERASE, VKILL, VWERASE and VLNEXT (the last two with IEXTEN), at
+ * with VERASE, VKILL, VWERASE, VLNEXT and VREPRINT (the last three with IEXTEN), at
  * most LDISC_MAX_LINE bytes of a line kept (the rest dropped, the line end
  * still accepted, as Linux keeps 4095; with IUTF8 erase takes a whole UTF-8
  * character back); non-canonical mode: every byte as it
@@ -52,7 +52,7 @@
 #define L_IEXTEN  0100000
 enum {
     L_VINTR = 0, L_VQUIT = 1, L_VERASE = 2, L_VKILL = 3, L_VEOF = 4, L_VTIME = 5, L_VMIN = 6,
-    L_VSUSP = 10, L_VEOL = 11, L_VLNEXT = 15, L_VWERASE = 14, L_VEOL2 = 16,
+    L_VSUSP = 10, L_VEOL = 11, L_VREPRINT = 12, L_VLNEXT = 15, L_VWERASE = 14, L_VEOL2 = 16,
 };
 
 /* Linux's signal numbers for the three ISIG characters. */

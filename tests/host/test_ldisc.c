@@ -188,6 +188,15 @@ START_TEST(test_literal_next)
 }
 END_TEST
 
+START_TEST(test_reprint)
+{
+    TYPE("ab\x01\x12");
+    EXPECT_ECHO("ab^A^R\r\nab^A");
+    TYPE("c\n");
+    ck_assert_str_eq(read_max(100), "ab\x01" "c\n");
+}
+END_TEST
+
 START_TEST(test_raw_mode)
 {
     set_lflag(L_ICANON | L_ECHO, 0);
@@ -325,6 +334,7 @@ Suite *ldisc_suite(void)
     tcase_add_test(tc, test_end_of_file);
     tcase_add_test(tc, test_signals);
     tcase_add_test(tc, test_literal_next);
+    tcase_add_test(tc, test_reprint);
     tcase_add_test(tc, test_raw_mode);
     tcase_add_test(tc, test_mode_switches);
     tcase_add_test(tc, test_every_byte);
