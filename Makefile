@@ -127,8 +127,12 @@ $(VDSO32): $(BUILD)/vdso32/kip32_stubs.S.o $(BUILD)/vdso32/vclock.c.o $(BUILD)/v
 $(BUILD)/k/kernel/kip/kip_image.S.o: $(VDSO64) $(VDSO32)
 $(BUILD)/k/kernel/kip/kip_image.S.o: KASFLAGS += -DVDSO64_IMAGE='"$(VDSO64)"' -DVDSO32_IMAGE='"$(VDSO32)"'
 
-$(KERNEL): $(KERNEL_OBJS) boot/linker.ld
-	$(LD) -n -nostdlib -z max-page-size=4096 -T boot/linker.ld -o $@ $(KERNEL_OBJS)
+# The fast path's rule, checked on the linked kernel: no FAST call's handler
+# reaches the frame, the scheduler or a process's end (tools/check-fast-calls).
+$(KERNEL): $(KERNEL_OBJS) boot/linker.ld tools/check-fast-calls include/sysgate/syscalls.def
+	$(LD) -n -nostdlib -z max-page-size=4096 -T boot/linker.ld -o $@.tmp $(KERNEL_OBJS)
+	tools/check-fast-calls $@.tmp include/sysgate/syscalls.def
+	mv $@.tmp $@
 
 # QEMU's Multiboot loader takes only 32-bit ELF files: the same image,
 # relabelled (its load addresses are the physical ones already).

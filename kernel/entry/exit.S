@@ -6,8 +6,9 @@
  * registers from the frame, so whatever C wrote there (the result in rax,
  * a new context from sg_setcontext) is what the process gets.
  *
- *   ret_user               looks at frame->entry and tries the door's own
- *                          fast return; each falls back to ret_user_iret
+ *   ret_user               does the work percpu.work asks for (exit_work.c),
+ *                          then looks at frame->entry and tries the door's
+ *                          own fast return; each falls back to ret_user_iret
  *   ret_user_sysret        SYSRETQ / SYSRETL (entered by syscall, 64/32-bit)
  *   ret_user_sysexit       SYSEXITQ / SYSEXITL (entered by sysenter)
  *   ret_user_lret          LRETQ     (entered through the call gate)
@@ -32,11 +33,11 @@
  * The return instructions themselves (and IRETQ with a frame that is bad
  * for any other reason) are listed in exit_fault_table: a fault there is
  * reported as the process's own fault (traps.c), never a kernel crash.
+ * (The syscall fast path's own SYSRETQ, syscall.S, is not: its one test
+ * leaves nothing it could fault on - RCX canonical, CS and SS from STAR.)
  */
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
-
-#define UNSAFE_FLAGS (RFLAGS_TF | RFLAGS_RF)
 
 /* SYSEXIT's last steps, with rdx = RIP and rcx = RSP already restored from
  * the frame (the checks made sure the frame says so).  SYSEXIT does not
@@ -58,6 +59,9 @@
     .globl ret_user, ret_user_iret, ret_kernel
 
 ret_user:
+    cmpq    $0, %gs:PERCPU_WORK
+    jne     .Lwork
+.Lchoose_exit:
     mov     FRAME_ENTRY(%rsp), %rax
     cmp     $ENTRY_SYSCALL, %rax
     je      ret_user_sysret
@@ -66,6 +70,13 @@ ret_user:
     cmp     $ENTRY_CALLGATE, %rax
     je      ret_user_lret
     jmp     ret_user_iret
+
+/* Once: the trace bit stays set, and the work may switch processes (this
+ * one resumes here when it runs again). */
+.Lwork:
+    mov     %rsp, %rdi
+    call    exit_to_user_work
+    jmp     .Lchoose_exit
 
 ret_user_sysret:
     cmpq    $USER_DS, FRAME_SS(%rsp)
@@ -76,7 +87,7 @@ ret_user_sysret:
     mov     FRAME_RFLAGS(%rsp), %r11
     cmp     FRAME_R11(%rsp), %r11
     jne     sysret_declined
-    test    $UNSAFE_FLAGS, %r11
+    test    $FAST_EXIT_UNSAFE_FLAGS, %r11
     jnz     sysret_declined
     cmpq    $USER64_CS, FRAME_CS(%rsp)
     jne     1f
@@ -108,7 +119,7 @@ ret_user_sysexit:
     cmp     FRAME_RCX(%rsp), %rcx
     jne     sysexit_declined
     mov     FRAME_RFLAGS(%rsp), %rdx
-    test    $UNSAFE_FLAGS, %rdx
+    test    $FAST_EXIT_UNSAFE_FLAGS, %rdx
     jnz     sysexit_declined
     cmpq    $USER64_CS, FRAME_CS(%rsp)
     jne     2f
@@ -146,7 +157,7 @@ ret_user_lret:
     jne     lret_declined
 1:
     mov     FRAME_RFLAGS(%rsp), %rax
-    test    $UNSAFE_FLAGS, %rax
+    test    $FAST_EXIT_UNSAFE_FLAGS, %rax
     jnz     lret_declined
     mov     FRAME_RIP(%rsp), %rcx
     shr     $47, %rcx
@@ -164,7 +175,7 @@ ret_user_lret:
     mov     %rcx, FRAME_CS(%rsp)
     mov     %rax, FRAME_RIP(%rsp)
     RESTORE_GPRS
-    add     $24, %rsp                   /* entry, vector, error code */
+    add     $FRAME_DOOR_WORDS, %rsp   /* entry, vector, error code */
     swapgs
     popfq
     .globl ret_user_lretq_insn
@@ -185,7 +196,7 @@ lret_declined:
 
 ret_user_iret:
     RESTORE_GPRS
-    add     $24, %rsp                   /* entry, vector, error code */
+    add     $FRAME_DOOR_WORDS, %rsp   /* entry, vector, error code */
     swapgs
     .globl ret_user_iretq_insn
 ret_user_iretq_insn:
@@ -193,7 +204,7 @@ ret_user_iretq_insn:
 
 ret_kernel:
     RESTORE_GPRS
-    add     $24, %rsp
+    add     $FRAME_DOOR_WORDS, %rsp
     iretq
 
 /* The return instructions whose faults belong to the process. */

@@ -646,7 +646,6 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     p->clear_child_tid = 0;
     p->robust_list = p->robust_list_len = 0;
     memset(p->unimplemented_logged, 0, sizeof p->unimplemented_logged);
-    p->out_of_range_logged = false;
 
     /* The running process's registers: segments, TLS and LDT empty, the
      * FPU reset, the frame the program's entry, whichever width it has. */

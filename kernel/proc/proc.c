@@ -285,8 +285,10 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang, bool reap
         if (c) {
             int cpid = c->pid;
             *status = c->wait_status;
-            if (reap)
+            if (reap) {
+                parent->children_full_calls += c->full_calls + c->children_full_calls;
                 proc_release(c);
+            }
             return cpid;
         }
         if (!have_child)

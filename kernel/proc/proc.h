@@ -9,13 +9,13 @@
 #include "../arch/segments.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
+#include "../syscall/tables.h"
 
 #define MAX_PROCS 64
 #define MAX_ARGS 32
 #define MAX_ARG_LEN 256
 /* Linux-numbered calls the dispatcher's tables cover: 0 .. LINUX_NR_MAX - 1
  * (dispatch.c, dispatch_fast.S). */
-#define LINUX_NR_MAX 512
 /* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
 #define RLIM_NLIMITS 16
 #define RLIMIT_STACK 3          /* the one the loader reads: execve's argument room */
@@ -35,7 +35,8 @@ enum proc_state {
 
 struct proc {
     uint8_t fxsave[512] __attribute__((aligned(16)));   /* FPU/SSE state */
-    uint64_t syscalls;          /* system calls entered, every door (dispatch_fast.S) */
+    uint64_t syscalls;          /* system calls entered, every door, until its last switch-out
+                                   (the running process's since then: percpu.syscalls) */
     int pid;
     enum proc_state state;
     char name[32];
@@ -68,14 +69,18 @@ struct proc {
                                    (1 << SG_MECH_x; entry/mechanisms.c) */
     /* Linux's per-process bookkeeping (syscall/sys_identity.c). */
     struct rlimit64 rlimits[RLIM_NLIMITS];  /* inherited from the parent */
-    uint64_t clear_child_tid;   /* set_tid_address: remembered, unused without threads */
+    uint64_t clear_child_tid;   /* set_tid_address, CLONE_CHILD_CLEARTID: cleared at thread exit */
     uint64_t robust_list, robust_list_len;  /* set_robust_list: remembered */
-    /* syscall/trace.c: the unimplemented numbers already logged. */
-    uint64_t unimplemented_logged[LINUX_NR_MAX / 64];
-    bool out_of_range_logged;
+    /* syscall/trace.c: the unimplemented numbers already logged, one bit per
+     * number with a table slot and bit UNIMPLEMENTED_PAST for the rest
+     * (syscall/tables.h). */
+    uint64_t unimplemented_logged[UNIMPLEMENTED_WORDS];
+    /* System calls the C dispatcher (the full path) ran for this process,
+     * and for its children once collected by wait4 (as RUSAGE_CHILDREN). */
+    uint64_t full_calls;
+    uint64_t children_full_calls;
 };
 
-_Static_assert(offsetof(struct proc, syscalls) == PROC_SYSCALLS, "dispatch_fast.S counts at this offset");
 
 extern struct proc procs[MAX_PROCS];
 

@@ -25,8 +25,12 @@ static void switch_to(struct proc *prev, struct proc *next)
         __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
         seg_save(&prev->seg);
     }
+    prev->syscalls += percpu0.syscalls;     /* counted per CPU by the doors' fast paths */
+    percpu0.syscalls = 0;
     percpu0.current = next;
+    percpu0.unimplemented_logged = next->unimplemented_logged;
     percpu0.compat = next->bits == 32;
+    percpu0.work &= ~(uint64_t)WORK_RESCHED;   /* this switch is the one asked for */
     entry_floor_switch(next->floors);
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
@@ -68,6 +72,7 @@ void schedule(void)
 noreturn void sched_run_idle(void)
 {
     percpu0.current = &idle_proc;
+    percpu0.unimplemented_logged = idle_proc.unimplemented_logged;
     for (;;) {
         struct proc *next = pick_next(0);
         if (next) {
@@ -116,9 +121,13 @@ void sched_timer_tick(struct frame *f)
         if ((procs[i].state == PROC_SLEEPING || (procs[i].state == PROC_BLOCKED && procs[i].wake_ns)) &&
             procs[i].wake_ns <= now)
             procs[i].state = PROC_RUNNABLE;
-    /* Preempt only user code: the kernel itself is never preempted. */
+    /* Preempt only user code: the kernel itself is never preempted, so a
+     * tick that finds it running asks for the switch on its way back to
+     * user mode (ret_user, entry/exit_work.c). */
     if (frame_from_user(f))
         schedule();
+    else
+        percpu0.work |= WORK_RESCHED;
 }
 
 /* A process that ends lets go of its LDT (and LDTR of it, if it runs). */

@@ -1,0 +1,23 @@
+/*
+ * exit_work.c - what must happen before a return to user mode, done by
+ * ret_user (exit.S) when percpu.work is not 0.  While it is set, every fast
+ * path sends its calls to the full path (entry/syscall.S, dispatch_fast.S),
+ * so this is the one place the work is done, whatever the door.
+ *
+ *   WORK_RESCHED  a timer tick found the kernel running (the kernel is never
+ *                 preempted): switch now, as the tick would have
+ *   WORK_TRACE    nothing to do here: it only keeps calls on the full path
+ */
+#include "frame.h"
+#include "../proc/proc.h"
+
+void exit_to_user_work(struct frame *f);
+
+void exit_to_user_work(struct frame *f)
+{
+    (void)f;
+    if (percpu0.work & WORK_RESCHED) {
+        percpu0.work &= ~(uint64_t)WORK_RESCHED;
+        schedule();
+    }
+}
