@@ -5,8 +5,8 @@
  * until a line (canonical mode) or enough bytes (VMIN, VTIME) are there;
  * write() goes out through the discipline's OPOST processing; ioctl() is
  * tty_ioctl(4) and the terminal part of ioctl_tty(2).  sysgate has one
- * terminal, /dev/console and /dev/tty both, and every process's
- * controlling terminal.
+ * terminal, /dev/console and /dev/tty both, the controlling terminal of at
+ * most one session.
  */
 #include "tty.h"
 #include "ldisc.h"
