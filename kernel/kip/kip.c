@@ -94,7 +94,7 @@ static void build(struct kip_page *k, uint32_t mechanisms, int default_mech, uin
            size, address, address + SG_KIP_VVAR_OFFSET, entry_mechanism_name(default_mech));
 }
 
-void kip_init(void)
+void kip_init(uint32_t doors64, int default64, uint32_t doors32, int default32)
 {
     vvar_frame = phys_alloc(1);
     if (!vvar_frame)
@@ -104,9 +104,9 @@ void kip_init(void)
      * page goes in the page below. */
     uint64_t r = rdtsc() * 0x9e3779b97f4a7c15ull;
     r ^= r >> 29;
-    build(&kip64, entry_mechanisms64, entry_default64,
+    build(&kip64, doors64, default64,
           0x00007f0000000000ull + (1 + r % (1u << 24)) * PAGE_SIZE);
-    build(&kip32, entry_mechanisms32, entry_default32, 0xf0000000ull + (1 + (r >> 24) % 0x7000) * PAGE_SIZE);
+    build(&kip32, doors32, default32, 0xf0000000ull + (1 + (r >> 24) % 0x7000) * PAGE_SIZE);
     const struct sg_kip_header *h32 = phys_to_virt(kip32.frame + SG_KIP_HEADER_OFFSET);
     kip32_sysenter_landing_address = kip32.address + h32->landing_offset;
 }
