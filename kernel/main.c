@@ -86,6 +86,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 
     phys_init(&boot_info);
     paging_init();
+    smap_patch_sites();
     timer_init();
     tty_init();
     random_init();

@@ -105,6 +105,7 @@
 
 #ifdef __ASSEMBLER__
 #include "../arch/selectors_msrs.h"
+#include "../syscall/uaccess_asm.h"
 
 /* The general-purpose registers in frame order: the argument registers
  * (the fast path saves only these), then the others. */
@@ -170,13 +171,10 @@
 .endm
 
 /* An interrupt or trap gate does not clear AC (Intel SDM vol. 3A 6.12.1.3):
- * a user-set AC would switch SMAP off in the kernel.  CLAC is #UD without
- * SMAP, hence the test. */
+ * a user-set AC would switch SMAP off in the kernel.  A patched CLAC
+ * (kernel/syscall/uaccess_asm.h: a NOP on a CPU without SMAP). */
 .macro SMAP_CLAC
-    testb   $1, smap_enabled(%rip)
-    jz      98f
-    clac
-98:
+    SMAP_CLOSE
 .endm
 
 .macro RESTORE_OTHER_REGS
