@@ -123,7 +123,7 @@ void cpu_enable_features(void)
         cpu.enabled |= SG_FEAT_NX;
 }
 
-/* Every STAC and CLAC of the kernel (SMAP_OPEN/SMAP_CLOSE/SMAP_CLAC,
+/* Every STAC and CLAC of the kernel (SMAP_OPEN/SMAP_CLOSE,
  * kernel/syscall/uaccess_asm.h) is #UD on a CPU without SMAP: there each
  * becomes the three-byte NOP `nopl (%rax)` (0f 1f 00; Intel SDM vol. 2B
  * NOP), written through the physical map because the text is mapped

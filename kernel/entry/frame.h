@@ -105,7 +105,6 @@
 
 #ifdef __ASSEMBLER__
 #include "../arch/selectors_msrs.h"
-#include "../syscall/uaccess_asm.h"
 
 /* The general-purpose registers in frame order: the argument registers
  * (the fast path saves only these), then the others. */
@@ -168,13 +167,6 @@
     mov     FRAME_R8(%rsp), %r8
     mov     FRAME_R9(%rsp), %r9
     mov     FRAME_R10(%rsp), %r10
-.endm
-
-/* An interrupt or trap gate does not clear AC (Intel SDM vol. 3A 6.12.1.3):
- * a user-set AC would switch SMAP off in the kernel.  A patched CLAC
- * (kernel/syscall/uaccess_asm.h: a NOP on a CPU without SMAP). */
-.macro SMAP_CLAC
-    SMAP_CLOSE
 .endm
 
 .macro RESTORE_OTHER_REGS

@@ -1,5 +1,7 @@
 /*
- * Assembly helpers for touching user memory (uaccess.S, entry/trap.S).
+ * Assembly helpers for touching user memory (uaccess.S, entry/trap.S), and
+ * for the doors that must close the SMAP window the user left open
+ * (entry/int80.S, entry/interrupts.S, entry/trap.S).
  *
  * EXTABLE insn, fixup: the instruction at `insn` may fault on a user
  * address; the page-fault handler resumes at `fixup` (arch/traps.c).
@@ -11,6 +13,9 @@
  * smap_patch_sites() (arch/cpu.c) overwrites every one with a three-byte
  * NOP before anything can run it (Linux's ALTERNATIVE for X86_FEATURE_SMAP
  * does the same).  A window costs one instruction at each end.
+ * SMAP_CLOSE is also the first thing an interrupt, trap or call gate door
+ * does: such a gate does not clear AC (Intel SDM vol. 3A 6.12.1.3), and a
+ * user-set AC would switch SMAP off in the kernel.
  */
 #ifndef SYSGATE_UACCESS_ASM_H
 #define SYSGATE_UACCESS_ASM_H
