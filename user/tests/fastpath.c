@@ -186,12 +186,12 @@ int main(int argc, char **argv)
                "sg_null (FAST) with its arguments on the stack via %s takes the fast path", door);
         page_result_check(mech, door);
         struct sg_argpage *page = SG_ARGPAGE;
-        page->args[0] = (unsigned long)-2;
+        page->args[0] = 0x7fffffff;
         for (int i = 1; i < 6; i++)
             page->args[i] = 0;
-        tap_eq(full_calls_of(mech, SYS_wait4 | SG_ARGS_PAGE, zero), 1,
-               "wait4 (FULL) with its arguments in the argument page via %s takes the full path", door);
-        tap_eq(page->result, -SG_EINVAL, "... and its result (-EINVAL for pid -2's options) is in the page");
+        tap_eq(full_calls_of(mech, SYS_kill | SG_ARGS_PAGE, zero), 1,
+               "kill (FULL) with its arguments in the argument page via %s takes the full path", door);
+        tap_eq(page->result, -SG_ESRCH, "... and its result (-ESRCH: no process 0x7fffffff) is in the page");
         tap_eq(full_calls_of(mech, SYS_sg_null | SG_ARGS_PAGE | SG_ARGS_STACK, zero), 1,
                "sg_null with both way flags via %s takes the full path (-ENOSYS there)", door);
         tap_eq(full_calls_of(mech, 0xffffff | SG_ARGS_PAGE, zero), 1,
