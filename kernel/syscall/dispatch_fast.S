@@ -71,45 +71,33 @@ past_table64:
  * which reads them again and answers -EFAULT (nothing read here was used),
  * a fault on the store answers -EFAULT.  WAY_DECODE strips the flag from
  * rax; the C dispatcher reads the number from the frame. */
-way64:
-    WAY_DECODE way64_page, to_dispatcher
-    WAY_FAST fast_calls64, to_dispatcher
-    STACK_ARGS_BASE F(RSP), stack_args_top64, %r10, to_dispatcher
-    LOAD_ARGS %r10, 8, 8, way_fault, ARGS64
-    call    *front_table64(,%rax,8)
+.macro FRONT_WAYS bits, first, step, page, args:vararg
+way\bits:
+    WAY_DECODE way\bits\()_page, to_dispatcher
+    WAY_FAST fast_calls\bits, to_dispatcher
+    STACK_ARGS_BASE F(RSP), stack_args_top\bits, %r10, to_dispatcher
+    LOAD_ARGS %r10, \first, \step, way_fault, \args
+    call    *front_table\bits(,%rax,8)
     mov     %rax, F(RAX)
     ret
 
-way64_page:
-    WAY_FAST fast_calls64, to_dispatcher
-    mov     $USER_ARGPAGE, %r10
-    LOAD_ARGS %r10, 0, 8, way_fault, ARGS64
-    call    *front_table64(,%rax,8)
-    STORE_RESULT USER_ARGPAGE, result_fault
+way\bits\()_page:
+    WAY_FAST fast_calls\bits, to_dispatcher
+    movabs  $\page, %r10
+    LOAD_ARGS %r10, 0, 8, way_fault, \args
+    call    *front_table\bits(,%rax,8)
+    STORE_RESULT \page, result_fault
     mov     %rax, F(RAX)
     ret
+.endm
+
+    FRONT_WAYS 64, 8, 8, USER_ARGPAGE, ARGS64
 
 /* A 32-bit caller's: six 4-byte slots above the stub's return address
  * (only int80, the call gate and the trap come here: the 32-bit sysenter
  * and syscall doors dispatch from C, entry/compat.c), or the low halves of
  * the page's six quadwords; zero-extended (the C ABI's 32-bit moves). */
-way32:
-    WAY_DECODE way32_page, to_dispatcher
-    WAY_FAST fast_calls32, to_dispatcher
-    STACK_ARGS_BASE F(RSP), stack_args_top32, %r10, to_dispatcher
-    LOAD_ARGS %r10, 4, 4, way_fault, ARGS32
-    call    *front_table32(,%rax,8)
-    mov     %rax, F(RAX)
-    ret
-
-way32_page:
-    WAY_FAST fast_calls32, to_dispatcher
-    mov     $USER32_ARGPAGE, %r10d
-    LOAD_ARGS %r10, 0, 8, way_fault, ARGS32
-    call    *front_table32(,%rax,8)
-    STORE_RESULT USER32_ARGPAGE, result_fault
-    mov     %rax, F(RAX)
-    ret
+    FRONT_WAYS 32, 4, 4, USER32_ARGPAGE, ARGS32
 
 result_fault:
     SMAP_CLOSE
