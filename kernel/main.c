@@ -87,6 +87,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 
     phys_init(&boot_info);
     paging_init();
+    smap_patch_sites();
     timer_init();
     tty_init();
     random_init();
@@ -94,6 +95,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     syscall_init();
     trace_init(boot_info.cmdline);
     kip_init(entry_mechanisms64, entry_default64, entry_mechanisms32, entry_default32);
+    trap_query_init();
     clock_init();
     initrd_init(&boot_info);
     initrd_list();

@@ -13,12 +13,27 @@
 #define TRAP_QUERY   1
 #define TRAP_SYSCALL 2
 
+/* trap_query_answer[width]: the lock-nop query's answers, width 0 for
+ * 64-bit processes and 1 for 32-bit ones (percpu.compat): the interface
+ * page's address (rax) and the mask of mechanisms (rcx), 16 bytes a row
+ * (trap.S indexes it).  Filled by trap_query_init() once the interface
+ * pages are placed (kip_init) and the mechanisms known (entry_init). */
+#define TRAP_QUERY_KIP         0
+#define TRAP_QUERY_MECHANISMS  8
+
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
 #include "frame.h"
 
 int trap_classify(struct frame *f);
+
+struct trap_query_answer {
+    uint64_t kip;
+    uint64_t mechanisms;
+};
+extern struct trap_query_answer trap_query_answer[2];
+void trap_query_init(void);
 
 /* Masks of (1 << SG_MECH_x) that 64-bit code may use, and the default
  * behind the interface page; set by entry_init(). */
