@@ -60,7 +60,7 @@ static bool i386_convention(struct frame *f, bool sysenter)
 
 void compat_fast_syscall(struct frame *f)
 {
-    bool sysenter = f->entry == ENTRY_SYSENTER;
+    bool sysenter = f->entry == SG_MECH_SYSENTER;
 
     percpu0.replaced_frame = 0;
     if (i386_convention(f, sysenter))

@@ -51,13 +51,21 @@ bool entry_default_forced;
  * for the NMI/#MC/#DB that use IST stacks anyway. */
 static uint8_t sysenter_stack[256] __attribute__((aligned(16)));
 
-/* Fastest first: what the interface pages' default entries should be.
- * For 32-bit code that is the vendor's own fast door (sysenter on Intel,
- * syscall on AMD), then int 0x80 (seed 003). */
-static const int preference[] = { SG_MECH_SYSCALL, SG_MECH_SYSENTER, SG_MECH_INT80, SG_MECH_CALLGATE,
-                                  SG_MECH_TRAP };
+static const char *const names[SG_MECH_COUNT] = {
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = #name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+};
 
-static const char *const names[SG_MECH_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap" };
+/* Each door's place in the default entry's preference, fastest first
+ * (doors.def's rank): for 64-bit code syscall; for 32-bit code the
+ * vendor's own fast door (sysenter on Intel, syscall on AMD), then
+ * int 0x80 (seed 003). */
+static const int rank[SG_MECH_COUNT] = {
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = rank,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+};
 
 static int mechanism_by_name(const char *name)
 {
@@ -137,22 +145,16 @@ static void floor_exit_hook(struct proc *p)
 
 int entry_mechanism_of(const struct frame *f)
 {
-    switch (f->entry) {
-    case ENTRY_INT80: return SG_MECH_INT80;
-    case ENTRY_CALLGATE: return SG_MECH_CALLGATE;
-    case ENTRY_SYSCALL: return SG_MECH_SYSCALL;
-    case ENTRY_SYSENTER: return SG_MECH_SYSENTER;
-    case ENTRY_TRAP: return SG_MECH_TRAP;
-    }
-    return -1;
+    return f->entry < SG_MECH_COUNT ? (int)f->entry : -1;
 }
 
 static int best_of(uint32_t mask)
 {
-    for (unsigned i = 0; i < ARRAY_SIZE(preference); i++)
-        if (mask & (1u << preference[i]))
-            return preference[i];
-    return SG_MECH_INT80;
+    int best = -1;
+    for (int m = 0; m < SG_MECH_COUNT; m++)
+        if ((mask & (1u << m)) && (best < 0 || rank[m] < rank[best]))
+            best = m;
+    return best < 0 ? SG_MECH_INT80 : best;
 }
 
 /* syscall=NAME: obeyed for each width only within what the CPU has. */
@@ -160,8 +162,10 @@ static int choose(const char *wanted, uint32_t mask, int best, const char *width
 {
     int m = mechanism_by_name(wanted);
     if (m < 0) {
-        printk("entry: syscall=%s is not a mechanism (int80, callgate, syscall, sysenter, trap); "
-               "%s code gets %s\n", wanted, width, names[best]);
+        printk("entry: syscall=%s is not a mechanism (", wanted);
+        for (int d = 0; d < SG_MECH_COUNT; d++)
+            printk(d ? ", %s" : "%s", names[d]);
+        printk("); %s code gets %s\n", width, names[best]);
         return best;
     }
     if (!(mask & (1u << m))) {

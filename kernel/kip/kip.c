@@ -38,13 +38,12 @@ static struct kip_page kip32 = { "32-bit", kip_image32_start, kip_image32_end, 0
 /* The data page, one frame for both widths; kernel/time/clock.c writes it. */
 static uint64_t vvar_frame;
 
-/* Each door's stub symbol, in SG_MECH order (the header's order too). */
+/* Each door's stub symbol in the image: __sg_stub_<name> (doors.def). */
 static const char *const stub_symbols[SG_MECH_COUNT] = {
-    "__sg_stub_int80", "__sg_stub_callgate", "__sg_stub_syscall", "__sg_stub_sysenter", "__sg_stub_trap",
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = "__sg_stub_" #name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
 };
-_Static_assert(SG_MECH_INT80 == 0 && SG_MECH_CALLGATE == 1 && SG_MECH_SYSCALL == 2 && SG_MECH_SYSENTER == 3 &&
-                   SG_MECH_TRAP == 4,
-               "stub_symbols is in SG_MECH order");
 
 /* Points the default entry's `jmp rel32` (E9 xx xx xx xx) at a stub. */
 static void patch_default(uint8_t *image, uint32_t entry, uint32_t target)

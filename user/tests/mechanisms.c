@@ -10,6 +10,7 @@
 #include "../lib/files.h"
 #include "../lib/tap.h"
 #include "../../include/sysgate/kip.h"
+#include "../../kernel/arch/selectors_msrs.h"
 
 static const char *self;
 
@@ -53,7 +54,7 @@ static void raw_ud2_no_signature(void)
  * instruction, inline, since a `call` to a stub would fault on the push
  * first.  Returns the result, for the doors that return at all. */
 #define BAD_SP "0x10000000"
-static const struct { uint32_t offset; uint16_t sel; } __attribute__((packed)) gate = { 0, 0x4b };
+static const struct { uint32_t offset; uint16_t sel; } __attribute__((packed)) gate = { 0, CALL_GATE_SEL };
 
 #ifdef __x86_64__
 /* 64-bit sysenter by sysgate's convention: rcx = return RIP, r11 = RSP. */
