@@ -93,6 +93,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     syscall_init();
     trace_init(boot_info.cmdline);
     kip_init();
+    exception_doors_check();
     clock_init();
     initrd_init(&boot_info);
     initrd_list();

@@ -17,8 +17,9 @@
 #define SG_ARGS_PAGE_BIT  29
 
 #ifdef __ASSEMBLER__
-/* The same SG_MECH_* numbers for assembly (the doors' entry tags). */
-#define DOOR(NAME, name, nr, rank, what) .equ SG_MECH_##NAME, nr;
+/* The same SG_MECH_* numbers for assembly (the doors' entry tags), and
+ * SG_MECH_COUNT (the rows are in nr order). */
+#define DOOR(NAME, name, nr, rank, what) .equ SG_MECH_##NAME, nr; .set SG_MECH_COUNT, nr + 1;
 #include "doors.def"
 #undef DOOR
 #else
@@ -34,6 +35,9 @@ enum sg_mechanism {
 #undef DOOR
     SG_MECH_COUNT
 };
+/* The first exception door (doors.def): from it on, a door's instruction
+ * is a call only inside its interface-page stub. */
+#define SG_MECH_FIRST_EXCEPTION SG_MECH_INT3
 
 /*
  * How the six arguments travel (docs/abi.md), chosen per call by a flag in

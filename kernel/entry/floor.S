@@ -37,7 +37,7 @@
 #include "frame.h"
     .text
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
-    .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32
+    .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -73,6 +73,9 @@ floor_sysenter_end:
 
 floor_trap:                     /* #UD: a fault, no error code; skip ud2 "SG" */
     addq    $4, (%rsp)
+    iretq
+
+floor_int3:                     /* #BP: a trap, no error code; RIP is past int3 */
     iretq
 
     .section .note.GNU-stack, "", @progbits

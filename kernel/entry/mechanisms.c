@@ -11,10 +11,12 @@
  *             so an emulator that runs SYSENTER anyway raises #GP
  *             (Intel SDM vol. 2B SYSENTER: CS[15:2] = 0 -> #GP).
  *   trap      always: the #UD door (trap.S, trap.c)
+ *   int3      always: int3 in the interface page's stub (#BP;
+ *             exception_doors.c)
  *
  * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
  * vol. 2B SYSENTER/SYSCALL):
- *   int80, callgate, trap   always
+ *   int80, callgate, trap, int3   always
  *   sysenter  Intel only: AMD raises #UD for SYSENTER in compatibility mode
  *             (QEMU 7.2's TCG lets it run; SYSENTER_CS = 0 then makes it
  *             #GP)
@@ -76,7 +78,8 @@ static int mechanism_by_name(const char *name)
 }
 
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall32(void), floor_sysenter(void),
-    floor_trap(void);
+    floor_trap(void), floor_int3(void);
+extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
 
@@ -105,6 +108,9 @@ static void aim_door(int mech, bool floor)
         break;
     case SG_MECH_TRAP:
         idt_set(UD_VECTOR, floor ? floor_trap : trap_ud_entry, 0, 0);
+        break;
+    case SG_MECH_INT3:      /* DPL 3 as idt_init sets it */
+        idt_set(BP_VECTOR, floor ? floor_int3 : (void (*)(void))interrupt_stub_table[BP_VECTOR], 3, 0);
         break;
     }
 }
@@ -193,7 +199,7 @@ void entry_init(const char *cmdline)
     proc_add_exit_hook(floor_exit_hook);
     idt_set(SYSCALL_VECTOR, int80_entry, 3, 0);
     gdt_set_call_gate((uint64_t)callgate_entry);
-    entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP;
+    entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3;
 
     if (cpu.syscall) {
         /* STAR: selector bases (arithmetic in selectors_msrs.h). */
@@ -209,7 +215,7 @@ void entry_init(const char *cmdline)
         entry_mechanisms64 |= 1u << SG_MECH_SYSCALL;
     }
 
-    entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP;
+    entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3;
     if (cpu.syscall && cpu.vendor_id == SG_VENDOR_AMD)
         entry_mechanisms32 |= 1u << SG_MECH_SYSCALL;
 

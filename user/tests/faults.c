@@ -7,6 +7,7 @@
  * the 32-bit form of each instruction.
  */
 #include "../lib/tap.h"
+#include "../../include/sysgate/kip.h"
 
 struct fault_case {
     const char *name;
@@ -36,6 +37,45 @@ static void do_noncanonical(void) { __asm__ volatile("mov 0x8, %%eax" ::: "eax")
 static void do_text_write(void) { *(volatile unsigned char *)do_ud2 = 0xc3; }
 static void do_kip_write(void) { *(volatile long *)sg_kip = 0; }
 static void do_int3(void) { __asm__ volatile("int3"); }
+static void do_int_3(void) { __asm__ volatile(".byte 0xcd, 0x03"); }   /* int $3: CD 03, also #BP */
+
+/* The exception doors' instruction outside their stub is no call
+ * (kernel/entry/exception_doors.c): `n` bytes of code at the end of an
+ * executable page, the next page unmapped, then called with a system
+ * call's number in the registers (getpid: it would return, not fault). */
+static void run_at_page_end(const void *code, unsigned n, int at_page_end)
+{
+    const long page = 4096;
+    char *p = (char *)sys_mmap(0, 2 * page, SG_PROT_READ | SG_PROT_WRITE | SG_PROT_EXEC,
+                               SG_MAP_PRIVATE | SG_MAP_ANONYMOUS, -1, 0);
+    if ((long)p < 0 && (long)p > -4096)
+        return;
+    char *at = at_page_end ? p + page - n : p + 64;
+    memcpy(at, code, n);
+    sys_munmap(p + page, page);
+    __asm__ volatile("call *%1" ::"a"(SYS_getpid), "r"(at) : "memory", "cc"
+#ifdef __x86_64__
+                     , "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11"
+#else
+                     , "ecx", "edx"
+#endif
+    );
+}
+/* A copy of the int3 door's stub (int3; ret) elsewhere: the same bytes,
+ * the wrong place. */
+static void do_int3_stub_copy(void)
+{
+    const void *stub = (const void *)sg_kip_stub(SG_MECH_INT3);
+    if (stub)
+        run_at_page_end(stub, 16, 0);
+}
+/* int3 as a page's last byte, the next page unmapped: the trap's saved
+ * RIP is the unmapped page's first byte. */
+static void do_int3_page_end(void)
+{
+    static const unsigned char int3 = 0xcc;
+    run_at_page_end(&int3, 1, 1);
+}
 static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
 static void do_int_81(void) { __asm__ volatile("int $0x81"); }
 static void do_far_jump_kernel(void)
@@ -130,6 +170,9 @@ static const struct fault_case cases[] = {
     { "bad_rsp", "a push with a stack pointer into nothing", SG_SIGSEGV, do_bad_rsp },
     { "divide", "division by zero", SG_SIGFPE, do_divide },
     { "int3", "int3 breakpoint", SG_SIGTRAP, do_int3 },
+    { "int_3", "int $3 breakpoint", SG_SIGTRAP, do_int_3 },
+    { "int3_stub_copy", "a copy of the int3 door's stub outside the interface page", SG_SIGTRAP, do_int3_stub_copy },
+    { "int3_page_end", "int3 as the last byte before an unmapped page", SG_SIGTRAP, do_int3_page_end },
     { "int_0d", "int $0x0d through a DPL-0 gate", SG_SIGSEGV, do_int_0d },
     { "int_81", "int $0x81 through an empty IDT slot", SG_SIGSEGV, do_int_81 },
     { "far_jump", "far jump to the kernel code selector", SG_SIGSEGV, do_far_jump_kernel },

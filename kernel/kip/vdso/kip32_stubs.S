@@ -22,6 +22,7 @@
  *             keep the hidden attributes of a NULL SS (Linux:
  *             X86_BUG_SYSRET_SS_ATTRS).
  */
+#include "../../../include/sysgate/abi.h"
 #include "../../../include/sysgate/kip.h"
 #include "../../arch/selectors_msrs.h"
 
@@ -38,11 +39,9 @@ __sg_kip_header:
     .long   0                           /* mechanisms: kip.c */
     .long   0                           /* default mechanism: kip.c */
     HEADER_FIELD(STUB_OFFSET)           /* in SG_MECH order */
-    OFFSET(__sg_stub_int80)
-    OFFSET(__sg_stub_callgate)
-    OFFSET(__sg_stub_syscall)
-    OFFSET(__sg_stub_sysenter)
-    OFFSET(__sg_stub_trap)
+#define DOOR(NAME, name, nr, rank, what) OFFSET(__sg_stub_##name);
+#include "../../../include/sysgate/doors.def"
+#undef DOOR
     HEADER_FIELD(DEFAULT_OFFSET)
     OFFSET(__kernel_vsyscall)
     OFFSET(sysenter_landing)
@@ -122,6 +121,17 @@ __sg_stub_trap:
     .ascii  "SG"
     ret
     .size __sg_stub_trap, . - __sg_stub_trap
+    .balign 16
+
+/* The exception doors (kernel/entry/exception_doors.c): the exception is
+ * a call only when the CPU reports it at this stub's instruction.
+ * int3 (CC): #BP, a trap - the saved RIP is the `ret` after it. */
+    .globl __sg_stub_int3
+    .type __sg_stub_int3, @function
+__sg_stub_int3:
+    int3
+    ret
+    .size __sg_stub_int3, . - __sg_stub_int3
     .balign 16
 
     .section .note.GNU-stack, "", @progbits
