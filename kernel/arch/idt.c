@@ -1,4 +1,5 @@
-/* The IDT: exceptions, the PIC's interrupts and the int 0x80 door. */
+/* The IDT: exceptions, the PIC's interrupts, and the two doors that are
+ * vectors: int 0x80 (int80.S) and #UD (trap.S). */
 #include "idt.h"
 #include "descriptor.h"
 #include "gdt.h"

@@ -7,6 +7,13 @@ static bool is_control(uint8_t c)
     return c < 0x20 || c == 0x7f;
 }
 
+/* A UTF-8 continuation byte, which takes no column, when IUTF8 says the
+ * input is UTF-8. */
+static bool is_continuation(const struct ldisc *l, uint8_t c)
+{
+    return (l->t.c_iflag & L_IUTF8) && (c & 0xc0) == 0x80;
+}
+
 /* c is the character in c_cc[v], which is enabled (not _POSIX_VDISABLE, 0). */
 static bool is_special(const struct ldisc *l, uint8_t c, int v)
 {
@@ -54,7 +61,7 @@ static void output_byte(struct ldisc *l, uint8_t c)
             l->column--;
         break;
     default:
-        if (!is_control(c))
+        if (!is_control(c) && !is_continuation(l, c))
             l->column++;
     }
     l->out(l->ctx, &c, 1);
@@ -85,11 +92,29 @@ static void echo_char(struct ldisc *l, uint8_t c)
     output_byte(l, c);
 }
 
-/* How many columns echo_char gave c: what ECHOE takes back.  (A tab is
- * taken back as one column: Linux recounts the line to find its width.) */
-static int echo_width(const struct ldisc *l, uint8_t c)
+/* The columns echo_char gave c. */
+static uint32_t echo_width(const struct ldisc *l, uint8_t c)
 {
+    if (is_continuation(l, c))
+        return 0;
     return (l->t.c_lflag & L_ECHOCTL) && is_control(c) && c != '\t' && c != '\n' ? 2 : 1;
+}
+
+/* Takes the echo of the byte just erased, e, back (ECHOE).  A tab's width
+ * depends on where it started: recount the line from its first column, as
+ * Linux's n_tty.c eraser does, and move back to there. */
+static void unecho(struct ldisc *l, uint8_t e)
+{
+    if (e != '\t') {
+        for (uint32_t i = echo_width(l, e); i > 0; i--)
+            echo_string(l, "\b \b");
+        return;
+    }
+    uint32_t col = l->canon_column;
+    for (uint32_t i = l->ready; i < l->len; i++)
+        col = l->buf[i] == '\t' ? (col | 7) + 1 : col + echo_width(l, l->buf[i]);
+    while (l->column > col)
+        output_byte(l, '\b');
 }
 
 static void append(struct ldisc *l, uint8_t c, uint8_t flags)
@@ -138,10 +163,14 @@ static void erase(struct ldisc *l, uint8_t c)
                 break;
         }
         l->len--;
+        /* IUTF8: a character's continuation bytes go with it. */
+        while (is_continuation(l, e) && l->len > l->ready) {
+            e = l->buf[l->len - 1];
+            l->len--;
+        }
         if (lflag & L_ECHO) {
             if (lflag & L_ECHOE)
-                for (int i = echo_width(l, e); i > 0; i--)
-                    echo_string(l, "\b \b");
+                unecho(l, e);
             else
                 echo_char(l, c);
         }
@@ -188,6 +217,15 @@ void ldisc_receive(struct ldisc *l, uint8_t c)
                 erase(l, c);
                 return;
             }
+            if ((lflag & L_IEXTEN) && (lflag & L_ECHO) && is_special(l, c, L_VREPRINT)) {
+                /* ^R: the line typed so far again, on a line of its own. */
+                echo_char(l, c);
+                output_byte(l, '\n');
+                l->canon_column = l->column;
+                for (uint32_t i = l->ready; i < l->len; i++)
+                    echo_char(l, l->buf[i]);
+                return;
+            }
             if ((lflag & L_IEXTEN) && is_special(l, c, L_VLNEXT)) {
                 l->literal_next = true;
                 if ((lflag & L_ECHO) && (lflag & L_ECHOCTL))
@@ -216,6 +254,8 @@ void ldisc_receive(struct ldisc *l, uint8_t c)
         l->dropped++;
         return;
     }
+    if (l->len == l->ready)
+        l->canon_column = l->column;    /* where this line's echo starts */
     echo_char(l, c);
     append(l, c, 0);
     if (!(lflag & L_ICANON))

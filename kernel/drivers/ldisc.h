@@ -9,9 +9,10 @@
  * Input: ISTRIP, IGNCR, ICRNL, INLCR; ISIG (VINTR, VQUIT, VSUSP raise a
  * signal for the caller to deliver and flush the input unless NOFLSH);
  * canonical mode (ICANON): lines ended by NL, VEOL, VEOL2 or VEOF, edited
- * with VERASE, VKILL, VWERASE and VLNEXT (the last two with IEXTEN), at
+ * with VERASE, VKILL, VWERASE, VLNEXT and VREPRINT (the last three with IEXTEN), at
  * most LDISC_MAX_LINE bytes of a line kept (the rest dropped, the line end
- * still accepted, as Linux keeps 4095); non-canonical mode: every byte as it
+ * still accepted, as Linux keeps 4095; with IUTF8 erase takes a whole UTF-8
+ * character back); non-canonical mode: every byte as it
  * comes.  Echo: ECHO, ECHOE, ECHOK, ECHOKE, ECHONL, ECHOCTL (control
  * characters as ^X).  Output (and echo): OPOST with ONLCR, OCRNL, ONOCR,
  * ONLRET.  A c_cc entry of 0 is disabled (_POSIX_VDISABLE), so that NUL is
@@ -33,6 +34,7 @@
 #define L_INLCR   0000100
 #define L_IGNCR   0000200
 #define L_ICRNL   0000400
+#define L_IUTF8   0040000
 #define L_OPOST   0000001
 #define L_ONLCR   0000004
 #define L_OCRNL   0000010
@@ -50,7 +52,7 @@
 #define L_IEXTEN  0100000
 enum {
     L_VINTR = 0, L_VQUIT = 1, L_VERASE = 2, L_VKILL = 3, L_VEOF = 4, L_VTIME = 5, L_VMIN = 6,
-    L_VSUSP = 10, L_VEOL = 11, L_VLNEXT = 15, L_VWERASE = 14, L_VEOL2 = 16,
+    L_VSUSP = 10, L_VEOL = 11, L_VREPRINT = 12, L_VLNEXT = 15, L_VWERASE = 14, L_VEOL2 = 16,
 };
 
 /* Linux's signal numbers for the three ISIG characters. */
@@ -67,7 +69,8 @@ struct ldisc {
     uint8_t flags[LDISC_BUF];   /* LDISC_LINE_END, LDISC_EOF per byte */
     uint32_t len, ready;
     bool literal_next;          /* VLNEXT seen: the next byte is data */
-    uint32_t column;            /* of the output, for ONOCR */
+    uint32_t column;            /* of the output, for ONOCR and erasing */
+    uint32_t canon_column;      /* the column where the line being edited began */
     uint32_t signals;           /* 1 << signal for each raised, until taken */
     uint64_t dropped;           /* bytes that found the buffer full */
     /* Where echo and output go, byte for byte, after OPOST. */

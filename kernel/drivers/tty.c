@@ -95,8 +95,13 @@ static void deliver_signals(void)
  * process this interrupt came from, and that never returns here. */
 void tty_irq(void)
 {
+    static uint64_t overruns_seen;
     for (int c; (c = serial_getc()) >= 0;)
         ldisc_receive(&console, (uint8_t)c);
+    if (serial_overruns != overruns_seen) {
+        overruns_seen = serial_overruns;
+        printk("console: input overrun (the UART's FIFO was full: bytes lost), %lu so far\n", overruns_seen);
+    }
     sched_wake(&console);
     file_poll_wake();
     if (console.signals)

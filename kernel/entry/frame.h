@@ -172,16 +172,6 @@
     mov     FRAME_R10(%rsp), %r10
 .endm
 
-/* An interrupt or trap gate does not clear AC (Intel SDM vol. 3A 6.12.1.3):
- * a user-set AC would switch SMAP off in the kernel.  CLAC is #UD without
- * SMAP, hence the test. */
-.macro SMAP_CLAC
-    testb   $1, smap_enabled(%rip)
-    jz      98f
-    clac
-98:
-.endm
-
 .macro RESTORE_OTHER_REGS
     pop %r15
     pop %r14

@@ -18,10 +18,11 @@
  *     +120 SG_MECH_INT80 door tag                          (below)
  *     +112 rdi ... +0 r15                                  (SAVE_GPRS)
  *
- * AC is not cleared by the gate: SMAP_CLAC does it.  The exit is ret_user
+ * AC is not cleared by the gate: SMAP_CLOSE does it.  The exit is ret_user
  * (exit.S), which for SG_MECH_INT80 is always iretq.
  */
 #include "frame.h"
+#include "../syscall/uaccess_asm.h"
 
     .text
     .globl int80_entry
@@ -31,7 +32,7 @@ int80_entry:
     push    $SYSCALL_VECTOR
     push    $SG_MECH_INT80
     SAVE_GPRS
-    SMAP_CLAC
+    SMAP_CLOSE
     /* The gate has DPL 3 and no kernel code executes int $0x80, so we
      * always come from ring 3: the GS base is the user's. */
     swapgs

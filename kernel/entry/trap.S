@@ -42,7 +42,7 @@ trap_ud_entry:
     SAVE_GPRS
     testb   $3, FRAME_CS(%rsp)
     jz      interrupt_common_saved
-    SMAP_CLAC
+    SMAP_CLOSE
     swapgs
     cld
     mov     FRAME_RIP(%rsp), %r11           /* r11: scratch, restored from the frame */

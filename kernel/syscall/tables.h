@@ -5,7 +5,8 @@
  * One table per width and path covers every number below
  * SYSCALL_TABLE_SIZE: the Linux numbers (below LINUX_NR_MAX: Linux x86-64
  * and i386 have fewer than 512 calls) and sysgate's private range
- * (abi.h), with sys_enosys in between, so that one unsigned compare
+ * (abi.h), with sys_enosys in between (syscall_door_unknown in the
+ * syscall door's table: entry/syscall.S), so that one unsigned compare
  * decides whether a number has a slot.
  */
 #ifndef SYSGATE_SYSCALL_TABLES_H

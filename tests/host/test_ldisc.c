@@ -102,6 +102,28 @@ START_TEST(test_erase)
 }
 END_TEST
 
+/* Erasing a tab moves back to where it began, recounting the line from
+ * the column where its echo started (a prompt before it included). */
+START_TEST(test_erase_tab_and_utf8)
+{
+    ldisc_output(&l, (const uint8_t *)"$ ", 2);
+    TYPE("a\tb\x7f\x7f");
+    EXPECT_ECHO("$ a\tb\b \b\b\b\b\b\b");       /* from column 8 back to 3 */
+    ck_assert_uint_eq(l.column, 3);
+    TYPE("\x01\t\x7f");                           /* after ^A (two columns): 5 -> 8 -> 5 */
+    EXPECT_ECHO("^A\t\b\b\b");
+    TYPE("\n");
+    ck_assert_str_eq(read_max(100), "a\x01\n");
+    struct l_termios t = l.t;
+    t.c_iflag |= L_IUTF8;
+    ldisc_set_termios(&l, &t);
+    echoed_len = 0;
+    TYPE("x\xc3\xa9\xe2\x82\xac\x7f\x7f\n");      /* x, e acute, euro sign: two erases */
+    EXPECT_ECHO("x\xc3\xa9\xe2\x82\xac\b \b\b \b\r\n");
+    ck_assert_str_eq(read_max(100), "x\n");
+}
+END_TEST
+
 START_TEST(test_kill_and_word_erase)
 {
     TYPE("abc\x15" "def\n");
@@ -163,6 +185,15 @@ START_TEST(test_literal_next)
     TYPE("\x16\x03\x16\x7f\n");
     ck_assert_uint_eq(l.signals, 0);
     ck_assert_str_eq(read_max(100), "\x03\x7f\n");
+}
+END_TEST
+
+START_TEST(test_reprint)
+{
+    TYPE("ab\x01\x12");
+    EXPECT_ECHO("ab^A^R\r\nab^A");
+    TYPE("c\n");
+    ck_assert_str_eq(read_max(100), "ab\x01" "c\n");
 }
 END_TEST
 
@@ -298,10 +329,12 @@ Suite *ldisc_suite(void)
     tcase_add_test(tc, test_canonical_line);
     tcase_add_test(tc, test_partial_reads_keep_the_line);
     tcase_add_test(tc, test_erase);
+    tcase_add_test(tc, test_erase_tab_and_utf8);
     tcase_add_test(tc, test_kill_and_word_erase);
     tcase_add_test(tc, test_end_of_file);
     tcase_add_test(tc, test_signals);
     tcase_add_test(tc, test_literal_next);
+    tcase_add_test(tc, test_reprint);
     tcase_add_test(tc, test_raw_mode);
     tcase_add_test(tc, test_mode_switches);
     tcase_add_test(tc, test_every_byte);

@@ -5,7 +5,8 @@
  * bytes (tests/run-console holds them); the checks here look at what read()
  * returns.  Not in testrun's list: without typed input it would wait.
  *
- * Steps: a canonical line edited with DEL and ^U; a read into an unmapped
+ * Steps: a canonical line edited with DEL and ^U; readv (one line a read,
+ * across the buffers); a read into an unmapped
  * page (-EFAULT, the line kept for the next read) and into a kernel address
  * (-EFAULT at once); ^D at the start of a line (0) and after text (the
  * text); raw mode (VMIN 1 VTIME 0: no echo, byte by byte, no editing); every
@@ -54,6 +55,16 @@ static void test_canonical(void)
     ready("kill");      /* "junk" ^U "kept" CR */
     n = read_line();
     tap_check(n == 5 && !memcmp(buf, "kept\n", 5), "^U kills the line typed so far (%ld)", n);
+    ready("readv");     /* "abc" CR "xy" CR, sent at once */
+    char first[4], second[16];
+    struct { void *base; size_t len; } iov[2] = { { first, sizeof first }, { second, sizeof second } };
+    n = sg_syscall(SYS_readv, 0, (long)iov, 2, 0, 0, 0);
+    tap_check(n == 4 && !memcmp(first, "abc\n", 4), "readv: a line that fills the first buffer is the whole "
+              "read, without waiting on the second (%ld)", n);
+    iov[0].len = 1;
+    n = sg_syscall(SYS_readv, 0, (long)iov, 2, 0, 0, 0);
+    tap_check(n == 3 && first[0] == 'x' && !memcmp(second, "y\n", 2), "readv: one line spread over two buffers "
+              "(%ld)", n);
     ready("twolines");  /* "ab" CR "cd" CR, sent at once */
     n = sys_read(0, buf, 1);
     tap_check(n == 1 && buf[0] == 'a', "a read of 1 takes one byte of the line");
