@@ -67,8 +67,10 @@
 #define SYSCALL_VECTOR 0x80
 /* #UD, the trap door's vector (Intel SDM vol. 3A table 6-1). */
 #define UD_VECTOR 6
-/* #BP, the int3 door's vector (same table). */
+/* #BP, the int3 door's vector, and #DE, the divide door's (same table). */
 #define BP_VECTOR 3
+#define DE_VECTOR 0
+#define GP_VECTOR 13    /* #GP, the hlt door's */
 
 /* How the process entered: the entry tag.  A system call's tag is its
  * door's number, SG_MECH_<door> (include/sysgate/doors.def); the other

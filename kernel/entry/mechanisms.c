@@ -13,10 +13,13 @@
  *   trap      always: the #UD door (trap.S, trap.c)
  *   int3      always: int3 in the interface page's stub (#BP;
  *             exception_doors.c)
+ *   divide    always: a division by zero in the page's stub (#DE; the
+ *             same file)
+ *   hlt       always: hlt in the page's stub (#GP; the same file)
  *
  * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
  * vol. 2B SYSENTER/SYSCALL):
- *   int80, callgate, trap, int3   always
+ *   int80, callgate, trap, int3, divide, hlt   always
  *   sysenter  Intel only: AMD raises #UD for SYSENTER in compatibility mode
  *             (QEMU 7.2's TCG lets it run; SYSENTER_CS = 0 then makes it
  *             #GP)
@@ -78,7 +81,7 @@ static int mechanism_by_name(const char *name)
 }
 
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall32(void), floor_sysenter(void),
-    floor_trap(void), floor_int3(void);
+    floor_trap(void), floor_int3(void), floor_divide(void), floor_hlt(void);
 extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
@@ -111,6 +114,12 @@ static void aim_door(int mech, bool floor)
         break;
     case SG_MECH_INT3:      /* DPL 3 as idt_init sets it */
         idt_set(BP_VECTOR, floor ? floor_int3 : (void (*)(void))interrupt_stub_table[BP_VECTOR], 3, 0);
+        break;
+    case SG_MECH_DIVIDE:    /* DPL 0: int $0 from ring 3 stays a #GP */
+        idt_set(DE_VECTOR, floor ? floor_divide : (void (*)(void))interrupt_stub_table[DE_VECTOR], 0, 0);
+        break;
+    case SG_MECH_HLT:
+        idt_set(GP_VECTOR, floor ? floor_hlt : (void (*)(void))interrupt_stub_table[GP_VECTOR], 0, 0);
         break;
     }
 }
@@ -199,7 +208,8 @@ void entry_init(const char *cmdline)
     proc_add_exit_hook(floor_exit_hook);
     idt_set(SYSCALL_VECTOR, int80_entry, 3, 0);
     gdt_set_call_gate((uint64_t)callgate_entry);
-    entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3;
+    entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
+                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT;
 
     if (cpu.syscall) {
         /* STAR: selector bases (arithmetic in selectors_msrs.h). */
@@ -215,7 +225,8 @@ void entry_init(const char *cmdline)
         entry_mechanisms64 |= 1u << SG_MECH_SYSCALL;
     }
 
-    entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3;
+    entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
+                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT;
     if (cpu.syscall && cpu.vendor_id == SG_VENDOR_AMD)
         entry_mechanisms32 |= 1u << SG_MECH_SYSCALL;
 

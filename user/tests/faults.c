@@ -69,6 +69,33 @@ static void do_int3_stub_copy(void)
     if (stub)
         run_at_page_end(stub, 16, 0);
 }
+/* A copy of the divide door's stub (the div, its zero divisor) elsewhere,
+ * and the same at a page's end. */
+static void do_divide_stub_copy(void)
+{
+    const void *stub = (const void *)sg_kip_stub(SG_MECH_DIVIDE);
+    if (stub)
+        run_at_page_end(stub, 16, 0);
+}
+static void do_divide_stub_page_end(void)
+{
+    const void *stub = (const void *)sg_kip_stub(SG_MECH_DIVIDE);
+    if (stub)
+        run_at_page_end(stub, 16, 1);
+}
+/* A copy of the hlt door's stub elsewhere, and a hlt as a page's last
+ * byte. */
+static void do_hlt_stub_copy(void)
+{
+    const void *stub = (const void *)sg_kip_stub(SG_MECH_HLT);
+    if (stub)
+        run_at_page_end(stub, 16, 0);
+}
+static void do_hlt_page_end(void)
+{
+    static const unsigned char hlt = 0xf4;
+    run_at_page_end(&hlt, 1, 1);
+}
 /* int3 as a page's last byte, the next page unmapped: the trap's saved
  * RIP is the unmapped page's first byte. */
 static void do_int3_page_end(void)
@@ -155,6 +182,8 @@ static const struct fault_case cases[] = {
     { "ud2", "invalid opcode", SG_SIGILL, do_ud2 },
     { "hlt", "privileged instruction hlt", SG_SIGSEGV, do_hlt },
     { "cli", "cli with IOPL 0", SG_SIGSEGV, do_cli },
+    { "hlt_stub_copy", "a copy of the hlt door's stub outside the interface page", SG_SIGSEGV, do_hlt_stub_copy },
+    { "hlt_page_end", "hlt as the last byte before an unmapped page", SG_SIGSEGV, do_hlt_page_end },
     { "out", "port I/O with IOPL 0 and no I/O bitmap", SG_SIGSEGV, do_out },
     { "rdmsr", "rdmsr (the kernel GS base) from ring 3", SG_SIGSEGV, do_rdmsr },
     { "mov_cr3", "writing CR3 from ring 3", SG_SIGSEGV, do_mov_cr3 },
@@ -169,6 +198,10 @@ static const struct fault_case cases[] = {
     { "stack_overflow", "running into the stack guard page", SG_SIGSEGV, do_stack_overflow },
     { "bad_rsp", "a push with a stack pointer into nothing", SG_SIGSEGV, do_bad_rsp },
     { "divide", "division by zero", SG_SIGFPE, do_divide },
+    { "divide_stub_copy", "a copy of the divide door's stub outside the interface page", SG_SIGFPE,
+      do_divide_stub_copy },
+    { "divide_stub_page_end", "the same copy at the end of a page, the next one unmapped", SG_SIGFPE,
+      do_divide_stub_page_end },
     { "int3", "int3 breakpoint", SG_SIGTRAP, do_int3 },
     { "int_3", "int $3 breakpoint", SG_SIGTRAP, do_int_3 },
     { "int3_stub_copy", "a copy of the int3 door's stub outside the interface page", SG_SIGTRAP, do_int3_stub_copy },

@@ -64,7 +64,9 @@ static long (*const ctx_harness[D_COUNT])(const struct sg_context *) = {
 };
 
 uint64_t harness_kip;                 /* the interface page's default entry */
-uint64_t harness_int3;                /* the int3 door's stub */
+uint64_t harness_int3;                /* the exception doors' stubs */
+uint64_t harness_divide;
+uint64_t harness_hlt;
 struct regs harness_landed;           /* what harness_landing found */
 uint64_t harness_landed_flag;
 void harness_landing(void);
@@ -79,10 +81,12 @@ __asm__(
     ".macro DOOR_trap\n ud2\n .ascii \"SG\"\n .endm\n"
     ".macro DOOR_kip\n call *harness_kip(%rip)\n .endm\n"
     ".macro DOOR_int3\n call *harness_int3(%rip)\n .endm\n"
+    ".macro DOOR_divide\n call *harness_divide(%rip)\n .endm\n"
+    ".macro DOOR_hlt\n call *harness_hlt(%rip)\n .endm\n"
     /* What must happen before the flags are loaded (a TF set by the popfq
      * traps after the next instruction): sysenter's return RIP and RSP. */
     ".macro PRE_int80\n .endm\n .macro PRE_syscall\n .endm\n .macro PRE_callgate\n .endm\n"
-    ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n .macro PRE_int3\n .endm\n"
+    ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n .macro PRE_int3\n .endm\n .macro PRE_divide\n .endm\n .macro PRE_hlt\n .endm\n"
     ".macro PRE_sysenter\n lea 1f(%rip), %rcx\n lea 8(%rsp), %r11\n .endm\n"
     "   .section .rodata\n"
     "harness_gate: .long 0\n .word " STR(CALL_GATE_SEL) "\n"
@@ -300,6 +304,8 @@ int main(int argc, char **argv)
     sg_info(&info);
     harness_kip = sg_kip_default();
     harness_int3 = sg_kip_stub(SG_MECH_INT3);
+    harness_divide = sg_kip_stub(SG_MECH_DIVIDE);
+    harness_hlt = sg_kip_stub(SG_MECH_HLT);
 
     static const struct {
         uint64_t flags;

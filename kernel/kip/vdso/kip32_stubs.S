@@ -134,4 +134,29 @@ __sg_stub_int3:
     .size __sg_stub_int3, . - __sg_stub_int3
     .balign 16
 
+/* A division by zero with no register to spare and no RIP-relative
+ * address: the zero divisor is pushed (6A 00), then divl (%esp) (F7 34
+ * 24) raises #DE, a fault - the saved EIP is the div, which changed
+ * nothing.  The kernel takes the zero back off the stack (so that the
+ * call sees the stack as the caller left it: the stack way's arguments
+ * where every door has them) and resumes at the ret. */
+    .globl __sg_stub_divide
+    .type __sg_stub_divide, @function
+__sg_stub_divide:
+    push    $0
+    divl    (%esp)
+    ret
+    .size __sg_stub_divide, . - __sg_stub_divide
+    .balign 16
+
+/* hlt (F4): privileged, so in ring 3 a #GP(0), a fault - the saved RIP is
+ * the hlt itself; the kernel resumes after its byte. */
+    .globl __sg_stub_hlt
+    .type __sg_stub_hlt, @function
+__sg_stub_hlt:
+    hlt
+    ret
+    .size __sg_stub_hlt, . - __sg_stub_hlt
+    .balign 16
+
     .section .note.GNU-stack, "", @progbits

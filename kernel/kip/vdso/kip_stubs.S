@@ -118,4 +118,28 @@ __sg_stub_int3:
     .size __sg_stub_int3, . - __sg_stub_int3
     .balign 16
 
+/* divl by the zero below (F7 35 rel32): #DE, a fault - the saved RIP is
+ * the div itself, which changed nothing; the kernel resumes after its 6
+ * bytes. */
+    .globl __sg_stub_divide
+    .type __sg_stub_divide, @function
+__sg_stub_divide:
+    divl    divide_zero(%rip)
+    ret
+    .balign 4
+divide_zero:
+    .long   0
+    .size __sg_stub_divide, . - __sg_stub_divide
+    .balign 16
+
+/* hlt (F4): privileged, so in ring 3 a #GP(0), a fault - the saved RIP is
+ * the hlt itself; the kernel resumes after its byte. */
+    .globl __sg_stub_hlt
+    .type __sg_stub_hlt, @function
+__sg_stub_hlt:
+    hlt
+    ret
+    .size __sg_stub_hlt, . - __sg_stub_hlt
+    .balign 16
+
     .section .note.GNU-stack, "", @progbits
