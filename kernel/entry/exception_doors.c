@@ -24,63 +24,74 @@
 #include "../syscall/front.h"
 #include "../../include/sysgate/abi.h"
 
-static const struct exception_door {
-    int mech;               /* SG_MECH_* */
-    int bits;               /* the width whose stub this is */
-    uint64_t vector;        /* the exception */
+/* One door's stub in one width. */
+struct exception_door {
     uint8_t code[6];        /* the stub's first bytes (checked at boot) */
     uint8_t code_len;
     uint8_t reported;       /* the saved RIP, from the stub's start */
     uint8_t resume;         /* where the call returns to, from the stub's start */
     uint8_t pop;            /* bytes the stub pushed before it, dropped before the call */
-} exception_doors[] = {
-    /* #BP: int3 (CC), a trap (Intel SDM vol. 3A 6.15 "Interrupt 3 -
+};
+
+/* By door (SG_MECH_FIRST_EXCEPTION on, doors.def's order), then width:
+ * [0] 64-bit, [1] 32-bit. */
+static const struct exception_door exception_doors[][2] = {
+    /* int3 - #BP: int3 (CC), a trap (Intel SDM vol. 3A 6.15 "Interrupt 3 -
      * Breakpoint Exception"; AMD APM vol. 2 8.2.4): the saved RIP points
      * past the instruction.  The IDT gate has DPL 3 (arch/idt.c), so ring
      * 3 may raise it. */
-    { SG_MECH_INT3, 64, BP_VECTOR, { 0xcc }, 1, 1, 1, 0 },
-    { SG_MECH_INT3, 32, BP_VECTOR, { 0xcc }, 1, 1, 1, 0 },
-    /* #DE: a division by zero, a fault (Intel SDM vol. 3A 6.15 "Interrupt
-     * 0 - Divide Error Exception"; AMD APM vol. 2 8.2.1): the saved RIP is
-     * the div, which has changed nothing.  64-bit: divl rel32(%rip), 6
-     * bytes; 32-bit: push $0 (2 bytes), then divl (%esp), 3 bytes, whose
-     * zero is popped here. */
-    { SG_MECH_DIVIDE, 64, DE_VECTOR, { 0xf7, 0x35 }, 2, 0, 6, 0 },
-    { SG_MECH_DIVIDE, 32, DE_VECTOR, { 0x6a, 0x00, 0xf7, 0x34, 0x24 }, 5, 2, 5, 4 },
-    /* #GP: hlt (F4) is privileged (CPL 0 only: Intel SDM vol. 2A HLT,
-     * vol. 3A 6.15 "Interrupt 13 - General Protection Exception"; AMD APM
-     * vol. 3 HLT), so ring 3 gets #GP(0), a fault: the saved RIP is the
-     * hlt.  Only error code 0 is this door's. */
-    { SG_MECH_HLT, 64, GP_VECTOR, { 0xf4 }, 1, 0, 1, 0 },
-    { SG_MECH_HLT, 32, GP_VECTOR, { 0xf4 }, 1, 0, 1, 0 },
+    { { { 0xcc }, 1, 1, 1, 0 }, { { 0xcc }, 1, 1, 1, 0 } },
+    /* divide - #DE: a division by zero, a fault (Intel SDM vol. 3A 6.15
+     * "Interrupt 0 - Divide Error Exception"; AMD APM vol. 2 8.2.1): the
+     * saved RIP is the div, which has changed nothing.  64-bit: divl
+     * rel32(%rip), 6 bytes; 32-bit: push $0 (2 bytes), then divl (%esp),
+     * 3 bytes, whose zero is popped here. */
+    { { { 0xf7, 0x35 }, 2, 0, 6, 0 }, { { 0x6a, 0x00, 0xf7, 0x34, 0x24 }, 5, 2, 5, 4 } },
+    /* hlt - #GP: hlt (F4) is privileged (CPL 0 only: Intel SDM vol. 2A
+     * HLT, vol. 3A 6.15 "Interrupt 13 - General Protection Exception"; AMD
+     * APM vol. 3 HLT), so ring 3 gets #GP(0), a fault: the saved RIP is
+     * the hlt.  Only error code 0 is this door's. */
+    { { { 0xf4 }, 1, 0, 1, 0 }, { { 0xf4 }, 1, 0, 1, 0 } },
 };
+_Static_assert(ARRAY_SIZE(exception_doors) == SG_MECH_COUNT - SG_MECH_FIRST_EXCEPTION,
+               "one entry per exception door of doors.def");
+
+/* The door an exception vector may be (-1: none). */
+static int door_of_vector(uint64_t vector)
+{
+    switch (vector) {
+    case BP_VECTOR: return SG_MECH_INT3;
+    case DE_VECTOR: return SG_MECH_DIVIDE;
+    case GP_VECTOR: return SG_MECH_HLT;
+    }
+    return -1;
+}
 
 void exception_doors_check(void)
 {
-    for (unsigned i = 0; i < ARRAY_SIZE(exception_doors); i++) {
-        const struct exception_door *d = &exception_doors[i];
-        const uint8_t *code = kip_stub_bytes(d->bits, d->mech);
-        if (code && memcmp(code, d->code, d->code_len))
-            panic("entry: the %d-bit %s stub does not start as its recognition expects", d->bits,
-                  entry_mechanism_name(d->mech));
-    }
+    for (int m = SG_MECH_FIRST_EXCEPTION; m < SG_MECH_COUNT; m++)
+        for (int w = 0; w < 2; w++) {
+            const struct exception_door *d = &exception_doors[m - SG_MECH_FIRST_EXCEPTION][w];
+            const uint8_t *code = kip_stub_bytes(w ? 32 : 64, m);
+            if (code && memcmp(code, d->code, d->code_len))
+                panic("entry: the %d-bit %s stub does not start as its recognition expects", w ? 32 : 64,
+                      entry_mechanism_name(m));
+        }
 }
 
 bool exception_door_call(struct frame *f)
 {
+    int m = door_of_vector(f->vector);
+    if (m < 0 || f->error)
+        return false;
     int bits = current_proc()->bits;
-    for (unsigned i = 0; i < ARRAY_SIZE(exception_doors); i++) {
-        const struct exception_door *d = &exception_doors[i];
-        if (d->vector != f->vector || d->bits != bits || f->error)
-            continue;
-        uint64_t stub = kip_stub(bits, d->mech);
-        if (!stub || f->rip != stub + d->reported)
-            continue;
-        f->rip = stub + d->resume;      /* the call returns after the instruction */
-        f->rsp += d->pop;
-        f->entry = (uint64_t)d->mech;
-        syscall_front(f);
-        return true;
-    }
-    return false;
+    const struct exception_door *d = &exception_doors[m - SG_MECH_FIRST_EXCEPTION][bits == 32];
+    uint64_t stub = kip_stub(bits, m);
+    if (!stub || f->rip != stub + d->reported)
+        return false;
+    f->rip = stub + d->resume;          /* the call returns after the instruction */
+    f->rsp += d->pop;
+    f->entry = (uint64_t)m;
+    syscall_front(f);
+    return true;
 }
