@@ -23,7 +23,12 @@
  * memory calls that could unmap or reprotect the child's own text and stack
  * (mmap, munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox), and
  * prlimit64 (a hostile pid can be init's: it would change the limits every
- * later test inherits; linux.c tests it with hostile input).  The
+ * later test inherits; linux.c tests it with hostile input), fork, vfork
+ * and clone (children would multiply), execve (it would replace the
+ * child), pipe and pipe2 (a read of the child's own empty pipe blocks for
+ * ever), futex (a FUTEX_WAIT without timeout can sleep for ever), tkill and
+ * tgkill (as kill) - procs.c fuzzes the process and thread calls in a
+ * bounded way.  The
  * child first puts /dev/null on its descriptors 0, 1 and 2, so that no
  * hostile write or ioctl reaches the console; the file calls get its open
  * files, the fixture's and a directory among the hostile small integers.
@@ -102,6 +107,9 @@ static int excluded(unsigned long nr)
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
            nr == SYS_sg_set_debugreg ||
            nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
+           nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_execve || nr == SYS_pipe ||
+           nr == SYS_pipe2 || nr == SYS_futex || nr == SYS_tkill || nr == SYS_tgkill ||
+           nr == (unsigned long)SYS_futex_time64 ||
            /* -1 where this width has no such call */
            nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }
