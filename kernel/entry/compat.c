@@ -71,7 +71,7 @@ static inline void exit_regs(struct frame *f, bool sysenter)
 
 void compat_fast_exit_regs(struct frame *f)
 {
-    exit_regs(f, f->entry == ENTRY_SYSENTER);
+    exit_regs(f, f->entry == SG_MECH_SYSENTER);
 }
 
 void compat_fast_syscall(struct frame *f)
