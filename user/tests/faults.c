@@ -61,47 +61,30 @@ static void run_at_page_end(const void *code, unsigned n, int at_page_end)
 #endif
     );
 }
-/* A copy of the int3 door's stub (int3; ret) elsewhere: the same bytes,
- * the wrong place. */
-static void do_int3_stub_copy(void)
+/* A copy of an exception door's stub (its first 16 bytes: the
+ * instruction, the return, divide's zero divisor) elsewhere - the same
+ * bytes, the wrong place - in a page, or at its end. */
+static void run_stub_copy(int mech, int at_page_end)
 {
-    const void *stub = (const void *)sg_kip_stub(SG_MECH_INT3);
+    const void *stub = (const void *)sg_kip_stub(mech);
     if (stub)
-        run_at_page_end(stub, 16, 0);
+        run_at_page_end(stub, 16, at_page_end);
 }
-/* A copy of the divide door's stub (the div, its zero divisor) elsewhere,
- * and the same at a page's end. */
-static void do_divide_stub_copy(void)
+static void do_int3_stub_copy(void) { run_stub_copy(SG_MECH_INT3, 0); }
+static void do_divide_stub_copy(void) { run_stub_copy(SG_MECH_DIVIDE, 0); }
+static void do_divide_stub_page_end(void) { run_stub_copy(SG_MECH_DIVIDE, 1); }
+static void do_hlt_stub_copy(void) { run_stub_copy(SG_MECH_HLT, 0); }
+/* The instruction alone as a page's last byte, the next page unmapped:
+ * int3's saved RIP (a trap) is then the unmapped page's first byte. */
+static void do_int3_page_end(void)
 {
-    const void *stub = (const void *)sg_kip_stub(SG_MECH_DIVIDE);
-    if (stub)
-        run_at_page_end(stub, 16, 0);
-}
-static void do_divide_stub_page_end(void)
-{
-    const void *stub = (const void *)sg_kip_stub(SG_MECH_DIVIDE);
-    if (stub)
-        run_at_page_end(stub, 16, 1);
-}
-/* A copy of the hlt door's stub elsewhere, and a hlt as a page's last
- * byte. */
-static void do_hlt_stub_copy(void)
-{
-    const void *stub = (const void *)sg_kip_stub(SG_MECH_HLT);
-    if (stub)
-        run_at_page_end(stub, 16, 0);
+    static const unsigned char int3 = 0xcc;
+    run_at_page_end(&int3, 1, 1);
 }
 static void do_hlt_page_end(void)
 {
     static const unsigned char hlt = 0xf4;
     run_at_page_end(&hlt, 1, 1);
-}
-/* int3 as a page's last byte, the next page unmapped: the trap's saved
- * RIP is the unmapped page's first byte. */
-static void do_int3_page_end(void)
-{
-    static const unsigned char int3 = 0xcc;
-    run_at_page_end(&int3, 1, 1);
 }
 static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
 static void do_int_81(void) { __asm__ volatile("int $0x81"); }

@@ -123,17 +123,6 @@ __sg_stub_trap:
     .size __sg_stub_trap, . - __sg_stub_trap
     .balign 16
 
-/* The exception doors (kernel/entry/exception_doors.c): the exception is
- * a call only when the CPU reports it at this stub's instruction.
- * int3 (CC): #BP, a trap - the saved RIP is the `ret` after it. */
-    .globl __sg_stub_int3
-    .type __sg_stub_int3, @function
-__sg_stub_int3:
-    int3
-    ret
-    .size __sg_stub_int3, . - __sg_stub_int3
-    .balign 16
-
 /* A division by zero with no register to spare and no RIP-relative
  * address: the zero divisor is pushed (6A 00), then divl (%esp) (F7 34
  * 24) raises #DE, a fault - the saved EIP is the div, which changed
@@ -149,14 +138,6 @@ __sg_stub_divide:
     .size __sg_stub_divide, . - __sg_stub_divide
     .balign 16
 
-/* hlt (F4): privileged, so in ring 3 a #GP(0), a fault - the saved RIP is
- * the hlt itself; the kernel resumes after its byte. */
-    .globl __sg_stub_hlt
-    .type __sg_stub_hlt, @function
-__sg_stub_hlt:
-    hlt
-    ret
-    .size __sg_stub_hlt, . - __sg_stub_hlt
-    .balign 16
+#include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits

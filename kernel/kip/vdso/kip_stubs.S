@@ -107,17 +107,6 @@ __sg_stub_trap:
     .size __sg_stub_trap, . - __sg_stub_trap
     .balign 16
 
-/* The exception doors (kernel/entry/exception_doors.c): the exception is
- * a call only when the CPU reports it at this stub's instruction.
- * int3 (CC): #BP, a trap - the saved RIP is the `ret` after it. */
-    .globl __sg_stub_int3
-    .type __sg_stub_int3, @function
-__sg_stub_int3:
-    int3
-    ret
-    .size __sg_stub_int3, . - __sg_stub_int3
-    .balign 16
-
 /* divl by the zero below (F7 35 rel32): #DE, a fault - the saved RIP is
  * the div itself, which changed nothing; the kernel resumes after its 6
  * bytes. */
@@ -132,14 +121,6 @@ divide_zero:
     .size __sg_stub_divide, . - __sg_stub_divide
     .balign 16
 
-/* hlt (F4): privileged, so in ring 3 a #GP(0), a fault - the saved RIP is
- * the hlt itself; the kernel resumes after its byte. */
-    .globl __sg_stub_hlt
-    .type __sg_stub_hlt, @function
-__sg_stub_hlt:
-    hlt
-    ret
-    .size __sg_stub_hlt, . - __sg_stub_hlt
-    .balign 16
+#include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits
