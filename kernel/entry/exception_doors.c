@@ -1,7 +1,7 @@
 /*
  * exception_doors.c - the doors that are CPU exceptions a program raises
- * on purpose (issue 13): int3 (#BP), a division by zero (#DE) and hlt
- * (#GP) so far.  Each has a stub in both
+ * on purpose (issue 13): int3 (#BP), a division by zero (#DE), hlt (#GP)
+ * and, in 32-bit code, bound (#BR) so far.  Each has a stub in both
  * interface pages (kernel/kip/vdso/kip_stubs.S, kip32_stubs.S) whose
  * first instruction raises the exception; the exception is a system call
  * only when the CPU reports it exactly there - the saved RIP is the
@@ -52,6 +52,13 @@ static const struct exception_door exception_doors[][2] = {
      * APM vol. 3 HLT), so ring 3 gets #GP(0), a fault: the saved RIP is
      * the hlt.  Only error code 0 is this door's. */
     { { { 0xf4 }, 1, 0, 1, 0 }, { { 0xf4 }, 1, 0, 1, 0 } },
+    /* bound - #BR: bound (62 /r) with an index outside the bounds, a fault
+     * (Intel SDM vol. 2A BOUND, vol. 3A 6.15 "Interrupt 5 - BOUND Range
+     * Exceeded Exception"; AMD APM vol. 2 8.2.6): the saved RIP is the
+     * bound.  32-bit code only (never offered to 64-bit code: no 64-bit
+     * entry); push $0, push $1 (4 bytes), then bound %eax, (%esp), 3
+     * bytes, against [1, 0], whose 8 bytes are popped here. */
+    { { { 0 }, 0, 0, 0, 0 }, { { 0x6a, 0x00, 0x6a, 0x01, 0x62, 0x04 }, 6, 4, 7, 8 } },
 };
 _Static_assert(ARRAY_SIZE(exception_doors) == SG_MECH_COUNT - SG_MECH_FIRST_EXCEPTION,
                "one entry per exception door of doors.def");
@@ -63,6 +70,7 @@ static int door_of_vector(uint64_t vector)
     case BP_VECTOR: return SG_MECH_INT3;
     case DE_VECTOR: return SG_MECH_DIVIDE;
     case GP_VECTOR: return SG_MECH_HLT;
+    case BR_VECTOR: return SG_MECH_BOUND;
     }
     return -1;
 }

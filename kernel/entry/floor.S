@@ -48,7 +48,7 @@
 #include "frame.h"
     .text
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
-    .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt
+    .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -110,5 +110,13 @@ floor_hlt:                      /* #GP: a fault with an error code; skip the hlt
     add     $8, %rsp                    /* the error code */
     iretq
 1:  jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)   /* the kernel's own #GP: the real path */
+
+floor_bound:                    /* #BR: a fault, no error code; 32-bit code only */
+    testb   $3, 8(%rsp)                 /* the CS the CPU pushed: from ring 0? */
+    jz      1f
+    addq    $3, (%rsp)                  /* bound %eax, (%esp) */
+    addq    $8, 24(%rsp)                /* and the range it was checked against: the saved RSP */
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * BR_VECTOR(%rip)
 
     .section .note.GNU-stack, "", @progbits

@@ -71,6 +71,7 @@
 #define BP_VECTOR 3
 #define DE_VECTOR 0
 #define GP_VECTOR 13    /* #GP, the hlt door's */
+#define BR_VECTOR 5     /* #BR, the bound door's */
 
 /* How the process entered: the entry tag.  A system call's tag is its
  * door's number, SG_MECH_<door> (include/sysgate/doors.def); the other

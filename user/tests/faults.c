@@ -86,6 +86,15 @@ static void do_hlt_page_end(void)
     static const unsigned char hlt = 0xf4;
     run_at_page_end(&hlt, 1, 1);
 }
+#ifndef __x86_64__
+/* bound against [1, 0], in the program: #BR, SIGSEGV as on Linux. */
+static void do_bound(void)
+{
+    static const int32_t range[2] = { 1, 0 };
+    __asm__ volatile("bound %0, %1" ::"r"(0), "m"(range));
+}
+static void do_bound_stub_copy(void) { run_stub_copy(SG_MECH_BOUND, 0); }
+#endif
 static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
 static void do_int_81(void) { __asm__ volatile("int $0x81"); }
 static void do_far_jump_kernel(void)
@@ -189,6 +198,11 @@ static const struct fault_case cases[] = {
     { "int_3", "int $3 breakpoint", SG_SIGTRAP, do_int_3 },
     { "int3_stub_copy", "a copy of the int3 door's stub outside the interface page", SG_SIGTRAP, do_int3_stub_copy },
     { "int3_page_end", "int3 as the last byte before an unmapped page", SG_SIGTRAP, do_int3_page_end },
+#ifndef __x86_64__
+    { "bound", "bound with an index outside its range", SG_SIGSEGV, do_bound },
+    { "bound_stub_copy", "a copy of the bound door's stub outside the interface page", SG_SIGSEGV,
+      do_bound_stub_copy },
+#endif
     { "int_0d", "int $0x0d through a DPL-0 gate", SG_SIGSEGV, do_int_0d },
     { "int_81", "int $0x81 through an empty IDT slot", SG_SIGSEGV, do_int_81 },
     { "far_jump", "far jump to the kernel code selector", SG_SIGSEGV, do_far_jump_kernel },

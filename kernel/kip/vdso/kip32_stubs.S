@@ -138,6 +138,20 @@ __sg_stub_divide:
     .size __sg_stub_divide, . - __sg_stub_divide
     .balign 16
 
+/* bound (62 /r, 32-bit code only) against the range [1, 0] pushed on the
+ * stack, which no value is in: #BR, a fault - the saved EIP is the bound,
+ * which changed nothing.  The kernel takes the range back off the stack
+ * and resumes at the ret. */
+    .globl __sg_stub_bound
+    .type __sg_stub_bound, @function
+__sg_stub_bound:
+    push    $0                          /* upper bound */
+    push    $1                          /* lower bound */
+    bound   %eax, (%esp)
+    ret
+    .size __sg_stub_bound, . - __sg_stub_bound
+    .balign 16
+
 #include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits

@@ -121,6 +121,16 @@ divide_zero:
     .size __sg_stub_divide, . - __sg_stub_divide
     .balign 16
 
+/* bound does not exist in 64-bit mode (62 is the EVEX prefix there): the
+ * door is never offered to 64-bit code, and kip.c withdraws this stub at
+ * boot like any door's that is not offered. */
+    .globl __sg_stub_bound
+    .type __sg_stub_bound, @function
+__sg_stub_bound:
+    ud2
+    .size __sg_stub_bound, . - __sg_stub_bound
+    .balign 16
+
 #include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits
