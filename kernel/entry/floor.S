@@ -48,7 +48,7 @@
 #include "frame.h"
     .text
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
-    .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound
+    .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound, floor_into
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -118,5 +118,12 @@ floor_bound:                    /* #BR: a fault, no error code; 32-bit code only
     addq    $8, 24(%rsp)                /* and the range it was checked against: the saved RSP */
     iretq
 1:  jmp     *interrupt_stub_table + 8 * BR_VECTOR(%rip)
+
+floor_into:                     /* #OF: a trap, no error code; 32-bit code only.
+                                   Drops the caller's EFLAGS the stub pushed
+                                   without restoring them (OF stays set): the
+                                   floor measures the exception, not a call */
+    addq    $4, 24(%rsp)
+    iretq
 
     .section .note.GNU-stack, "", @progbits

@@ -94,6 +94,13 @@ static void do_bound(void)
     __asm__ volatile("bound %0, %1" ::"r"(0), "m"(range));
 }
 static void do_bound_stub_copy(void) { run_stub_copy(SG_MECH_BOUND, 0); }
+/* into with OF set (0x7f + 1 overflows), in the program: #OF, SIGSEGV as
+ * on Linux. */
+static void do_into(void)
+{
+    __asm__ volatile("mov $0x7f, %%al\n add $1, %%al\n into" ::: "eax", "cc");
+}
+static void do_into_stub_copy(void) { run_stub_copy(SG_MECH_INTO, 0); }
 #endif
 static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
 static void do_int_81(void) { __asm__ volatile("int $0x81"); }
@@ -202,6 +209,8 @@ static const struct fault_case cases[] = {
     { "bound", "bound with an index outside its range", SG_SIGSEGV, do_bound },
     { "bound_stub_copy", "a copy of the bound door's stub outside the interface page", SG_SIGSEGV,
       do_bound_stub_copy },
+    { "into", "into with OF set", SG_SIGSEGV, do_into },
+    { "into_stub_copy", "a copy of the into door's stub outside the interface page", SG_SIGSEGV, do_into_stub_copy },
 #endif
     { "int_0d", "int $0x0d through a DPL-0 gate", SG_SIGSEGV, do_int_0d },
     { "int_81", "int $0x81 through an empty IDT slot", SG_SIGSEGV, do_int_81 },

@@ -83,12 +83,13 @@ __asm__(
     ".macro DOOR_int3\n call *harness_int3(%rip)\n .endm\n"
     ".macro DOOR_divide\n call *harness_divide(%rip)\n .endm\n"
     ".macro DOOR_hlt\n call *harness_hlt(%rip)\n .endm\n"
-    /* bound exists in 32-bit code only: never offered here, never run */
+    /* bound and into exist in 32-bit code only: never offered here, never run */
     ".macro DOOR_bound\n ud2\n .endm\n"
+    ".macro DOOR_into\n ud2\n .endm\n"
     /* What must happen before the flags are loaded (a TF set by the popfq
      * traps after the next instruction): sysenter's return RIP and RSP. */
     ".macro PRE_int80\n .endm\n .macro PRE_syscall\n .endm\n .macro PRE_callgate\n .endm\n"
-    ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n .macro PRE_int3\n .endm\n .macro PRE_divide\n .endm\n .macro PRE_hlt\n .endm\n .macro PRE_bound\n .endm\n"
+    ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n .macro PRE_int3\n .endm\n .macro PRE_divide\n .endm\n .macro PRE_hlt\n .endm\n .macro PRE_bound\n .endm\n .macro PRE_into\n .endm\n"
     ".macro PRE_sysenter\n lea 1f(%rip), %rcx\n lea 8(%rsp), %r11\n .endm\n"
     "   .section .rodata\n"
     "harness_gate: .long 0\n .word " STR(CALL_GATE_SEL) "\n"

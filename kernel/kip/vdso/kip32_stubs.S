@@ -152,6 +152,22 @@ __sg_stub_bound:
     .size __sg_stub_bound, . - __sg_stub_bound
     .balign 16
 
+/* into (CE, 32-bit code only) raises #OF when OF is set - a trap: the
+ * saved EIP is the ret after it.  OF is set in a copy of the caller's
+ * EFLAGS; the kernel puts the caller's own EFLAGS (the first pushfl) back
+ * into the frame, takes them off the stack and resumes at the ret. */
+    .globl __sg_stub_into
+    .type __sg_stub_into, @function
+__sg_stub_into:
+    pushfl                              /* the caller's EFLAGS */
+    pushfl
+    orl     $0x800, (%esp)              /* OF */
+    popfl
+    into
+    ret
+    .size __sg_stub_into, . - __sg_stub_into
+    .balign 16
+
 #include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits

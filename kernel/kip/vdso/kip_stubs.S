@@ -131,6 +131,14 @@ __sg_stub_bound:
     .size __sg_stub_bound, . - __sg_stub_bound
     .balign 16
 
+/* into is invalid in 64-bit mode (#UD): never offered, withdrawn at boot. */
+    .globl __sg_stub_into
+    .type __sg_stub_into, @function
+__sg_stub_into:
+    ud2
+    .size __sg_stub_into, . - __sg_stub_into
+    .balign 16
+
 #include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits
