@@ -109,7 +109,7 @@ $(BUILD)/vdso64/%.S.o: $(VDSO_DIR)/%.S
 $(BUILD)/vdso32/%.S.o: $(VDSO_DIR)/%.S
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -D__ASSEMBLER__ -MMD -MP -c $< -o $@
-$(BUILD)/vdso%.lds: $(VDSO_DIR)/vdso%.lds.S $(VDSO_DIR)/vdso-layout.lds.S include/sysgate/kip.h
+$(BUILD)/vdso%.lds: $(VDSO_DIR)/vdso%.lds.S $(VDSO_DIR)/vdso-layout.lds.S include/sysgate/kip.h include/sysgate/doors.def
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -D__ASSEMBLER__ $< -o $@
 

@@ -96,6 +96,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     trace_init(boot_info.cmdline);
     kip_init(entry_mechanisms64, entry_default64, entry_mechanisms32, entry_default32);
     trap_query_init();
+    exception_doors_check();
     clock_init();
     initrd_init(&boot_info);
     initrd_list();

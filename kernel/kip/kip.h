@@ -35,5 +35,10 @@ void kip_span(int bits, uint64_t *start, uint64_t *end);
 struct sg_vvar *kip_vvar(void);
 /* Where the 32-bit sysenter stub continues after SYSEXIT. */
 uint64_t kip32_sysenter_return(void);
+/* Door `mech`'s stub in every process of the width (its user address), or
+ * 0 where the door is not offered to that width. */
+uint64_t kip_stub(int bits, int mech);
+/* The same stub's bytes in the kernel's copy (NULL where not offered). */
+const uint8_t *kip_stub_bytes(int bits, int mech);
 
 #endif
