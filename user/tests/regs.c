@@ -24,6 +24,47 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+/* RFLAGS bits (Intel SDM vol. 1 3.4.3), as wide as this program's registers. */
+#define ARITH_FLAGS 0x8d5ul         /* CF PF AF ZF SF OF */
+#define TF 0x100ul
+#define IF 0x200ul
+#define DF 0x400ul
+#define IOPL 0x3000ul
+#define NT 0x4000ul
+#define AC 0x40000ul
+
+/* The doors (doors.def, by SG_MECH number), then the interface page's
+ * default entry (for 32-bit code __kernel_vsyscall). */
+enum { D_KIP = SG_MECH_COUNT, D_COUNT };
+
+static const char *door_name(int d)
+{
+    return d == D_KIP ? (SG_BITS == 64 ? "interface page default" : "__kernel_vsyscall") : sg_mechanism_name(d);
+}
+
+static const char *self;
+static struct sg_info info;
+
+static int door_available(int d)
+{
+    return d == D_KIP || ((SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32) & (1u << d));
+}
+
+/* Reached by a call into the interface page: the default entry and the
+ * exception doors (their instruction is a call only in their stub). */
+static int through_page(int d)
+{
+    return d == D_KIP || d >= SG_MECH_FIRST_EXCEPTION;
+}
+
+/* This program again, as a child with a role, a door and an argument. */
+static long run_child(const char *role, int d, const char *arg)
+{
+    char door[2] = { (char)('0' + d), 0 };
+    char *argv[] = { (char *)self, (char *)role, door, (char *)arg, 0 };
+    return sg_run(self, argv);
+}
+
 #ifdef __x86_64__
 
 struct regs {
@@ -34,15 +75,8 @@ struct regs {
 };
 _Static_assert(__builtin_offsetof(struct regs, rflags) == 120, "asm below uses these offsets");
 
-/* The doors (doors.def, by SG_MECH number), then the interface page's
- * default entry.  Each door has a DOOR_<name> instruction macro below. */
-enum { D_KIP = SG_MECH_COUNT, D_COUNT };
-
-static const char *door_name(int d)
-{
-    return d == D_KIP ? "interface page default" : sg_mechanism_name(d);
-}
-
+/* One harness per door (doors.def), each with a DOOR_<name> instruction
+ * macro below, and one for the interface page's default entry. */
 #define DOOR(NAME, name, nr, rank, what) \
     void regs_##name(const struct regs *in, struct regs *out); \
     long ctx_##name(const struct sg_context *c);
@@ -164,16 +198,6 @@ __asm__(
     "   pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
     "   ret\n");
 
-#define ARITH_FLAGS 0x8d5ul         /* CF PF AF ZF SF OF */
-#define TF 0x100ul
-#define IF 0x200ul
-#define DF 0x400ul
-#define IOPL 0x3000ul
-#define NT 0x4000ul
-#define AC 0x40000ul
-
-static const char *self = "/bin/tests/regs";
-static struct sg_info info;
 
 /* Which fast exit a door has, as an index into fast_exit_declined. */
 static int fast_exit_of(int d)
@@ -188,19 +212,8 @@ static uint64_t declined(int d)
     return fast_exit_of(d) < 0 ? 0 : i.fast_exit_declined[fast_exit_of(d)];
 }
 
-static int door_available(int d)
-{
-    return d == D_KIP || (info.mechanisms64 & (1u << d));
-}
 
-/* Reached by a call into the interface page: the default entry and the
- * exception doors (their instruction is a call only in their stub). */
-static int through_page(int d)
-{
-    return d == D_KIP || d >= SG_MECH_FIRST_EXCEPTION;
-}
-
-static void poison(struct regs *r, uint64_t seed, uint64_t flags)
+static void poison(struct regs *r, unsigned long seed, unsigned long flags)
 {
     uint64_t *p = &r->rax;
     for (int i = 0; i < 15; i++)
@@ -209,7 +222,7 @@ static void poison(struct regs *r, uint64_t seed, uint64_t flags)
 }
 
 /* One door, one poison set, one flags value: diff every register. */
-static void check_door(int d, uint64_t seed, uint64_t flags, const char *flags_name)
+static void check_door(int d, unsigned long seed, unsigned long flags, const char *flags_name)
 {
     struct regs in, out;
     poison(&in, seed, flags);
@@ -292,125 +305,90 @@ static int child_main(int argc, char **argv)
     return 100;
 }
 
-static long run_child(const char *role, int d, const char *arg)
+/* TF through a door: the kernel survives the entry, exit(42) works, and
+ * getpid returns with the single-step trap landing in user mode. */
+static void check_tf(int d)
 {
-    char door[2] = { (char)('0' + d), 0 };
-    char *argv[] = { (char *)self, (char *)role, door, (char *)arg, 0 };
-    return sg_run(self, argv);
+    if (through_page(d)) {
+        tap_skip("the call into the page traps before any door", "%s with TF set", door_name(d));
+        return;
+    }
+    long st = run_child("tf-exit", d, "");
+    tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 42,
+              "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_name(d), st);
+    st = run_child("tf-getpid", d, "");
+    tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGTRAP,
+              "%s with TF set: getpid returns and the single-step trap lands in user mode (status %#lx)",
+              door_name(d), st);
 }
 
-int main(int argc, char **argv)
+/* sg_setcontext through a door: exact contexts arrive exactly, and a fast
+ * exit declines what it cannot deliver; bad return addresses kill only the
+ * process. */
+static void check_contexts(int d)
 {
-    if (argc > 2)
-        return child_main(argc, argv);
-    tap_begin("regs");
-    sg_info(&info);
-    harness_kip = sg_kip_default();
-    harness_int3 = sg_kip_stub(SG_MECH_INT3);
-    harness_divide = sg_kip_stub(SG_MECH_DIVIDE);
-    harness_hlt = sg_kip_stub(SG_MECH_HLT);
+    long st;
+    /* An exact context, with rcx != rip and r11 != rflags, so that the
+     * fast exits must decline. */
+    struct sg_context c;
+    uint64_t *cp = &c.rax;
+    for (int i = 0; i < 15; i++)
+        cp[i] = 0xc0c0c0c000000000ul | (uint64_t)(d << 8 | i);
+    c.rip = (uint64_t)harness_landing;
+    c.rsp = (uint64_t)&landing_stack[sizeof landing_stack - 64];
+    c.rflags = ARITH_FLAGS | DF | IOPL;
+    harness_landed_flag = 0;
+    uint64_t before = declined(d);
+    ctx_harness[d](&c);
+    uint64_t declined_exact = declined(d) - before;
+    int exact = harness_landed_flag == 1;
+    for (int i = 0; i < 15 && exact; i++)
+        exact = (&harness_landed.rax)[i] == cp[i];
+    tap_check(exact && harness_landed.rsp == c.rsp, "%s: sg_setcontext delivers all registers exactly", door_name(d));
+    /* SYSRET cannot give rcx != rip, SYSEXIT rdx != rip; LRET restores
+     * everything (flags by popfq first). */
+    if (fast_exit_of(d) >= 0)
+        tap_eq(declined_exact, d != SG_MECH_CALLGATE, "%s: its fast exit %s this context", door_name(d),
+               d != SG_MECH_CALLGATE ? "declines" : "takes");
+    tap_eq(harness_landed.rflags & ~(uint64_t)0x10000, (ARITH_FLAGS | DF | IF | 2),
+           "%s: sg_setcontext's RFLAGS: as asked, with IF forced on and IOPL 0", door_name(d));
 
-    static const struct {
-        uint64_t flags;
-        const char *name;
-    } flag_sets[] = {
-        { 0, "clear" },
-        { ARITH_FLAGS, "CF PF AF ZF SF OF" },
-        { DF, "DF" },
-        { AC, "AC" },
-        { NT, "NT" },
-        { ARITH_FLAGS | DF | AC | NT | IOPL, "all + IOPL 3 + IF 0 asked" },
-    };
-    static const uint64_t seeds[] = { 0, ~0ul, 0xffffffff80000000ul, 0x5a5a5a5aa5a5a5a5ul };
+    /* A context a fast exit could take: rcx = rip and r11 = rflags for
+     * SYSRET, rdx = rip and rcx = rsp for SYSEXIT. */
+    c.rcx = d == SG_MECH_SYSENTER ? c.rsp : c.rip;
+    c.rdx = d == SG_MECH_SYSENTER ? c.rip : c.rdx;
+    c.rflags = 0x202;
+    c.r11 = 0x202;
+    harness_landed_flag = 0;
+    before = declined(d);
+    ctx_harness[d](&c);
+    uint64_t declined_fast = declined(d) - before;
+    exact = harness_landed_flag == 1;
+    for (int i = 0; i < 15 && exact; i++)
+        exact = (&harness_landed.rax)[i] == cp[i];
+    tap_check(exact, "%s: a context the fast exit can deliver arrives exactly too", door_name(d));
+    if (fast_exit_of(d) >= 0)
+        tap_eq(declined_fast, 0, "%s: and the fast exit takes it", door_name(d));
 
-    for (int d = 0; d < D_COUNT; d++) {
-        if (!door_available(d)) {
-            tap_skip("not offered on this CPU", "%s: register and flag checks", door_name(d));
-            continue;
-        }
-        for (unsigned s = 0; s < sizeof seeds / sizeof seeds[0]; s++)
-            check_door(d, seeds[s], ARITH_FLAGS, "CF PF AF ZF SF OF");
-        for (unsigned f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++)
-            check_door(d, 0x0123456789abcdeful, flag_sets[f].flags & ~IF, flag_sets[f].name);
-
-        long st;
-        if (through_page(d)) {
-            tap_skip("the call into the page traps before any door", "%s with TF set", door_name(d));
-            goto contexts;
-        }
-        st = run_child("tf-exit", d, "");
-        tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 42,
-                  "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_name(d), st);
-        st = run_child("tf-getpid", d, "");
-        tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGTRAP,
-                  "%s with TF set: getpid returns and the single-step trap lands in user mode (status %#lx)",
-                  door_name(d), st);
-
-    contexts:
-        /* An exact context, with rcx != rip and r11 != rflags, so that the
-         * fast exits must decline. */
-        struct sg_context c;
-        uint64_t *cp = &c.rax;
-        for (int i = 0; i < 15; i++)
-            cp[i] = 0xc0c0c0c000000000ul | (uint64_t)(d << 8 | i);
-        c.rip = (uint64_t)harness_landing;
-        c.rsp = (uint64_t)&landing_stack[sizeof landing_stack - 64];
-        c.rflags = ARITH_FLAGS | DF | IOPL;
-        harness_landed_flag = 0;
-        uint64_t before = declined(d);
-        ctx_harness[d](&c);
-        uint64_t declined_exact = declined(d) - before;
-        int exact = harness_landed_flag == 1;
-        for (int i = 0; i < 15 && exact; i++)
-            exact = (&harness_landed.rax)[i] == cp[i];
-        tap_check(exact && harness_landed.rsp == c.rsp, "%s: sg_setcontext delivers all registers exactly", door_name(d));
-        /* SYSRET cannot give rcx != rip, SYSEXIT rdx != rip; LRET restores
-         * everything (flags by popfq first). */
-        if (fast_exit_of(d) >= 0)
-            tap_eq(declined_exact, d != SG_MECH_CALLGATE, "%s: its fast exit %s this context", door_name(d),
-                   d != SG_MECH_CALLGATE ? "declines" : "takes");
-        tap_eq(harness_landed.rflags & ~(uint64_t)0x10000, (ARITH_FLAGS | DF | IF | 2),
-               "%s: sg_setcontext's RFLAGS: as asked, with IF forced on and IOPL 0", door_name(d));
-
-        /* A context a fast exit could take: rcx = rip and r11 = rflags for
-         * SYSRET, rdx = rip and rcx = rsp for SYSEXIT. */
-        c.rcx = d == SG_MECH_SYSENTER ? c.rsp : c.rip;
-        c.rdx = d == SG_MECH_SYSENTER ? c.rip : c.rdx;
-        c.rflags = 0x202;
-        c.r11 = 0x202;
-        harness_landed_flag = 0;
+    static const char *const bad_ctx[] = { "rip47", "rip63", "ripkernel", "rsp47" };
+    for (unsigned i = 0; i < sizeof bad_ctx / sizeof bad_ctx[0]; i++) {
         before = declined(d);
-        ctx_harness[d](&c);
-        uint64_t declined_fast = declined(d) - before;
-        exact = harness_landed_flag == 1;
-        for (int i = 0; i < 15 && exact; i++)
-            exact = (&harness_landed.rax)[i] == cp[i];
-        tap_check(exact, "%s: a context the fast exit can deliver arrives exactly too", door_name(d));
-        if (fast_exit_of(d) >= 0)
-            tap_eq(declined_fast, 0, "%s: and the fast exit takes it", door_name(d));
-
-        static const char *const bad_ctx[] = { "rip47", "rip63", "ripkernel", "rsp47" };
-        for (unsigned i = 0; i < sizeof bad_ctx / sizeof bad_ctx[0]; i++) {
-            before = declined(d);
-            st = run_child("ctx", d, bad_ctx[i]);
-            /* The child's only system call is the sg_setcontext; a fast exit
-             * must decline a non-canonical RIP (SYSRET/SYSEXIT would #GP in
-             * ring 0 on Intel; QEMU's TCG forgives it, so only this counter
-             * shows the check at work there) and, for SYSEXIT and LRET, a
-             * non-canonical RSP (SYSRET loads no RSP).  A canonical
-             * kernel-half RIP may take any exit: the fetch faults in user
-             * mode. */
-            int must_decline = fast_exit_of(d) >= 0 && (i < 2 || (i == 3 && d != SG_MECH_SYSCALL));
-            if (fast_exit_of(d) >= 0 && i != 2)
-                tap_eq(declined(d) - before, (uint64_t)must_decline, "%s: %s: the fast exit %s", door_name(d),
-                       bad_ctx[i], must_decline ? "declines" : "is used");
-            tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
-                      "%s: returning to %s kills only the process with SIGSEGV (status %#lx)", door_name(d),
-                      bad_ctx[i], st);
-        }
+        st = run_child("ctx", d, bad_ctx[i]);
+        /* The child's only system call is the sg_setcontext; a fast exit
+         * must decline a non-canonical RIP (SYSRET/SYSEXIT would #GP in
+         * ring 0 on Intel; QEMU's TCG forgives it, so only this counter
+         * shows the check at work there) and, for SYSEXIT and LRET, a
+         * non-canonical RSP (SYSRET loads no RSP).  A canonical
+         * kernel-half RIP may take any exit: the fetch faults in user
+         * mode. */
+        int must_decline = fast_exit_of(d) >= 0 && (i < 2 || (i == 3 && d != SG_MECH_SYSCALL));
+        if (fast_exit_of(d) >= 0 && i != 2)
+            tap_eq(declined(d) - before, (uint64_t)must_decline, "%s: %s: the fast exit %s", door_name(d),
+                   bad_ctx[i], must_decline ? "declines" : "is used");
+        tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
+                  "%s: returning to %s kills only the process with SIGSEGV (status %#lx)", door_name(d),
+                  bad_ctx[i], st);
     }
-    tap_eq(sys_getpid() > 0, 1, "the kernel is still alive");
-    return tap_end();
 }
 
 #else /* 32-bit: the same hazards for a process in compatibility mode */
@@ -430,13 +408,6 @@ struct regs32 {
 _Static_assert(__builtin_offsetof(struct regs32, r) == 32 && __builtin_offsetof(struct regs32, esp) == 96,
                "asm below uses these offsets");
 
-/* The doors (doors.def, by SG_MECH number), then __kernel_vsyscall. */
-enum { D_KIP = SG_MECH_COUNT, D_COUNT };
-
-static const char *door_name(int d)
-{
-    return d == D_KIP ? "__kernel_vsyscall" : sg_mechanism_name(d);
-}
 
 void regs32_raw(const struct regs32 *in, struct regs32 *out);     /* door: harness_door */
 uintptr_t harness_stub;        /* for the stub doors: the stub to call */
@@ -492,27 +463,7 @@ __asm__(
     "back32_b: .long 5b\n .word 0x1b\n"
     "   .text\n");
 
-#define ARITH_FLAGS 0x8d5u
-#define TF 0x100u
-#define IF 0x200u
-#define DF 0x400u
-#define IOPL 0x3000u
-#define NT 0x4000u
-#define AC 0x40000u
 
-static struct sg_info info;
-
-static int door_available(int d)
-{
-    return d == D_KIP || (info.mechanisms32 & (1u << d));
-}
-
-/* Reached by a call into the interface page: __kernel_vsyscall and the
- * exception doors (their instruction is a call only in their stub). */
-static int through_page(int d)
-{
-    return d == D_KIP || d >= SG_MECH_FIRST_EXCEPTION;
-}
 
 static void run_door(int d, const struct regs32 *in, struct regs32 *out)
 {
@@ -523,7 +474,7 @@ static void run_door(int d, const struct regs32 *in, struct regs32 *out)
     regs32_raw(in, out);
 }
 
-static void poison(struct regs32 *r, uint32_t seed, uint32_t flags)
+static void poison(struct regs32 *r, unsigned long seed, unsigned long flags)
 {
     uint32_t *p = &r->eax;
     for (int i = 0; i < 7; i++)
@@ -533,7 +484,7 @@ static void poison(struct regs32 *r, uint32_t seed, uint32_t flags)
     r->eflags = flags;
 }
 
-static void check_door(int d, uint32_t seed, uint32_t flags, const char *flags_name)
+static void check_door(int d, unsigned long seed, unsigned long flags, const char *flags_name)
 {
     struct regs32 in, out;
     poison(&in, seed, flags);
@@ -563,69 +514,90 @@ static void check_door(int d, uint32_t seed, uint32_t flags, const char *flags_n
         tap_diag("r%d is %#llx, was %#llx", bad + 8, (unsigned long long)out.r[bad], (unsigned long long)in.r[bad]);
 }
 
-static const char *self;
 
-static long run_child(const char *role, int d)
+static int child_main(int argc, char **argv)
 {
-    char door[2] = { (char)('0' + d), 0 };
-    char *argv[] = { (char *)self, (char *)role, door, 0 };
-    return sg_run(self, argv);
+    (void)argc;
+    int d = argv[2][0] - '0';
+    if (!strcmp(argv[1], "tf-exit") && (d == SG_MECH_SYSENTER || d == SG_MECH_SYSCALL)) {
+        /* The stub's dance by hand, so that TF, loaded by the popfl just
+         * before, first traps after the door instruction itself. */
+        if (d == SG_MECH_SYSENTER)
+            __asm__ volatile("push $0\n push %%ecx\n push %%edx\n push %%ebp\n mov %%esp, %%ebp\n"
+                             "pushl $0x1d7\n popfl\n sysenter"
+                             ::"a"(SYS_exit_group), "b"(42) : "memory");
+        else
+            __asm__ volatile("push $0\n push %%ecx\n push %%edx\n push %%ebp\n mov %%ecx, %%ebp\n"
+                             "pushl $0x1d7\n popfl\n syscall"
+                             ::"a"(SYS_exit_group), "b"(42) : "memory");
+    } else if (!strcmp(argv[1], "tf-exit")) {
+        struct regs32 in, out;
+        poison(&in, 0x1234, TF | ARITH_FLAGS);
+        in.eax = SYS_exit_group;
+        in.ebx = 42;
+        run_door(d, &in, &out);
+    }
+    return 0;
 }
 
+/* TF through every door but those reached by a call into the page, whose
+ * `call` would trap first (sysenter and syscall by the dance done by hand). */
+static void check_tf(int d)
+{
+    if (through_page(d))
+        return;
+    long st = run_child("tf-exit", d, "");
+    tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 42,
+              "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_name(d), st);
+}
+#endif
+
+/* The driver, both widths: every door, then the default entry; poison sets
+ * and flag values through each, TF, and (64-bit) sg_setcontext. */
 int main(int argc, char **argv)
 {
     self = argv[0];
     sg_info(&info);
-    if (argc > 2) {
-        int d = argv[2][0] - '0';
-        if (!strcmp(argv[1], "tf-exit") && (d == SG_MECH_SYSENTER || d == SG_MECH_SYSCALL)) {
-            /* The stub's dance by hand, so that TF, loaded by the popfl just
-             * before, first traps after the door instruction itself. */
-            if (d == SG_MECH_SYSENTER)
-                __asm__ volatile("push $0\n push %%ecx\n push %%edx\n push %%ebp\n mov %%esp, %%ebp\n"
-                                 "pushl $0x1d7\n popfl\n sysenter"
-                                 ::"a"(SYS_exit_group), "b"(42) : "memory");
-            else
-                __asm__ volatile("push $0\n push %%ecx\n push %%edx\n push %%ebp\n mov %%ecx, %%ebp\n"
-                                 "pushl $0x1d7\n popfl\n syscall"
-                                 ::"a"(SYS_exit_group), "b"(42) : "memory");
-        } else if (!strcmp(argv[1], "tf-exit")) {
-            struct regs32 in, out;
-            poison(&in, 0x1234, TF | ARITH_FLAGS);
-            in.eax = SYS_exit_group;
-            in.ebx = 42;
-            run_door(d, &in, &out);
-        }
-        return 0;
-    }
+    if (argc > 2)
+        return child_main(argc, argv);
     tap_begin("regs");
+#ifdef __x86_64__
+    harness_kip = sg_kip_default();
+    harness_int3 = sg_kip_stub(SG_MECH_INT3);
+    harness_divide = sg_kip_stub(SG_MECH_DIVIDE);
+    harness_hlt = sg_kip_stub(SG_MECH_HLT);
+#endif
 
     static const struct {
-        uint32_t flags;
+        unsigned long flags;
         const char *name;
     } flag_sets[] = {
-        { 0, "clear" }, { ARITH_FLAGS, "CF PF AF ZF SF OF" }, { DF, "DF" }, { AC, "AC" }, { NT, "NT" },
+        { 0, "clear" },
+        { ARITH_FLAGS, "CF PF AF ZF SF OF" },
+        { DF, "DF" },
+        { AC, "AC" },
+        { NT, "NT" },
         { ARITH_FLAGS | DF | AC | NT | IOPL, "all + IOPL 3 + IF 0 asked" },
     };
-    static const uint32_t seeds[] = { 0, ~0u, 0x80000000u, 0x5a5aa5a5u };
+    /* Poison seeds, cut to this width. */
+    static const unsigned long seeds[] = { 0, ~0ul, (unsigned long)0xffffffff80000000ull,
+                                           (unsigned long)0x5a5a5a5aa5a5a5a5ull };
+
     for (int d = 0; d < D_COUNT; d++) {
         if (!door_available(d)) {
-            tap_skip("not offered to 32-bit code on this CPU", "%s: register and flag checks", door_name(d));
+            tap_skip(SG_BITS == 64 ? "not offered on this CPU" : "not offered to 32-bit code on this CPU",
+                     "%s: register and flag checks", door_name(d));
             continue;
         }
         for (unsigned s = 0; s < sizeof seeds / sizeof seeds[0]; s++)
             check_door(d, seeds[s], ARITH_FLAGS, "CF PF AF ZF SF OF");
         for (unsigned f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++)
-            check_door(d, 0x01234567u, flag_sets[f].flags & ~IF, flag_sets[f].name);
-        /* TF through every door but the default entry, whose `call` would
-         * trap first (sysenter and syscall by the dance done by hand). */
-        if (!through_page(d)) {
-            long st = run_child("tf-exit", d);
-            tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 42,
-                      "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_name(d), st);
-        }
+            check_door(d, (unsigned long)0x0123456789abcdefull, flag_sets[f].flags & ~IF, flag_sets[f].name);
+        check_tf(d);
+#ifdef __x86_64__
+        check_contexts(d);
+#endif
     }
     tap_eq(sys_getpid() > 0, 1, "the kernel is still alive");
     return tap_end();
 }
-#endif
