@@ -31,7 +31,7 @@
  * Output: one `BENCH {...}` JSON line per figure, `BENCH-INFO {...}` about
  * the kernel and CPU, and `# bench: ...` progress lines.
  *
- * tests/bench-check compares every figure with tests/bench-baseline.
+ * tools/bench --check-baseline (make test) compares every figure with tests/bench-baseline.
  *
  *   /bin/bench trace DOOR ARGS CALL   one round trip, twice (the second is
  *                                     the one tools/bench --trace follows)
