@@ -145,6 +145,21 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_SIGFPE   8
 #define SG_SIGKILL  9       /* out of memory for a page the process touched */
 #define SG_SIGSEGV 11
+/* Signals the process calls name (signal(7), Linux's x86 numbers). */
+#define SG_SIGHUP   1
+#define SG_SIGINT   2
+#define SG_SIGQUIT  3
+#define SG_SIGPIPE 13
+#define SG_SIGTERM 15
+#define SG_SIGCHLD 17
+#define SG_SIGCONT 18
+#define SG_SIGSTOP 19
+#define SG_SIGTSTP 20
+#define SG_SIGTTIN 21
+#define SG_SIGTTOU 22
+#define SG_SIGURG  23
+#define SG_SIGWINCH 28
+#define SG_NSIG    64       /* _NSIG: signals 1..64 */
 
 /* Auxiliary vector tags (Linux's values, include/uapi/linux/auxvec.h and
  * arch/x86/include/uapi/asm/auxvec.h, plus one of sysgate's). */

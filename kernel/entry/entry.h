@@ -9,9 +9,10 @@
 /* trap.c: what a #UD from user mode was: the lock-nop query (answered in
  * the frame), or a trap system call (RIP advanced past it, to be
  * dispatched by trap.S); any other invalid instruction kills the process
- * and does not return. */
+ * and does not return, or queues its signal (TRAP_FAULT). */
 #define TRAP_QUERY   1
 #define TRAP_SYSCALL 2
+#define TRAP_FAULT   3    /* the fault's signal is queued for a handler */
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>

@@ -6,8 +6,9 @@
  * registers from the frame, so whatever C wrote there (the result in rax,
  * a new context from sg_setcontext) is what the process gets.
  *
- *   ret_user               looks at frame->entry and tries the door's own
- *                          fast return; each falls back to ret_user_iret
+ *   ret_user               does the work percpu.work asks for (exit_work.c),
+ *                          then looks at frame->entry and tries the door's
+ *                          own fast return; each falls back to ret_user_iret
  *   ret_user_sysret        SYSRETQ / SYSRETL (entered by syscall, 64/32-bit)
  *   ret_user_sysexit       SYSEXITQ / SYSEXITL (entered by sysenter)
  *   ret_user_lret          LRETQ     (entered through the call gate)
@@ -58,6 +59,9 @@
     .globl ret_user, ret_user_iret, ret_kernel
 
 ret_user:
+    cmpq    $0, %gs:PERCPU_WORK
+    jne     .Lwork
+.Lchoose_exit:
     mov     FRAME_ENTRY(%rsp), %rax
     cmp     $ENTRY_SYSCALL, %rax
     je      ret_user_sysret
@@ -66,6 +70,13 @@ ret_user:
     cmp     $ENTRY_CALLGATE, %rax
     je      ret_user_lret
     jmp     ret_user_iret
+
+/* The work may rewrite the frame (a signal handler's entry) or switch
+ * processes (this one resumes here when it runs again). */
+.Lwork:
+    mov     %rsp, %rdi
+    call    exit_to_user_work
+    jmp     .Lchoose_exit
 
 ret_user_sysret:
     cmpq    $USER_DS, FRAME_SS(%rsp)

@@ -67,6 +67,13 @@
 #define PERCPU_DECLINED_LRET    48
 #define PERCPU_COMPAT           56  /* 1 while a 32-bit process runs */
 #define PERCPU_REPLACED_FRAME   64  /* the frame sg_setcontext last replaced */
+#define PERCPU_WORK             72  /* WORK_* below: work before the return to user mode */
+
+/* percpu.work: while it is not 0, ret_user (kernel/entry/exit.S) calls
+ * exit_to_user_work() (exit_work.c) before it returns to user mode.
+ * WORK_SIGNAL: the running process has a signal to act on or an
+ * interrupted call to settle (proc/signal.c). */
+#define WORK_SIGNAL   (1 << 2)
 
 /* struct proc's count of system calls entered (proc.h), which the
  * dispatcher's front (dispatch_fast.S) increments. */
@@ -208,6 +215,7 @@ struct percpu {
      * another process's sg_setcontext for its own (each process's frame
      * sits at the top of its own kernel stack). */
     struct frame *replaced_frame;
+    uint64_t work;
 };
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");
 _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "percpu layout");
@@ -218,6 +226,7 @@ _Static_assert(offsetof(struct percpu, declined_sysexit) == PERCPU_DECLINED_SYSE
 _Static_assert(offsetof(struct percpu, declined_lret) == PERCPU_DECLINED_LRET, "percpu layout");
 _Static_assert(offsetof(struct percpu, compat) == PERCPU_COMPAT, "percpu layout");
 _Static_assert(offsetof(struct percpu, replaced_frame) == PERCPU_REPLACED_FRAME, "percpu layout");
+_Static_assert(offsetof(struct percpu, work) == PERCPU_WORK, "percpu layout");
 
 extern struct percpu percpu0;
 

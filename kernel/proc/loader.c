@@ -352,6 +352,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     strlcpy(p->name, base, sizeof p->name);
     p->parent = parent;
     proc_identity_init(p, parent);
+    signal_reset(p);
     init_frame(p, img.entry, rsp);
     p->state = PROC_RUNNABLE;
     return p->pid;

@@ -86,9 +86,6 @@ noreturn void proc_exit(struct proc *p, int wait_status)
     panic("a zombie was scheduled");
 }
 
-/* Ends another process at once.  Safe because the kernel is never
- * preempted: a process that is not running is either in user mode or
- * blocked in schedule(), holding nothing. */
 long proc_kill(int pid, int sig)
 {
     for (int i = 0; i < MAX_PROCS; i++) {
@@ -99,11 +96,7 @@ long proc_kill(int pid, int sig)
             return 0;
         if (p->pid == 1)
             return -SG_EPERM;
-        if (p == current_proc())
-            proc_exit(p, SG_WSTATUS_KILLED(sig));
-        printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->pid, p->name, sig,
-               current_proc()->pid);
-        proc_make_zombie(p, SG_WSTATUS_KILLED(sig));
+        signal_send(p, sig);
         return 0;
     }
     return -SG_ESRCH;
@@ -159,6 +152,10 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang)
             return -SG_ECHILD;
         if (nohang)
             return 0;
+        /* A signal interrupts the wait: restarted under SA_RESTART, else
+         * -EINTR (signal(7)). */
+        if (signal_pending(parent))
+            return signal_restart(-SG_ERESTARTSYS);
         parent->wait_pid = pid;
         parent->state = PROC_WAITING;
         schedule();

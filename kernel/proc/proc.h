@@ -9,6 +9,7 @@
 #include "../arch/segments.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
+#include "signal.h"
 
 #define MAX_PROCS 64
 #define MAX_ARGS 32
@@ -60,6 +61,7 @@ struct proc {
     /* syscall/trace.c: the unimplemented numbers already logged. */
     uint64_t unimplemented_logged[LINUX_NR_MAX / 64];
     bool out_of_range_logged;
+    struct signal_state sig;    /* handlers, mask, pending set, alternate stack (signal.h) */
 };
 
 _Static_assert(offsetof(struct proc, syscalls) == PROC_SYSCALLS, "dispatch_fast.S counts at this offset");
@@ -93,7 +95,8 @@ struct proc *proc_alloc(void);
 #define PROC_EXIT_HOOKS 4
 void proc_add_exit_hook(void (*hook)(struct proc *p));
 noreturn void proc_exit(struct proc *p, int wait_status);
-/* Signal 0 tests for existence; any other ends the process. */
+/* kill(2) of one process: signal 0 tests for existence; any other is sent
+ * (signal_send).  init (pid 1) refuses with -EPERM. */
 long proc_kill(int pid, int sig);
 /* Kills the current process for a fault it took in user mode: one log
  * line naming the fault, then exit with the signal's wait status. */

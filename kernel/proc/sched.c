@@ -27,6 +27,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     }
     percpu0.current = next;
     percpu0.compat = next->bits == 32;
+    signal_update_work(next);
     entry_floor_switch(next->floors);
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
@@ -98,6 +99,7 @@ void sched_timer_tick(struct frame *f)
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].state == PROC_SLEEPING && procs[i].wake_ns <= now)
             procs[i].state = PROC_RUNNABLE;
+    signal_timer_tick(now);
     /* Preempt only user code: the kernel itself is never preempted. */
     if (frame_from_user(f))
         schedule();

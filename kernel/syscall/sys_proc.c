@@ -27,8 +27,7 @@ long sys_sched_yield(void)
 
 long sys_kill(uint64_t pid, uint64_t sig)
 {
-    /* SIGKILL and SIGTERM both end the process: sysgate has no handlers. */
-    if (sig != 0 && sig != 9 && sig != 15)
+    if (sig > SG_NSIG)
         return -SG_EINVAL;
     if ((int)pid <= 0)
         return -SG_EINVAL;
