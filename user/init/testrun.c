@@ -22,7 +22,7 @@ static const char *const all_tests[] = {
     "fuzz", "memory", "vdso", "time", "files", "linux", "signals",
     "32/syscalls", "32/badinput", "32/faults", "32/sched", "32/segments", "32/fpu", "32/exitfault", "32/debugreg",
     "32/mechanisms", "32/regs", "32/fuzz", "32/vsyscall", "32/memory", "32/vdso", "32/time", "32/files", "32/linux",
-    "32/signals",
+    "32/signals", "sigreturn", "32/sigreturn",
 };
 
 int main(int argc, char **argv)
