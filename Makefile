@@ -2,6 +2,7 @@
 #
 #   make            build the kernel, the user programs and the initrd
 #   make run        boot under QEMU and run the demo (INIT=prog to run your own)
+#   make shell      boot into busybox's shell on this terminal
 #   make test       host unit tests + in-guest tests on every CPU model
 #   make soak       the fuzzer's long run: 10 million hostile calls per door and width
 #   make iso        a GRUB (Multiboot2) ISO for other emulators or real hardware
@@ -54,7 +55,7 @@ KERNEL   := $(BUILD)/kernel.elf
 KERNEL32 := $(BUILD)/kernel32.elf
 INITRD   := $(BUILD)/initrd.cpio
 
-.PHONY: all run test soak iso debug deps clean host-tests guest-tests
+.PHONY: all run shell test soak iso debug deps clean host-tests guest-tests
 all: $(KERNEL) $(KERNEL32) $(INITRD)
 
 # The git revision the kernel reports, rewritten only when it changes.
@@ -90,7 +91,7 @@ $(BUILD)/k/%.S.o: %.S
 # embedded image is stripped (like Linux's, it keeps its section headers).
 VDSO_DIR     := kernel/kip/vdso
 VDSO_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fPIC -fno-stack-protector \
-                -fno-asynchronous-unwind-tables -fcf-protection=none -mno-red-zone
+                -fno-asynchronous-unwind-tables -fcf-protection=none -mno-red-zone -mgeneral-regs-only
 VDSO_LDFLAGS := -shared -nostdlib --hash-style=both --build-id=none -Bsymbolic --no-undefined \
                 -z max-page-size=4096 -z noexecstack
 VDSO64 := $(BUILD)/vdso64/vdso64.so
@@ -126,8 +127,12 @@ $(VDSO32): $(BUILD)/vdso32/kip32_stubs.S.o $(BUILD)/vdso32/vclock.c.o $(BUILD)/v
 $(BUILD)/k/kernel/kip/kip_image.S.o: $(VDSO64) $(VDSO32)
 $(BUILD)/k/kernel/kip/kip_image.S.o: KASFLAGS += -DVDSO64_IMAGE='"$(VDSO64)"' -DVDSO32_IMAGE='"$(VDSO32)"'
 
-$(KERNEL): $(KERNEL_OBJS) boot/linker.ld
-	$(LD) -n -nostdlib -z max-page-size=4096 -T boot/linker.ld -o $@ $(KERNEL_OBJS)
+# The fast path's rule, checked on the linked kernel: no FAST call's handler
+# reaches the frame, the scheduler or a process's end (tools/check-fast-calls).
+$(KERNEL): $(KERNEL_OBJS) boot/linker.ld tools/check-fast-calls include/sysgate/syscalls.def
+	$(LD) -n -nostdlib -z max-page-size=4096 -T boot/linker.ld -o $@.tmp $(KERNEL_OBJS)
+	tools/check-fast-calls $@.tmp include/sysgate/syscalls.def
+	mv $@.tmp $@
 
 # QEMU's Multiboot loader takes only 32-bit ELF files: the same image,
 # relabelled (its load addresses are the physical ones already).
@@ -286,6 +291,16 @@ run:
 	@$(MAKE) --no-print-directory all $(RUN_INITRD)
 	tools/qemu-boot --kernel $(KERNEL32) --initrd $(RUN_INITRD) --append '$(RUN_APPEND)' \
 	    --console --timeout $(or $(TIMEOUT),300) $(if $(CPU),--cpu $(CPU))
+
+# make shell: busybox's shell (sh -i) as the first process on this terminal -
+# QEMU's stdio is the serial port, the console; QEMU ends when the shell
+# does, with its exit status.  BUSYBOX=/bin/busybox32 for the i386 one.
+shell:
+	@tools/setup-deps
+	@$(MAKE) --no-print-directory all
+	tools/qemu-boot --kernel $(KERNEL32) --initrd $(INITRD) \
+	    --append 'init=$(or $(BUSYBOX),/bin/busybox) $(APPEND) -- sh -i' \
+	    --timeout $(or $(TIMEOUT),86400) $(if $(CPU),--cpu $(CPU))
 
 # QEMU waits halted for gdb on :1234 and goes when gdb does.
 debug:

@@ -2,9 +2,11 @@
  * kmain: from the boot loader's hand-off to the first user program.
  *
  *   boot/boot.S   32-bit entry, long mode, higher half    -> kmain()
- *   kmain         serial, CPU, GDT/TSS, IDT, memory, paging, timer,
- *                 system calls, interface page, initrd, init process,
- *                 then the idle loop; the scheduler takes it from there.
+ *   kmain         serial, boot information, CPU, GDT/TSS, IDT, the doors,
+ *                 memory, paging, timer, console input, random source,
+ *                 system-call tables, trace, interface pages, clocks,
+ *                 initrd, init process, then the idle loop; the scheduler
+ *                 takes it from there.
  */
 #include "arch/boot_info.h"
 #include "arch/cpu.h"
@@ -14,6 +16,7 @@
 #include "arch/layout.h"
 #include "drivers/serial.h"
 #include "drivers/timer.h"
+#include "drivers/tty.h"
 #include "entry/entry.h"
 #include "kip/kip.h"
 #include "time/clock.h"
@@ -30,7 +33,6 @@
 #include "gitrev.h"
 
 static struct boot_info boot_info;
-char kernel_cmdline[512];
 
 static void start_init(void)
 {
@@ -69,7 +71,6 @@ void kmain(uint32_t magic, uint32_t info_phys)
     if (boot_info_parse(magic, info_phys, PHYS_MAP_BASE, &boot_info))
         panic("unknown boot loader magic %#x", magic);
     printk("boot: %s, command line \"%s\"\n", boot_info.loader, boot_info.cmdline);
-    strlcpy(kernel_cmdline, boot_info.cmdline, sizeof kernel_cmdline);
 
     cpu_identify();
     printk("cpu: %s, %s, family %u model %u stepping %u%s%s\n", cpu.vendor, cpu.brand, cpu.family,
@@ -86,6 +87,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     phys_init(&boot_info);
     paging_init();
     timer_init();
+    tty_init();
     random_init();
     printk("random: %s\n", random_source());
     syscall_init();

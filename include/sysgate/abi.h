@@ -12,6 +12,10 @@
 #define SG_PRIVATE_BASE   0x1000
 #define SG_PRIVATE_COUNT  0x40
 
+/* The bits of the argument-way flags below (SG_ARGS_*), for assembly. */
+#define SG_ARGS_STACK_BIT 28
+#define SG_ARGS_PAGE_BIT  29
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
@@ -40,8 +44,8 @@ enum sg_mechanism {
  *                   SG_ARGPAGE_ADDRESS (struct sg_argpage); the kernel
  *                   writes the result there as well as into rax
  */
-#define SG_ARGS_STACK  (1u << 28)
-#define SG_ARGS_PAGE   (1u << 29)
+#define SG_ARGS_STACK  (1u << SG_ARGS_STACK_BIT)
+#define SG_ARGS_PAGE   (1u << SG_ARGS_PAGE_BIT)
 #define SG_ARGS_MASK   (SG_ARGS_STACK | SG_ARGS_PAGE)
 
 #define SG_ARGPAGE_ADDRESS   0x00007fffffff0000ull   /* 64-bit processes */
@@ -111,8 +115,14 @@ struct sg_info {
     /* Physical frames free right now: what a process held comes back when
      * it is gone (the memory test's leak check). */
     uint64_t free_frames;
+    /* Of the system calls (syscalls above), the ones the C dispatcher (the
+     * full path) ran - the fast paths answer every other
+     * (docs/mechanisms.md) - and the same for its children collected by
+     * wait4. */
+    uint64_t full_path_calls;
+    uint64_t children_full_path_calls;
 };
-_Static_assert(sizeof(struct sg_info) == 296 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+_Static_assert(sizeof(struct sg_info) == 312 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)
@@ -238,7 +248,10 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_DR_LEN_8    2
 #define SG_DR_LEN_4    3
 
-/* Linux errno values sysgate returns (negated in rax). */
+#endif /* __ASSEMBLER__ */
+
+/* Linux errno values sysgate returns (negated in rax; also read by the
+ * fast path's assembly). */
 #define SG_EPERM    1
 #define SG_ENOENT   2
 #define SG_ESRCH    3
@@ -323,7 +336,5 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_MADV_COLLAPSE   25
 #define SG_MADV_HWPOISON  100
 #define SG_MADV_SOFT_OFFLINE 101
-
-#endif /* __ASSEMBLER__ */
 
 #endif

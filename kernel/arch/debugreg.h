@@ -12,10 +12,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "debugcheck.h"
 #include "../entry/frame.h"
 
-#define DR7_FIXED   (1ul << 10)    /* reads as 1 */
-#define DR7_GD      (1ul << 13)    /* general detect: #DB on any MOV DR */
 #define DR6_FIXED   0xffff0ff0ul   /* DR6's value with no condition recorded */
 #define DR6_B_MASK  0xful          /* B0-B3: which breakpoint matched */
 #define DR6_BS      (1ul << 14)    /* single step */
@@ -27,12 +26,6 @@ struct debug_state {
     bool trap_pending;      /* a #DB taken in ring 0, to deliver as SIGTRAP */
     uint64_t trap_rip;      /* where (for the log line) */
 };
-
-/* The checks of sg_set_debugreg, pure: the DR7 value (with dr[] the
- * addresses it enables) a process may have, or -EINVAL.  Addresses in
- * the user half only, aligned to the length; no I/O breakpoints (RW = 10);
- * instruction breakpoints of length 1 only; no GD; reserved bits 0. */
-int debug_check(const uint64_t dr[4], uint64_t dr7, uint64_t user_end);
 
 /* sg_set_debugreg / sg_get_debugreg for the running process (reg 0-3, 6,
  * 7); 0 or -EINVAL. */

@@ -107,4 +107,5 @@ void tss_set_kernel_stack(uint64_t rsp0)
 {
     tss.rsp[0] = rsp0;
     percpu0.kernel_rsp = rsp0;
+    percpu0.syscall_rsp = rsp0 - 8;     /* the syscall fast path skips the ss word */
 }

@@ -1,8 +1,10 @@
-/* The IDT: exceptions, the PIC's interrupts and the int 0x80 door. */
+/* The IDT: exceptions, the PIC's interrupts, and the two doors that are
+ * vectors: int 0x80 (int80.S) and #UD (trap.S). */
 #include "idt.h"
 #include "descriptor.h"
 #include "gdt.h"
 #include "selectors_msrs.h"
+#include "../entry/frame.h"
 #include "../lib/kernel.h"
 
 static struct desc16 idt[256] __attribute__((aligned(16)));
@@ -25,7 +27,7 @@ void idt_init(void)
         idt[v] = desc_idt_gate(KERNEL_CS, interrupt_stub_table[v], DESC_INTERRUPT_GATE, dpl, ist);
     }
     /* #UD has a door of its own: trap-based entry (entry/trap.S). */
-    idt_set(6, trap_ud_entry, 0, 0);
+    idt_set(UD_VECTOR, trap_ud_entry, 0, 0);
 
     struct {
         uint16_t limit;

@@ -16,6 +16,7 @@
 #include "debugreg.h"
 #include "io.h"
 #include "../drivers/timer.h"
+#include "../drivers/tty.h"
 #include "../entry/entry.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
@@ -230,6 +231,8 @@ void interrupt_dispatch(struct frame *f)
             return;
         if (irq == 0)
             sched_timer_tick(f);
+        else if (irq == 4)
+            tty_irq();
         /* A breakpoint whose #DB the CPU delivered in ring 0 reaches the
          * process here, at its first interrupt from user mode. */
         struct proc *p = current_proc();

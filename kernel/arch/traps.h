@@ -5,7 +5,7 @@
 #include "../lib/kernel.h"
 
 /* The exception or interrupt behind a frame from the doors in
- * entry/interrupts.S. */
+ * entry/interrupts.S (and a #UD in ring 0, which entry/trap.S passes on). */
 void interrupt_dispatch(struct frame *f);
 /* The user-mode fault the frame describes (cr2: the faulting address of a
  * #PF) becomes its signal: queued when the process has a handler for it

@@ -70,6 +70,12 @@ uint64_t timer_calibrate_tsc(void)
     return hz;
 }
 
+void irq_unmask(int irq)
+{
+    uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
+    outb(port, inb(port) & ~(1u << (irq & 7)));
+}
+
 /* Returns false for a spurious interrupt (IRQ 7 or 15 with its in-service
  * bit clear), which must not be acknowledged. */
 bool irq_acknowledge(int irq)

@@ -9,4 +9,6 @@ void timer_init(void);
 /* The TSC's frequency in Hz, measured against the PIT (takes 50 ms). */
 uint64_t timer_calibrate_tsc(void);
 bool irq_acknowledge(int irq);
+/* Lets the PIC pass irq (timer_init masks all but IRQ 0). */
+void irq_unmask(int irq);
 #endif

@@ -51,7 +51,7 @@ callgate_entry:
     pop     %rcx
     pop     %rax
     push    $0
-    push    $0x80
+    push    $SYSCALL_VECTOR
     push    $ENTRY_CALLGATE
     SAVE_GPRS
     push    $RFLAGS_FIXED

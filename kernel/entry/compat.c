@@ -1,10 +1,13 @@
 /*
- * compat.c - the C half of the two 32-bit fast doors, SYSENTER and SYSCALL
- * from compatibility mode (sysenter.S, syscall_compat.S).
+ * compat.c - the system call of the two 32-bit fast doors, in one function
+ * for both instructions: SYSENTER (sysenter.S) and SYSCALL (syscall_compat.S)
+ * from compatibility mode, as Linux's do_fast_syscall_32.  The assembly
+ * builds the frame and calls compat_fast_syscall(); this does the rest, and
+ * the exit (exit.S) chooses SYSEXIT or SYSRET from the frame.
  *
- * Both are reached through __kernel_vsyscall's dance (kip32_stubs.S), which
- * pushed the caller's ecx, edx and ebp and, because 32-bit code has no
- * register to spare, moved things around:
+ * Both come through __kernel_vsyscall's dance (kip32_stubs.S), which pushed
+ * the caller's ecx, edx and ebp and, because 32-bit code has no register to
+ * spare, moved things around:
  *
  *                 arrives in the frame as        the i386 ABI wants
  *   sysenter      rbp = user ESP (also the        ebp = [ESP] (the caller's
@@ -13,38 +16,36 @@
  *   syscall       rbp = the 2nd argument (the      ecx = that; ebp = [ESP];
  *                 caller's ecx); rcx = return EIP  return to rcx
  *
- * compat_fast_prepare() reads [ESP] with fault recovery and rewrites the
- * frame into the registers the caller had (so the one dispatcher, and iretq
- * if it comes to that, see ordinary i386 registers); the door dispatches
- * (COMPAT_FAST_DISPATCH in frame.h); compat_fast_finish() then writes
- * the values the fast exit will leave in the registers it clobbers -
- * SYSEXIT: edx = EIP, ecx = ESP; SYSRETL: ecx = EIP, r11 = EFLAGS - unless
- * the call replaced the whole context (sg_setcontext), whose registers
- * must arrive as they are: the exit then sees the mismatch and takes
- * iretq.  The landing point pops ebp, edx and ecx, so
- * the caller gets every register back but eax.
+ * i386_convention() reads [ESP] with fault recovery and rewrites the frame
+ * into the registers the caller had (so the one dispatcher, and iretq if
+ * it comes to that, see ordinary i386 registers).  After the call, the
+ * frame gets the values the fast exit will leave in the registers it
+ * clobbers - SYSEXIT: rdx = RIP, rcx = RSP (Intel SDM vol. 2B SYSEXIT);
+ * SYSRETL: ecx = EIP, r11 = EFLAGS - unless the call replaced the whole
+ * context (sg_setcontext), whose registers must arrive as they are: the
+ * exit then sees the mismatch and takes iretq.  The 32-bit landing point
+ * pops ebp, edx and ecx, so the caller gets every register back but eax.
  */
 #include "entry.h"
 #include "../../include/sysgate/abi.h"
 #include "../kip/kip.h"
 #include "../proc/proc.h"
 #include "../syscall/syscall.h"
+#include "../syscall/front.h"
 #include "../syscall/uaccess.h"
 
-bool compat_fast_prepare(struct frame *f)
+/* The i386 registers of a 32-bit caller, back where the ABI has them;
+ * false when the call is already answered (-EFAULT in rax). */
+static bool i386_convention(struct frame *f, bool sysenter)
 {
-    bool sysenter = f->entry == ENTRY_SYSENTER;
-
     /* QEMU's TCG runs a 32-bit SYSCALL on Intel models, which real Intel
      * CPUs refuse with #UD (Intel SDM vol. 2B SYSCALL): do what the
      * hardware would. */
     if (!sysenter && !(entry_mechanisms32 & (1u << SG_MECH_SYSCALL)))
         proc_kill_current(SG_SIGILL, "#UD invalid opcode (32-bit syscall: not on this CPU's vendor)", f->rip,
                           f->rip);
-
     if (sysenter)
         f->rip = kip32_sysenter_return();
-    percpu0.replaced_frame = 0;
 
     uint32_t caller_ebp;
     if (get_user_u32(&caller_ebp, f->rsp)) {
@@ -57,11 +58,16 @@ bool compat_fast_prepare(struct frame *f)
     return true;
 }
 
-void compat_fast_finish(struct frame *f)
+void compat_fast_syscall(struct frame *f)
 {
+    bool sysenter = f->entry == ENTRY_SYSENTER;
+
+    percpu0.replaced_frame = 0;
+    if (i386_convention(f, sysenter))
+        syscall_front(f);
     if (percpu0.replaced_frame == f)
         return;
-    if (f->entry == ENTRY_SYSENTER) {
+    if (sysenter) {
         f->rdx = f->rip;
         f->rcx = f->rsp;
     } else {

@@ -34,10 +34,9 @@ extern bool entry_default_forced;
 /* The door a frame came through, as SG_MECH_* (-1 for none). */
 int entry_mechanism_of(const struct frame *f);
 
-/* compat.c: the 32-bit SYSENTER and SYSCALL doors' C half.  prepare
- * returns false when the call is already answered (-EFAULT in rax). */
-bool compat_fast_prepare(struct frame *f);
-void compat_fast_finish(struct frame *f);
+/* compat.c: the system call of a 32-bit SYSENTER or SYSCALL door, whose
+ * frame the assembly has built. */
+void compat_fast_syscall(struct frame *f);
 
 /* Programs the MSRs, the call gate and the IDT door for every mechanism
  * this CPU has, and picks the default (`syscall=` on the command line

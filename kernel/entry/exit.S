@@ -33,11 +33,11 @@
  * The return instructions themselves (and IRETQ with a frame that is bad
  * for any other reason) are listed in exit_fault_table: a fault there is
  * reported as the process's own fault (traps.c), never a kernel crash.
+ * (The syscall fast path's own SYSRETQ, syscall.S, is not: its one test
+ * leaves nothing it could fault on - RCX canonical, CS and SS from STAR.)
  */
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
-
-#define UNSAFE_FLAGS (RFLAGS_TF | RFLAGS_RF)
 
 /* SYSEXIT's last steps, with rdx = RIP and rcx = RSP already restored from
  * the frame (the checks made sure the frame says so).  SYSEXIT does not
@@ -71,8 +71,9 @@ ret_user:
     je      ret_user_lret
     jmp     ret_user_iret
 
-/* The work may rewrite the frame (a signal handler's entry) or switch
- * processes (this one resumes here when it runs again). */
+/* Once: the trace bit stays set; the work may switch processes (this one
+ * resumes here when it runs again) or rewrite the frame (a signal
+ * handler's entry, a restarted call). */
 .Lwork:
     mov     %rsp, %rdi
     call    exit_to_user_work
@@ -87,7 +88,7 @@ ret_user_sysret:
     mov     FRAME_RFLAGS(%rsp), %r11
     cmp     FRAME_R11(%rsp), %r11
     jne     sysret_declined
-    test    $UNSAFE_FLAGS, %r11
+    test    $FAST_EXIT_UNSAFE_FLAGS, %r11
     jnz     sysret_declined
     cmpq    $USER64_CS, FRAME_CS(%rsp)
     jne     1f
@@ -119,7 +120,7 @@ ret_user_sysexit:
     cmp     FRAME_RCX(%rsp), %rcx
     jne     sysexit_declined
     mov     FRAME_RFLAGS(%rsp), %rdx
-    test    $UNSAFE_FLAGS, %rdx
+    test    $FAST_EXIT_UNSAFE_FLAGS, %rdx
     jnz     sysexit_declined
     cmpq    $USER64_CS, FRAME_CS(%rsp)
     jne     2f
@@ -157,7 +158,7 @@ ret_user_lret:
     jne     lret_declined
 1:
     mov     FRAME_RFLAGS(%rsp), %rax
-    test    $UNSAFE_FLAGS, %rax
+    test    $FAST_EXIT_UNSAFE_FLAGS, %rax
     jnz     lret_declined
     mov     FRAME_RIP(%rsp), %rcx
     shr     $47, %rcx
@@ -175,7 +176,7 @@ ret_user_lret:
     mov     %rcx, FRAME_CS(%rsp)
     mov     %rax, FRAME_RIP(%rsp)
     RESTORE_GPRS
-    add     $24, %rsp                   /* entry, vector, error code */
+    add     $FRAME_DOOR_WORDS, %rsp   /* entry, vector, error code */
     swapgs
     popfq
     .globl ret_user_lretq_insn
@@ -196,7 +197,7 @@ lret_declined:
 
 ret_user_iret:
     RESTORE_GPRS
-    add     $24, %rsp                   /* entry, vector, error code */
+    add     $FRAME_DOOR_WORDS, %rsp   /* entry, vector, error code */
     swapgs
     .globl ret_user_iretq_insn
 ret_user_iretq_insn:
@@ -204,7 +205,7 @@ ret_user_iretq_insn:
 
 ret_kernel:
     RESTORE_GPRS
-    add     $24, %rsp
+    add     $FRAME_DOOR_WORDS, %rsp
     iretq
 
 /* The return instructions whose faults belong to the process. */

@@ -1,7 +1,9 @@
 /*
  * floor.S - each door's hardware minimum, for the benchmark only.
  *
- * sg_bench_floor(mech, 1) (mechanisms.c) points one door at its stub here:
+ * sg_bench_floor(mech, 1) (sys_sg_bench_floor in kernel/syscall/
+ * sys_sysgate.c, which calls entry_set_floor in mechanisms.c) points one
+ * door at its stub here:
  * the entry is immediately followed by the matching return instruction,
  * with only the register moves the return needs - and the checks without
  * which a process could turn the floor against the kernel.  The difference
@@ -21,6 +23,15 @@
  *   - SYSEXIT with a non-canonical RIP (RCX here) or RSP (R11) would #GP in
  *     ring 0 (Intel SDM vol. 2B SYSEXIT): such a call goes to the real door,
  *     which declines the fast exit.
+ *   - #UD is raised by every invalid instruction, in ring 0 as in ring 3:
+ *     a #UD from kernel code goes to the real door (trap.S), which reports
+ *     the kernel bug.  From user mode the floor does NOT look at the bytes:
+ *     any #UD of the process - the `lock nop` query (2 bytes), a
+ *     __builtin_trap(), any other invalid instruction - resumes 4 bytes
+ *     further on instead of being answered or killing the process.  That
+ *     harms only the process that asked for the floor (its own, and iretq
+ *     to RIP + 4 is still a canonical user address: user space ends a page
+ *     below the boundary); the benchmark makes no other #UD meanwhile.
  * The others are safe as they stand: int $0x80 and #UD come through
  * interrupt gates (TF cleared, an iretq frame built by the CPU), SYSCALL
  * masks TF and its RCX is always canonical (user space ends a page below
@@ -71,8 +82,10 @@ floor_sysenter:                 /* rcx = return RIP, r11 = user RSP (convention)
     sysexitl
 floor_sysenter_end:
 
-floor_trap:                     /* #UD: a fault, no error code; skip ud2 "SG" */
-    addq    $4, (%rsp)
+floor_trap:                     /* #UD: a fault, no error code */
+    testb   $3, 8(%rsp)                 /* the CS the CPU pushed: from ring 0? */
+    jz      trap_ud_entry
+    addq    $4, (%rsp)                  /* skip ud2 "SG" - or whatever raised it */
     iretq
 
     .section .note.GNU-stack, "", @progbits

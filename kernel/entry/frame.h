@@ -13,11 +13,17 @@
  *    152    cs                                      hardware (or the door)
  *    144    rip                                     hardware (or the door)
  *    136    error code (0 where the CPU pushes none) hardware or stub
- *    128    vector (0x80 for system calls)          stub
+ *    128    vector (SYSCALL_VECTOR for system calls) stub
  *    120    entry: ENTRY_* below                    stub
- *    112    rax                                     SAVE_GPRS
- *    ...    rbx rcx rdx rsi rdi rbp r8 ... r14
+ *    112    rdi  rsi rdx r10 r8 r9 (down to +72)    SAVE_ARG_REGS
+ *     64    rax  rcx r11 rbx rbp r12 r13 r14        SAVE_OTHER_REGS
  *      0    r15                            <- rsp = struct frame *
+ *
+ * The order of the general registers is the fast path's (kernel/entry/
+ * syscall.S): the six argument registers - the caller-saved registers a
+ * 64-bit system call must give back - lie right under the door's words, so
+ * that the fast path saves exactly them with six pushes and the full path
+ * completes the frame below them.  docs/mechanisms.md, "The fast path".
  */
 #ifndef SYSGATE_FRAME_H
 #define SYSGATE_FRAME_H
@@ -26,17 +32,17 @@
 #define FRAME_R14     8
 #define FRAME_R13    16
 #define FRAME_R12    24
-#define FRAME_R11    32
-#define FRAME_R10    40
-#define FRAME_R9     48
-#define FRAME_R8     56
-#define FRAME_RBP    64
-#define FRAME_RDI    72
-#define FRAME_RSI    80
-#define FRAME_RDX    88
-#define FRAME_RCX    96
-#define FRAME_RBX   104
-#define FRAME_RAX   112
+#define FRAME_RBP    32
+#define FRAME_RBX    40
+#define FRAME_R11    48
+#define FRAME_RCX    56
+#define FRAME_RAX    64
+#define FRAME_R9     72
+#define FRAME_R8     80
+#define FRAME_R10    88
+#define FRAME_RDX    96
+#define FRAME_RSI   104
+#define FRAME_RDI   112
 #define FRAME_ENTRY 120
 #define FRAME_VECTOR 128
 #define FRAME_ERROR 136
@@ -46,6 +52,21 @@
 #define FRAME_RSP   168
 #define FRAME_SS    176
 #define FRAME_SIZE  184
+
+/* The three words between the registers and the hardware's part: what
+ * the exits skip with one `add` (entry, vector, error code). */
+#define FRAME_DOOR_WORDS (FRAME_RIP - FRAME_ENTRY)
+
+/* The flags no fast return (SYSRET, SYSEXIT, LRET) restores faithfully:
+ * none restores RF, and a TF restored before the return instruction would
+ * trap in ring 0; those returns go through IRETQ (exit.S). */
+#define FAST_EXIT_UNSAFE_FLAGS (RFLAGS_TF | RFLAGS_RF)
+
+/* The vector every system call's frame records, whatever its door: Linux's
+ * int $0x80 (the IDT slot of int80.S). */
+#define SYSCALL_VECTOR 0x80
+/* #UD, the trap door's vector (Intel SDM vol. 3A table 6-1). */
+#define UD_VECTOR 6
 
 /* How the process entered: the door tag. */
 #define ENTRY_EXCEPTION  0   /* CPU exception (vectors 0-31)       -> iretq */
@@ -67,38 +88,52 @@
 #define PERCPU_DECLINED_LRET    48
 #define PERCPU_COMPAT           56  /* 1 while a 32-bit process runs */
 #define PERCPU_REPLACED_FRAME   64  /* the frame sg_setcontext last replaced */
-#define PERCPU_WORK             72  /* WORK_* below: work before the return to user mode */
+#define PERCPU_SYSCALL_RSP      72  /* kernel_rsp - 8: where the syscall fast path starts */
+#define PERCPU_WORK             80  /* WORK_* below: work before the return to user mode */
+#define PERCPU_SYSCALLS         88  /* system calls entered since the running process was
+                                       switched in (sched.c adds them to its proc) */
+#define PERCPU_UNIMPLEMENTED    96  /* the running process's unimplemented_logged bits */
 
-/* percpu.work: while it is not 0, ret_user (kernel/entry/exit.S) calls
- * exit_to_user_work() (exit_work.c) before it returns to user mode.
- * WORK_SIGNAL: the running process has a signal to act on or an
- * interrupted call to settle (proc/signal.c). */
+/* percpu.work: while it is not 0, every system call takes the full path
+ * (kernel/entry/exit.S's ret_user does the work).  WORK_RESCHED: a timer
+ * tick landed in kernel mode, where the kernel is never preempted, so the
+ * next return to user mode switches processes instead.  WORK_TRACE: the
+ * system-call trace is on, every call goes through the C dispatcher. */
+#define WORK_RESCHED  (1 << 0)
+#define WORK_TRACE    (1 << 1)
+/* WORK_SIGNAL: the running process has a signal to act on or an
+ * interrupted call to settle (kernel/proc/signal.c). */
 #define WORK_SIGNAL   (1 << 2)
-
-/* struct proc's count of system calls entered (proc.h), which the
- * dispatcher's front (dispatch_fast.S) increments. */
-#define PROC_SYSCALLS 512
 
 #ifdef __ASSEMBLER__
 #include "../arch/selectors_msrs.h"
 
-/* Push the general-purpose registers in frame order (rax first, r15 last). */
-.macro SAVE_GPRS
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
+/* The general-purpose registers in frame order: the argument registers
+ * (the fast path saves only these), then the others. */
+.macro SAVE_ARG_REGS
     push %rdi
-    push %rbp
+    push %rsi
+    push %rdx
+    push %r10
     push %r8
     push %r9
-    push %r10
+.endm
+
+.macro SAVE_OTHER_REGS
+    push %rax
+    push %rcx
     push %r11
+    push %rbx
+    push %rbp
     push %r12
     push %r13
     push %r14
     push %r15
+.endm
+
+.macro SAVE_GPRS
+    SAVE_ARG_REGS
+    SAVE_OTHER_REGS
 .endm
 
 /* The frame of the two SYSCALL doors (64-bit and compat).  The CPU
@@ -114,14 +149,15 @@
     push    $\user_cs
     push    %rcx
     push    $0
-    push    $0x80
+    push    $SYSCALL_VECTOR
     push    $ENTRY_SYSCALL
     SAVE_GPRS
 .endm
 
 /* Reloads the registers either system-call ABI passes values in (64-bit:
  * rax rdi rsi rdx r10 r8 r9; 32-bit: eax ebx ecx edx esi edi ebp) from the
- * frame, for a door that called into C before the dispatcher's front. */
+ * frame, for a door that called into C before the dispatcher's front
+ * (trap.S, after trap_classify). */
 .macro RELOAD_CALL_REGS
     mov     FRAME_RAX(%rsp), %rax
     mov     FRAME_RBX(%rsp), %rbx
@@ -135,46 +171,30 @@
     mov     FRAME_R10(%rsp), %r10
 .endm
 
-/* The two 32-bit fast doors (sysenter.S, syscall_compat.S): compat.c puts
- * the i386 registers back where the ABI has them, the dispatcher's front
- * runs with them reloaded, compat.c writes the exit's clobbers. */
-.macro COMPAT_FAST_DISPATCH
-    mov     %rsp, %rdi
-    call    compat_fast_prepare
-    test    %al, %al
-    jz      97f
-    RELOAD_CALL_REGS
-    call    syscall_enter
-97: mov     %rsp, %rdi
-    call    compat_fast_finish
-.endm
-
-/* An interrupt or trap gate does not clear AC (Intel SDM vol. 3A 6.12.1.3):
- * a user-set AC would switch SMAP off in the kernel.  CLAC is #UD without
- * SMAP, hence the test. */
-.macro SMAP_CLAC
-    testb   $1, smap_enabled(%rip)
-    jz      98f
-    clac
-98:
-.endm
-
-.macro RESTORE_GPRS
+.macro RESTORE_OTHER_REGS
     pop %r15
     pop %r14
     pop %r13
     pop %r12
+    pop %rbp
+    pop %rbx
     pop %r11
-    pop %r10
+    pop %rcx
+    pop %rax
+.endm
+
+.macro RESTORE_ARG_REGS
     pop %r9
     pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
+    pop %r10
     pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    pop %rsi
+    pop %rdi
+.endm
+
+.macro RESTORE_GPRS
+    RESTORE_OTHER_REGS
+    RESTORE_ARG_REGS
 .endm
 
 #else
@@ -183,25 +203,23 @@
 #include <stddef.h>
 
 struct frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t r15, r14, r13, r12, rbp, rbx, r11, rcx, rax;   /* SAVE_OTHER_REGS */
+    uint64_t r9, r8, r10, rdx, rsi, rdi;                     /* SAVE_ARG_REGS */
     uint64_t entry, vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
 };
 
-_Static_assert(offsetof(struct frame, r15) == FRAME_R15, "frame layout");
-_Static_assert(offsetof(struct frame, r11) == FRAME_R11, "frame layout");
-_Static_assert(offsetof(struct frame, rbp) == FRAME_RBP, "frame layout");
-_Static_assert(offsetof(struct frame, rcx) == FRAME_RCX, "frame layout");
-_Static_assert(offsetof(struct frame, rax) == FRAME_RAX, "frame layout");
-_Static_assert(offsetof(struct frame, entry) == FRAME_ENTRY, "frame layout");
-_Static_assert(offsetof(struct frame, vector) == FRAME_VECTOR, "frame layout");
-_Static_assert(offsetof(struct frame, error) == FRAME_ERROR, "frame layout");
-_Static_assert(offsetof(struct frame, rip) == FRAME_RIP, "frame layout");
-_Static_assert(offsetof(struct frame, rflags) == FRAME_RFLAGS, "frame layout");
-_Static_assert(offsetof(struct frame, rsp) == FRAME_RSP, "frame layout");
-_Static_assert(offsetof(struct frame, ss) == FRAME_SS, "frame layout");
-_Static_assert(sizeof(struct frame) == FRAME_SIZE, "frame layout");
+/* Every offset assembly uses, checked against the structure. */
+#define FRAME_FIELD(field, OFFSET) _Static_assert(offsetof(struct frame, field) == OFFSET, "frame.h: " #OFFSET);
+FRAME_FIELD(r15, FRAME_R15) FRAME_FIELD(r14, FRAME_R14) FRAME_FIELD(r13, FRAME_R13) FRAME_FIELD(r12, FRAME_R12)
+FRAME_FIELD(rbp, FRAME_RBP) FRAME_FIELD(rbx, FRAME_RBX) FRAME_FIELD(r11, FRAME_R11) FRAME_FIELD(rcx, FRAME_RCX)
+FRAME_FIELD(rax, FRAME_RAX) FRAME_FIELD(r9, FRAME_R9) FRAME_FIELD(r8, FRAME_R8) FRAME_FIELD(r10, FRAME_R10)
+FRAME_FIELD(rdx, FRAME_RDX) FRAME_FIELD(rsi, FRAME_RSI) FRAME_FIELD(rdi, FRAME_RDI) FRAME_FIELD(entry, FRAME_ENTRY)
+FRAME_FIELD(vector, FRAME_VECTOR) FRAME_FIELD(error, FRAME_ERROR) FRAME_FIELD(rip, FRAME_RIP)
+FRAME_FIELD(cs, FRAME_CS) FRAME_FIELD(rflags, FRAME_RFLAGS) FRAME_FIELD(rsp, FRAME_RSP) FRAME_FIELD(ss, FRAME_SS)
+#undef FRAME_FIELD
+_Static_assert(sizeof(struct frame) == FRAME_SIZE, "frame.h: FRAME_SIZE");
+_Static_assert(FRAME_DOOR_WORDS == 3 * 8, "frame.h: entry, vector and error code lie between the registers and rip");
 
 struct proc;
 struct percpu {
@@ -215,7 +233,10 @@ struct percpu {
      * another process's sg_setcontext for its own (each process's frame
      * sits at the top of its own kernel stack). */
     struct frame *replaced_frame;
+    uint64_t syscall_rsp;
     uint64_t work;
+    uint64_t syscalls;
+    uint64_t *unimplemented_logged;
 };
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");
 _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "percpu layout");
@@ -226,7 +247,10 @@ _Static_assert(offsetof(struct percpu, declined_sysexit) == PERCPU_DECLINED_SYSE
 _Static_assert(offsetof(struct percpu, declined_lret) == PERCPU_DECLINED_LRET, "percpu layout");
 _Static_assert(offsetof(struct percpu, compat) == PERCPU_COMPAT, "percpu layout");
 _Static_assert(offsetof(struct percpu, replaced_frame) == PERCPU_REPLACED_FRAME, "percpu layout");
+_Static_assert(offsetof(struct percpu, syscall_rsp) == PERCPU_SYSCALL_RSP, "percpu layout");
 _Static_assert(offsetof(struct percpu, work) == PERCPU_WORK, "percpu layout");
+_Static_assert(offsetof(struct percpu, syscalls) == PERCPU_SYSCALLS, "percpu layout");
+_Static_assert(offsetof(struct percpu, unimplemented_logged) == PERCPU_UNIMPLEMENTED, "percpu layout");
 
 extern struct percpu percpu0;
 

@@ -19,7 +19,7 @@
  *     +136 error code (hardware, or 0 from the stub)
  *     +128 vector                                         (stub)
  *     +120 ENTRY_EXCEPTION or ENTRY_IRQ                   (stub)
- *     +112 rax ... +0 r15                                 (SAVE_GPRS)
+ *     +112 rdi ... +0 r15                                 (SAVE_GPRS)
  *
  * GS: an exception can arrive in kernel mode while the GS base is still the
  * user's - a #DB raised by a user-set TF on the first instruction after
@@ -30,6 +30,7 @@
  * entry_64.S), and remembers in %ebx whether it did, for the way out.
  */
 #include "frame.h"
+#include "../syscall/uaccess_asm.h"
 #include "../arch/selectors_msrs.h"
 
     .text
@@ -69,7 +70,7 @@ interrupt_common:
     SAVE_GPRS
     .globl interrupt_common_saved
 interrupt_common_saved:                 /* trap.S joins here for a ring-0 #UD */
-    SMAP_CLAC
+    SMAP_CLOSE
     cld
     /* Paranoid GS test: a negative GS base is the kernel's per-CPU block. */
     xor     %ebx, %ebx

@@ -80,7 +80,7 @@ static void aim_door(int mech, bool floor)
 {
     switch (mech) {
     case SG_MECH_INT80:
-        idt_set(0x80, floor ? floor_int80 : int80_entry, 3, 0);
+        idt_set(SYSCALL_VECTOR, floor ? floor_int80 : int80_entry, 3, 0);
         break;
     case SG_MECH_CALLGATE:
         gdt_set_call_gate((uint64_t)(floor ? floor_callgate : callgate_entry));
@@ -96,7 +96,7 @@ static void aim_door(int mech, bool floor)
         wrmsr(MSR_SYSENTER_EIP, (uint64_t)(floor ? floor_sysenter : sysenter_entry));
         break;
     case SG_MECH_TRAP:
-        idt_set(6, floor ? floor_trap : trap_ud_entry, 0, 0);
+        idt_set(UD_VECTOR, floor ? floor_trap : trap_ud_entry, 0, 0);
         break;
     }
 }
@@ -187,7 +187,7 @@ bool entry_in_tf_window(uint64_t rip)
 void entry_init(const char *cmdline)
 {
     proc_add_exit_hook(floor_exit_hook);
-    idt_set(0x80, int80_entry, 3, 0);
+    idt_set(SYSCALL_VECTOR, int80_entry, 3, 0);
     gdt_set_call_gate((uint64_t)callgate_entry);
     entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP;
 

@@ -23,7 +23,7 @@
  *     +152 cs      USER32_CS    (what SYSRETL will load: STAR[63:48])
  *     +144 rip     RCX          (the return EIP)
  *     +136 0       +128 0x80    +120 ENTRY_SYSCALL
- *     +112 rax ... +0 r15
+ *     +112 rdi ... +0 r15
  *
  * The exit (exit.S) is SYSRETL when it is safe, IRETQ when not.
  */
@@ -37,7 +37,8 @@ syscall_compat_entry:
     swapgs
     mov     %esp, %esp                  /* zero-extend ESP into RSP */
     SYSCALL_DOOR_FRAME USER32_CS
-    COMPAT_FAST_DISPATCH
+    mov     %rsp, %rdi
+    call    compat_fast_syscall
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

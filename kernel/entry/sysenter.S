@@ -38,7 +38,7 @@
  *     +152 cs      USER64_CS (SYSENTER_CS + 32) USER32_CS (SYSENTER_CS + 16)
  *     +144 rip     RCX (by convention)         0 until compat.c fills it in
  *     +136 0       +128 0x80    +120 ENTRY_SYSENTER
- *     +112 rax ... +0 r15
+ *     +112 rdi ... +0 r15
  */
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
@@ -56,19 +56,21 @@ sysenter_entry:
     pushfq
     orq     $RFLAGS_IF, (%rsp)
     testb   $1, %gs:PERCPU_COMPAT
-    jnz     2f
+    jnz     .Lfrom_32bit
     movq    $USER_DS2, 16(%rsp)
     mov     %r11, 8(%rsp)
     push    $USER64_CS
     push    %rcx
-    jmp     3f
-2:  movq    $USER_DS, 16(%rsp)
+    jmp     .Lcommon
+.Lfrom_32bit:
+    movq    $USER_DS, 16(%rsp)
     mov     %ebp, %ebp                  /* zero-extend: the user ESP */
     mov     %rbp, 8(%rsp)
     push    $USER32_CS
+    push    $0                          /* rip: compat.c fills it in */
+.Lcommon:
     push    $0
-3:  push    $0
-    push    $0x80
+    push    $SYSCALL_VECTOR
     push    $ENTRY_SYSENTER
     SAVE_GPRS
     /* Clear TF, DF, AC and NT (IF stays 0): the flags ring 0 expects. */
@@ -76,21 +78,28 @@ sysenter_entry:
     popfq
 sysenter_tf_window_end:
     cmpq    $USER32_CS, FRAME_CS(%rsp)
-    jne     4f
-    COMPAT_FAST_DISPATCH
-    jmp     ret_user
-4:  movq    $0, %gs:PERCPU_REPLACED_FRAME
+    je      .Lcompat_call
+    movq    $0, %gs:PERCPU_REPLACED_FRAME
     call    syscall_enter64
     /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
      * clobbers, written into the frame now - unless the call replaced the
      * whole context (sg_setcontext), whose rdx and rcx must arrive as they
-     * are; the exit, finding rdx != rip or rcx != rsp, then uses IRETQ. */
+     * are; the exit, finding rdx != rip or rcx != rsp, then uses IRETQ.
+     * (compat.c does the same for 32-bit callers, in C; here it stays in
+     * assembly after the front that uses the live registers: 28
+     * instructions fewer than dispatching from C.) */
     cmp     %gs:PERCPU_REPLACED_FRAME, %rsp
-    je      1f
+    je      .Lexit
     mov     FRAME_RIP(%rsp), %rax
     mov     %rax, FRAME_RDX(%rsp)
     mov     FRAME_RSP(%rsp), %rax
     mov     %rax, FRAME_RCX(%rsp)
-1:  jmp     ret_user
+.Lexit:
+    jmp     ret_user
+
+.Lcompat_call:
+    mov     %rsp, %rdi
+    call    compat_fast_syscall
+    jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

@@ -13,7 +13,7 @@
  *     +136 0            error code slot                    (below)
  *     +128 6            vector                             (below)
  *     +120 ENTRY_EXCEPTION, ENTRY_TRAP once trap.c recognises a door
- *     +112 rax ... +0 r15                                  (SAVE_GPRS)
+ *     +112 rdi ... +0 r15                                  (SAVE_GPRS)
  *
  * From ring 3 the door first looks for the trap system call itself: one
  * guarded 4-byte load at RIP (a user address by construction: the fault
@@ -37,12 +37,12 @@
     .align 16
 trap_ud_entry:
     push    $0
-    push    $6
+    push    $UD_VECTOR
     push    $ENTRY_EXCEPTION
     SAVE_GPRS
     testb   $3, FRAME_CS(%rsp)
     jz      interrupt_common_saved
-    SMAP_CLAC
+    SMAP_CLOSE
     swapgs
     cld
     mov     FRAME_RIP(%rsp), %r11           /* r11: scratch, restored from the frame */

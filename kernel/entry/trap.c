@@ -3,12 +3,13 @@
  *
  * What the hardware did: an instruction that does not exist raised #UD
  * (vector 6, a fault: the saved RIP is the instruction's own address),
- * through the ordinary exception door (interrupts.S), which built the
- * usual struct frame with ENTRY_EXCEPTION and vector 6.  Nothing about a
- * system call was done by the CPU; we recognise two byte sequences at the
- * faulting RIP, read with fault recovery (the RIP may sit at the end of a
- * mapping), and only from user mode.  Every other #UD still kills the
- * process.
+ * through its own door (trap.S), which built the usual struct frame with
+ * ENTRY_EXCEPTION and vector 6 and answered the trap system call itself
+ * when the four bytes at RIP were its own.  Everything else comes here,
+ * to trap_classify(): nothing about a system call was done by the CPU; we
+ * recognise the two byte sequences below at the faulting RIP, read with
+ * fault recovery (the RIP may sit at the end of a mapping), and only from
+ * user mode.  Every other #UD still kills the process.
  *
  * 1. The L4 query, `lock nop` (F0 90).  LOCK is allowed only on 17
  *    read-modify-write instructions with a memory destination; on

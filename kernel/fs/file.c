@@ -2,7 +2,7 @@
 #include "file.h"
 #include "fs.h"
 #include "linux.h"
-#include "../drivers/serial.h"
+#include "../drivers/tty.h"
 #include "../mm/mm.h"
 #include "../proc/proc.h"
 #include "../syscall/uaccess.h"
@@ -32,72 +32,7 @@ static const struct file_ops directory_ops = { .read = directory_read, .seek = S
 /* O_PATH descriptors and symlinks opened with O_PATH | O_NOFOLLOW. */
 static const struct file_ops path_ops = { .seek = SEEK_NONE };
 
-/* ---- the console: the serial port, a terminal ------------------------------- */
-
-/* Output: the bytes as they come, through a kernel buffer. */
-static long console_write(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
-{
-    (void)f, (void)pos;
-    char chunk[256];
-    uint64_t done = 0;
-    while (done < len) {
-        uint64_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
-        uint64_t left = uaccess_copy(chunk, (const void *)(buf + done), n);
-        serial_write(chunk, n - left);
-        done += n - left;
-        if (left)
-            return done ? (long)done : -SG_EFAULT;
-    }
-    return (long)done;
-}
-
-/* Input is not implemented yet: the console reads as end of file. */
-static long console_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
-{
-    (void)f, (void)buf, (void)len, (void)pos;
-    return 0;
-}
-
-/* A Linux tty's settings at boot (drivers/tty/tty_io.c tty_std_termios):
- * ICRNL IXON; OPOST ONLCR; B38400 CS8 CREAD HUPCL; ISIG ICANON ECHO ECHOE
- * ECHOK ECHOCTL ECHOKE IEXTEN; the control characters of INIT_C_CC. */
-static struct l_termios console_termios = {
-    .c_iflag = 0000400 | 0002000,
-    .c_oflag = 0000001 | 0000004,
-    .c_cflag = 0000017 | 0000060 | 0000200 | 0002000,
-    .c_lflag = 0000001 | 0000002 | 0000010 | 0000020 | 0000040 | 0001000 | 0004000 | 0100000,
-    .c_cc = { 003, 034, 0177, 025, 004, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0 },
-};
-static struct l_winsize console_winsize = { 24, 80, 0, 0 };
-
-/* tty_ioctl(4): the settings and the window size are kept (and read
- * back); nothing acts on them yet.  Anything else is -ENOTTY. */
-static long console_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
-{
-    (void)f;
-    switch ((uint32_t)cmd) {
-    case L_TCGETS:
-        return copy_to_user(arg, &console_termios, sizeof console_termios);
-    case L_TCSETS:
-    case L_TCSETSW:
-    case L_TCSETSF: {
-        struct l_termios t;
-        if (copy_from_user(&t, arg, sizeof t))
-            return -SG_EFAULT;
-        console_termios = t;
-        return 0;
-    }
-    case L_TIOCGWINSZ:
-        return copy_to_user(arg, &console_winsize, sizeof console_winsize);
-    case L_TIOCSWINSZ:
-        return copy_from_user(&console_winsize, arg, sizeof console_winsize);
-    }
-    return -SG_ENOTTY;
-}
-
-static const struct file_ops console_ops = {
-    .read = console_read, .write = console_write, .ioctl = console_ioctl, .seek = SEEK_NONE,
-};
+/* The console - the serial port, a terminal - is drivers/tty.c's console_ops. */
 
 /* ---- /dev/null and /dev/zero (Linux: drivers/char/mem.c) --------------------------- */
 
@@ -187,6 +122,18 @@ void file_put(struct file *f)
 {
     if (--f->refs == 0)
         kfree(f);
+}
+
+static const char poll_waiters;     /* the channel poll sleeps on */
+
+void file_poll_wake(void)
+{
+    sched_wake(&poll_waiters);
+}
+
+void file_poll_wait(uint64_t deadline_ns)
+{
+    sched_block(&poll_waiters, deadline_ns);
 }
 
 /* ---- descriptor tables -------------------------------------------------------- */

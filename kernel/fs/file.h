@@ -34,6 +34,9 @@ struct file_ops {
     long (*read)(struct file *f, uint64_t buf, uint64_t len, uint64_t pos);
     long (*write)(struct file *f, uint64_t buf, uint64_t len, uint64_t pos);
     long (*ioctl)(struct file *f, uint64_t cmd, uint64_t arg);
+    /* poll(2): the L_POLL* events the file has now; missing: always
+     * readable and writable. */
+    unsigned (*poll)(struct file *f);
     /* lseek: 0 none (-ESPIPE, and pread/pwrite too), 1 within the file's
      * size, 2 always to 0 (/dev/null and /dev/zero), 3 a directory's
      * listing position (SEEK_SET and SEEK_CUR only) */
@@ -66,6 +69,12 @@ static inline bool file_writable(const struct file *f)
     uint32_t acc = f->flags & L_O_ACCMODE;
     return !(f->flags & L_O_PATH) && (acc == L_O_WRONLY || acc == L_O_RDWR);
 }
+
+/* poll(2)'s waiting: a file whose readiness may have changed wakes every
+ * process in poll (which then looks again); file_poll_wait blocks until
+ * then or until CLOCK_MONOTONIC reaches deadline_ns (0: no deadline). */
+void file_poll_wake(void);
+void file_poll_wait(uint64_t deadline_ns);
 
 #define FD_MAX 256              /* descriptors per process: RLIMIT_NOFILE */
 

@@ -138,6 +138,16 @@ _Static_assert(sizeof(struct l_statx) == 256 && offsetof(struct l_statx, stx_mti
 #define L_TIOCGWINSZ 0x5413
 #define L_TIOCSWINSZ 0x5414
 
+/* poll(2)'s events (asm-generic/poll.h). */
+#define L_POLLIN     0x001
+#define L_POLLPRI    0x002
+#define L_POLLOUT    0x004
+#define L_POLLERR    0x008
+#define L_POLLHUP    0x010
+#define L_POLLNVAL   0x020
+#define L_POLLRDNORM 0x040
+#define L_POLLWRNORM 0x100
+
 /* The kernel's struct termios (asm-generic/termbits.h): 36 bytes. */
 struct l_termios {
     uint32_t c_iflag, c_oflag, c_cflag, c_lflag;

@@ -23,6 +23,7 @@ extern const uint8_t kip_image64_start[], kip_image64_end[], kip_image32_start[]
 /* Where a 32-bit sysenter returns to; read by compat.c and by the sysenter
  * floor (entry/floor.S), which runs without a stack. */
 uint64_t kip32_sysenter_landing_address;
+static uint64_t kip32_sigreturn_address, kip32_rt_sigreturn_address;
 
 struct kip_page {
     const char *name;
@@ -90,8 +91,8 @@ static void build(struct kip_page *k, uint32_t mechanisms, int default_mech, uin
     k->default_offset = h->default_offset;
     patch_default(image, h->default_offset, h->stub_offset[default_mech]);
     k->address = address;
-    printk("kip: %s interface page (vDSO, %lu pages) at %#lx, data page at %#lx, default entry %s\n", k->name,
-           k->pages, address, address + SG_KIP_VVAR_OFFSET, entry_mechanism_name(default_mech));
+    printk("kip: %s interface page (vDSO, %zu bytes) at %#lx, data page at %#lx, default entry %s\n", k->name,
+           size, address, address + SG_KIP_VVAR_OFFSET, entry_mechanism_name(default_mech));
 }
 
 void kip_init(void)
@@ -109,6 +110,19 @@ void kip_init(void)
     build(&kip32, entry_mechanisms32, entry_default32, 0xf0000000ull + (1 + (r >> 24) % 0x7000) * PAGE_SIZE);
     const struct sg_kip_header *h32 = phys_to_virt(kip32.frame + SG_KIP_HEADER_OFFSET);
     kip32_sysenter_landing_address = kip32.address + h32->landing_offset;
+    struct vdso_elf elf;
+    struct vdso_elf_sym sym, rt_sym;
+    if (vdso_elf_open(&elf, phys_to_virt(kip32.frame), kip32.end - kip32.start) != VDSO_ELF_OK ||
+        !vdso_elf_lookup(&elf, "__kernel_sigreturn", "LINUX_2.5", VDSO_HASH_ANY, &sym) ||
+        !vdso_elf_lookup(&elf, "__kernel_rt_sigreturn", "LINUX_2.5", VDSO_HASH_ANY, &rt_sym))
+        panic("kip: the 32-bit image lacks __kernel_sigreturn or __kernel_rt_sigreturn");
+    kip32_sigreturn_address = kip32.address + sym.offset;
+    kip32_rt_sigreturn_address = kip32.address + rt_sym.offset;
+}
+
+uint64_t kip32_sigreturn(bool rt)
+{
+    return rt ? kip32_rt_sigreturn_address : kip32_sigreturn_address;
 }
 
 struct sg_vvar *kip_vvar(void)

@@ -31,5 +31,8 @@ void kip_span(int bits, uint64_t *start, uint64_t *end);
 struct sg_vvar *kip_vvar(void);
 /* Where the 32-bit sysenter stub continues after SYSEXIT. */
 uint64_t kip32_sysenter_return(void);
+/* The 32-bit image's __kernel_rt_sigreturn (rt) or __kernel_sigreturn: a
+ * handler's return address when it came without SA_RESTORER. */
+uint64_t kip32_sigreturn(bool rt);
 
 #endif

@@ -145,6 +145,7 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang)
         if (c) {
             int cpid = c->pid;
             *status = c->wait_status;
+            parent->children_full_calls += c->full_calls + c->children_full_calls;
             proc_release(c);
             return cpid;
         }

@@ -10,13 +10,13 @@
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
 #include "signal.h"
+#include "../syscall/tables.h"
 
 #define MAX_PROCS 64
 #define MAX_ARGS 32
 #define MAX_ARG_LEN 256
 /* Linux-numbered calls the dispatcher's tables cover: 0 .. LINUX_NR_MAX - 1
  * (dispatch.c, dispatch_fast.S). */
-#define LINUX_NR_MAX 512
 /* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
 #define RLIM_NLIMITS 16
 
@@ -29,12 +29,14 @@ enum proc_state {
     PROC_RUNNABLE,      /* ready, or running when it is `current` */
     PROC_SLEEPING,      /* nanosleep: until wake_ns */
     PROC_WAITING,       /* wait4: until a child exits */
+    PROC_BLOCKED,       /* sched_block: until sched_wake(wait_chan), or wake_ns if set */
     PROC_ZOMBIE,        /* exited; waits for its parent to collect it */
 };
 
 struct proc {
     uint8_t fxsave[512] __attribute__((aligned(16)));   /* FPU/SSE state */
-    uint64_t syscalls;          /* system calls entered, every door (dispatch_fast.S) */
+    uint64_t syscalls;          /* system calls entered, every door, until its last switch-out
+                                   (the running process's since then: percpu.syscalls) */
     int pid;
     enum proc_state state;
     char name[32];
@@ -46,7 +48,9 @@ struct proc {
     struct proc *parent;
     int wait_status;            /* Linux wait4 encoding, once a zombie */
     int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
-    uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at */
+    uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at
+                                   (PROC_BLOCKED: the same, 0 for none) */
+    const void *wait_chan;      /* PROC_BLOCKED: what it waits for */
     uint64_t cpu_ticks;         /* timer ticks that found it running */
     struct seg_state seg;       /* segment registers and TLS, while switched out */
     struct debug_state debug;   /* DR0-3, DR7 and what #DB reported (arch/debugreg.h) */
@@ -58,13 +62,17 @@ struct proc {
     struct rlimit64 rlimits[RLIM_NLIMITS];  /* inherited from the parent */
     uint64_t clear_child_tid;   /* set_tid_address: remembered, unused without threads */
     uint64_t robust_list, robust_list_len;  /* set_robust_list: remembered */
-    /* syscall/trace.c: the unimplemented numbers already logged. */
-    uint64_t unimplemented_logged[LINUX_NR_MAX / 64];
-    bool out_of_range_logged;
+    /* syscall/trace.c: the unimplemented numbers already logged, one bit per
+     * number with a table slot and bit UNIMPLEMENTED_PAST for the rest
+     * (syscall/tables.h). */
+    uint64_t unimplemented_logged[UNIMPLEMENTED_WORDS];
+    /* System calls the C dispatcher (the full path) ran for this process,
+     * and for its children once collected by wait4 (as RUSAGE_CHILDREN). */
+    uint64_t full_calls;
+    uint64_t children_full_calls;
     struct signal_state sig;    /* handlers, mask, pending set, alternate stack (signal.h) */
 };
 
-_Static_assert(offsetof(struct proc, syscalls) == PROC_SYSCALLS, "dispatch_fast.S counts at this offset");
 
 extern struct proc procs[MAX_PROCS];
 
@@ -110,5 +118,11 @@ void schedule(void);
 /* Sleeps until CLOCK_MONOTONIC reaches mono_ns (checked on each tick). */
 void sched_sleep_until(uint64_t mono_ns);
 void sched_timer_tick(struct frame *f);
+/* Blocks the current process until sched_wake(chan), or until
+ * CLOCK_MONOTONIC reaches deadline_ns if that is not 0.  The caller checks
+ * again what it waited for: a wake-up promises nothing. */
+void sched_block(const void *chan, uint64_t deadline_ns);
+/* Makes every process blocked on chan runnable (safe in an interrupt). */
+void sched_wake(const void *chan);
 
 #endif

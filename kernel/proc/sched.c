@@ -25,8 +25,12 @@ static void switch_to(struct proc *prev, struct proc *next)
         __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
         seg_save(&prev->seg);
     }
+    prev->syscalls += percpu0.syscalls;     /* counted per CPU by the doors' fast paths */
+    percpu0.syscalls = 0;
     percpu0.current = next;
+    percpu0.unimplemented_logged = next->unimplemented_logged;
     percpu0.compat = next->bits == 32;
+    percpu0.work &= ~(uint64_t)WORK_RESCHED;   /* this switch is the one asked for */
     signal_update_work(next);
     entry_floor_switch(next->floors);
     if (next != &idle_proc) {
@@ -69,6 +73,7 @@ void schedule(void)
 noreturn void sched_run_idle(void)
 {
     percpu0.current = &idle_proc;
+    percpu0.unimplemented_logged = idle_proc.unimplemented_logged;
     for (;;) {
         struct proc *next = pick_next(0);
         if (next) {
@@ -89,6 +94,23 @@ void sched_sleep_until(uint64_t mono_ns)
     schedule();
 }
 
+void sched_block(const void *chan, uint64_t deadline_ns)
+{
+    struct proc *p = current_proc();
+    p->wait_chan = chan;
+    p->wake_ns = deadline_ns;
+    p->state = PROC_BLOCKED;
+    schedule();
+    p->wait_chan = 0;
+}
+
+void sched_wake(const void *chan)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state == PROC_BLOCKED && procs[i].wait_chan == chan)
+            procs[i].state = PROC_RUNNABLE;
+}
+
 void sched_timer_tick(struct frame *f)
 {
     timer_ticks++;
@@ -97,12 +119,17 @@ void sched_timer_tick(struct frame *f)
         current_proc()->cpu_ticks++;
     uint64_t now = clock_monotonic_ns();
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state == PROC_SLEEPING && procs[i].wake_ns <= now)
+        if ((procs[i].state == PROC_SLEEPING || (procs[i].state == PROC_BLOCKED && procs[i].wake_ns)) &&
+            procs[i].wake_ns <= now)
             procs[i].state = PROC_RUNNABLE;
     signal_timer_tick(now);
-    /* Preempt only user code: the kernel itself is never preempted. */
+    /* Preempt only user code: the kernel itself is never preempted, so a
+     * tick that finds it running asks for the switch on its way back to
+     * user mode (ret_user, entry/exit_work.c). */
     if (frame_from_user(f))
         schedule();
+    else
+        percpu0.work |= WORK_RESCHED;
 }
 
 /* A process that ends lets go of its LDT (and LDTR of it, if it runs). */

@@ -27,6 +27,7 @@
 #include "../arch/segments.h"
 #include "../arch/selectors_msrs.h"
 #include "../entry/entry.h"
+#include "../kip/kip.h"
 #include "../syscall/syscall.h"
 #include "../syscall/uaccess.h"
 #include "../time/clock.h"
@@ -423,8 +424,10 @@ static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct
     uint64_t fpstate = fx_at - SG_FPSTATE32_FXSAVE;
     size_t size = rt ? sizeof(struct sg_rt_sigframe32) : sizeof(struct sg_sigframe32);
     uint64_t sp = ((fpstate - size + 4) & ~15ull) - 4;      /* (esp + 4) % 16 == 0 at the handler */
-    /* Linux's retcode for a handler without SA_RESTORER (gdb knows it):
-     * popl %eax; movl $119, %eax; int $0x80 - or movl $173, %eax; int $0x80. */
+    /* Without SA_RESTORER the handler returns to the vDSO's
+     * __kernel_(rt_)sigreturn, as on Linux; the frame still carries
+     * Linux's retcode (popl %eax; movl $119, %eax; int $0x80 - or movl
+     * $173, %eax; int $0x80), which debuggers recognise. */
     static const uint8_t retcode[8] = { 0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80 };
     static const uint8_t rt_retcode[8] = { 0xb8, 173, 0, 0, 0, 0xcd, 0x80, 0 };
 
@@ -439,8 +442,7 @@ static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct
     if (rt) {
         struct sg_rt_sigframe32 fr;
         memset(&fr, 0, sizeof fr);
-        fr.pretcode = a->flags & SG_SA_RESTORER ? restorer
-                                                : (uint32_t)sp + __builtin_offsetof(struct sg_rt_sigframe32, retcode);
+        fr.pretcode = a->flags & SG_SA_RESTORER ? restorer : (uint32_t)kip32_sigreturn(true);
         fr.sig = sig;
         fr.pinfo = (uint32_t)sp + __builtin_offsetof(struct sg_rt_sigframe32, info);
         fr.puc = (uint32_t)sp + __builtin_offsetof(struct sg_rt_sigframe32, uc);
@@ -459,8 +461,7 @@ static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct
     } else {
         static struct sg_sigframe32 fr;
         memset(&fr, 0, sizeof fr);
-        fr.pretcode = a->flags & SG_SA_RESTORER ? restorer
-                                                : (uint32_t)sp + __builtin_offsetof(struct sg_sigframe32, retcode);
+        fr.pretcode = a->flags & SG_SA_RESTORER ? restorer : (uint32_t)kip32_sigreturn(false);
         fr.sig = sig;
         fill_sigcontext32(&fr.sc, p, f, (uint32_t)fpstate, oldmask);
         fr.extramask[0] = (uint32_t)(oldmask >> 32);

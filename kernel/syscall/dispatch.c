@@ -1,18 +1,27 @@
 /*
- * The one dispatcher.  Every door (the files in entry/) ends up here with
- * a struct frame; the dispatcher knows nothing of doors.  The frame's CS
- * says which ABI the caller speaks:
+ * The one dispatcher, the full path.  Every door (the files in entry/)
+ * ends up here with a complete struct frame for every call the fast paths
+ * (entry/syscall.S, dispatch_fast.S) do not answer: a FULL call, an
+ * argument way other than registers, a number past the tables, and every
+ * call while percpu.work is set.  The frame's CS says which ABI the caller
+ * speaks:
  *   64-bit code: number in rax, arguments rdi rsi rdx r10 r8 r9 (Linux
  *                x86-64), Linux x86-64 numbers;
  *   32-bit code: number in eax, arguments ebx ecx edx esi edi ebp (Linux
  *                i386), Linux i386 numbers; every value 32 bits wide.
  * The number's flag may move the arguments to the user stack or the
- * argument page (abi.h).  The handler is found through a table generated
+ * argument page (abi.h); the door tag says where a 32-bit fast door's
+ * stack arguments lie.  The handler is found through a table generated
  * from syscalls.def, and the result goes to frame->rax.
+ *
+ * syscall_init() also fills the fast paths' tables (tables.h) from the
+ * `path` column of syscalls.def: a FULL call's slot holds the full-path
+ * stub, never its handler, so no fast path can run it.
  */
 #include "syscall.h"
 #include "trace.h"
 #include "uaccess.h"
+#include "tables.h"
 #include "../arch/selectors_msrs.h"
 #include "../proc/proc.h"
 #include "../../include/sysgate/abi.h"
@@ -39,17 +48,23 @@ typedef long (*syscall_call)(const uint64_t *a);
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
 
+/* The fast paths' full-path stubs (dispatch_fast.S, entry/syscall.S). */
+void syscall_door_full_call(void);
+void syscall_door_unknown(void);
 
-
+#define PATH_FAST true
+#define PATH_FULL false
 static const struct {
     const char *name;
     const char *sig;        /* how the trace shows the arguments */
     int64_t nr64;
     int64_t nr32;
     syscall_call call;
-    void *handler;      /* sys_<name> itself, for dispatch_fast.S */
+    void *handler;      /* sys_<name> itself, for the fast paths */
+    bool fast;          /* syscalls.def's path column */
 } syscall_list[] = {
-#define SYSCALL(name, nr64, nr32, nargs, path, sig) { #name, sig, nr64, nr32, call_##name, (void *)sys_##name },
+#define SYSCALL(name, nr64, nr32, nargs, path, sig)                                   \
+    { #name, sig, nr64, nr32, call_##name, (void *)sys_##name, PATH_##path },
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
 };
@@ -59,11 +74,10 @@ static const struct {
 static syscall_call table64[LINUX_NR_MAX];
 static syscall_call table32[LINUX_NR_MAX];
 static syscall_call private_table[SG_PRIVATE_COUNT];
-/* The same 64-bit and private tables holding the handlers themselves, for
- * the fast path in dispatch_fast.S. */
-void *fast_table64[LINUX_NR_MAX];
-void *fast_table32[LINUX_NR_MAX];
-void *fast_private_table[SG_PRIVATE_COUNT];
+
+void *syscall_door_table64[SYSCALL_TABLE_SIZE];
+void *front_table64[SYSCALL_TABLE_SIZE];
+void *front_table32[SYSCALL_TABLE_SIZE];
 
 static void install(syscall_call *table, uint64_t nr, size_t i)
 {
@@ -75,35 +89,38 @@ static void install(syscall_call *table, uint64_t nr, size_t i)
     *slot = syscall_list[i].call;
 }
 
-/* What an empty slot of the fast tables calls: the frame still holds the
- * number (the front writes rax after the call). */
+/* What a slot of the front's tables without a call holds (the syscall
+ * door's holds syscall_door_unknown: entry/syscall.S). */
 static long sys_enosys(void)
 {
     trace_unimplemented(syscall_frame());
     return -SG_ENOSYS;
 }
 
+/* Call i's slot in a fast table: its handler only when syscalls.def says
+ * FAST; a FULL call's slot sends it to the full path. */
+static void install_fast(void **table, uint64_t nr, size_t i, void *full_stub)
+{
+    table[nr] = syscall_list[i].fast ? syscall_list[i].handler : full_stub;
+}
+
 void syscall_init(void)
 {
-    for (int i = 0; i < LINUX_NR_MAX; i++)
-        fast_table64[i] = fast_table32[i] = (void *)sys_enosys;
-    for (int i = 0; i < SG_PRIVATE_COUNT; i++)
-        fast_private_table[i] = (void *)sys_enosys;
+    for (int i = 0; i < SYSCALL_TABLE_SIZE; i++) {
+        syscall_door_table64[i] = (void *)syscall_door_unknown;
+        front_table64[i] = front_table32[i] = (void *)sys_enosys;
+    }
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
         int64_t nr64 = syscall_list[i].nr64;
         if (nr64 >= 0) {
-            uint64_t nr = (uint64_t)nr64;
-            install(table64, nr, i);
-            if (nr < LINUX_NR_MAX)
-                fast_table64[nr] = syscall_list[i].handler;
-            else
-                fast_private_table[nr - SG_PRIVATE_BASE] = syscall_list[i].handler;
+            install(table64, (uint64_t)nr64, i);
+            install_fast(syscall_door_table64, (uint64_t)nr64, i, (void *)syscall_door_full_call);
+            install_fast(front_table64, (uint64_t)nr64, i, (void *)front_full_call);
         }
         int64_t nr32 = syscall_list[i].nr32;
         if (nr32 >= 0) {
             install(table32, (uint64_t)nr32, i);
-            if (nr32 < LINUX_NR_MAX)
-                fast_table32[nr32] = syscall_list[i].handler;
+            install_fast(front_table32, (uint64_t)nr32, i, (void *)front_full_call);
         }
     }
 }
@@ -194,6 +211,7 @@ static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
 
 void syscall_dispatch(struct frame *f)
 {
+    current_proc()->full_calls++;
     /* USER64_CS is the only 64-bit code segment a process can have: LDT
      * code segments never have L set (modify_ldt), so any other CS runs
      * 32-bit code, which speaks the i386 ABI. */

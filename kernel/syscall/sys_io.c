@@ -129,6 +129,37 @@ static long copy_iovecs(struct kiovec *v, uint64_t iov, uint64_t count)
     return 0;
 }
 
+/* readv of a stream (a file without a position: the console) is one read
+ * for the whole vector, as Linux's read_iter over one iov_iter: a terminal
+ * returns one line a read, and a read that filled the first buffer must
+ * not wait again for the second.  The bytes go through a kernel buffer of
+ * STREAM_CHUNK (no stream read gives more at once: the console's input
+ * buffer) and are spread over the buffers in order; a fault part way is
+ * a short read, as copy_to_iter's. */
+#define STREAM_CHUNK 4096
+
+static long stream_readv(struct file *f, const struct kiovec *v, uint64_t count)
+{
+    uint64_t total = 0;
+    for (uint64_t i = 0; i < count && total < STREAM_CHUNK; i++)
+        total += v[i].len < STREAM_CHUNK - total ? v[i].len : STREAM_CHUNK - total;
+    uint8_t *k = kmalloc(STREAM_CHUNK);
+    if (!k)
+        return -SG_ENOMEM;
+    long n = f->ops->read(f, (uint64_t)k, total, 0);
+    uint64_t done = 0;
+    for (uint64_t i = 0; i < count && n > 0 && done < (uint64_t)n; i++) {
+        uint64_t part = v[i].len < (uint64_t)n - done ? v[i].len : (uint64_t)n - done;
+        if (copy_to_user(v[i].base, k + done, part)) {
+            n = done ? (long)done : -SG_EFAULT;
+            break;
+        }
+        done += part;
+    }
+    kfree(k);
+    return n;
+}
+
 static long vectored(uint64_t fd, bool write, uint64_t iov, uint64_t count)
 {
     struct file *f = file_of(fd);
@@ -148,6 +179,11 @@ static long vectored(uint64_t fd, bool write, uint64_t iov, uint64_t count)
             r = -SG_EINVAL;
         else if (!user_range_ok(v[i].base, v[i].len))
             r = -SG_EFAULT;
+    }
+    if (!r && !write && f->ops->seek == SEEK_NONE) {
+        r = stream_readv(f, v, count);
+        kfree(v);
+        return r;
     }
     long done = 0;
     for (uint64_t i = 0; i < count && !r && (uint64_t)done < MAX_RW_COUNT; i++) {

@@ -51,7 +51,7 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.fast_exit_declined[0] = percpu0.declined_sysret;
     info.fast_exit_declined[1] = percpu0.declined_sysexit;
     info.fast_exit_declined[2] = percpu0.declined_lret;
-    info.syscalls = current_proc()->syscalls;
+    info.syscalls = current_proc()->syscalls + percpu0.syscalls;
     info.free_frames = phys_free_frames();
     for (int i = 0; i < EXIT_INSNS; i++)
         info.exit_faults[i] = exit_fault_count[i];
@@ -59,6 +59,8 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.debug_dr6 = debug_last.dr6;
     info.debug_pid = debug_last.pid;
     info.debug_in_kernel = debug_last.in_kernel;
+    info.full_path_calls = current_proc()->full_calls;
+    info.children_full_path_calls = current_proc()->children_full_calls;
     if (size > sizeof info)
         size = sizeof info;
     if (copy_to_user(buf, &info, size))

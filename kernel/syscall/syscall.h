@@ -31,4 +31,5 @@ struct frame *syscall_frame(void);
  * syscall_dispatch. */
 void syscall_dispatch(struct frame *f);
 
+
 #endif

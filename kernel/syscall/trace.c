@@ -24,14 +24,13 @@
 
 #include "linux_names.h"
 
-uint32_t syscall_force_full;
 bool syscall_tracing;
 
 void trace_init(const char *cmdline)
 {
     if (cmdline_get(cmdline, "strace", 0, 0)) {
         syscall_tracing = true;
-        syscall_force_full = 1;
+        percpu0.work |= WORK_TRACE;   /* every call through the C dispatcher */
         printk("trace: every system call of every process is logged (strace)\n");
     }
 }
@@ -59,21 +58,18 @@ void trace_unimplemented(const struct frame *f)
     struct proc *p = current_proc();
     bool compat = frame_compat(f);
     uint64_t nr = frame_nr(f);
-    if (nr < LINUX_NR_MAX) {
-        uint64_t bit = 1ull << (nr % 64);
-        if (p->unimplemented_logged[nr / 64] & bit)
-            return;
-        p->unimplemented_logged[nr / 64] |= bit;
-        const char *name = linux_name(compat, nr);
-        printk("pid %d (%s): unimplemented %ssystem call %lu %s -> -ENOSYS\n", p->pid, p->name,
-               compat ? "i386 " : "", nr, name ? name : "(no Linux call)");
+    uint64_t bit = nr < SYSCALL_TABLE_SIZE ? nr : UNIMPLEMENTED_PAST;
+    if (p->unimplemented_logged[bit / 64] & (1ull << (bit % 64)))
+        return;
+    p->unimplemented_logged[bit / 64] |= 1ull << (bit % 64);
+    if (bit == UNIMPLEMENTED_PAST) {
+        printk("pid %d (%s): system call number %#lx is neither Linux's nor sysgate's -> -ENOSYS "
+               "(further ones not logged)\n", p->pid, p->name, nr);
         return;
     }
-    if (p->out_of_range_logged)
-        return;
-    p->out_of_range_logged = true;
-    printk("pid %d (%s): system call number %#lx is neither Linux's nor sysgate's -> -ENOSYS "
-           "(further ones not logged)\n", p->pid, p->name, nr);
+    const char *name = nr < LINUX_NR_MAX ? linux_name(compat, nr) : 0;
+    printk("pid %d (%s): unimplemented %ssystem call %lu %s -> -ENOSYS\n", p->pid, p->name,
+           compat ? "i386 " : "", nr, name ? name : "(no Linux call)");
 }
 
 /* ---- one trace line ---- */

@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include "../entry/frame.h"
 
-/* Non-zero sends every system call through the C dispatcher: the fast path
- * (dispatch_fast.S) tests this one word and takes its slow branch. */
-extern uint32_t syscall_force_full;
+/* `strace` sets WORK_TRACE in percpu.work (entry/frame.h), the one word
+ * the fast paths test: every system call then goes through the C
+ * dispatcher. */
 /* True while `strace` is on. */
 extern bool syscall_tracing;
 

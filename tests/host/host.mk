@@ -38,12 +38,13 @@ HOST_LDFLAGS := -fsanitize=address,undefined
 # The modules under test (paths relative to HOST_ROOT).
 HOST_MODULE_SRCS := kernel/arch/descriptor.c kernel/proc/elf.c kernel/lib/cmdline.c \
                     kernel/mm/frame_alloc.c kernel/proc/cpio.c kernel/mm/vma.c kernel/fs/fstree.c \
-                    lib/vdso_elf.c kernel/time/timeconv.c
+                    lib/vdso_elf.c kernel/time/timeconv.c kernel/arch/debugcheck.c kernel/drivers/ldisc.c
 HOST_TEST_SRCS := tests/host/main.c tests/host/compat.c tests/host/test_descriptor.c \
                   tests/host/test_elf.c tests/host/test_cmdline.c \
                   tests/host/test_frame_alloc.c tests/host/test_uaccess.c tests/host/test_cpio.c \
                   tests/host/test_vma.c tests/host/arc.c tests/host/test_fstree.c \
-                  tests/host/test_vdso_elf.c tests/host/test_timeconv.c
+                  tests/host/test_vdso_elf.c tests/host/test_timeconv.c tests/host/test_debugcheck.c \
+                  tests/host/test_ldisc.c
 
 HOST_MODULE_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_MODULE_SRCS))
 HOST_TEST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_TEST_SRCS))
@@ -52,7 +53,7 @@ HOST_OBJS := $(HOST_MODULE_OBJS) $(HOST_TEST_OBJS)
 # Real linker output for the ELF parser: a tiny static, non-PIE, libc-free
 # program as ELF64 and ELF32 (never run).
 HOST_FIXTURE_SRC := $(HOST_ROOT)/tests/host/fixture_prog.c
-HOST_FIXTURES := $(HOST_BUILD)/fixture64.elf $(HOST_BUILD)/fixture32.elf
+HOST_FIXTURES := $(HOST_BUILD)/fixture64.elf $(HOST_BUILD)/fixture32.elf $(HOST_BUILD)/vdso-bad.so
 HOST_FIXTURE_CFLAGS := -O1 -nostdlib -static -no-pie -fno-pic -ffreestanding \
                        -fno-asynchronous-unwind-tables
 
@@ -77,8 +78,10 @@ $(HOST_MODULE_OBJS): $(HOST_BUILD)/%.o: $(HOST_ROOT)/%.c
 # from any directory.
 $(HOST_BUILD)/tests/host/test_elf.o: HOST_EXTRA_CPPFLAGS = -DHOST_FIXTURE_DIR='"$(abspath $(HOST_BUILD))"'
 # test_vdso_elf.c reads the interface page images the kernel build links
-# (build/vdso64/vdso64.so, build/vdso32/vdso32.so; `make all` makes them).
-$(HOST_BUILD)/tests/host/test_vdso_elf.o: HOST_EXTRA_CPPFLAGS = -DHOST_VDSO_DIR='"$(abspath $(BUILD))"'
+# (build/vdso64/vdso64.so, build/vdso32/vdso32.so; `make all` makes them)
+# and runs tools/vdso-check on them and on a shared object it must refuse.
+$(HOST_BUILD)/tests/host/test_vdso_elf.o: HOST_EXTRA_CPPFLAGS = -DHOST_VDSO_DIR='"$(abspath $(BUILD))"' \
+    -DHOST_ROOT_DIR='"$(HOST_ROOT)"' -DHOST_FIXTURE_DIR='"$(abspath $(HOST_BUILD))"'
 
 $(HOST_TEST_OBJS): $(HOST_BUILD)/%.o: $(HOST_ROOT)/%.c
 	@mkdir -p $(@D)
@@ -87,6 +90,10 @@ $(HOST_TEST_OBJS): $(HOST_BUILD)/%.o: $(HOST_ROOT)/%.c
 $(HOST_BUILD)/fixture64.elf: $(HOST_FIXTURE_SRC)
 	@mkdir -p $(@D)
 	$(HOST_CC) -m64 $(HOST_FIXTURE_CFLAGS) -o $@ $<
+
+$(HOST_BUILD)/vdso-bad.so: $(HOST_ROOT)/tests/host/fixture_vdso_bad.c
+	@mkdir -p $(@D)
+	$(HOST_CC) -shared -fPIC -nostdlib -Wl,--hash-style=both -Wl,-soname=vdso-bad.so -o $@ $<
 
 $(HOST_BUILD)/fixture32.elf: $(HOST_FIXTURE_SRC)
 	@mkdir -p $(@D)

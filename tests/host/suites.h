@@ -12,7 +12,9 @@ Suite *uaccess_suite(void);
 Suite *cpio_suite(void);
 Suite *vdso_elf_suite(void);
 Suite *timeconv_suite(void);
+Suite *debugcheck_suite(void);
 Suite *vma_suite(void);
 Suite *fstree_suite(void);
+Suite *ldisc_suite(void);
 
 #endif

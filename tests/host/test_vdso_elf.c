@@ -3,7 +3,9 @@
  * links them (build/vdso64/vdso64.so, build/vdso32/vdso32.so): every
  * symbol Linux exports for the width is found under its version through
  * both hash tables, nothing else is, sysgate's header agrees with the
- * dynamic symbols, a withdrawn symbol is gone; and every truncation and
+ * dynamic symbols, a withdrawn symbol is gone, tools/vdso-check accepts
+ * them and refuses a shared object with a dynamic relocation; and every
+ * truncation and
  * thousands of corruptions of the images are refused or looked up without
  * a read outside the image (the images sit in malloc'd buffers of exactly
  * their size: AddressSanitizer reports any stray read).
@@ -19,6 +21,12 @@
 
 #ifndef HOST_VDSO_DIR
 #define HOST_VDSO_DIR "build"
+#endif
+#ifndef HOST_ROOT_DIR
+#define HOST_ROOT_DIR "."
+#endif
+#ifndef HOST_FIXTURE_DIR
+#define HOST_FIXTURE_DIR "build/host"
 #endif
 
 static const char *const image_paths[2] = { HOST_VDSO_DIR "/vdso64/vdso64.so", HOST_VDSO_DIR "/vdso32/vdso32.so" };
@@ -54,7 +62,8 @@ static const struct expected linux32[] = {
     { "__vdso_clock_gettime", "LINUX_2.6" }, { "__vdso_gettimeofday", "LINUX_2.6" },
     { "__vdso_time", "LINUX_2.6" },          { "__vdso_getcpu", "LINUX_2.6" },
     { "__vdso_clock_getres", "LINUX_2.6" },  { "__vdso_clock_gettime64", "LINUX_2.6" },
-    { "__kernel_vsyscall", "LINUX_2.5" },
+    { "__kernel_vsyscall", "LINUX_2.5" },     { "__kernel_sigreturn", "LINUX_2.5" },
+    { "__kernel_rt_sigreturn", "LINUX_2.5" },
 };
 static const char *const stubs[SG_MECH_COUNT] = { "__sg_stub_int80", "__sg_stub_callgate", "__sg_stub_syscall",
                                                   "__sg_stub_sysenter", "__sg_stub_trap" };
@@ -248,6 +257,28 @@ START_TEST(not_an_image)
 }
 END_TEST
 
+/* tools/vdso-check's verdict on path: its exit status, its message in out. */
+static int vdso_check(const char *path, char *out, size_t size)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s/tools/vdso-check '%s' 2>&1", HOST_ROOT_DIR, path);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = 0;
+    return pclose(p);
+}
+
+START_TEST(build_check_refuses_relocations)
+{
+    char msg[4096];
+    ck_assert_msg(vdso_check(image_paths[0], msg, sizeof msg) == 0, "the 64-bit image refused: %s", msg);
+    ck_assert_msg(vdso_check(image_paths[1], msg, sizeof msg) == 0, "the 32-bit image refused: %s", msg);
+    ck_assert_int_ne(vdso_check(HOST_FIXTURE_DIR "/vdso-bad.so", msg, sizeof msg), 0);
+    ck_assert_msg(strstr(msg, "has relocations") && strstr(msg, "self_pointer"), "message: %s", msg);
+}
+END_TEST
+
 Suite *vdso_elf_suite(void)
 {
     Suite *s = suite_create("vdso_elf");
@@ -261,6 +292,7 @@ Suite *vdso_elf_suite(void)
     tcase_add_loop_test(tc, corruptions_stay_inside, 0, 2);
     tcase_add_test(tc, hash_functions);
     tcase_add_test(tc, not_an_image);
+    tcase_add_test(tc, build_check_refuses_relocations);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,12 +7,15 @@
  *   syscall  getpid    mov $39, %eax; syscall
  *   syscall  invalid   mov $1000, %eax; syscall       (-ENOSYS)
  *   int80    getpid    mov $20, %eax; int $0x80        (the i386 ABI)
+ *   vdso     clock_gettime   __vdso_clock_gettime(CLOCK_MONOTONIC, &ts),
+ *                      found through AT_SYSINFO_EHDR with sysgate's
+ *                      lib/vdso_elf.c (a C call: BENCH_BODY_CALL_C2)
  *
  * prints BENCH lines on the console (the serial port) and ends QEMU
  * through isa-debug-exit (port 0xf4: QEMU exits with (v << 1) | 1, and
  * tools/qemu-boot subtracts its bias 0x20, so 0x20 + status is written).
  *
- * Built by tools/bench.mk: gcc -static -O2.
+ * Built by tools/bench.mk: gcc -static -O2, with lib/vdso_elf.c.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -22,14 +25,18 @@
 #include <sys/io.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../../lib/vdso_elf.h"
 #include "../../user/bench/measure.h"
 
 BENCH_LOOP(bench_loop_syscall, "    mov %r13, %rax\n    syscall");
 BENCH_LOOP(bench_loop_int80, "    mov %r13, %rax\n    int $0x80");
+BENCH_LOOP(bench_loop_vdso, BENCH_BODY_CALL_C2);
 
 #define NR_GETPID_64    39
 #define NR_GETPID_32    20
@@ -108,6 +115,27 @@ static void measure(bench_loop_fn loop, const char *mech, const char *call, uint
     fflush(stdout);
 }
 
+/* Linux's own vDSO clock_gettime(CLOCK_MONOTONIC).  Under a clocksource
+ * the vDSO cannot read (not the TSC), it makes the system call itself. */
+static void measure_vdso(uint64_t baseline)
+{
+    static struct timespec ts;
+    struct vdso_elf elf;
+    struct vdso_elf_sym sym;
+    uintptr_t base = (uintptr_t)getauxval(AT_SYSINFO_EHDR);
+    if (!base || vdso_elf_open(&elf, (const void *)base, 0) != VDSO_ELF_OK ||
+        !vdso_elf_lookup(&elf, "__vdso_clock_gettime", "LINUX_2.6", VDSO_HASH_ANY, &sym)) {
+        printf("# linux-bench: no vDSO clock_gettime\n");
+        return;
+    }
+    struct bench_call c = { .stub = base + sym.offset, .a = { CLOCK_MONOTONIC, (uintptr_t)&ts } };
+    struct bench_stats st;
+    int got = ((int (*)(clockid_t, struct timespec *))(uintptr_t)c.stub)(CLOCK_MONOTONIC, &ts);
+    bench_measure(bench_loop_vdso, &c, baseline, BENCH_BATCHES, &st);
+    bench_report("linux", "vdso", "none", "none", "clock_gettime", &st, got == 0);
+    fflush(stdout);
+}
+
 static void machine_exit(int status)
 {
     fflush(stdout);
@@ -129,15 +157,17 @@ int main(void)
 
     struct utsname u;
     uname(&u);
-    char brand[49], cmdline[512], meltdown[256], spectre_v2[256];
+    char brand[49], cmdline[512], meltdown[256], spectre_v2[256], clocksource[64];
     cpu_brand(brand);
+    read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", clocksource, sizeof clocksource);
     read_line("/proc/cmdline", cmdline, sizeof cmdline);
     read_line("/sys/devices/system/cpu/vulnerabilities/meltdown", meltdown, sizeof meltdown);
     read_line("/sys/devices/system/cpu/vulnerabilities/spectre_v2", spectre_v2, sizeof spectre_v2);
-    tidy(brand), tidy(cmdline), tidy(meltdown), tidy(spectre_v2);
+    tidy(brand), tidy(cmdline), tidy(meltdown), tidy(spectre_v2), tidy(clocksource);
     printf("BENCH-INFO {\"system\":\"linux\",\"kernel\":\"Linux %s %s\",\"brand\":\"%s\",\"cmdline\":\"%s\","
-           "\"meltdown\":\"%s\",\"spectre_v2\":\"%s\",\"calls_per_sample\":%u,\"samples\":%u}\n",
-           u.release, u.version, brand, cmdline, meltdown, spectre_v2, (unsigned)BENCH_CALLS,
+           "\"meltdown\":\"%s\",\"spectre_v2\":\"%s\",\"clocksource\":\"%s\",\"calls_per_sample\":%u,"
+           "\"samples\":%u}\n",
+           u.release, u.version, brand, cmdline, meltdown, spectre_v2, clocksource, (unsigned)BENCH_CALLS,
            (unsigned)BENCH_BATCHES);
 
     uint64_t baseline = bench_baseline(BENCH_BATCHES);
@@ -146,6 +176,7 @@ int main(void)
     measure(bench_loop_syscall, "syscall", "getpid", NR_GETPID_64, pid, baseline);
     measure(bench_loop_syscall, "syscall", "invalid", NR_INVALID, -38, baseline);
     measure(bench_loop_int80, "int80", "getpid", NR_GETPID_32, pid, baseline);
+    measure_vdso(baseline);
     printf("# linux-bench: done\n");
     machine_exit(0);
 }

@@ -11,9 +11,16 @@
  *            (sg_bench_floor(mech, 1), switched back through another door)
  *   null     sg_null, the dispatcher's cheapest call
  *   getpid   getpid
+ *   unknown  a number inside the dispatch table that no call has
+ *            (SG_BENCH_UNKNOWN_NR, -ENOSYS)
+ *   past     a number past the table (SG_BENCH_PAST_NR, -ENOSYS)
  *   write1   a 1-byte write to /dev/null (opened once, before measuring)
  *
- * and the `lock nop` query (answered by the #UD handler).  Then, when
+ * and the `lock nop` query (answered by the #UD handler), and the vDSO's
+ * functions, which answer without entering the kernel (clock_gettime of
+ * CLOCK_MONOTONIC and of CLOCK_MONOTONIC_COARSE, gettimeofday, time,
+ * getcpu, found through AT_SYSINFO_EHDR as a C library finds them) beside
+ * clock_gettime as a system call through the default entry.  Then, when
  * /bin/bench32 exists, it runs it as a child to measure 32-bit processes
  * the same way.  Measuring is user/bench/measure.h: TSC deltas over
  * batches of BENCH_CALLS calls, minus the empty loop.  Under QEMU's
@@ -24,27 +31,45 @@
  * Output: one `BENCH {...}` JSON line per figure, `BENCH-INFO {...}` about
  * the kernel and CPU, and `# bench: ...` progress lines.
  *
- *   /bin/bench           everything (and /bin/bench32)
- *   /bin/bench quick     only the syscall door, registers: floor and null
- *                        (the regression check of `make test`)
+ * tests/bench-check compares every figure with tests/bench-baseline.
+ *
+ *   /bin/bench trace DOOR ARGS CALL   one round trip, twice (the second is
+ *                                     the one tools/bench --trace follows)
  */
 #include "../lib/files.h"
 #include "../lib/sysgate.h"
 #include "../../include/sysgate/kip.h"
+#include "../../include/sysgate/vvar.h"
+#include "../../lib/vdso_elf.h"
 #include "measure.h"
 
 /* The loop body for every door: number in rax, call the stub. */
 BENCH_LOOP(bench_loop_stub, BENCH_BODY_CALL_STUB);
+/* The vDSO's functions: a C call with two arguments. */
+BENCH_LOOP(bench_loop_vdso, BENCH_BODY_CALL_C2);
 /* The query: `lock nop` raises #UD and the kernel answers in rax, rdx, rcx. */
 BENCH_LOOP(bench_loop_locknop, "    .byte 0xf0, 0x90");
+/* The same bodies between two global labels, for tools/bench --trace, which
+ * single-steps from the first to the second through QEMU's gdb stub: the
+ * instructions it counts are the ones a figure counts. */
+BENCH_LOOP(bench_trace_loop, ".globl bench_trace_start\nbench_trace_start:\n" BENCH_BODY_CALL_STUB
+                             "\n.globl bench_trace_end\nbench_trace_end:");
+BENCH_LOOP(bench_trace_locknop, ".globl bench_trace_locknop_start\nbench_trace_locknop_start:\n"
+                                "    .byte 0xf0, 0x90\n.globl bench_trace_locknop_end\nbench_trace_locknop_end:");
 
 #define MECH_DEFAULT SG_MECH_COUNT      /* the interface page's default entry */
 
 enum way { WAY_REGS, WAY_PAGE, WAY_STACK, WAY_COUNT };
 static const char *const way_names[WAY_COUNT] = { "registers", "page", "stack" };
 
-enum call { CALL_FLOOR, CALL_NULL, CALL_GETPID, CALL_WRITE1, CALL_COUNT };
-static const char *const call_names[CALL_COUNT] = { "floor", "null", "getpid", "write1" };
+enum call { CALL_FLOOR, CALL_NULL, CALL_GETPID, CALL_UNKNOWN, CALL_PAST, CALL_WRITE1, CALL_COUNT };
+static const char *const call_names[CALL_COUNT] = { "floor", "null", "getpid", "unknown", "past", "write1" };
+
+/* Two numbers no call has: one inside the Linux range of the dispatch
+ * tables (Linux has none there on either width), one past every table
+ * and below the argument-way flags (abi.h). */
+#define SG_BENCH_UNKNOWN_NR 500
+#define SG_BENCH_PAST_NR    0x00ffffff
 
 static struct sg_info info;
 static uint32_t mechanisms;     /* the doors this width may use */
@@ -90,6 +115,12 @@ static void prepare(struct bench_call *c, uintptr_t stub, enum way way, enum cal
     switch (call) {
     case CALL_GETPID:
         nr = SYS_getpid, *expect = self_pid;
+        break;
+    case CALL_UNKNOWN:
+        nr = SG_BENCH_UNKNOWN_NR, *expect = -SG_ENOSYS;
+        break;
+    case CALL_PAST:
+        nr = SG_BENCH_PAST_NR, *expect = -SG_ENOSYS;
         break;
     case CALL_WRITE1:
         nr = SYS_write, *expect = 1;
@@ -170,15 +201,110 @@ static void measure_query(void)
     bench_report("sysgate", "trap", "trap", "none", "locknop", &st, q_ax == sg_kip);
 }
 
+/* /bin/bench trace DOOR ARGS CALL: the round trip tools/bench --trace
+ * single-steps.  Run twice: the first pass touches every page it needs. */
+static int trace(const char *door_name, const char *way_name, const char *call_name)
+{
+    int mech = -1, way = -1, call = -1;
+    for (int m = 0; m <= MECH_DEFAULT; m++)
+        if (!strcmp(door_name, mech_name(m)))
+            mech = m;
+    for (int w = 0; w < WAY_COUNT; w++)
+        if (!strcmp(way_name, way_names[w]))
+            way = w;
+    for (int c = 0; c < CALL_COUNT; c++)
+        if (!strcmp(call_name, call_names[c]))
+            call = c;
+    struct bench_call c;
+    memset(&c, 0, sizeof c);
+    if (!strcmp(call_name, "locknop")) {
+        printf("# bench: trace: lock nop\n");
+        bench_trace_locknop(&c, 1);
+        bench_trace_locknop(&c, 1);
+        printf("# bench: trace: done\n");
+        return 0;
+    }
+    uintptr_t stub = mech < 0 ? 0 : mech == MECH_DEFAULT ? sg_kip_default() : sg_kip_stub(mech);
+    if (!stub || way < 0 || call < 0) {
+        printf("# bench: trace: no such door, way or call here: %s %s %s\n", door_name, way_name, call_name);
+        return 2;
+    }
+    long expect;
+    int door = mech == MECH_DEFAULT ? default_door : mech;
+    prepare(&c, stub, (enum way)way, (enum call)call, &expect);
+    printf("# bench: trace: %d-bit %s %s %s: interface page at %#lx, stub at %#lx\n", SG_BITS, door_name, way_name,
+           call_name, (unsigned long)sg_kip, (unsigned long)stub);
+    long on = call == CALL_FLOOR ? set_floor(door, 1) : 0;
+    bench_trace_loop(&c, 1);
+    bench_trace_loop(&c, 1);
+    long off = call == CALL_FLOOR ? set_floor(door, 0) : 0;
+    printf("# bench: trace: done%s\n", on || off ? " (sg_bench_floor failed)" : "");
+    return on || off ? 1 : 0;
+}
+
+/* The vDSO's time functions, and clock_gettime as a system call through
+ * the default entry for comparison. */
+static void measure_vdso(void)
+{
+    static struct {
+        long sec, frac;
+    } out;
+    static unsigned cpu, node;
+    struct vdso_elf elf;
+    uintptr_t base = sg_auxv_get(SG_AT_SYSINFO_EHDR);
+    if (!base || vdso_elf_open(&elf, (const void *)base, 0) != VDSO_ELF_OK) {
+        printf("# bench: %d-bit: no vDSO\n", SG_BITS);
+        return;
+    }
+    static const struct {
+        const char *call, *symbol;
+        int arg;        /* 0: (clock, &out); 1: (&out, NULL); 2: (NULL); 3: (&cpu, &node) */
+        long clock;
+    } fns[] = {
+        { "clock_gettime", "__vdso_clock_gettime", 0, SG_CLOCK_MONOTONIC },
+        { "clock_gettime_coarse", "__vdso_clock_gettime", 0, SG_CLOCK_MONOTONIC_COARSE },
+        { "gettimeofday", "__vdso_gettimeofday", 1, 0 },
+        { "time", "__vdso_time", 2, 0 },
+        { "getcpu", "__vdso_getcpu", 3, 0 },
+    };
+    struct bench_call c;
+    struct bench_stats st;
+    for (unsigned i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        struct vdso_elf_sym sym;
+        if (!vdso_elf_lookup(&elf, fns[i].symbol, "LINUX_2.6", VDSO_HASH_ANY, &sym)) {
+            printf("# bench: %d-bit: the vDSO has no %s\n", SG_BITS, fns[i].symbol);
+            continue;
+        }
+        memset(&c, 0, sizeof c);
+        c.stub = base + sym.offset;
+        c.a[0] = fns[i].arg == 0 ? (uint64_t)fns[i].clock : fns[i].arg == 1 ? (uintptr_t)&out
+                 : fns[i].arg == 3 ? (uintptr_t)&cpu : 0;
+        c.a[1] = fns[i].arg == 0 ? (uintptr_t)&out : fns[i].arg == 3 ? (uintptr_t)&node : 0;
+        /* time() returns a long, the others an int: (int)got is their value. */
+        long (*fn)(long, long) = (long (*)(long, long))(uintptr_t)c.stub;
+        long got = fn((long)c.a[0], (long)c.a[1]);
+        bench_measure(bench_loop_vdso, &c, baseline, batches, &st);
+        bench_report("sysgate", "vdso", "none", "none", fns[i].call, &st, fns[i].arg == 2 ? got > 0 : (int)got == 0);
+    }
+    memset(&c, 0, sizeof c);
+    c.stub = sg_kip_default();
+    c.nr = SYS_clock_gettime;
+    c.a[0] = SG_CLOCK_MONOTONIC;
+    c.a[1] = (uintptr_t)&out;
+    long got = call_once(&c);
+    bench_measure(bench_loop_stub, &c, baseline, batches, &st);
+    bench_report("sysgate", "default", sg_mechanism_name(default_door), "registers", "clock_gettime", &st, got == 0);
+}
+
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && !strcmp(argv[1], "quick");
-
     sg_info(&info);
     mechanisms = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
     default_door = (int)(SG_BITS == 64 ? info.default64 : info.default32);
     self_pid = sys_getpid();
     dev_null = sys_open("/dev/null", O_WRONLY);
+    if (argc == 5 && !strcmp(argv[1], "trace"))
+        return trace(argv[2], argv[3], argv[4]);
     printf("BENCH-INFO {\"system\":\"sysgate\",\"bits\":%d,\"kernel\":\"%s\",\"vendor\":\"%s\",\"brand\":\"%s\","
            "\"family\":%u,\"model\":%u,\"hypervisor\":%s,\"default\":\"%s\",\"mechanisms\":\"",
            SG_BITS, info.version, info.vendor, info.model, info.family, info.model_id,
@@ -197,29 +323,25 @@ int main(int argc, char **argv)
     sg_info(&info);
     memcpy(declined, info.fast_exit_declined, sizeof declined);
 
-    if (quick) {
-        uintptr_t stub = sg_kip_stub(SG_MECH_SYSCALL);
-        measure(SG_MECH_SYSCALL, stub, WAY_REGS, CALL_FLOOR);
-        measure(SG_MECH_SYSCALL, stub, WAY_REGS, CALL_NULL);
-    } else {
-        for (int m = 0; m <= MECH_DEFAULT; m++) {
-            uintptr_t stub = m == MECH_DEFAULT ? sg_kip_default() : sg_kip_stub(m);
-            if (!stub) {
-                printf("# bench: %d-bit: %s: not offered on this CPU\n", SG_BITS, mech_name(m));
-                continue;
-            }
-            if (m == MECH_DEFAULT)
-                printf("# bench: %d-bit: default entry (%s)\n", SG_BITS, sg_mechanism_name(default_door));
-            else
-                printf("# bench: %d-bit: %s%s\n", SG_BITS, mech_name(m),
-                       floor_fits(m) ? "" : " (no floor: the kernel has none for this width)");
-            for (int w = 0; w < WAY_COUNT; w++)
-                for (int call = 0; call < CALL_COUNT; call++)
-                    measure(m, stub, w, call);
+    for (int m = 0; m <= MECH_DEFAULT; m++) {
+        uintptr_t stub = m == MECH_DEFAULT ? sg_kip_default() : sg_kip_stub(m);
+        if (!stub) {
+            printf("# bench: %d-bit: %s: not offered on this CPU\n", SG_BITS, mech_name(m));
+            continue;
         }
-        printf("# bench: %d-bit: lock nop query\n", SG_BITS);
-        measure_query();
+        if (m == MECH_DEFAULT)
+            printf("# bench: %d-bit: default entry (%s)\n", SG_BITS, sg_mechanism_name(default_door));
+        else
+            printf("# bench: %d-bit: %s%s\n", SG_BITS, mech_name(m),
+                   floor_fits(m) ? "" : " (no floor: the kernel has none for this width)");
+        for (int w = 0; w < WAY_COUNT; w++)
+            for (int call = 0; call < CALL_COUNT; call++)
+                measure(m, stub, w, call);
     }
+    printf("# bench: %d-bit: lock nop query\n", SG_BITS);
+    measure_query();
+    printf("# bench: %d-bit: vDSO\n", SG_BITS);
+    measure_vdso();
 
     /* A fast exit that declined would have measured the iretq path. */
     sg_info(&info);
@@ -230,7 +352,7 @@ int main(int argc, char **argv)
 
 #if SG_BITS == 64
     /* 32-bit processes, the same way, when the initrd has them. */
-    if (!quick) {
+    {
         char *argv32[] = { "/bin/bench32", 0 };
         long st = sg_run("/bin/bench32", argv32);
         if (st == -SG_ENOENT)

@@ -67,9 +67,16 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
  * the count at 24, the stub at 28, the number at 32, edx's argument at 36
  * (rdtsc overwrites edx) and the first TSC value at 40.
  */
+/*
+ * BENCH_BODY_CALL_C2 calls the stub as a C function of two arguments, a[0]
+ * and a[1] (the vDSO's functions): the C ABI lets the callee clobber the
+ * argument registers, so the body loads them again every time (64-bit:
+ * two movs; 32-bit: two pushes and the pop after the call).
+ */
 #ifdef __x86_64__
 #define BENCH_BITS 64
 #define BENCH_BODY_CALL_STUB "    mov %r13, %rax\n    call *%r12"
+#define BENCH_BODY_CALL_C2 "    mov 0(%rsp), %rdi\n    mov 8(%rsp), %rsi\n    call *%r12"
 #define BENCH_LOOP(name, body)                                                  \
     uint64_t name(const struct bench_call *c, unsigned n);                     \
     __asm__(".text\n"                                                           \
@@ -112,6 +119,7 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
 #else
 #define BENCH_BITS 32
 #define BENCH_BODY_CALL_STUB "    mov 32(%esp), %eax\n    call *28(%esp)"
+#define BENCH_BODY_CALL_C2 "    push 4(%esp)\n    push 4(%esp)\n    call *36(%esp)\n    add $8, %esp"
 #define BENCH_LOOP(name, body)                                                  \
     uint64_t name(const struct bench_call *c, unsigned n);                     \
     __asm__(".text\n"                                                           \

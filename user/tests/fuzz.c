@@ -14,8 +14,9 @@
  * soak: ten million), and says how many calls per second each child made.
  *
  * Left out of the draw, because they would end, stall or blind the child
- * rather than test the kernel: exit, exit_group, kill, nanosleep and
- * clock_nanosleep (a valid-looking time can be a million seconds), sg_setcontext (a
+ * rather than test the kernel: exit, exit_group, kill, nanosleep,
+ * clock_nanosleep and poll (a valid-looking time can be a million seconds;
+ * console.c gives poll its hostile input), sg_setcontext (a
  * valid-looking context jumps anywhere; regs.c tests it), sg_bench_floor
  * (a floor turns a door off; mechanisms.c tests it), sg_set_debugreg (a
  * breakpoint on its own text ends the child; debugreg.c tests it), the
@@ -91,7 +92,7 @@ static unsigned long hostile(void)
 
 static int excluded(unsigned long nr)
 {
-    return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_kill || nr == SYS_nanosleep ||
+    return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_kill || nr == SYS_nanosleep || nr == SYS_poll ||
            nr == (unsigned long)SYS_clock_nanosleep || nr == (unsigned long)SYS_clock_nanosleep_time64 ||
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
            nr == SYS_sg_set_debugreg ||

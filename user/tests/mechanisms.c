@@ -240,7 +240,7 @@ static int every_call(uintptr_t stub, enum way w, const char *door)
         unsigned long a[6];
         long want;
     } calls[] = {
-        { "read(0) is end of file", SYS_read, { 0, (uintptr_t)buf, 8 }, 0 },
+        { "read(0) of 0 bytes", SYS_read, { 0, (uintptr_t)buf, 0 }, 0 },
         { "write to /dev/null", SYS_write, { (unsigned long)null, (uintptr_t)buf, 5 }, 5 },
         { "read of /fixture/hello.txt", SYS_read, { (unsigned long)hello, (uintptr_t)buf, 5 }, 5 },
         { "pread64 of /fixture/hello.txt at 7", SYS_pread64, { (unsigned long)hello, (uintptr_t)buf, 6, 7 }, 6 },
@@ -321,36 +321,28 @@ static long run_child(const char *role, const char *arg)
     return sg_run(self, argv);
 }
 
-int main(int argc, char **argv)
-{
-    self = argv[0];
-    if (argc > 1)
-        return child_main(argv);
-    tap_begin("mechanisms");
-
+/* What every scenario needs to know about this CPU and this process. */
+struct doors {
     struct sg_info info;
-    sg_info(&info);
-    uint32_t offered = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
-    uint32_t default_mech = SG_BITS == 64 ? info.default64 : info.default32;
-    int intel = info.vendor_id == SG_VENDOR_INTEL;
-    int tcg = !strcmp(info.hypervisor_vendor, "TCGTCGTCGTCG");
-    tap_diag("%s, %s, %d-bit process, doors %#x, default %s", info.vendor, tcg ? "QEMU TCG" : "hardware or KVM",
-             SG_BITS, offered, sg_mechanism_name((int)default_mech));
+    uint32_t offered, default_mech;
+    int intel, tcg;
+    const struct sg_kip_header *kip;
+};
 
-    const struct sg_kip_header *kip = sg_kip_header();
-    tap_check(kip && kip->magic == SG_KIP_MAGIC && kip->version == SG_KIP_VERSION,
-              "the interface page from the auxiliary vector has the sysgate header at +%#x", SG_KIP_HEADER_OFFSET);
-    if (!kip)
-        return tap_end();
-    tap_eq(kip->mechanisms, offered, "the page and sg_info offer the same mechanisms");
-    tap_eq(kip->default_mechanism, default_mech, "the page and sg_info name the same default (%s)",
-           sg_mechanism_name((int)default_mech));
-    tap_eq(info.bits, SG_BITS, "sg_info knows this is a %d-bit process", SG_BITS);
+/* The interface page, sg_info and the lock-nop query agree on what is
+ * offered. */
+static void offer_agrees(const struct doors *d)
+{
+    const struct sg_kip_header *kip = d->kip;
+    tap_eq(kip->mechanisms, d->offered, "the page and sg_info offer the same mechanisms");
+    tap_eq(kip->default_mechanism, d->default_mech, "the page and sg_info name the same default (%s)",
+           sg_mechanism_name((int)d->default_mech));
+    tap_eq(d->info.bits, SG_BITS, "sg_info knows this is a %d-bit process", SG_BITS);
     if (SG_BITS == 64)
-        tap_check(offered & (1u << SG_MECH_SYSCALL), "syscall is offered to 64-bit code on every x86-64 CPU");
-    else if (!(info.features & SG_FEAT_DEFAULT_FORCED))
-        tap_eq(default_mech, intel ? SG_MECH_SYSENTER : SG_MECH_SYSCALL,
-               "32-bit code's default is the vendor's own door (%s)", intel ? "sysenter" : "syscall");
+        tap_check(d->offered & (1u << SG_MECH_SYSCALL), "syscall is offered to 64-bit code on every x86-64 CPU");
+    else if (!(d->info.features & SG_FEAT_DEFAULT_FORCED))
+        tap_eq(d->default_mech, d->intel ? SG_MECH_SYSENTER : SG_MECH_SYSCALL,
+               "32-bit code's default is the vendor's own door (%s)", d->intel ? "sysenter" : "syscall");
 
     /* The L4 query: lock nop. */
     unsigned long q_ax, q_dx, q_cx, q_bx = 0x0b0b0b0b, q_si = 0x5151, q_di = 0xd1d1;
@@ -359,16 +351,22 @@ int main(int argc, char **argv)
                      : "a"(0), "d"(0), "c"(0) : "memory");
     tap_eq(q_ax, sg_kip, "lock nop answers the interface page address given at start");
     tap_eq(q_dx, SG_KIP_VERSION, "lock nop answers the interface version");
-    tap_eq(q_cx, offered, "lock nop answers the mechanism mask");
+    tap_eq(q_cx, d->offered, "lock nop answers the mechanism mask");
     tap_check(q_bx == 0x0b0b0b0b && q_si == 0x5151 && q_di == 0xd1d1, "lock nop preserves other registers");
+}
 
+/* Every door offered, every argument way: six arguments intact, the
+ * common calls, an unknown number, every other call, a child's start and
+ * end; a door not offered has no stub; a stack pointer into nothing. */
+static void every_door_every_way(const struct doors *d)
+{
     unsigned long want = (unsigned long)sg_echo6_expect(pattern[0], pattern[1], pattern[2], pattern[3], pattern[4],
                                                         pattern[5]);
     long pid = sys_getpid();
     for (int m = 0; m < SG_MECH_COUNT; m++) {
         uintptr_t stub = sg_kip_stub(m);
-        if (!(offered & (1u << m))) {
-            tap_check(stub == 0 && kip->stub_offset[m] == 0, "%s: not offered, and the page has no stub for it",
+        if (!(d->offered & (1u << m))) {
+            tap_check(stub == 0 && d->kip->stub_offset[m] == 0, "%s: not offered, and the page has no stub for it",
                       sg_mechanism_name(m));
             continue;
         }
@@ -411,97 +409,122 @@ int main(int argc, char **argv)
                       sg_mechanism_name(m), st);
         }
     }
+}
+
+/* The default entry reaches the kernel, and sg_info names its door. */
+static void default_entry(const struct doors *d)
+{
+    struct sg_info info;
+    unsigned long want = (unsigned long)sg_echo6_expect(pattern[0], pattern[1], pattern[2], pattern[3], pattern[4],
+                                                        pattern[5]);
     tap_eq((unsigned long)sg_syscall(SYS_sg_echo6, pattern[0], pattern[1], pattern[2], pattern[3], pattern[4], pattern[5]),
-           want, "the default entry (%s): six arguments intact", sg_mechanism_name((int)default_mech));
+           want, "the default entry (%s): six arguments intact", sg_mechanism_name((int)d->default_mech));
     info.entry = 99;
     sg_info(&info);
-    tap_eq(info.entry, default_mech, "sg_info through the default entry says it came through %s",
-           sg_mechanism_name((int)default_mech));
+    tap_eq(info.entry, d->default_mech, "sg_info through the default entry says it came through %s",
+           sg_mechanism_name((int)d->default_mech));
+}
 
-    /* The benchmark's floor: a door switched to its bare stub returns rax
-     * untouched, and comes back when switched off through another door.
-     * (64-bit doors only: the floors are 64-bit stubs.) */
-    if (SG_BITS == 64) {
-        for (int m = 0; m < SG_MECH_COUNT; m++) {
-            uintptr_t stub = sg_kip_stub(m);
-            if (!stub)
-                continue;
-            int other = m == SG_MECH_INT80 ? SG_MECH_SYSCALL : SG_MECH_INT80;
-            long on = sg_syscall_via(other, SYS_sg_bench_floor, m, 1, 0, 0, 0, 0);
-            long floor = sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
-            long off = sg_syscall_via(other, SYS_sg_bench_floor, m, 0, 0, 0, 0, 0);
-            long real = sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
-            tap_check(on == 0 && floor == SYS_sg_null && off == 0 && real == 0,
-                      "%s: the floor stub returns at once (rax %ld) and the real door comes back (%ld)",
-                      sg_mechanism_name(m), floor, real);
-        }
-        tap_eq(sg_syscall(SYS_sg_bench_floor, SG_MECH_COUNT, 1, 0, 0, 0, 0), -SG_EINVAL,
-               "a floor for no mechanism is -EINVAL");
-
-        /* A floor reaches only the process that set it: the doors are
-         * re-aimed on every switch.  (A global floor let one process turn
-         * another's int $0x80 exit_group into a no-op.) */
-#ifdef __x86_64__
-        for (int m = 0; m < SG_MECH_COUNT; m++) {
-            uintptr_t stub = sg_kip_stub(m);
-            if (!stub)
-                continue;
-            int other = floor_other(m), status = -1;
-            long on = sg_syscall_via(other, SYS_sg_bench_floor, m, 1, 0, 0, 0, 0);
-            long pid = spawn_via(other, "floor-other", m);
-            long waited = sg_syscall_via(other, SYS_wait4, pid, (long)&status, 0, 0, 0, 0);
-            long still = sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
-            long off = sg_syscall_via(other, SYS_sg_bench_floor, m, 0, 0, 0, 0, 0);
-            tap_check(on == 0 && waited == pid && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0 &&
-                          still == SYS_sg_null && off == 0,
-                      "%s floor on in this process: a child's calls through the door (its start, getpid, exit) "
-                      "enter the kernel (status %#x), and the floor is still this process's after it ran (rax %ld)",
-                      sg_mechanism_name(m), status, still);
-
-            long st = run_child("floor-hold", (char[]){ (char)('0' + m), 0 });
-            long mine = sg_call_stub(stub, SYS_getpid, 0, 0, 0, 0, 0, 0);
-            tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0 && mine == sys_getpid(),
-                      "%s: while a process with the floor on waits, its child's door works (status %#lx); "
-                      "after it exits, ours does (getpid %ld)", sg_mechanism_name(m), st, mine);
-
-            pid = spawn_via(other, "floor-spin", m);
-            sys_nanosleep_ms(20);       /* the spinner runs, sets its floor, is preempted */
-            long during = sg_call_stub(stub, SYS_getpid, 0, 0, 0, 0, 0, 0);
-            sys_kill((int)pid, 9);
-            waited = sys_wait4((int)pid, &status, 0);
-            long after = sg_call_stub(stub, SYS_getpid, 0, 0, 0, 0, 0, 0);
-            tap_check(during == sys_getpid() && waited == pid && SG_WIFSIGNALED(status) && after == sys_getpid(),
-                      "%s: a spinning process's floor does not reach us (getpid %ld), nor outlives its kill (%ld)",
-                      sg_mechanism_name(m), during, after);
-        }
-#endif
-        /* The floors are no way around the doors' safety: each child
-         * switches a floor on and dies; the floor goes with it. */
-        for (int m = SG_MECH_CALLGATE; m <= SG_MECH_SYSENTER; m += SG_MECH_SYSENTER - SG_MECH_CALLGATE) {
-            if (!(offered & (1u << m)))
-                continue;
-            char door[2] = { (char)('0' + m), 0 };
-            long st = run_child("floor-tf", door);
-            tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGTRAP,
-                      "%s floor with TF set: the trap lands in user mode (status %#lx)", sg_mechanism_name(m), st);
-            if (m == SG_MECH_SYSENTER) {
-                st = run_child("floor-badret", door);
-                tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
-                          "sysenter floor with the return address 1 << 47: SIGSEGV for the caller only (status %#lx)",
-                          st);
-            }
-        }
-        tap_eq(sg_call_stub(sg_kip_stub(SG_MECH_CALLGATE), SYS_sg_null, 0, 0, 0, 0, 0, 0), 0,
-               "the floors went with the processes that set them");
+/* The benchmark's floor: a door switched to its bare stub returns rax
+ * untouched, and comes back when switched off through another door.
+ * (64-bit doors only: the floors are 64-bit stubs.) */
+static void floors_switch(const struct doors *d)
+{
+    (void)d;
+    for (int m = 0; m < SG_MECH_COUNT; m++) {
+        uintptr_t stub = sg_kip_stub(m);
+        if (!stub)
+            continue;
+        int other = m == SG_MECH_INT80 ? SG_MECH_SYSCALL : SG_MECH_INT80;
+        long on = sg_syscall_via(other, SYS_sg_bench_floor, m, 1, 0, 0, 0, 0);
+        long floor = sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
+        long off = sg_syscall_via(other, SYS_sg_bench_floor, m, 0, 0, 0, 0, 0);
+        long real = sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
+        tap_check(on == 0 && floor == SYS_sg_null && off == 0 && real == 0,
+                  "%s: the floor stub returns at once (rax %ld) and the real door comes back (%ld)",
+                  sg_mechanism_name(m), floor, real);
     }
+    tap_eq(sg_syscall(SYS_sg_bench_floor, SG_MECH_COUNT, 1, 0, 0, 0, 0), -SG_EINVAL,
+           "a floor for no mechanism is -EINVAL");
+}
 
-    /* A mechanism the CPU lacks kills only the caller, and is never offered.
-     *   64-bit sysenter on AMD: #UD on hardware, and QEMU 7.2's TCG models
-     *     the same for non-Intel models: SIGILL either way.
-     *   32-bit syscall on Intel: #UD on hardware; TCG runs it, and the
-     *     kernel's CSTAR door does what the hardware would: SIGILL.
-     *   32-bit sysenter on AMD: #UD on hardware (SIGILL); TCG runs it and
-     *     finds SYSENTER_CS = 0, so #GP: SIGSEGV. */
+#ifdef __x86_64__
+/* A floor reaches only the process that set it: the doors are re-aimed on
+ * every switch.  (A global floor let one process turn another's int $0x80
+ * exit_group into a no-op.) */
+static void floors_per_process(const struct doors *d)
+{
+    (void)d;
+    for (int m = 0; m < SG_MECH_COUNT; m++) {
+        uintptr_t stub = sg_kip_stub(m);
+        if (!stub)
+            continue;
+        int other = floor_other(m), status = -1;
+        long on = sg_syscall_via(other, SYS_sg_bench_floor, m, 1, 0, 0, 0, 0);
+        long pid = spawn_via(other, "floor-other", m);
+        long waited = sg_syscall_via(other, SYS_wait4, pid, (long)&status, 0, 0, 0, 0);
+        long still = sg_call_stub(stub, SYS_sg_null, 0, 0, 0, 0, 0, 0);
+        long off = sg_syscall_via(other, SYS_sg_bench_floor, m, 0, 0, 0, 0, 0);
+        tap_check(on == 0 && waited == pid && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0 &&
+                      still == SYS_sg_null && off == 0,
+                  "%s floor on in this process: a child's calls through the door (its start, getpid, exit) "
+                  "enter the kernel (status %#x), and the floor is still this process's after it ran (rax %ld)",
+                  sg_mechanism_name(m), status, still);
+
+        long st = run_child("floor-hold", (char[]){ (char)('0' + m), 0 });
+        long mine = sg_call_stub(stub, SYS_getpid, 0, 0, 0, 0, 0, 0);
+        tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0 && mine == sys_getpid(),
+                  "%s: while a process with the floor on waits, its child's door works (status %#lx); "
+                  "after it exits, ours does (getpid %ld)", sg_mechanism_name(m), st, mine);
+
+        pid = spawn_via(other, "floor-spin", m);
+        sys_nanosleep_ms(20);       /* the spinner runs, sets its floor, is preempted */
+        long during = sg_call_stub(stub, SYS_getpid, 0, 0, 0, 0, 0, 0);
+        sys_kill((int)pid, 9);
+        waited = sys_wait4((int)pid, &status, 0);
+        long after = sg_call_stub(stub, SYS_getpid, 0, 0, 0, 0, 0, 0);
+        tap_check(during == sys_getpid() && waited == pid && SG_WIFSIGNALED(status) && after == sys_getpid(),
+                  "%s: a spinning process's floor does not reach us (getpid %ld), nor outlives its kill (%ld)",
+                  sg_mechanism_name(m), during, after);
+    }
+}
+#endif
+
+/* The floors are no way around the doors' safety: each child switches a
+ * floor on and dies; the floor goes with it. */
+static void floors_keep_hazards(const struct doors *d)
+{
+    for (int m = SG_MECH_CALLGATE; m <= SG_MECH_SYSENTER; m += SG_MECH_SYSENTER - SG_MECH_CALLGATE) {
+        if (!(d->offered & (1u << m)))
+            continue;
+        char door[2] = { (char)('0' + m), 0 };
+        long st = run_child("floor-tf", door);
+        tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGTRAP,
+                  "%s floor with TF set: the trap lands in user mode (status %#lx)", sg_mechanism_name(m), st);
+        if (m == SG_MECH_SYSENTER) {
+            st = run_child("floor-badret", door);
+            tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
+                      "sysenter floor with the return address 1 << 47: SIGSEGV for the caller only (status %#lx)",
+                      st);
+        }
+    }
+    tap_eq(sg_call_stub(sg_kip_stub(SG_MECH_CALLGATE), SYS_sg_null, 0, 0, 0, 0, 0, 0), 0,
+           "the floors went with the processes that set them");
+}
+
+/* A mechanism the CPU lacks kills only the caller, and is never offered.
+ *   64-bit sysenter on AMD: #UD on hardware, and QEMU 7.2's TCG models
+ *     the same for non-Intel models: SIGILL either way.
+ *   32-bit syscall on Intel: #UD on hardware; TCG runs it, and the
+ *     kernel's CSTAR door does what the hardware would: SIGILL.
+ *   32-bit sysenter on AMD: #UD on hardware (SIGILL); TCG runs it and
+ *     finds SYSENTER_CS = 0, so #GP: SIGSEGV.
+ * The door the CPU does offer works raw, and a garbage return address
+ * kills only the caller. */
+static void lacking_door(const struct doors *d)
+{
+    int intel = d->intel, tcg = d->tcg;
+    uint32_t offered = d->offered;
     int lacking = SG_BITS == 64 ? (intel ? -1 : SG_MECH_SYSENTER) : (intel ? SG_MECH_SYSCALL : SG_MECH_SYSENTER);
     int fast_offered = SG_BITS == 64 ? (intel ? SG_MECH_SYSENTER : -1) : (intel ? SG_MECH_SYSENTER : SG_MECH_SYSCALL);
     if (fast_offered >= 0) {
@@ -537,10 +560,19 @@ int main(int argc, char **argv)
                       sg_mechanism_name(lacking), st);
         }
     }
+}
+
+static void ud2_without_signature(const struct doors *d)
+{
+    (void)d;
     long st = run_child("ud2", "");
     tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGILL, "ud2 without the signature is still SIGILL (%#lx)", st);
+}
 
-    /* Preemption while every door is hammered. */
+/* Preemption while every door is hammered. */
+static void preempted_on_every_door(const struct doors *d)
+{
+    uint32_t offered = d->offered;
     long loopers[SG_MECH_COUNT];
     int started = 0;
     for (int m = 0; m < SG_MECH_COUNT; m++) {
@@ -563,5 +595,49 @@ int main(int argc, char **argv)
             collected++;
     }
     tap_eq(collected, started, "every looping child is killed and collected");
+}
+
+/* The scenarios, in order; bits 0 = both widths. */
+static const struct scenario {
+    int bits;
+    void (*run)(const struct doors *d);
+} scenarios[] = {
+    { 0, offer_agrees },
+    { 0, every_door_every_way },
+    { 0, default_entry },
+    { 64, floors_switch },
+#ifdef __x86_64__
+    { 64, floors_per_process },
+#endif
+    { 64, floors_keep_hazards },
+    { 0, lacking_door },
+    { 0, ud2_without_signature },
+    { 0, preempted_on_every_door },
+};
+
+int main(int argc, char **argv)
+{
+    self = argv[0];
+    if (argc > 1)
+        return child_main(argv);
+    tap_begin("mechanisms");
+
+    struct doors d;
+    sg_info(&d.info);
+    d.offered = SG_BITS == 64 ? d.info.mechanisms64 : d.info.mechanisms32;
+    d.default_mech = SG_BITS == 64 ? d.info.default64 : d.info.default32;
+    d.intel = d.info.vendor_id == SG_VENDOR_INTEL;
+    d.tcg = !strcmp(d.info.hypervisor_vendor, "TCGTCGTCGTCG");
+    tap_diag("%s, %s, %d-bit process, doors %#x, default %s", d.info.vendor, d.tcg ? "QEMU TCG" : "hardware or KVM",
+             SG_BITS, d.offered, sg_mechanism_name((int)d.default_mech));
+
+    d.kip = sg_kip_header();
+    tap_check(d.kip && d.kip->magic == SG_KIP_MAGIC && d.kip->version == SG_KIP_VERSION,
+              "the interface page from the auxiliary vector has the sysgate header at +%#x", SG_KIP_HEADER_OFFSET);
+    if (!d.kip)
+        return tap_end();
+    for (unsigned i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
+        if (!scenarios[i].bits || scenarios[i].bits == SG_BITS)
+            scenarios[i].run(&d);
     return tap_end();
 }

@@ -34,9 +34,9 @@ struct vtz {
     int minuteswest, dsttime;
 };
 
-typedef long (*gettime_fn)(long clock, struct vts *ts);
-typedef long (*gettime64_fn)(long clock, struct vts64 *ts);
-typedef long (*gtod_fn)(struct vtv *tv, struct vtz *tz);
+typedef int (*gettime_fn)(int clock, struct vts *ts);
+typedef int (*gettime64_fn)(int clock, struct vts64 *ts);
+typedef int (*gtod_fn)(struct vtv *tv, struct vtz *tz);
 typedef long (*time_fn)(long *t);
 typedef long (*getcpu_fn)(unsigned *cpu, unsigned *node, void *cache);
 
@@ -153,9 +153,9 @@ static void clocks_agree(void)
     gettime_fn gettime = (gettime_fn)find("__vdso_clock_gettime", "LINUX_2.6");
     for (unsigned c = 0; c < NCLOCKS; c++) {
         struct vts a = { -1, -1 }, b = { -1, -1 };
-        long ra = gettime(clocks[c], &a);
+        int ra = gettime((int)clocks[c], &a);
         uint64_t s = sys_clock_ns(clocks[c]);
-        long rb = gettime(clocks[c], &b);
+        int rb = gettime((int)clocks[c], &b);
         tap_check(ra == 0 && rb == 0 && a.tv_nsec >= 0 && a.tv_nsec < (long)SG_NSEC_PER_SEC && b.tv_nsec >= 0 &&
                       b.tv_nsec < (long)SG_NSEC_PER_SEC,
                   "CLOCK_%s: the vDSO answers 0 with 0 <= tv_nsec < 10^9", clock_names[c]);
@@ -188,7 +188,7 @@ static void clocks_agree(void)
     struct vtv tv = { -1, -1 };
     struct vtz tz = { 99, 99 };
     gettime(SG_CLOCK_REALTIME, &before);
-    long r = gtod(&tv, &tz);
+    int r = gtod(&tv, &tz);
     gettime(SG_CLOCK_REALTIME, &after);
     uint64_t us = (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
     tap_check(r == 0 && ns_of(&before) / 1000 <= us && us <= ns_of(&after) / 1000 && tv.tv_usec < 1000000,
@@ -210,7 +210,7 @@ static void clocks_agree(void)
     gettime_fn getres = (gettime_fn)find("__vdso_clock_getres", "LINUX_2.6");
     for (unsigned c = 0; c < NCLOCKS; c++) {
         struct vts v = { -1, -1 }, k = { -2, -2 };
-        long rv = getres(clocks[c], &v);
+        int rv = getres((int)clocks[c], &v);
         long rk = sg_syscall(SYS_clock_getres, clocks[c], (long)&k, 0, 0, 0, 0);
         tap_check(rv == 0 && rk == 0 && v.tv_sec == k.tv_sec && v.tv_nsec == k.tv_nsec && v.tv_sec == 0 &&
                       v.tv_nsec > 0,
@@ -260,7 +260,7 @@ static void no_kernel_entry(void)
     gettime_fn getres = (gettime_fn)find("__vdso_clock_getres", "LINUX_2.6");
     struct vts t = { -1, -1 };
     before = syscalls_so_far();
-    long r = gettime(SG_CLOCK_PROCESS_CPUTIME_ID, &t);
+    int r = gettime(SG_CLOCK_PROCESS_CPUTIME_ID, &t);
     after = syscalls_so_far();
     tap_check(r == 0 && t.tv_sec >= 0 && t.tv_nsec >= 0 && t.tv_nsec < (long)SG_NSEC_PER_SEC,
               "CLOCK_PROCESS_CPUTIME_ID through the vDSO: answered by the kernel");

@@ -41,8 +41,9 @@ static long kernel_call2(long nr, long a, long b)
     return r;
 }
 
-/* Linux's user structures: long is the width's word; i386's
- * clock_gettime64 takes 64-bit fields. */
+/* Linux's user structures and prototypes (clockid_t is an int, time_t a
+ * long): long is the width's word; i386's clock_gettime64 takes 64-bit
+ * fields. */
 struct vdso_timespec {
     long tv_sec, tv_nsec;
 };
@@ -56,21 +57,21 @@ struct vdso_timezone {
     int tz_minuteswest, tz_dsttime;
 };
 
-long __vdso_clock_gettime(long clock, struct vdso_timespec *ts)
+int __vdso_clock_gettime(int clock, struct vdso_timespec *ts)
 {
     uint64_t sec, nsec;
     if (sg_vvar_clock(&sg_vvar, (uint32_t)clock, &sec, &nsec))
-        return kernel_call2(SYS_clock_gettime, clock, (long)ts);
+        return (int)kernel_call2(SYS_clock_gettime, clock, (long)ts);
     ts->tv_sec = (long)sec;
     ts->tv_nsec = (long)nsec;
     return 0;
 }
 
-long __vdso_clock_getres(long clock, struct vdso_timespec *res)
+int __vdso_clock_getres(int clock, struct vdso_timespec *res)
 {
     uint64_t nsec;
     if (sg_vvar_resolution(&sg_vvar, (uint32_t)clock, &nsec))
-        return kernel_call2(SYS_clock_getres, clock, (long)res);
+        return (int)kernel_call2(SYS_clock_getres, clock, (long)res);
     if (res) {
         res->tv_sec = 0;
         res->tv_nsec = (long)nsec;
@@ -78,7 +79,7 @@ long __vdso_clock_getres(long clock, struct vdso_timespec *res)
     return 0;
 }
 
-long __vdso_gettimeofday(struct vdso_timeval *tv, struct vdso_timezone *tz)
+int __vdso_gettimeofday(struct vdso_timeval *tv, struct vdso_timezone *tz)
 {
     if (tv) {
         uint64_t sec, nsec;
@@ -116,18 +117,18 @@ long __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
 
 #ifdef __x86_64__
 /* The plain names Linux's x86-64 vDSO exports as aliases. */
-long clock_gettime(long, struct vdso_timespec *) __attribute__((weak, alias("__vdso_clock_gettime")));
-long clock_getres(long, struct vdso_timespec *) __attribute__((weak, alias("__vdso_clock_getres")));
-long gettimeofday(struct vdso_timeval *, struct vdso_timezone *) __attribute__((weak, alias("__vdso_gettimeofday")));
+int clock_gettime(int, struct vdso_timespec *) __attribute__((weak, alias("__vdso_clock_gettime")));
+int clock_getres(int, struct vdso_timespec *) __attribute__((weak, alias("__vdso_clock_getres")));
+int gettimeofday(struct vdso_timeval *, struct vdso_timezone *) __attribute__((weak, alias("__vdso_gettimeofday")));
 long time(long *) __attribute__((weak, alias("__vdso_time")));
 long getcpu(unsigned *, unsigned *, void *) __attribute__((weak, alias("__vdso_getcpu")));
 #else
 /* i386 with a 64-bit time_t (glibc 2.34 and later look this one up). */
-long __vdso_clock_gettime64(long clock, struct vdso_timespec64 *ts)
+int __vdso_clock_gettime64(int clock, struct vdso_timespec64 *ts)
 {
     uint64_t sec, nsec;
     if (sg_vvar_clock(&sg_vvar, (uint32_t)clock, &sec, &nsec))
-        return kernel_call2(SYS_clock_gettime64, clock, (long)ts);
+        return (int)kernel_call2(SYS_clock_gettime64, clock, (long)ts);
     ts->tv_sec = (int64_t)sec;
     ts->tv_nsec = (int64_t)nsec;
     return 0;

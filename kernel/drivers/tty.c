@@ -1,0 +1,260 @@
+/*
+ * The console: COM1 as a Linux terminal.  The UART's receive interrupt
+ * feeds every byte its FIFO holds to the line discipline (ldisc.c), which
+ * echoes, edits lines and raises signals; read() blocks in the scheduler
+ * until a line (canonical mode) or enough bytes (VMIN, VTIME) are there;
+ * write() goes out through the discipline's OPOST processing; ioctl() is
+ * tty_ioctl(4) and the terminal part of ioctl_tty(2).  sysgate has one
+ * terminal, /dev/console and /dev/tty both, and every process's
+ * controlling terminal.
+ */
+#include "tty.h"
+#include "ldisc.h"
+#include "serial.h"
+#include "timer.h"
+#include "../fs/file.h"
+#include "../proc/proc.h"
+#include "../syscall/uaccess.h"
+#include "../time/clock.h"
+#include "../../include/sysgate/abi.h"
+
+#define CONSOLE_IRQ 4
+
+/* Terminal ioctls (asm-generic/ioctls.h) beyond those in fs/linux.h. */
+#define L_TCFLSH     0x540B
+#define L_TIOCSCTTY  0x540E
+#define L_TIOCGPGRP  0x540F
+#define L_TIOCSPGRP  0x5410
+#define L_FIONREAD   0x541B     /* TIOCINQ */
+#define L_TCIFLUSH   0
+#define L_TCOFLUSH   1
+#define L_TCIOFLUSH  2
+
+static struct ldisc console;
+static struct l_winsize console_winsize = { 24, 80, 0, 0 };
+/* The foreground process group: who ^C reaches, who TIOCGPGRP names; 0
+ * until the console becomes a controlling terminal (TIOCSCTTY).  As in
+ * Linux, /dev/console given to init is nobody's controlling terminal
+ * (tty_io.c tty_open: never for 5:1), so that a shell run as init finds
+ * no job control ("can't access tty") and ^C reaches no one, until a
+ * program such as busybox's setsid -c or cttyhack asks for it. */
+static int console_pgrp;
+
+static void console_out(void *ctx, const uint8_t *s, size_t n)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        serial_putb(s[i]);
+}
+
+void tty_init(void)
+{
+    ldisc_init(&console, console_out, 0);
+    serial_rx_enable();
+    irq_unmask(CONSOLE_IRQ);
+}
+
+/* The process group of p: every process is the leader of its own group
+ * until setpgid(2) exists. */
+static int process_group(const struct proc *p)
+{
+    return p->pid;
+}
+
+static bool group_exists(int pgrp)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state != PROC_FREE && procs[i].state != PROC_ZOMBIE && process_group(&procs[i]) == pgrp)
+            return true;
+    return false;
+}
+
+/* The signals the discipline raised, to the foreground group (SIGINT,
+ * SIGQUIT: delivered as any signal, proc/signal.c; init refuses them,
+ * proc_kill); SIGTSTP would stop it, which sysgate cannot do: it is not
+ * sent. */
+static void deliver_signals(void)
+{
+    uint32_t raised = console.signals;
+    console.signals = 0;
+    if (!console_pgrp)
+        return;
+    static const int fatal[] = { LDISC_SIGINT, LDISC_SIGQUIT };
+    for (size_t s = 0; s < ARRAY_SIZE(fatal); s++) {
+        if (!(raised & (1u << fatal[s])))
+            continue;
+        for (int i = 0; i < MAX_PROCS; i++)
+            if (procs[i].state != PROC_FREE && procs[i].state != PROC_ZOMBIE &&
+                process_group(&procs[i]) == console_pgrp)
+                proc_kill(procs[i].pid, fatal[s]);
+    }
+}
+
+/* IRQ 4.  Every byte first (the UART raises no new edge while its FIFO is
+ * not empty), then the wake-ups and the signals - a signal may end the
+ * process this interrupt came from, and that never returns here. */
+void tty_irq(void)
+{
+    static uint64_t overruns_seen;
+    for (int c; (c = serial_getc()) >= 0;)
+        ldisc_receive(&console, (uint8_t)c);
+    if (serial_overruns != overruns_seen) {
+        overruns_seen = serial_overruns;
+        printk("console: input overrun (the UART's FIFO was full: bytes lost), %lu so far\n", overruns_seen);
+    }
+    sched_wake(&console);
+    file_poll_wake();
+    if (console.signals)
+        deliver_signals();
+}
+
+/* termios(3) "Canonical and noncanonical mode": how many bytes a read of
+ * len must find before it returns, in non-canonical mode. */
+static size_t raw_minimum(size_t len)
+{
+    size_t vmin = console.t.c_cc[L_VMIN];
+    return vmin < len ? vmin : len;
+}
+
+/* Gives the reader n bytes from the front of the input (n = 0: an end of
+ * file marker, or nothing).  A fault takes nothing: the input stays for the
+ * next read (Linux would lose what it had taken off the queue). */
+static long copy_out(uint64_t buf, size_t n)
+{
+    uint64_t left = uaccess_copy((void *)buf, console.buf, n);
+    if (n > 0 && left == n)
+        return -SG_EFAULT;
+    ldisc_take(&console, n - left);
+    return (long)(n - left);
+}
+
+static long console_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
+{
+    (void)pos;
+    if (len == 0)
+        return 0;
+    uint64_t deadline = 0;
+    size_t had = 0;
+    for (;;) {
+        /* Settings may change while the reader waits: read them anew. */
+        bool canonical = console.t.c_lflag & L_ICANON;
+        uint64_t vtime_ns = console.t.c_cc[L_VTIME] * 100000000ull;
+        size_t want = raw_minimum(len);
+        long n = ldisc_peek(&console, len);
+        size_t have = n < 0 ? 0 : (size_t)n;
+        bool done;
+        if (canonical) {
+            done = n >= 0;
+        } else {
+            /* VMIN 0 VTIME 0: a poll; VMIN 0: the first byte or VTIME;
+             * VMIN > 0: VMIN bytes, or VTIME after the last if VTIME > 0. */
+            done = (want > 0 && have >= want) || (want == 0 && (have > 0 || !vtime_ns)) ||
+                   (deadline && clock_monotonic_ns() >= deadline);
+            if (!done && vtime_ns && (want == 0 ? !deadline : have > had))
+                deadline = clock_monotonic_ns() + vtime_ns;
+        }
+        if (done)
+            return copy_out(buf, have);
+        if (f->flags & L_O_NONBLOCK)
+            return -SG_EAGAIN;
+        had = have;
+        /* A signal interrupts the read: restarted under SA_RESTART, else
+         * -EINTR (Linux's n_tty_read: -ERESTARTSYS). */
+        if (signal_pending(current_proc()))
+            return signal_restart(-SG_ERESTARTSYS);
+        sched_block(&console, canonical ? 0 : deadline);
+    }
+}
+
+static long console_write(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
+{
+    (void)f, (void)pos;
+    uint8_t chunk[256];
+    uint64_t done = 0;
+    while (done < len) {
+        uint64_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
+        uint64_t left = uaccess_copy(chunk, (const void *)(buf + done), n);
+        ldisc_output(&console, chunk, n - left);
+        done += n - left;
+        if (left)
+            return done ? (long)done : -SG_EFAULT;
+    }
+    return (long)done;
+}
+
+static long put_int(uint64_t arg, int v)
+{
+    return copy_to_user(arg, &v, sizeof v);
+}
+
+static long console_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
+{
+    (void)f;
+    switch ((uint32_t)cmd) {
+    case L_TCGETS:
+        return copy_to_user(arg, &console.t, sizeof console.t);
+    case L_TCSETS:
+    case L_TCSETSW:
+    case L_TCSETSF: {
+        /* Output is written before write() returns: nothing to drain. */
+        struct l_termios t;
+        if (copy_from_user(&t, arg, sizeof t))
+            return -SG_EFAULT;
+        if ((uint32_t)cmd == L_TCSETSF)
+            ldisc_flush_input(&console);
+        ldisc_set_termios(&console, &t);
+        sched_wake(&console);   /* the new mode may make input readable */
+        file_poll_wake();
+        return 0;
+    }
+    case L_TCFLSH:
+        if (arg == L_TCIFLUSH || arg == L_TCIOFLUSH)
+            ldisc_flush_input(&console);
+        else if (arg != L_TCOFLUSH)
+            return -SG_EINVAL;
+        return 0;
+    case L_FIONREAD:
+        return put_int(arg, (int)ldisc_readable(&console));
+    case L_TIOCGWINSZ:
+        return copy_to_user(arg, &console_winsize, sizeof console_winsize);
+    case L_TIOCSWINSZ:
+        return copy_from_user(&console_winsize, arg, sizeof console_winsize);
+    case L_TIOCGPGRP:
+        return console_pgrp ? put_int(arg, console_pgrp) : -SG_ENOTTY;
+    case L_TIOCSPGRP: {
+        if (!console_pgrp)
+            return -SG_ENOTTY;
+        uint32_t pgrp;
+        if (get_user_u32(&pgrp, arg))
+            return -SG_EFAULT;
+        if ((int)pgrp < 0)
+            return -SG_EINVAL;
+        if (!group_exists((int)pgrp))
+            return -SG_ESRCH;
+        console_pgrp = (int)pgrp;
+        return 0;
+    }
+    case L_TIOCSCTTY:
+        /* The caller's terminal from now on: its group is the foreground
+         * one (Linux asks a session leader; sessions are not here yet). */
+        console_pgrp = process_group(current_proc());
+        return 0;
+    }
+    return -SG_ENOTTY;
+}
+
+/* Readable as a read would not wait for its first byte (n_tty_poll);
+ * output never waits. */
+static unsigned console_poll(struct file *f)
+{
+    (void)f;
+    unsigned mask = L_POLLOUT | L_POLLWRNORM;
+    if (ldisc_peek(&console, LDISC_BUF) >= 0)
+        mask |= L_POLLIN | L_POLLRDNORM;
+    return mask;
+}
+
+const struct file_ops console_ops = {
+    .read = console_read, .write = console_write, .ioctl = console_ioctl, .poll = console_poll,
+    .seek = SEEK_NONE,
+};
