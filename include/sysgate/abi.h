@@ -275,12 +275,14 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_ENOTTY  25
 #define SG_ESPIPE  29
 #define SG_EROFS   30
+#define SG_EPIPE   32
 #define SG_ERANGE  34
 #define SG_ENAMETOOLONG 36
 #define SG_ENOSYS  38
 #define SG_ELOOP   40
 #define SG_EOVERFLOW 75
 #define SG_EOPNOTSUPP 95
+#define SG_ETIMEDOUT 110
 
 /* mmap(2), mprotect(2), madvise(2): Linux's values (asm-generic/mman*.h,
  * the same on x86-64 and i386). */

@@ -58,6 +58,22 @@ static bool i386_convention(struct frame *f, bool sysenter)
     return true;
 }
 
+static inline void exit_regs(struct frame *f, bool sysenter)
+{
+    if (sysenter) {
+        f->rdx = f->rip;
+        f->rcx = f->rsp;
+    } else {
+        f->rcx = f->rip;
+        f->r11 = f->rflags;
+    }
+}
+
+void compat_fast_exit_regs(struct frame *f)
+{
+    exit_regs(f, f->entry == ENTRY_SYSENTER);
+}
+
 void compat_fast_syscall(struct frame *f)
 {
     bool sysenter = f->entry == ENTRY_SYSENTER;
@@ -67,11 +83,5 @@ void compat_fast_syscall(struct frame *f)
         syscall_front(f);
     if (percpu0.replaced_frame == f)
         return;
-    if (sysenter) {
-        f->rdx = f->rip;
-        f->rcx = f->rsp;
-    } else {
-        f->rcx = f->rip;
-        f->r11 = f->rflags;
-    }
+    exit_regs(f, sysenter);
 }

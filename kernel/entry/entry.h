@@ -37,6 +37,9 @@ int entry_mechanism_of(const struct frame *f);
 /* compat.c: the system call of a 32-bit SYSENTER or SYSCALL door, whose
  * frame the assembly has built. */
 void compat_fast_syscall(struct frame *f);
+/* The registers a 32-bit fast exit clobbers, written into frame f as the
+ * exit will leave them (also for a forked child's copy of the frame). */
+void compat_fast_exit_regs(struct frame *f);
 
 /* Programs the MSRs, the call gate and the IDT door for every mechanism
  * this CPU has, and picks the default (`syscall=` on the command line

@@ -120,8 +120,11 @@ struct file *file_get(struct file *f)
 
 void file_put(struct file *f)
 {
-    if (--f->refs == 0)
-        kfree(f);
+    if (--f->refs > 0)
+        return;
+    if (f->ops->release)
+        f->ops->release(f);
+    kfree(f);
 }
 
 static const char poll_waiters;     /* the channel poll sleeps on */
@@ -183,7 +186,10 @@ void fd_set_cloexec(struct proc *p, long fd, bool on)
     p->files->cloexec[fd] = on;
 }
 
-int files_spawn(struct proc *child, struct proc *parent)
+/* A new table for child with parent's descriptors (the same open files):
+ * every one and its close-on-exec flag (fork), or only those without it
+ * (sg_spawn, which is fork + exec).  0 or -ENOMEM. */
+static int table_from(struct proc *child, struct proc *parent, bool all)
 {
     struct fd_table *t = kzalloc(sizeof *t);
     if (!t)
@@ -191,12 +197,20 @@ int files_spawn(struct proc *child, struct proc *parent)
     t->refs = 1;
     child->files = t;
     child->cwd = parent ? parent->cwd : FS_ROOT;
-    if (parent && parent->files) {
-        for (int fd = 0; fd < FD_MAX; fd++)
-            if (parent->files->files[fd] && !parent->files->cloexec[fd])
-                t->files[fd] = file_get(parent->files->files[fd]);
+    for (int fd = 0; parent && parent->files && fd < FD_MAX; fd++)
+        if (parent->files->files[fd] && (all || !parent->files->cloexec[fd])) {
+            t->files[fd] = file_get(parent->files->files[fd]);
+            t->cloexec[fd] = parent->files->cloexec[fd];
+        }
+    return 0;
+}
+
+int files_spawn(struct proc *child, struct proc *parent)
+{
+    if (table_from(child, parent, false))
+        return -SG_ENOMEM;
+    if (parent && parent->files)
         return 0;
-    }
     /* The first process: one open file of /dev/console, as fd 0, 1 and 2
      * (Linux's init/main.c console_on_rootfs does the same). */
     uint32_t node;
@@ -207,7 +221,34 @@ int files_spawn(struct proc *child, struct proc *parent)
         return 0;
     }
     for (int fd = 0; fd < 3; fd++)
-        t->files[fd] = fd ? file_get(f) : f;
+        child->files->files[fd] = fd ? file_get(f) : f;
+    return 0;
+}
+
+int files_fork(struct proc *child, struct proc *parent)
+{
+    return table_from(child, parent, true);
+}
+
+void files_share(struct proc *child, struct proc *parent)
+{
+    child->files = parent->files;
+    child->files->refs++;
+    child->cwd = parent->cwd;
+}
+
+int files_close_on_exec(struct proc *p)
+{
+    if (p->files->refs > 1) {
+        struct proc copy = { .files = 0 };
+        if (files_fork(&copy, p))
+            return -SG_ENOMEM;
+        files_release(p);
+        p->files = copy.files;
+    }
+    for (int fd = 0; fd < FD_MAX; fd++)
+        if (p->files->files[fd] && p->files->cloexec[fd])
+            fd_close(p, fd);
     return 0;
 }
 

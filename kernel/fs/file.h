@@ -34,6 +34,8 @@ struct file_ops {
     long (*read)(struct file *f, uint64_t buf, uint64_t len, uint64_t pos);
     long (*write)(struct file *f, uint64_t buf, uint64_t len, uint64_t pos);
     long (*ioctl)(struct file *f, uint64_t cmd, uint64_t arg);
+    /* called when the last reference goes, before the file is freed */
+    void (*release)(struct file *f);
     /* poll(2): the L_POLL* events the file has now; missing: always
      * readable and writable. */
     unsigned (*poll)(struct file *f);
@@ -50,7 +52,13 @@ struct file {
     uint32_t node;              /* the node it opened */
     uint64_t pos;
     const struct file_ops *ops;
+    void *priv;                 /* the kind's own state (a pipe) */
 };
+
+/* pipe.c: a new pipe's read end (ends[0]) and write end (ends[1]), open
+ * files with one reference each; flags may hold O_NONBLOCK.  0 or -ENOMEM. */
+long pipe_create(uint32_t flags, struct file *ends[2]);
+bool file_is_pipe(const struct file *f);
 
 /* Opens node with open()'s flags (the caller has checked access and
  * type); -ENXIO for a device sysgate does not have, -ENOMEM. */
@@ -105,6 +113,15 @@ void fd_set_cloexec(struct proc *p, long fd, bool on);
  * (sg_spawn is fork + exec), sharing the open files; the first process
  * (no parent) gets the console as 0, 1 and 2.  0 or -ENOMEM. */
 int files_spawn(struct proc *child, struct proc *parent);
+/* fork: child gets a table of its own with parent's descriptors - the
+ * same open files - and their close-on-exec flags; 0 or -ENOMEM. */
+int files_fork(struct proc *child, struct proc *parent);
+/* clone(CLONE_FILES): child uses parent's table (one reference more). */
+void files_share(struct proc *child, struct proc *parent);
+/* execve: a table shared with another process is copied first (Linux's
+ * unshare_files), then the descriptors marked close-on-exec are closed.
+ * 0 or -ENOMEM (nothing changed). */
+int files_close_on_exec(struct proc *p);
 /* Closes every descriptor of an exiting process. */
 void files_release(struct proc *p);
 

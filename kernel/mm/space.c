@@ -22,6 +22,7 @@ int mm_create(struct proc *p)
     if (!vm)
         return -SG_ENOMEM;
     vma_init(&vm->regions);
+    vm->users = 1;
     vm->limit = p->bits == 32 ? USER32_END : USER_END;
     vm->mmap_lo = MMAP_MIN_ADDR;
     vm->mmap_hi = vm->limit;
@@ -30,8 +31,68 @@ int mm_create(struct proc *p)
     return 0;
 }
 
+struct fork_copy {
+    uint64_t *pml4;
+    int err;
+};
+
+static void copy_page(uint64_t *pte, uint64_t va, void *ctx)
+{
+    struct fork_copy *c = ctx;
+    uint64_t e = *pte, pa = e & PTE_ADDR;
+    if (c->err)
+        return;
+    if (!(e & PTE_SHARED)) {
+        uint64_t copy = phys_alloc(1);
+        if (!copy) {
+            c->err = -SG_ENOMEM;
+            return;
+        }
+        memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+        pa = copy;
+    }
+    /* The child's tables are not loaded: no TLB entry to flush. */
+    uint64_t *slot = vm_pte(c->pml4, va, true);
+    if (!slot) {
+        if (!(e & PTE_SHARED))
+            phys_free(pa, 1);
+        c->err = -SG_ENOMEM;
+        return;
+    }
+    *slot = (e & ~PTE_ADDR) | pa;
+}
+
+int mm_fork(struct proc *child, struct proc *parent)
+{
+    child->pml4 = vm_create();
+    struct vm_space *vm = kmalloc(sizeof *vm);
+    if (!child->pml4 || !vm) {
+        kfree(vm);
+        return -SG_ENOMEM;
+    }
+    *vm = *parent->vm;
+    vm->users = 1;
+    child->vm = vm;
+    struct fork_copy c = { child->pml4, 0 };
+    for (int i = 0; i < vm->regions.count && !c.err; i++)
+        vm_walk_range(parent->pml4, vm->regions.v[i].start, vm->regions.v[i].end, copy_page, &c, false);
+    return c.err;
+}
+
+void mm_share(struct proc *child, struct proc *parent)
+{
+    child->pml4 = parent->pml4;
+    child->vm = parent->vm;
+    child->vm->users++;
+}
+
 void mm_destroy(struct proc *p)
 {
+    if (p->vm && --p->vm->users > 0) {
+        p->pml4 = 0;
+        p->vm = 0;
+        return;
+    }
     if (p->pml4)
         vm_destroy(p->pml4);
     kfree(p->vm);

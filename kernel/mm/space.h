@@ -15,6 +15,7 @@
 struct proc;
 
 struct vm_space {
+    int users;                  /* processes sharing it (clone CLONE_VM: threads, vfork) */
     struct vma_list regions;
     uint64_t limit;             /* end of user space for the process's width */
     uint64_t mmap_lo, mmap_hi;  /* where mmap places what has no fixed address */
@@ -26,7 +27,15 @@ struct vm_space {
 
 /* An empty space for p (p->bits and p->pml4 set); 0 or -ENOMEM. */
 int mm_create(struct proc *p);
-/* Frees the page tables, every frame the space owns, and the region list. */
+/* child's address space as a copy of parent's (fork): the same regions,
+ * and a copy of every page parent has (eager: no copy-on-write); shared
+ * frames (the interface page) are mapped, not copied.  0 or -ENOMEM (what
+ * was made stays in child for mm_destroy). */
+int mm_fork(struct proc *child, struct proc *parent);
+/* clone(CLONE_VM): child uses parent's address space, one user more. */
+void mm_share(struct proc *child, struct proc *parent);
+/* Lets go of p's address space; the last user's going frees the page
+ * tables, every frame the space owns, and the region list. */
 void mm_destroy(struct proc *p);
 
 /* Records a region whose pages the caller has mapped already (the

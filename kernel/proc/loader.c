@@ -3,6 +3,9 @@
  * address space, a user stack laid out as Linux lays it out (argc, argv,
  * envp, auxiliary vector; System V AMD64 ABI section 3.4.1), and an
  * initial frame that the exit path "returns" through into user mode.
+ * One image loader (load_image) serves both ways in: proc_spawn (a new
+ * process: the first one, sg_spawn) and proc_exec (execve: the calling
+ * process gets the new image, keeping its pid, parent and descriptors).
  */
 #include "proc.h"
 #include "elf.h"
@@ -16,6 +19,7 @@
 #include "../mm/space.h"
 #include "../../include/sysgate/abi.h"
 #include "../../include/sysgate/kip.h"
+#include "../syscall/uaccess.h"
 
 void process_first_return(void);
 
@@ -105,68 +109,231 @@ static int record_segment(struct proc *p, const struct elf_segment *s)
  *   auxv pairs ending in AT_NULL; envp[], NULL; argv[], NULL; argc  <- sp
  *
  * (System V ABI: AMD64 3.4.1, i386 2.3.1.)  The kernel writes through the
- * new address space's page tables: the stack's pages need not be
- * contiguous in physical memory.
+ * new address space's page tables, mapping the stack region's pages as
+ * the strings need them.  As Linux's copy_strings, the strings are copied
+ * last one first, each measured and then copied with its length fixed (a
+ * string another thread changes meanwhile cannot overrun), and the
+ * pointer table is made by walking the copies in the new stack.
  */
 
-/* What every program starts with: sysgate has no shell to set it up.
- * sg_spawn's children get the same (sg_spawn has no envp argument, and no
- * process can change its initial environment). */
-static const char *const boot_env[] = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=linux" };
+/* What every program sysgate starts itself gets: sysgate has no shell to
+ * set it up.  sg_spawn's children get the same (sg_spawn has no envp
+ * argument); execve passes the caller's. */
+static const char *const boot_env[] = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=linux", 0 };
+
+/* execve(2), "Limits on size of arguments and environment": one string at
+ * most MAX_ARG_STRLEN bytes; strings and pointers together at most a
+ * quarter of the stack limit, at most 3/4 of _STK_LIM, at least ARG_MAX
+ * (Linux's bprm_stack_limits). */
+#define MAX_ARG_STRLEN (32 * PAGE_SIZE)
+#define ARG_MAX_MIN    (32 * PAGE_SIZE)
+#define ARG_MAX_MAX    ((8ull << 20) / 4 * 3)
+
+struct exec_strings {
+    /* argv (0) and envp (1): kernel arrays, or arrays in the caller's
+     * memory of the caller's pointer width (user_word 4 or 8; 0: kernel) */
+    unsigned user_word;
+    uint64_t user[2];
+    const char *const *kernel[2];
+    int count[2];
+    const char *empty_argv0;    /* execve with an empty argv: "" as argv[0] */
+};
 
 struct stack_builder {
     uint64_t *pml4;
     uint64_t sp;            /* user address of the lowest byte written, going down */
+    uint64_t floor;         /* the stack region's lowest address */
     unsigned word;          /* 8 or 4 */
+    uint64_t budget;        /* argument room left (bytes) */
+    long err;               /* the first error; everything after it is skipped */
 };
 
-/* Copies into the new address space at user address va (mapped). */
+/* The kernel address of user address va in the new stack, its page mapped
+ * now if the loader did not map it yet. */
+static uint8_t *stack_byte(struct stack_builder *b, uint64_t va)
+{
+    uint64_t pte = vm_lookup(b->pml4, va);
+    if (!(pte & PTE_P)) {
+        uint64_t pa = phys_alloc(1);
+        if (!pa || vm_map(b->pml4, ALIGN_DOWN(va, PAGE_SIZE), pa, PTE_U | PTE_W | PTE_NX)) {
+            if (pa)
+                phys_free(pa, 1);
+            b->err = -SG_ENOMEM;
+            return 0;
+        }
+        pte = pa;
+    }
+    return (uint8_t *)phys_to_virt(pte & PTE_ADDR) + va % PAGE_SIZE;
+}
+
 static void put_user(struct stack_builder *b, uint64_t va, const void *data, size_t n)
 {
     const uint8_t *src = data;
-    while (n) {
-        uint64_t off = va % PAGE_SIZE;
-        size_t chunk = PAGE_SIZE - off < n ? PAGE_SIZE - off : n;
-        uint64_t pa = vm_lookup(b->pml4, va) & PTE_ADDR;
-        memcpy((uint8_t *)phys_to_virt(pa) + off, src, chunk);
+    while (n && !b->err) {
+        size_t chunk = PAGE_SIZE - va % PAGE_SIZE < n ? PAGE_SIZE - va % PAGE_SIZE : n;
+        uint8_t *dst = stack_byte(b, va);
+        if (dst)
+            memcpy(dst, src, chunk);
         va += chunk, src += chunk, n -= chunk;
     }
 }
 
+/* Makes room for n bytes below sp; false (and err set) if there is none. */
+static bool stack_room(struct stack_builder *b, uint64_t n)
+{
+    if (b->err)
+        return false;
+    if (b->sp - b->floor < n + PAGE_SIZE) {
+        b->err = -SG_E2BIG;
+        return false;
+    }
+    b->sp -= n;
+    return true;
+}
+
 static uint64_t push_bytes(struct stack_builder *b, const void *data, size_t n)
 {
-    b->sp -= n;
-    put_user(b, b->sp, data, n);
+    if (stack_room(b, n))
+        put_user(b, b->sp, data, n);
     return b->sp;
 }
 
-/* The strings' room: as Linux's bprm_stack_limits, a quarter of the stack
- * for argv[] and envp[] - pointers and strings together - else -E2BIG
- * (execve(2), "Limits on size of arguments and environment"). */
-#define ARG_SPACE (USER_STACK_PAGES * PAGE_SIZE / 4)
-
-static long check_arg_limits(int argc, char *const argv[], unsigned word)
+/* Takes n bytes of argument room. */
+static bool charge(struct stack_builder *b, uint64_t n)
 {
-    uint64_t pointers = (uint64_t)((argc > 1 ? argc : 1) + ARRAY_SIZE(boot_env)) * word;
-    uint64_t strings = 0;
-    for (int i = 0; i < argc; i++)
-        strings += strlen(argv[i]) + 1;
-    for (size_t i = 0; i < ARRAY_SIZE(boot_env); i++)
-        strings += strlen(boot_env[i]) + 1;
-    return pointers + strings > ARG_SPACE ? -SG_E2BIG : 0;
+    if (b->err)
+        return false;
+    if (n > b->budget) {
+        b->err = -SG_E2BIG;
+        return false;
+    }
+    b->budget -= n;
+    return true;
+}
+
+/* The pointer arrays' length (user arrays: up to their NULL, -EFAULT if
+ * unreadable; each pointer takes argument room, which bounds the walk). */
+static void count_strings(struct stack_builder *b, struct exec_strings *s, int k)
+{
+    if (!s->user_word) {
+        int n = 0;
+        while (s->kernel[k] && s->kernel[k][n])
+            n++;
+        s->count[k] = n;
+        return;
+    }
+    s->count[k] = 0;
+    for (uint64_t at = s->user[k]; at && !b->err; at += s->user_word) {
+        uint64_t ptr = 0;
+        if (copy_from_user(&ptr, at, s->user_word)) {
+            b->err = -SG_EFAULT;
+            return;
+        }
+        if (!ptr)
+            return;
+        if (charge(b, sizeof(uint64_t)))
+            s->count[k]++;
+    }
+}
+
+/* Copies one user string onto the new stack: measured first, then copied
+ * with that length and NUL-terminated. */
+static void push_user_string(struct stack_builder *b, uint64_t ptr)
+{
+    char chunk[256];
+    uint64_t len = 0;
+    for (;;) {
+        long r = strncpy_from_user(chunk, ptr + len, sizeof chunk);
+        if (r >= 0) {
+            len += (uint64_t)r;
+            break;
+        }
+        if (r != -SG_ENAMETOOLONG) {
+            b->err = r;
+            return;
+        }
+        len += sizeof chunk - 1;
+        if (len >= MAX_ARG_STRLEN)
+            break;
+    }
+    if (len + 1 > MAX_ARG_STRLEN) {
+        b->err = -SG_E2BIG;
+        return;
+    }
+    if (!charge(b, len + 1) || !stack_room(b, len + 1))
+        return;
+    for (uint64_t off = 0; off < len && !b->err; off += sizeof chunk) {
+        uint64_t n = len - off < sizeof chunk ? len - off : sizeof chunk;
+        if (copy_from_user(chunk, ptr + off, n))
+            b->err = -SG_EFAULT;
+        else
+            put_user(b, b->sp + off, chunk, n);
+    }
+    put_user(b, b->sp + len, "", 1);
+}
+
+/* Pushes string i of array k (argv 0, envp 1). */
+static void push_string(struct stack_builder *b, const struct exec_strings *s, int k, int i)
+{
+    if (b->err)
+        return;
+    if (k == 0 && s->empty_argv0) {
+        if (charge(b, 1))
+            push_bytes(b, "", 1);
+        return;
+    }
+    if (!s->user_word) {
+        const char *str = s->kernel[k][i];
+        size_t n = strlen(str) + 1;
+        if (n > MAX_ARG_STRLEN)
+            b->err = -SG_E2BIG;
+        else if (charge(b, n))
+            push_bytes(b, str, n);
+        return;
+    }
+    uint64_t ptr = 0;
+    if (copy_from_user(&ptr, s->user[k] + (uint64_t)i * s->user_word, s->user_word)) {
+        b->err = -SG_EFAULT;
+        return;
+    }
+    push_user_string(b, ptr);
+}
+
+/* The length of the string the builder wrote at va, read back. */
+static uint64_t stack_strlen(struct stack_builder *b, uint64_t va)
+{
+    uint64_t n = 0;
+    for (;;) {
+        const uint8_t *p = stack_byte(b, va + n);
+        if (!p || !*p)
+            return n;
+        n++;
+    }
 }
 
 static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img, const char *path,
-                            int argc, char *const argv[], uint64_t kip)
+                            struct exec_strings *s, uint64_t kip)
 {
-    const int envc = ARRAY_SIZE(boot_env);
+    count_strings(b, s, 0);
+    count_strings(b, s, 1);
+    if (!s->count[0]) {
+        s->empty_argv0 = "";
+        s->count[0] = 1;
+        charge(b, sizeof(uint64_t));
+    }
+    const int argc = s->count[0], envc = s->count[1];
+
     b->sp -= b->word;
-    uint64_t execfn = push_bytes(b, path, strlen(path) + 1);
+    if (charge(b, strlen(path) + 1))
+        push_bytes(b, path, strlen(path) + 1);
+    uint64_t execfn = b->sp;
     for (int i = envc - 1; i >= 0; i--)
-        push_bytes(b, boot_env[i], strlen(boot_env[i]) + 1);
+        push_string(b, s, 1, i);
     for (int i = argc - 1; i >= 0; i--)
-        push_bytes(b, argv[i], strlen(argv[i]) + 1);
+        push_string(b, s, 0, i);
     uint64_t strings = b->sp;
+    if (b->err)
+        return 0;
 
     b->sp = ALIGN_DOWN(b->sp, 16);
     const char *platform_name = img->bits == 32 ? "i686" : "x86_64";
@@ -212,18 +379,21 @@ static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img
 
     /* The table, written upwards from the 16-byte aligned stack pointer. */
     uint64_t words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * (uint64_t)n;
-    b->sp = ALIGN_DOWN(b->sp - words * b->word, 16);
+    if (!stack_room(b, words * b->word + 16))
+        return 0;
+    b->sp = ALIGN_DOWN(b->sp + 16, 16);
     uint64_t at = b->sp;
 #define PUT(v) (put_user(b, at, &(uint64_t){ (v) }, b->word), at += b->word)
     PUT((uint64_t)argc);
-    for (int i = 0; i < argc; i++) {
+    /* argv[], NULL, envp[], NULL: the copies lie in this order from
+     * `strings` up. */
+    for (int i = 0; i <= argc + envc; i++) {
+        if (i == argc) {
+            PUT(0);
+            continue;
+        }
         PUT(strings);
-        strings += strlen(argv[i]) + 1;
-    }
-    PUT(0);
-    for (int i = 0; i < envc; i++) {
-        PUT(strings);
-        strings += strlen(boot_env[i]) + 1;
+        strings += stack_strlen(b, strings) + 1;
     }
     PUT(0);
     for (int i = 0; i < n; i++) {
@@ -231,69 +401,84 @@ static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img
         PUT(auxv[i][1]);
     }
 #undef PUT
-    return b->sp;
+    return b->err ? 0 : b->sp;
 }
 
-static void init_frame(struct proc *p, uint64_t entry, uint64_t rsp)
+/* FXSAVE image of a freshly reset FPU: x87 control word 0x37f (all
+ * exceptions masked), MXCSR 0x1f80 (SDM vol. 1 10.2.3.1). */
+static void fpu_reset_image(uint8_t fxsave[512])
 {
-    struct frame *f = proc_frame(p);
+    memset(fxsave, 0, 512);
+    fxsave[0] = 0x7f;
+    fxsave[1] = 0x03;
+    uint32_t mxcsr = 0x1f80;
+    memcpy(fxsave + 24, &mxcsr, 4);
+}
+
+/* A program's first user-mode state: its entry, its stack, nothing else. */
+static void set_entry_frame(struct frame *f, int bits, uint64_t entry, uint64_t rsp)
+{
     memset(f, 0, sizeof *f);
     f->entry = ENTRY_NEW;
     f->rip = entry;
-    f->cs = p->bits == 32 ? USER32_CS : USER64_CS;
+    f->cs = bits == 32 ? USER32_CS : USER64_CS;
     f->rflags = RFLAGS_IF | RFLAGS_FIXED;
     f->rsp = rsp;
     f->ss = USER_DS;
-    seg_init(&p->seg, p->bits);
+}
 
+void proc_start_at_frame(struct proc *p)
+{
     /* What switch_context() pops: r15 r14 r13 r12 rbx rbp, then its return
      * address, which starts the process through the exit path. */
-    uint64_t *sp = (uint64_t *)f;
+    uint64_t *sp = (uint64_t *)proc_frame(p);
     *--sp = (uint64_t)process_first_return;
     for (int i = 0; i < 6; i++)
         *--sp = 0;
     p->ksp = (uint64_t)sp;
-
-    /* FXSAVE image of a freshly reset FPU: x87 control word 0x37f (all
-     * exceptions masked), MXCSR 0x1f80 (SDM vol. 1 10.2.3.1). */
-    memset(p->fxsave, 0, sizeof p->fxsave);
-    p->fxsave[0] = 0x7f;
-    p->fxsave[1] = 0x03;
-    uint32_t mxcsr = 0x1f80;
-    memcpy(p->fxsave + 24, &mxcsr, 4);
 }
 
-long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent)
+/* Finds and checks a program: 0 with its bytes and parsed headers, or
+ * -ENOENT, -EACCES, ... (fs_exec_lookup), -ENOEXEC; with `log` the reason
+ * an image is refused goes to the console (sg_spawn; execve's callers -
+ * shells trying a script - expect -ENOEXEC as an answer, not an event). */
+static long find_image(struct proc *caller, const char *path, const void **file, struct elf_image *img, bool log)
 {
-    const void *file;
-    size_t file_size;
-    struct elf_image img;
-
-    int found = fs_exec_lookup(parent, path, &file, &file_size);
+    size_t size;
+    int found = fs_exec_lookup(caller, path, file, &size);
     if (found)
         return found;
-    enum elf_error err = elf_parse(file, file_size, &img);
+    enum elf_error err = elf_parse(*file, size, img);
     if (err != ELF_OK) {
-        printk("sysgate: %s: %s\n", path, elf_error_name(err));
+        if (log)
+            printk("sysgate: %s: %s\n", path, elf_error_name(err));
         return -SG_ENOEXEC;
     }
-    long limits = check_arg_limits(argc, argv, img.bits == 32 ? 4 : 8);
-    if (limits)
-        return limits;
+    return 0;
+}
 
-    struct proc *p = proc_alloc();
-    if (!p)
-        return -SG_EAGAIN;
-    p->bits = img.bits;
+/*
+ * The image loader: a new address space for p (p->bits set, p->pml4 and
+ * p->vm empty) holding the program's segments, its stack with the strings
+ * and tables, the argument page and the interface page.  0 with *entry
+ * and *rsp, or -ENOMEM, -E2BIG, -EFAULT (a user string), with p's new
+ * space freed again.  The caller's own address space is untouched: user
+ * strings are read from it while the new one is written through its page
+ * tables.
+ */
+static long load_image(struct proc *p, const void *file, const struct elf_image *img, const char *path,
+                       struct exec_strings *strs, uint64_t arg_room, uint64_t *entry, uint64_t *rsp)
+{
+    long err = -SG_ENOMEM;
     p->pml4 = vm_create();
-    if (!p->pml4 || mm_create(p) || files_spawn(p, parent))
-        goto nomem;
+    if (!p->pml4 || mm_create(p))
+        goto fail;
     /* The segments, and the program break just above the highest. */
     uint64_t image_end = 0;
-    for (int i = 0; i < img.nsegments; i++) {
-        const struct elf_segment *s = &img.segments[i];
+    for (int i = 0; i < img->nsegments; i++) {
+        const struct elf_segment *s = &img->segments[i];
         if (load_segment(p->pml4, file, s) || record_segment(p, s))
-            goto nomem;
+            goto fail;
         if (s->vaddr + s->memsz > image_end)
             image_end = s->vaddr + s->memsz;
     }
@@ -301,14 +486,14 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
 
     /* The stack: an 8 MiB region, its top pages mapped now and the rest
      * when touched, with an unmapped guard page below it. */
-    uint64_t stack_top = img.bits == 32 ? USER32_STACK_TOP : USER_STACK_TOP;
+    uint64_t stack_top = img->bits == 32 ? USER32_STACK_TOP : USER_STACK_TOP;
     for (int i = 1; i <= USER_STACK_PAGES; i++) {
         uint64_t pa = phys_alloc(1);
         if (!pa)
-            goto nomem;
+            goto fail;
         if (vm_map(p->pml4, stack_top - i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_NX)) {
             phys_free(pa, 1);
-            goto nomem;
+            goto fail;
         }
     }
     struct vma stack = { .start = stack_top - USER_STACK_SIZE, .end = stack_top,
@@ -316,51 +501,166 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     /* The per-process argument page (docs/abi.md): same address in every
      * process of a width, a different frame behind it. */
     uint64_t arg_pa = phys_alloc(1);
-    uint64_t argpage = img.bits == 32 ? USER32_ARGPAGE : USER_ARGPAGE;
+    uint64_t argpage = img->bits == 32 ? USER32_ARGPAGE : USER_ARGPAGE;
     if (!arg_pa)
-        goto nomem;
+        goto fail;
     if (vm_map(p->pml4, argpage, arg_pa, PTE_U | PTE_W | PTE_NX)) {
         phys_free(arg_pa, 1);
-        goto nomem;
+        goto fail;
     }
     struct vma args = { .start = argpage, .end = argpage + PAGE_SIZE, .prot = VMA_READ | VMA_WRITE,
                         .backing = VMA_ANON, .flags = VMA_PINNED };
     /* The interface page: shared by every process of the width. */
-    uint64_t kip = kip_map(p->pml4, img.bits);
+    uint64_t kip = kip_map(p->pml4, img->bits);
     if (!kip)
-        goto nomem;
+        goto fail;
     /* The whole vDSO is one pinned region - the data page below the image
      * too - so that no mapping lands on a page of it (an mmap over the
      * data page and its munmap would take clock_gettime's data away). */
     uint64_t kip_start, kip_end;
-    kip_span(img.bits, &kip_start, &kip_end);
+    kip_span(img->bits, &kip_start, &kip_end);
     struct vma kip_region = { .start = kip_start, .end = kip_end, .prot = VMA_READ | VMA_EXEC,
                               .backing = VMA_SHARED, .flags = VMA_PINNED };
     if (mm_add_region(p, &stack) || mm_add_region(p, &args) || mm_add_region(p, &kip_region))
-        goto nomem;
+        goto fail;
     /* mmap places mappings below both, top-down (as Linux does below the
      * stack). */
     p->vm->mmap_hi = kip_start < stack.start ? kip_start : stack.start - PAGE_SIZE;
 
-    struct stack_builder b = { p->pml4, stack_top, img.bits == 32 ? 4 : 8 };
-    uint64_t rsp = build_stack(&b, &img, path, argc, argv, kip);
+    struct stack_builder b = { .pml4 = p->pml4, .sp = stack_top, .floor = stack.start,
+                               .word = img->bits == 32 ? 4 : 8, .budget = arg_room };
+    *rsp = build_stack(&b, img, path, strs, kip);
+    if (b.err) {
+        err = b.err;
+        goto fail;
+    }
+    *entry = img->entry;
+    return 0;
 
+fail:
+    mm_destroy(p);
+    return err;
+}
+
+/* The argument room for a process with this stack limit. */
+static uint64_t arg_room(uint64_t stack_limit)
+{
+    uint64_t room = stack_limit / 4;
+    if (room > ARG_MAX_MAX)
+        room = ARG_MAX_MAX;
+    return room < ARG_MAX_MIN ? ARG_MAX_MIN : room;
+}
+
+static void set_name(struct proc *p, const char *path)
+{
     const char *base = path;
     for (const char *c = path; *c; c++)
         if (*c == '/')
             base = c + 1;
     strlcpy(p->name, base, sizeof p->name);
-    p->parent = parent;
+}
+
+long proc_spawn(const char *path, int argc, char *const argv[], struct proc *parent)
+{
+    const void *file;
+    struct elf_image img;
+    long r = find_image(parent, path, &file, &img, true);
+    if (r)
+        return r;
+
+    struct proc *p = proc_alloc();
+    if (!p)
+        return -SG_EAGAIN;
+    p->bits = img.bits;
     proc_identity_init(p, parent);
+    /* sg_spawn's argv is counted; the loader wants it NULL-terminated. */
+    const char *list[MAX_ARGS + 1];
+    for (int i = 0; i < argc && i < MAX_ARGS; i++)
+        list[i] = argv[i];
+    list[argc < MAX_ARGS ? argc : MAX_ARGS] = 0;
+    struct exec_strings strs = { .kernel = { list, boot_env } };
+    uint64_t entry, rsp;
+    r = load_image(p, file, &img, path, &strs, arg_room(p->rlimits[RLIMIT_STACK].cur), &entry, &rsp);
+    if (!r && files_spawn(p, parent)) {
+        mm_destroy(p);
+        r = -SG_ENOMEM;
+    }
+    if (r) {
+        files_release(p);
+        kstack_free(p->kstack);
+        memset(p, 0, sizeof *p);
+        return r;
+    }
+    set_name(p, path);
+    p->parent = parent;
+    if (parent) {
+        p->pgid = parent->pgid;
+        p->sid = parent->sid;
+    }
+    set_entry_frame(proc_frame(p), p->bits, entry, rsp);
+    seg_init(&p->seg, p->bits);
+    fpu_reset_image(p->fxsave);
     signal_reset(p);
-    init_frame(p, img.entry, rsp);
+    proc_start_at_frame(p);
     p->state = PROC_RUNNABLE;
     return p->pid;
+}
 
-nomem:
-    files_release(p);
+/* execve's new image is built here first, beside the caller's (the kernel
+ * is never preempted and execve does not block while building). */
+static struct proc exec_scratch;
+
+long proc_exec(const char *path, uint64_t argv, uint64_t envp)
+{
+    struct proc *p = current_proc();
+    const void *file;
+    struct elf_image img;
+    long r = find_image(p, path, &file, &img, false);
+    if (r)
+        return r;
+
+    struct proc *n = &exec_scratch;
+    memset(n, 0, sizeof *n);
+    n->bits = img.bits;
+    unsigned word = p->bits == 32 ? 4 : 8;
+    struct exec_strings strs = { .user_word = word, .user = { argv, envp } };
+    uint64_t entry, rsp;
+    r = load_image(n, file, &img, path, &strs, arg_room(p->rlimits[RLIMIT_STACK].cur), &entry, &rsp);
+    if (r)
+        return r;
+
+    if (files_close_on_exec(p)) {
+        mm_destroy(n);
+        return -SG_ENOMEM;
+    }
+    /* No way back from here: the old image goes (execve(2)), and with it
+     * every other thread of the group (Linux's de_thread; the caller keeps
+     * its own tid). */
+    proc_end_other_threads(p);
+    vm_activate(n->pml4);
     mm_destroy(p);
-    kstack_free(p->kstack);
-    memset(p, 0, sizeof *p);
-    return -SG_ENOMEM;
+    p->pml4 = n->pml4;
+    p->vm = n->vm;
+    p->bits = img.bits;
+    set_name(p, path);
+    p->execed = true;
+    p->clear_child_tid = 0;
+    p->robust_list = p->robust_list_len = 0;
+    memset(p->unimplemented_logged, 0, sizeof p->unimplemented_logged);
+    signal_exec(p);
+
+    /* The running process's registers: segments, TLS and LDT empty, the
+     * FPU reset, the frame the program's entry, whichever width it has. */
+    seg_release(&p->seg, true);
+    seg_init(&p->seg, p->bits);
+    seg_load(&p->seg);
+    fpu_reset_image(p->fxsave);
+    __asm__ volatile("fxrstor64 %0" ::"m"(p->fxsave));
+    percpu0.compat = p->bits == 32;
+    struct frame *f = proc_frame(p);
+    set_entry_frame(f, p->bits, entry, rsp);
+    /* The 32-bit fast doors must not write their exit clobbers over it. */
+    percpu0.replaced_frame = f;
+    proc_vfork_release(p);
+    return 0;
 }

@@ -1,4 +1,13 @@
-/* Process life cycle: slots, exit, kill, wait. */
+/*
+ * Process life cycle: slots, exit, kill, wait.  A process that ends
+ * leaves its children to init (pid 1), as Linux's reparenting does
+ * (without subreapers), and init collects them.
+ *
+ * Threads (clone CLONE_THREAD) are processes of one thread group (tgid):
+ * a thread other than the leader that ends is collected by nobody - its
+ * slot goes to the next proc_alloc - and the group's leader is reported to
+ * its parent once every thread of the group has ended.
+ */
 #include "proc.h"
 #include "../mm/mm.h"
 #include "../mm/space.h"
@@ -40,10 +49,54 @@ struct proc *proc_alloc(void)
         if (!p->kstack)
             return 0;
         p->pid = next_pid++;
-        p->wait_pid = -1;
+        p->tgid = p->pgid = p->sid = p->pid;
         return p;
     }
     return 0;
+}
+
+struct proc *proc_find(int pid)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state != PROC_FREE && procs[i].pid == pid && pid > 0)
+            return &procs[i];
+    return 0;
+}
+
+/* Whether a thread of p's group other than p is still alive. */
+static bool group_alive(const struct proc *p)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        const struct proc *q = &procs[i];
+        if (q != p && q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
+            return true;
+    }
+    return false;
+}
+
+/* CLONE_CHILD_CLEARTID (set_tid_address(2)): when a thread ends while its
+ * address space lives on in another, the kernel writes 0 at the address
+ * and wakes one futex waiter there (how pthread_join learns of it).  The
+ * word is written through p's page tables: p need not be running. */
+static void clear_child_tid(struct proc *p)
+{
+    uint64_t addr = p->clear_child_tid;
+    if (!addr || !p->vm || p->vm->users < 2 || addr % 4 || addr >= p->vm->limit)
+        return;
+    uint64_t pte = vm_lookup(p->pml4, addr);
+    if ((pte & (PTE_P | PTE_U | PTE_W)) == (PTE_P | PTE_U | PTE_W)) {
+        *(uint32_t *)((uint8_t *)phys_to_virt(pte & PTE_ADDR) + addr % PAGE_SIZE) = 0;
+        futex_wake(p->vm, addr, 1, ~0u);
+    }
+}
+
+/* A child of parent's group changed: every thread of the group waiting in
+ * wait4 looks again (any of them may wait for it). */
+static void wake_waiters(const struct proc *parent)
+{
+    for (int i = 0; parent && i < MAX_PROCS; i++)
+        if (procs[i].tgid == parent->tgid && procs[i].state == PROC_WAITING)
+            procs[i].state = PROC_RUNNABLE;
 }
 
 /* Turns p into a zombie: its address space and children let go, its
@@ -54,6 +107,8 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         exit_hooks[i](p);
     p->wait_status = wait_status;
     p->state = PROC_ZOMBIE;
+    proc_vfork_release(p);
+    clear_child_tid(p);
 
     /* The address space goes now; the kernel stack goes when the parent
      * collects the exit status (it may be the stack we stand on). */
@@ -61,10 +116,6 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         vm_activate(kernel_pml4);
     mm_destroy(p);
     files_release(p);
-
-    for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].parent == p)
-            procs[i].parent = 0;
 
     if (p->pid == 1) {
         int code = SG_WIFEXITED(wait_status) ? SG_WEXITSTATUS(wait_status) : 64 + SG_WTERMSIG(wait_status);
@@ -74,9 +125,33 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         machine_exit(code);
     }
 
+    /* Orphans go to another live thread of the group, else to init
+     * (credentials(7), "reparenting"); a zombie among them wakes it if it
+     * waits. */
+    struct proc *heir = 0;
+    for (int i = 0; i < MAX_PROCS && !heir; i++)
+        if (procs[i].tgid == p->tgid && &procs[i] != p && procs[i].state != PROC_FREE &&
+            procs[i].state != PROC_ZOMBIE)
+            heir = &procs[i];
+    if (!heir)
+        heir = proc_find(1);
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].parent == p) {
+            procs[i].parent = heir;
+            if (procs[i].state == PROC_ZOMBIE)
+                wake_waiters(heir);
+        }
+
+    /* A waiting parent looks again (proc_wait decides whether p is what
+     * it waits for).  A thread's end may be its group's: then the leader's
+     * parent. */
     struct proc *parent = p->parent;
-    if (parent && parent->state == PROC_WAITING && (parent->wait_pid == -1 || parent->wait_pid == p->pid))
-        parent->state = PROC_RUNNABLE;
+    if (p->pid != p->tgid) {
+        struct proc *leader = proc_find(p->tgid);
+        parent = leader && leader->state == PROC_ZOMBIE && !group_alive(leader) ? leader->parent : 0;
+        p->parent = 0;      /* nobody collects a thread: proc_alloc does */
+    }
+    wake_waiters(parent);
 }
 
 noreturn void proc_exit(struct proc *p, int wait_status)
@@ -86,20 +161,41 @@ noreturn void proc_exit(struct proc *p, int wait_status)
     panic("a zombie was scheduled");
 }
 
-long proc_kill(int pid, int sig)
+static void end_others(struct proc *p, int wait_status)
 {
     for (int i = 0; i < MAX_PROCS; i++) {
-        struct proc *p = &procs[i];
-        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE || p->pid != pid)
-            continue;
-        if (sig == 0)
-            return 0;
-        if (p->pid == 1)
-            return -SG_EPERM;
-        signal_send(p, sig);
-        return 0;
+        struct proc *q = &procs[i];
+        if (q != p && q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
+            proc_make_zombie(q, wait_status);
     }
-    return -SG_ESRCH;
+}
+
+void proc_end_other_threads(struct proc *p)
+{
+    end_others(p, SG_WSTATUS_KILLED(SG_SIGKILL));
+}
+
+noreturn void proc_exit_group(struct proc *p, int wait_status)
+{
+    end_others(p, wait_status);
+    /* The group's status is the leader's, whichever thread ended it. */
+    struct proc *leader = proc_find(p->tgid);
+    if (leader && leader != p)
+        leader->wait_status = wait_status;
+    proc_exit(p, wait_status);
+}
+
+long proc_kill(int pid, int sig)
+{
+    struct proc *p = proc_find(pid);
+    if (!p || p->state == PROC_ZOMBIE)
+        return -SG_ESRCH;
+    if (sig == 0)
+        return 0;
+    if (p->pid == 1)
+        return -SG_EPERM;
+    signal_send(p, sig);
+    return 0;
 }
 
 static const char *signal_name(int sig)
@@ -120,7 +216,19 @@ noreturn void proc_kill_current(int sig, const char *what, uint64_t rip, uint64_
     struct proc *p = current_proc();
     printk("sysgate: pid %d (%s) killed by %s: %s at rip %#lx, address %#lx\n", p->pid, p->name,
            signal_name(sig), what, rip, addr);
-    proc_exit(p, SG_WSTATUS_KILLED(sig));
+    proc_exit_group(p, SG_WSTATUS_KILLED(sig));
+}
+
+/* Whether child c is one that wait's pid argument selects. */
+static bool wait_selects(const struct proc *parent, const struct proc *c, int pid)
+{
+    if (pid > 0)
+        return c->pid == pid;
+    if (pid == -1)
+        return true;
+    if (pid == 0)
+        return c->pgid == parent->pgid;
+    return c->pgid == -pid;
 }
 
 static struct proc *find_child(struct proc *parent, int pid, bool *have_child)
@@ -128,16 +236,19 @@ static struct proc *find_child(struct proc *parent, int pid, bool *have_child)
     *have_child = false;
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *c = &procs[i];
-        if (c->state == PROC_FREE || c->parent != parent || (pid != -1 && c->pid != pid))
+        /* The children of every thread of the group (wait(2): unless
+         * __WNOTHREAD, which is accepted and ignored). */
+        if (c->state == PROC_FREE || !c->parent || c->parent->tgid != parent->tgid || c->pid != c->tgid ||
+            !wait_selects(parent, c, pid))
             continue;
         *have_child = true;
-        if (c->state == PROC_ZOMBIE)
+        if (c->state == PROC_ZOMBIE && !group_alive(c))
             return c;
     }
     return 0;
 }
 
-long proc_wait(struct proc *parent, int pid, int *status, bool nohang)
+long proc_wait(struct proc *parent, int pid, int *status, bool nohang, bool reap)
 {
     for (;;) {
         bool have_child;
@@ -145,8 +256,10 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang)
         if (c) {
             int cpid = c->pid;
             *status = c->wait_status;
-            parent->children_full_calls += c->full_calls + c->children_full_calls;
-            proc_release(c);
+            if (reap) {
+                parent->children_full_calls += c->full_calls + c->children_full_calls;
+                proc_release(c);
+            }
             return cpid;
         }
         if (!have_child)
@@ -157,9 +270,7 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang)
          * -EINTR (signal(7)). */
         if (signal_pending(parent))
             return signal_restart(-SG_ERESTARTSYS);
-        parent->wait_pid = pid;
         parent->state = PROC_WAITING;
         schedule();
-        parent->wait_pid = -1;
     }
 }

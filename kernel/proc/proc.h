@@ -19,6 +19,7 @@
  * (dispatch.c, dispatch_fast.S). */
 /* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
 #define RLIM_NLIMITS 16
+#define RLIMIT_STACK 3          /* the one the loader reads: execve's argument room */
 
 struct rlimit64 {
     uint64_t cur, max;
@@ -46,8 +47,17 @@ struct proc {
     void *kstack;               /* KSTACK_SIZE bytes */
     uint64_t ksp;               /* saved kernel RSP while switched out */
     struct proc *parent;
+    int tgid;                   /* thread group: the process's pid (getpid); pid is the tid */
+    int pgid, sid;              /* process group and session (setpgid(2), setsid(2)) */
+    /* futex(2) waiting (PROC_BLOCKED on futex_chan): the word's address in
+     * futex_vm, the FUTEX_WAIT_BITSET mask, and whether a wake found it. */
+    uint64_t futex_addr;
+    const struct vm_space *futex_vm;
+    uint32_t futex_bitset;
+    bool futex_woken;
+    struct proc *vfork_parent;  /* blocked in vfork until this child execs or ends */
+    bool execed;                /* has called execve (setpgid's -EACCES) */
     int wait_status;            /* Linux wait4 encoding, once a zombie */
-    int wait_pid;               /* PROC_WAITING: the pid waited for, or -1 */
     uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at
                                    (PROC_BLOCKED: the same, 0 for none) */
     const void *wait_chan;      /* PROC_BLOCKED: what it waits for */
@@ -60,7 +70,7 @@ struct proc {
                                    (1 << SG_MECH_x; entry/mechanisms.c) */
     /* Linux's per-process bookkeeping (syscall/sys_identity.c). */
     struct rlimit64 rlimits[RLIM_NLIMITS];  /* inherited from the parent */
-    uint64_t clear_child_tid;   /* set_tid_address: remembered, unused without threads */
+    uint64_t clear_child_tid;   /* set_tid_address, CLONE_CHILD_CLEARTID: cleared at thread exit */
     uint64_t robust_list, robust_list_len;  /* set_robust_list: remembered */
     /* syscall/trace.c: the unimplemented numbers already logged, one bit per
      * number with a table slot and bit UNIMPLEMENTED_PAST for the rest
@@ -94,22 +104,54 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
  * Linux's defaults for the first) and Linux bookkeeping. */
 void proc_identity_init(struct proc *p, const struct proc *parent);
 
+/* loader.c: execve for the running process: path (already copied in),
+ * argv and envp arrays in its memory.  0 with the new image in place (its
+ * frame rewritten), or -errno with the caller untouched. */
+long proc_exec(const char *path, uint64_t argv, uint64_t envp);
+/* loader.c: a process whose kernel stack holds `frame` at its top (the
+ * frame the exit path restores) starts in process_first_return when first
+ * switched to. */
+void proc_start_at_frame(struct proc *p);
+
+/* fork.c: the vfork parent, if any, may go on (the child exec'd or ended). */
+void proc_vfork_release(struct proc *child);
+
+/* syscall/sys_tls.c: set_thread_area for p (running, or a new thread:
+ * clone's CLONE_SETTLS, which may not allocate an entry); 0 or -errno. */
+long tls_set_thread_area(struct proc *p, uint64_t uptr, bool can_allocate);
+
+/* syscall/sys_futex.c: wakes up to n waiters on the word at addr of vm
+ * whose bitset meets mask (at least one if there is one); how many. */
+int futex_wake(const struct vm_space *vm, uint64_t addr, int n, uint32_t mask);
+
 /* proc.c */
 struct proc *proc_alloc(void);
+struct proc *proc_find(int pid);
 /* Registers a function called for every process that ends (exit, kill,
  * fault), before it becomes a zombie, with the process still current if it
  * was: how other parts of the kernel let go of per-process state without
  * proc.c knowing them.  At most PROC_EXIT_HOOKS. */
 #define PROC_EXIT_HOOKS 4
 void proc_add_exit_hook(void (*hook)(struct proc *p));
+/* Ends the running thread p (exit(2)); the last thread of a group ends
+ * the process. */
 noreturn void proc_exit(struct proc *p, int wait_status);
+/* Ends every thread of p's group, p (running) last (exit_group(2), a
+ * fatal signal, a fault). */
+noreturn void proc_exit_group(struct proc *p, int wait_status);
+/* execve: the other threads of p's group end (their slots free). */
+void proc_end_other_threads(struct proc *p);
 /* kill(2) of one process: signal 0 tests for existence; any other is sent
  * (signal_send).  init (pid 1) refuses with -EPERM. */
 long proc_kill(int pid, int sig);
 /* Kills the current process for a fault it took in user mode: one log
  * line naming the fault, then exit with the signal's wait status. */
 noreturn void proc_kill_current(int signal, const char *what, uint64_t rip, uint64_t addr);
-long proc_wait(struct proc *parent, int pid, int *status, bool nohang);
+/* Waits for a child: pid > 0 that one, -1 any, 0 the caller's process
+ * group, < -1 group -pid.  The child's pid and its status, 0 with nohang
+ * and nothing to collect, -ECHILD.  With reap false (waitid's WNOWAIT) the
+ * zombie stays. */
+long proc_wait(struct proc *parent, int pid, int *status, bool nohang, bool reap);
 
 /* sched.c */
 void sched_init(void);

@@ -534,7 +534,7 @@ void signal_exit_work(struct frame *f)
                 continue;
             if (in.pid && in.pid != p->pid)
                 printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->pid, p->name, sig, in.pid);
-            proc_exit(p, SG_WSTATUS_KILLED(sig));
+            proc_exit_group(p, SG_WSTATUS_KILLED(sig));   /* a fatal signal ends every thread */
         }
         if (h == SG_SIG_IGN)
             continue;

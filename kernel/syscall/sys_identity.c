@@ -134,7 +134,6 @@ long sys_getrandom(uint64_t buf, uint64_t len, uint64_t flags)
 #define RLIM_INFINITY          (~0ull)
 #define COMPAT_RLIM_INFINITY   0xffffffffull   /* i386's struct rlimit */
 #define COMPAT_RLIM_OLD_INFINITY 0x7fffffffull /* i386's old getrlimit (76) */
-#define RLIMIT_STACK   3
 #define RLIMIT_CORE    4
 #define RLIMIT_NPROC   6
 #define RLIMIT_NOFILE  7

@@ -1,10 +1,11 @@
 /*
  * The signal calls, both widths (signal(7) and each call's man page):
  * rt_sigaction, rt_sigprocmask, rt_sigpending, rt_sigsuspend, pause,
- * rt_sigtimedwait, sigaltstack, rt_sigreturn, tkill, tgkill, alarm,
+ * rt_sigtimedwait, sigaltstack, rt_sigreturn, alarm,
  * getitimer/setitimer (ITIMER_REAL); i386's old signal, sigaction,
  * sigprocmask, sigpending, sigsuspend and sigreturn.  The state they change
- * and the delivery are proc/signal.c's; kill is in sys_proc.c.
+ * and the delivery are proc/signal.c's; kill, tkill and tgkill are in
+ * sys_proc.c.
  */
 #include "syscall.h"
 #include "uaccess.h"
@@ -346,37 +347,6 @@ long sys_rt_sigreturn(void)
 long sys_sigreturn(void)
 {
     return signal_return(false);
-}
-
-/* tkill/tgkill: one process per thread group in sysgate, so the thread id
- * is the pid (and the group must match it). */
-static long kill_thread(int tgid, int tid, int sig)
-{
-    if (tid <= 0 || (tgid != -1 && tgid <= 0) || sig < 0 || sig > SG_NSIG)
-        return -SG_EINVAL;
-    if (tgid != -1 && tgid != tid)
-        return -SG_ESRCH;
-    for (int i = 0; i < MAX_PROCS; i++) {
-        struct proc *p = &procs[i];
-        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE || p->pid != tid)
-            continue;
-        if (sig) {
-            struct sig_info info = { .code = SG_SI_TKILL, .pid = current_proc()->pid };
-            signal_send_info(p, sig, &info);
-        }
-        return 0;
-    }
-    return -SG_ESRCH;
-}
-
-long sys_tkill(uint64_t tid, uint64_t sig)
-{
-    return kill_thread(-1, (int)tid, (int)sig);
-}
-
-long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
-{
-    return kill_thread((int)tgid, (int)tid, (int)sig);
 }
 
 /* ITIMER_REAL as a deadline and an interval, in microseconds at the user

@@ -125,6 +125,16 @@ static long do_fstat(uint64_t fd, uint64_t buf, bool i386_stat64)
         return -SG_EBADF;
     struct kstat k;
     kstat_of(f->node, &k);
+    /* A pipe is no node of the tree: a FIFO of pipefs, as Linux shows it
+     * (mode 0600, one link, the pipe's address as its inode number). */
+    if (file_is_pipe(f)) {
+        memset(&k, 0, sizeof k);
+        k.mode = FS_S_IFIFO | 0600;
+        k.nlink = 1;
+        k.blksize = 4096;
+        k.ino = (uint32_t)((uint64_t)f->priv >> 4);
+        k.dev_minor = 12;
+    }
     return put_stat(&k, buf, i386_stat64);
 }
 

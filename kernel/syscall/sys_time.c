@@ -211,6 +211,17 @@ static bool valid_request(const struct timespec_wide *req)
     return req->tv_sec >= 0 && req->tv_nsec >= 0 && req->tv_nsec < SG_NSEC_PER_SEC;
 }
 
+long timeout_deadline(uint64_t ptr, bool time64, int32_t clock, bool absolute, uint64_t *deadline)
+{
+    struct timespec_wide req;
+    if (read_timespec(ptr, time64 ? TS_TIME64 : TS_NATIVE, &req))
+        return -SG_EFAULT;
+    if (!valid_request(&req))
+        return -SG_EINVAL;
+    *deadline = deadline_of(&req, clock, absolute);
+    return 0;
+}
+
 /* rem is written only when a signal interrupts the sleep (nanosleep(2)). */
 long sys_nanosleep(uint64_t req_ptr, uint64_t rem_ptr)
 {

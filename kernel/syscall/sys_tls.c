@@ -61,10 +61,11 @@ static int free_tls_entry(const struct proc *p)
     return -SG_ESRCH;
 }
 
-/* set_thread_area(2), as Linux's do_set_thread_area(). */
-long sys_set_thread_area(uint64_t uptr)
+/* set_thread_area(2), as Linux's do_set_thread_area(), for p - the
+ * running process, or (clone's CLONE_SETTLS, can_allocate false) a new
+ * thread not yet running. */
+long tls_set_thread_area(struct proc *p, uint64_t uptr, bool can_allocate)
 {
-    struct proc *p = current_proc();
     struct sg_user_desc u;
 
     if (copy_from_user(&u, uptr, sizeof u))
@@ -72,7 +73,7 @@ long sys_set_thread_area(uint64_t uptr)
     if (!user_desc_tls_ok(&u))
         return -SG_EINVAL;
     int entry = (int)u.entry_number;
-    if (entry == -1) {
+    if (entry == -1 && can_allocate) {
         entry = free_tls_entry(p);
         if (entry < 0)
             return entry;
@@ -84,9 +85,16 @@ long sys_set_thread_area(uint64_t uptr)
         return -SG_EINVAL;
 
     p->seg.tls[entry - GDT_TLS_MIN] = user_desc_is_empty(&u) ? 0 : desc_from_user_desc(&u);
-    gdt_set_tls(p->seg.tls);
-    seg_refresh((uint16_t)(entry << 3));
+    if (p == current_proc()) {
+        gdt_set_tls(p->seg.tls);
+        seg_refresh((uint16_t)(entry << 3));
+    }
     return 0;
+}
+
+long sys_set_thread_area(uint64_t uptr)
+{
+    return tls_set_thread_area(current_proc(), uptr, true);
 }
 
 /* get_thread_area(2): the slot named by the caller's entry_number. */

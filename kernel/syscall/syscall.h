@@ -3,6 +3,7 @@
 #ifndef SYSGATE_SYSCALL_H
 #define SYSGATE_SYSCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "../entry/frame.h"
 
@@ -17,6 +18,11 @@
 #define SYSCALL(name, nr64, nr32, nargs, path, sig) long sys_##name(SYSCALL_PARAMS##nargs);
 #include "../../include/sysgate/syscalls.def"
 #undef SYSCALL
+
+/* sys_time.c: a timeout at user address ptr (the caller's struct timespec,
+ * or i386's 64-bit one with time64), relative or absolute on clock, as a
+ * CLOCK_MONOTONIC deadline in ns; -EFAULT, -EINVAL for a bad time. */
+long timeout_deadline(uint64_t ptr, bool time64, int32_t clock, bool absolute, uint64_t *deadline);
 
 /* Builds the dispatch tables from syscalls.def (panics on a clash). */
 void syscall_init(void);

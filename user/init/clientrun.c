@@ -21,7 +21,7 @@
 static void run(const struct client_case *c)
 {
     printf("=== case %s begin\n", c->name);
-    long status = sg_run(c->argv[0], (char *const *)c->argv);
+    long status = sg_run_init(c->argv[0], (char *const *)c->argv);
     if (status < 0)
         printf("\n=== case %s end: not started: %s\n", c->name, sg_errno_name(status));
     else if (SG_WIFSIGNALED(status))

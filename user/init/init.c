@@ -10,7 +10,7 @@
 static int run(char *const argv[])
 {
     const char *path = argv[0];
-    long status = sg_run(path, argv);
+    long status = sg_run_init(path, argv);
     if (status < 0) {
         printf("init: cannot run %s: %s\n", path, sg_errno_name(status));
         return 1;

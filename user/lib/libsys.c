@@ -77,6 +77,19 @@ long sg_run(const char *path, char *const argv[])
     return r < 0 ? r : status;
 }
 
+long sg_run_init(const char *path, char *const argv[])
+{
+    long pid = sg_spawn(path, argv);
+    if (pid < 0)
+        return pid;
+    for (;;) {
+        int status = 0;
+        long r = sys_wait4(-1, &status, 0);
+        if (r == pid || r < 0)
+            return r < 0 ? r : status;
+    }
+}
+
 const struct sg_kip_header *sg_kip_header(void)
 {
     const struct sg_kip_header *h = (const struct sg_kip_header *)(sg_kip + SG_KIP_HEADER_OFFSET);

@@ -86,6 +86,9 @@ long sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_
 
 /* Spawns path with argv and waits; returns the wait status or -errno. */
 long sg_run(const char *path, char *const argv[]);
+/* The same for init: every child is collected while it waits, the
+ * orphans the kernel gave it included (Linux's init reaps them). */
+long sg_run_init(const char *path, char *const argv[]);
 
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);

@@ -23,10 +23,14 @@
  * memory calls that could unmap or reprotect the child's own text and stack
  * (mmap, munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox), and
  * prlimit64 (a hostile pid can be init's: it would change the limits every
- * later test inherits; linux.c tests it with hostile input), and the
- * signal calls that would end the child, jump anywhere or wait forever
- * (sigreturn: the sigreturn test fuzzes it with frames that come back; handlers,
- * suspends and waits, alarms, tkill and tgkill: signals.c).  The
+ * later test inherits; linux.c tests it with hostile input), fork, vfork
+ * and clone (children would multiply), execve (it would replace the
+ * child), pipe and pipe2 (a read of the child's own empty pipe blocks for
+ * ever), futex (a FUTEX_WAIT without timeout can sleep for ever), tkill and
+ * tgkill (as kill) - procs.c fuzzes the process and thread calls in a
+ * bounded way - and the signal calls that would end the child, jump
+ * anywhere or wait for ever (sigreturn: the sigreturn test fuzzes it with
+ * frames that come back; handlers, suspends, waits and alarms: signals.c).  The
  * child first puts /dev/null on its descriptors 0, 1 and 2, so that no
  * hostile write or ioctl reaches the console; the file calls get its open
  * files, the fixture's and a directory among the hostile small integers.
@@ -97,9 +101,12 @@ static int excluded(unsigned long nr)
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
            nr == SYS_sg_set_debugreg ||
            nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
+           nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_execve || nr == SYS_pipe ||
+           nr == SYS_pipe2 || nr == SYS_futex || nr == SYS_tkill || nr == SYS_tgkill ||
+           nr == (unsigned long)SYS_futex_time64 ||
            nr == SYS_rt_sigreturn || nr == SYS_rt_sigaction || nr == SYS_rt_sigsuspend || nr == SYS_pause ||
-           nr == SYS_rt_sigtimedwait || nr == SYS_alarm || nr == SYS_setitimer || nr == SYS_tkill ||
-           nr == SYS_tgkill || nr == (unsigned long)SYS_sigreturn || nr == (unsigned long)SYS_sigaction ||
+           nr == SYS_rt_sigtimedwait || nr == SYS_alarm || nr == SYS_setitimer ||
+           nr == (unsigned long)SYS_sigreturn || nr == (unsigned long)SYS_sigaction ||
            nr == (unsigned long)SYS_signal || nr == (unsigned long)SYS_sigsuspend ||
            nr == (unsigned long)SYS_rt_sigtimedwait_time64 ||
            /* -1 where this width has no such call */
