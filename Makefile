@@ -15,7 +15,12 @@ LD       := ld
 OBJCOPY  := objcopy
 GIT_REV  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-COMMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fno-pic -fno-pie \
+# Include paths for every build (kernel, user space, the vDSO; the host tests
+# and the Linux peer add the same): the ABI as <sysgate/abi.h> (include/), the
+# code kernel and user space share as <common/string.h> (common/).
+INCLUDES := -Iinclude -I.
+
+COMMON_CFLAGS := $(INCLUDES) -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fno-pic -fno-pie \
                  -fno-stack-protector -fno-asynchronous-unwind-tables \
                  -fno-tree-loop-distribute-patterns -fcf-protection=none
 
@@ -32,10 +37,10 @@ UASFLAGS := -g -D__ASSEMBLER__
 U32CFLAGS := $(UCFLAGS) -m32 -march=i686 -msse2
 
 KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*/*.c kernel/*/*.S) \
-               lib/format.c lib/string.c lib/vdso_elf.c
+               common/format.c common/string.c common/vdso_elf.c
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
 
-ULIB_SRCS := $(wildcard user/lib/*.c user/lib/*.S) lib/format.c lib/string.c lib/vdso_elf.c
+ULIB_SRCS := $(wildcard user/lib/*.c user/lib/*.S) common/format.c common/string.c common/vdso_elf.c
 ULIB_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(ULIB_SRCS))
 ULIB      := $(BUILD)/u/libsysgate.a
 ULIB32_OBJS := $(patsubst %,$(BUILD)/u32/%.o,$(ULIB_SRCS))
@@ -90,7 +95,7 @@ $(BUILD)/k/%.S.o: %.S
 # user code; tools/vdso-check fails the build on any dynamic relocation.  The
 # embedded image is stripped (like Linux's, it keeps its section headers).
 VDSO_DIR     := kernel/kip/vdso
-VDSO_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fPIC -fno-stack-protector \
+VDSO_CFLAGS  := $(INCLUDES) -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fPIC -fno-stack-protector \
                 -fno-asynchronous-unwind-tables -fcf-protection=none -mno-red-zone -mgeneral-regs-only
 VDSO_LDFLAGS := -shared -nostdlib --hash-style=both --build-id=none -Bsymbolic --no-undefined \
                 -z max-page-size=4096 -z noexecstack
@@ -105,13 +110,13 @@ $(BUILD)/vdso32/%.c.o: $(VDSO_DIR)/%.c
 	$(CC) -m32 -march=i686 $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/vdso64/%.S.o: $(VDSO_DIR)/%.S
 	@mkdir -p $(dir $@)
-	$(CC) -m64 -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+	$(CC) -m64 $(INCLUDES) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
 $(BUILD)/vdso32/%.S.o: $(VDSO_DIR)/%.S
 	@mkdir -p $(dir $@)
-	$(CC) -m32 -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+	$(CC) -m32 $(INCLUDES) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
 $(BUILD)/vdso%.lds: $(VDSO_DIR)/vdso%.lds.S $(VDSO_DIR)/vdso-layout.lds.S include/sysgate/kip.h include/sysgate/doors.def
 	@mkdir -p $(dir $@)
-	$(CC) -E -P -x c -D__ASSEMBLER__ $< -o $@
+	$(CC) -E -P -x c $(INCLUDES) -D__ASSEMBLER__ $< -o $@
 
 $(VDSO64): $(BUILD)/vdso64/kip_stubs.S.o $(BUILD)/vdso64/vclock.c.o $(BUILD)/vdso64.lds tools/vdso-check
 	$(LD) -m elf_x86_64 $(VDSO_LDFLAGS) -soname=linux-vdso.so.1 -T $(BUILD)/vdso64.lds -o $@.tmp \

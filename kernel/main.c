@@ -18,7 +18,7 @@
 #include "drivers/timer.h"
 #include "drivers/tty.h"
 #include "entry/entry.h"
-#include "kip/kip.h"
+#include "kip/interface_page.h"
 #include "time/clock.h"
 #include "lib/cmdline.h"
 #include "lib/kernel.h"
@@ -28,7 +28,7 @@
 #include "proc/proc.h"
 #include "syscall/syscall.h"
 #include "syscall/trace.h"
-#include "../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #include "gitrev.h"
 

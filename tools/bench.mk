@@ -42,9 +42,9 @@ bench-linux: $(LINUX_VMLINUZ) $(LINUX_INITRAMFS)
 $(LINUX_VMLINUZ):
 	tools/fetch-linux-kernel $(LINUX_BENCH_DIR)
 
-$(LINUX_BENCH_DIR)/root/init: tools/linux-bench/linux-bench.c user/bench/measure.h lib/vdso_elf.c lib/vdso_elf.h
+$(LINUX_BENCH_DIR)/root/init: tools/linux-bench/linux-bench.c user/bench/measure.h common/vdso_elf.c common/vdso_elf.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -static -O2 -Wall -Wextra -o $@ $< lib/vdso_elf.c
+	$(CC) -std=gnu11 -Iinclude -I. -static -O2 -Wall -Wextra -o $@ $< common/vdso_elf.c
 
 $(LINUX_INITRAMFS): $(LINUX_BENCH_DIR)/root/init
 	cd $(LINUX_BENCH_DIR)/root && echo init | cpio -o -H newc --quiet > ../initramfs.cpio

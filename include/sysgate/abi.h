@@ -20,7 +20,7 @@
 /* The same SG_MECH_* numbers for assembly (the doors' entry tags), and
  * SG_MECH_COUNT (the rows are in nr order). */
 #define DOOR(NAME, name, nr, rank, what) .equ SG_MECH_##NAME, nr; .set SG_MECH_COUNT, nr + 1;
-#include "doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
 #else
 #include <stdint.h>
@@ -31,7 +31,7 @@
  * of (1 << SG_MECH_x) says which are on. */
 enum sg_mechanism {
 #define DOOR(NAME, name, nr, rank, what) SG_MECH_##NAME = nr,
-#include "doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     SG_MECH_COUNT
 };

@@ -50,7 +50,7 @@
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
-#include "abi.h"
+#include <sysgate/abi.h>
 
 struct sg_kip_header {
     uint64_t magic __attribute__((aligned(8)));   /* 8 in i386 code too: one size */

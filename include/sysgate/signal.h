@@ -12,7 +12,7 @@
 #define SYSGATE_SIGNAL_H
 
 #include <stdint.h>
-#include "abi.h"
+#include <sysgate/abi.h>
 
 /* Linux x86's numbers (signal(7)) beyond the ones abi.h names. */
 #define SG_SIGABRT   6

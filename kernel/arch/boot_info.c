@@ -1,7 +1,7 @@
 /* The boot loader's information (boot_info.h): Multiboot and Multiboot2
  * tags read into one loader-independent struct boot_info. */
 #include "boot_info.h"
-#include "../../lib/string.h"
+#include <common/string.h>
 
 static void *phys(uint64_t addr, uint64_t phys_base)
 {

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 struct cpu_info {
     char vendor[13];

@@ -3,7 +3,7 @@
  * debug_check).  Pure: tested on the host (tests/host/test_debugcheck.c).
  */
 #include "debugcheck.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* The bytes a breakpoint covers: DR7 LENn (SDM vol. 3B 18.2.5): 00 one,
  * 01 two, 11 four, 10 eight (IA-32e mode). */

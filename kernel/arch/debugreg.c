@@ -4,7 +4,7 @@
 #include "debugreg.h"
 #include "../lib/kernel.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 struct debug_record debug_last;
 

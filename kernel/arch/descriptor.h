@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* Descriptor types (the 4-bit type field with S = 1 or S = 0). */
 #define DESC_CODE_READ      0xA     /* S = 1: execute/read, non-conforming */

@@ -20,10 +20,10 @@
 #include "../entry/entry.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
-#include "../../lib/format.h"
+#include <common/format.h>
 #include "../mm/space.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 struct extable_entry {
     uint64_t insn, fixup;

@@ -1,6 +1,6 @@
 /* The line discipline (ldisc.h): Linux's n_tty, reduced to one terminal's needs. */
 #include "ldisc.h"
-#include "../../lib/string.h"
+#include <common/string.h>
 
 static bool is_control(uint8_t c)
 {

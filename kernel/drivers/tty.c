@@ -16,7 +16,7 @@
 #include "../proc/proc.h"
 #include "../syscall/uaccess.h"
 #include "../time/clock.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #define CONSOLE_IRQ 4
 

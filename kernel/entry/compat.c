@@ -27,8 +27,8 @@
  * pops ebp, edx and ecx, so the caller gets every register back but eax.
  */
 #include "entry.h"
-#include "../../include/sysgate/abi.h"
-#include "../kip/kip.h"
+#include <sysgate/abi.h>
+#include "../kip/interface_page.h"
 #include "../proc/proc.h"
 #include "../syscall/syscall.h"
 #include "../syscall/front.h"

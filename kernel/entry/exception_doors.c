@@ -18,12 +18,12 @@
  * leaves through ret_user's iretq (its tag is not a fast door's).
  */
 #include "entry.h"
-#include "../kip/kip.h"
+#include "../kip/interface_page.h"
 #include "../lib/kernel.h"
 #include "../proc/proc.h"
 #include "../syscall/front.h"
 #include "../syscall/uaccess.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* One door's stub in one width. */
 struct exception_door {

@@ -113,7 +113,7 @@
 
 #ifdef __ASSEMBLER__
 #include "../arch/selectors_msrs.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* The general-purpose registers in frame order: the argument registers
  * (the fast path saves only these), then the others. */

@@ -38,7 +38,7 @@
 #include "../lib/cmdline.h"
 #include "../lib/kernel.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 void int80_entry(void);
 void callgate_entry(void);
@@ -60,7 +60,7 @@ static uint8_t sysenter_stack[256] __attribute__((aligned(16)));
 
 static const char *const names[SG_MECH_COUNT] = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = #name,
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
 };
 
@@ -70,7 +70,7 @@ static const char *const names[SG_MECH_COUNT] = {
  * int 0x80 (seed 003). */
 static const int rank[SG_MECH_COUNT] = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = rank,
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
 };
 

@@ -41,7 +41,7 @@
 #include "frame.h"
 #include "entry.h"
 #include "../syscall/uaccess_asm.h"
-#include "../../include/sysgate/kip.h"
+#include <sysgate/kip.h>
 
 /* 0F 0B "SG" read as one little-endian 32-bit word; F0 90 as a 16-bit one. */
 #define TRAP_SYSCALL_WORD (0x0b0f | SG_TRAP_SIGNATURE_0 << 16 | SG_TRAP_SIGNATURE_1 << 24)

@@ -33,12 +33,12 @@
  */
 #include "frame.h"
 #include "entry.h"
-#include "../kip/kip.h"
+#include "../kip/interface_page.h"
 #include "../proc/proc.h"
 #include "../syscall/syscall.h"
 #include "../arch/traps.h"
 #include "../syscall/uaccess.h"
-#include "../../include/sysgate/kip.h"
+#include <sysgate/kip.h>
 
 struct trap_query_answer trap_query_answer[2];
 _Static_assert(sizeof(struct trap_query_answer) == 16 &&

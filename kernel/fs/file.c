@@ -6,7 +6,7 @@
 #include "../mm/mm.h"
 #include "../proc/proc.h"
 #include "../syscall/uaccess.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* ---- regular files and directories in the initrd ---------------------------- */
 

@@ -4,7 +4,7 @@
 #include "../mm/mm.h"
 #include "../proc/proc.h"
 #include "../syscall/uaccess.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 struct fs_tree fs_tree;
 

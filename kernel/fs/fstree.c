@@ -1,8 +1,8 @@
 /* The initrd's tree of nodes and path resolution (see fstree.h). */
 #include "fstree.h"
 #include "../proc/cpio.h"
-#include "../../lib/string.h"
-#include "../../include/sysgate/abi.h"
+#include <common/string.h>
+#include <sysgate/abi.h>
 
 uint32_t fs_tree_capacity(const void *archive, size_t size)
 {

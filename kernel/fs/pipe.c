@@ -11,7 +11,7 @@
 #include "file.h"
 #include "../mm/mm.h"
 #include "../syscall/uaccess.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #define PIPE_SIZE   (16 * PAGE_SIZE)    /* Linux's default capacity */
 #define PIPE_BUF    4096                /* atomic writes up to this (pipe(7)) */

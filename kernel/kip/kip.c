@@ -9,10 +9,10 @@
  * chosen door.  The frames are then mapped, read-only, into every process
  * of the width at the same address.
  */
-#include "kip.h"
-#include "../../include/sysgate/kip.h"
-#include "../../include/sysgate/vvar.h"
-#include "../../lib/vdso_elf.h"
+#include "interface_page.h"
+#include <sysgate/kip.h>
+#include <sysgate/vvar.h>
+#include <common/vdso_elf.h>
 #include "../arch/io.h"
 #include "../entry/entry.h"
 #include "../lib/kernel.h"
@@ -43,7 +43,7 @@ static uint64_t vvar_frame;
 /* Each door's stub symbol in the image: __sg_stub_<name> (doors.def). */
 static const char *const stub_symbols[SG_MECH_COUNT] = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = "__sg_stub_" #name,
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
 };
 

@@ -3,7 +3,7 @@
  * first program's arguments after `--`.  Pure: tested on the host.
  */
 #include "cmdline.h"
-#include "../../lib/string.h"
+#include <common/string.h>
 
 static const char *skip_spaces(const char *p)
 {

@@ -1,6 +1,6 @@
 /* The kernel log and panic (kernel.h), written through the registered console. */
 #include "kernel.h"
-#include "../../lib/format.h"
+#include <common/format.h>
 #include "../arch/io.h"
 
 static void (*console_putc)(char c);

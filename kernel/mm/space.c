@@ -14,7 +14,7 @@
 #include "../lib/kernel.h"
 #include "../proc/proc.h"
 #include "../arch/io.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 int mm_create(struct proc *p)
 {

@@ -5,7 +5,7 @@
  * tables, no allocation (host-tested in tests/host/test_vma.c).
  */
 #include "vma.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 void vma_init(struct vma_list *l)
 {

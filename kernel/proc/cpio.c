@@ -1,6 +1,6 @@
 /* Reading a newc cpio archive entry by entry (cpio.h). */
 #include "cpio.h"
-#include "../../lib/string.h"
+#include <common/string.h>
 
 #define NEWC_HEADER 110
 

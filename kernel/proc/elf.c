@@ -1,7 +1,7 @@
 /* ELF executables checked and their PT_LOAD segments listed (elf.h). */
 #include "elf.h"
 #include "../arch/layout.h"
-#include "../../lib/string.h"
+#include <common/string.h>
 
 #define EM_386 3
 #define EM_X86_64 62

@@ -23,7 +23,7 @@
 #include "../mm/space.h"
 #include "../syscall/syscall.h"
 #include "../syscall/uaccess.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* clone flags (include/uapi/linux/sched.h) */
 #define CLONE_CSIGNAL        0x000000ffu    /* the exit signal */

@@ -14,11 +14,11 @@
 #include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
 #include "../lib/random.h"
-#include "../kip/kip.h"
+#include "../kip/interface_page.h"
 #include "../mm/mm.h"
 #include "../mm/space.h"
-#include "../../include/sysgate/abi.h"
-#include "../../include/sysgate/kip.h"
+#include <sysgate/abi.h>
+#include <sysgate/kip.h>
 #include "../syscall/uaccess.h"
 
 void process_first_return(void);

@@ -13,7 +13,7 @@
 #include "../mm/space.h"
 #include "../fs/file.h"
 #include "../arch/io.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 struct proc procs[MAX_PROCS];
 static int next_pid = 1;

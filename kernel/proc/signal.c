@@ -27,11 +27,11 @@
 #include "../arch/segments.h"
 #include "../arch/selectors_msrs.h"
 #include "../entry/entry.h"
-#include "../kip/kip.h"
+#include "../kip/interface_page.h"
 #include "../syscall/syscall.h"
 #include "../syscall/uaccess.h"
 #include "../time/clock.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #define SIGSET(sig) SG_SIGSET(sig)
 #define UNBLOCKABLE (SIGSET(SG_SIGKILL) | SIGSET(SG_SIGSTOP))

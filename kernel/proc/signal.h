@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "../../include/sysgate/signal.h"
+#include <sysgate/signal.h>
 
 struct frame;
 struct proc;

@@ -24,7 +24,7 @@
 #include "tables.h"
 #include "../arch/selectors_msrs.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 typedef long (*syscall_call)(const uint64_t *a);
 
@@ -45,7 +45,7 @@ typedef long (*syscall_call)(const uint64_t *a);
         (void)a;                                                                      \
         return sys_##name(SYSCALL_ARGS##nargs);                                       \
     }
-#include "../../include/sysgate/syscalls.def"
+#include <sysgate/syscalls.def>
 #undef SYSCALL
 
 /* The fast paths' full-path stubs (dispatch_fast.S, entry/syscall.S). */
@@ -65,7 +65,7 @@ static const struct {
 } syscall_list[] = {
 #define SYSCALL(name, nr64, nr32, nargs, path, sig)                                   \
     { #name, sig, nr64, nr32, call_##name, (void *)sys_##name, PATH_##path },
-#include "../../include/sysgate/syscalls.def"
+#include <sysgate/syscalls.def>
 #undef SYSCALL
 };
 

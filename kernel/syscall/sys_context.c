@@ -8,7 +8,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "../arch/selectors_msrs.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #define USER_SETTABLE_FLAGS                                                                         \
     (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF | RFLAGS_DF | RFLAGS_OF | \

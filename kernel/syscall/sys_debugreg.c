@@ -3,7 +3,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 long sys_sg_set_debugreg(uint64_t reg, uint64_t value)
 {

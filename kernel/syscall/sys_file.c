@@ -12,7 +12,7 @@
 #include "../fs/fs.h"
 #include "../fs/linux.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /*
  * openat(2), in the order Linux's fs/namei.c path_openat and may_open check:

@@ -14,8 +14,8 @@
 #include "../proc/proc.h"
 #include "../mm/space.h"
 #include "../time/clock.h"
-#include "../../include/sysgate/abi.h"
-#include "../../include/sysgate/vvar.h"
+#include <sysgate/abi.h>
+#include <sysgate/vvar.h>
 
 #define FUTEX_WAIT            0
 #define FUTEX_WAKE            1

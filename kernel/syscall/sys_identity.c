@@ -10,7 +10,7 @@
 #include "uaccess.h"
 #include "../lib/random.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* Both the 16-bit i386 calls and the *32 ones: root is 0 in either. */
 long sys_getuid(void) { return 0; }

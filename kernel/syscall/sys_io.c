@@ -12,7 +12,7 @@
 #include "../fs/linux.h"
 #include "../mm/mm.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* Linux's MAX_RW_COUNT: one call moves at most INT_MAX rounded down to a
  * page. */

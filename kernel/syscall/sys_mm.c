@@ -14,7 +14,7 @@
 #include "../mm/space.h"
 #include "../fs/file.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #define PROT_ALL (SG_PROT_READ | SG_PROT_WRITE | SG_PROT_EXEC)
 /* Every flag Linux defines for mmap (MAP_SHARED_VALIDATE refuses others). */

@@ -4,7 +4,7 @@
 #include "../fs/file.h"
 #include "../fs/linux.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 long sys_pipe2(uint64_t fds_ptr, uint64_t flags)
 {

@@ -10,7 +10,7 @@
 #include "../fs/file.h"
 #include "../proc/proc.h"
 #include "../time/clock.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #define RLIMIT_NOFILE 7         /* Linux's asm-generic/resource.h */
 #define POLL_STACK 32           /* pollfds handled on the kernel stack at once */

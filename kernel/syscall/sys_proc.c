@@ -7,7 +7,7 @@
 #include "uaccess.h"
 #include "../fs/fs.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #define INT_MIN (-2147483647 - 1)
 

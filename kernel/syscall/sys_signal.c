@@ -11,8 +11,8 @@
 #include "uaccess.h"
 #include "../proc/proc.h"
 #include "../time/clock.h"
-#include "../../include/sysgate/abi.h"
-#include "../../include/sysgate/vvar.h"
+#include <sysgate/abi.h>
+#include <sysgate/vvar.h>
 
 #define UNBLOCKABLE (SG_SIGSET(SG_SIGKILL) | SG_SIGSET(SG_SIGSTOP))
 #define SIGSET_SIZE 8   /* the kernel's sigset_t: 64 signals */

@@ -11,7 +11,7 @@
 #include "../fs/fs.h"
 #include "../fs/linux.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* The initrd's device number, as an anonymous file system gets one. */
 #define INITRD_DEV_MAJOR 0

@@ -6,11 +6,11 @@
 #include "../arch/traps.h"
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
-#include "../kip/kip.h"
+#include "../kip/interface_page.h"
 #include "../mm/mm.h"
 #include "../entry/frame.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #include "gitrev.h"
 

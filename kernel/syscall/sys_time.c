@@ -18,8 +18,8 @@
 #include "../drivers/timer.h"
 #include "../proc/proc.h"
 #include "../time/clock.h"
-#include "../../include/sysgate/abi.h"
-#include "../../include/sysgate/vvar.h"
+#include <sysgate/abi.h>
+#include <sysgate/vvar.h>
 
 #define TIMER_ABSTIME 1
 

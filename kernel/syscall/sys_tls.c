@@ -14,7 +14,7 @@
 #include "../arch/layout.h"
 #include "../mm/mm.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 /* arch_prctl(2).  Linux takes `code` as an int and refuses bases at or
  * above TASK_SIZE_MAX (the end of the user half, which for sysgate is

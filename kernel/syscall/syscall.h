@@ -16,7 +16,7 @@
 #define SYSCALL_PARAMS6 uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 
 #define SYSCALL(name, nr64, nr32, nargs, path, sig) long sys_##name(SYSCALL_PARAMS##nargs);
-#include "../../include/sysgate/syscalls.def"
+#include <sysgate/syscalls.def>
 #undef SYSCALL
 
 /* sys_time.c: a timeout at user address ptr (the caller's struct timespec,

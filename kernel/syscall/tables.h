@@ -12,7 +12,7 @@
 #ifndef SYSGATE_SYSCALL_TABLES_H
 #define SYSGATE_SYSCALL_TABLES_H
 
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 #include "../arch/layout.h"
 
 #define LINUX_NR_MAX        512

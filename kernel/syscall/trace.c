@@ -19,8 +19,8 @@
 #include "../entry/entry.h"
 #include "../lib/cmdline.h"
 #include "../proc/proc.h"
-#include "../../include/sysgate/abi.h"
-#include "../../lib/format.h"
+#include <sysgate/abi.h>
+#include <common/format.h>
 
 #include "linux_names.h"
 

@@ -1,6 +1,6 @@
 /* Copies to and from user memory, range-checked, through uaccess.S (uaccess.h). */
 #include "uaccess.h"
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 int copy_from_user(void *dst, uint64_t user_src, size_t n)
 {

@@ -10,9 +10,9 @@
 #include "timeconv.h"
 #include "../drivers/rtc.h"
 #include "../drivers/timer.h"
-#include "../kip/kip.h"
+#include "../kip/interface_page.h"
 #include "../lib/kernel.h"
-#include "../../include/sysgate/vvar.h"
+#include <sysgate/vvar.h>
 
 static struct sg_vvar *vv;
 

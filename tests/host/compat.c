@@ -1,6 +1,6 @@
 /*
- * What the kernel's lib/string.c provides and the host C library may not.
- * The module sources are compiled against lib/string.h but linked against
+ * What the kernel's common/string.c provides and the host C library may not.
+ * The module sources are compiled against common/string.h but linked against
  * libc; glibc before 2.38 (Debian 12 has 2.36) has no strlcpy.  Weak, so a
  * libc or a module that does define it wins.
  */

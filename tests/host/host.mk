@@ -9,8 +9,8 @@
 # prefixed HOST_ so it cannot clash with the kernel build (CC, KCFLAGS,
 # UCFLAGS, ...); the only variable shared with the includer is BUILD.
 #
-# The module sources are compiled against the kernel's lib/string.h but
-# lib/string.c is not linked: the modules use libc's memcpy/strlen/...
+# The module sources are compiled against the kernel's common/string.h but
+# common/string.c is not linked: the modules use libc's memcpy/strlen/...
 # (which ASan intercepts).  tests/host/compat.c supplies strlcpy, which
 # glibc < 2.38 lacks.
 
@@ -30,7 +30,7 @@ HOST_BIN := $(HOST_BUILD)/host-tests
 HOST_CC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer -fno-builtin
-HOST_CPPFLAGS := -I$(HOST_ROOT) -MMD -MP
+HOST_CPPFLAGS := -I$(HOST_ROOT)/include -I$(HOST_ROOT) -MMD -MP
 HOST_CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 HOST_CHECK_LIBS := $(or $(shell pkg-config --libs check 2>/dev/null),-lcheck)
 HOST_LDFLAGS := -fsanitize=address,undefined
@@ -38,7 +38,7 @@ HOST_LDFLAGS := -fsanitize=address,undefined
 # The modules under test (paths relative to HOST_ROOT).
 HOST_MODULE_SRCS := kernel/arch/descriptor.c kernel/proc/elf.c kernel/lib/cmdline.c \
                     kernel/mm/frame_alloc.c kernel/proc/cpio.c kernel/mm/vma.c kernel/fs/fstree.c \
-                    lib/vdso_elf.c kernel/time/timeconv.c kernel/arch/debugcheck.c kernel/drivers/ldisc.c
+                    common/vdso_elf.c kernel/time/timeconv.c kernel/arch/debugcheck.c kernel/drivers/ldisc.c
 HOST_TEST_SRCS := tests/host/main.c tests/host/compat.c tests/host/test_descriptor.c \
                   tests/host/test_elf.c tests/host/test_cmdline.c \
                   tests/host/test_frame_alloc.c tests/host/test_uaccess.c tests/host/test_cpio.c \

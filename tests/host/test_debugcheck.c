@@ -6,7 +6,7 @@
 #include <check.h>
 #include <stdint.h>
 #include "kernel/arch/debugcheck.h"
-#include "include/sysgate/abi.h"
+#include <sysgate/abi.h>
 #include "suites.h"
 
 #define USER_END 0x00007ffffffff000ull

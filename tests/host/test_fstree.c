@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arc.h"
-#include "include/sysgate/abi.h"
+#include <sysgate/abi.h>
 #include "kernel/fs/fstree.h"
 #include "suites.h"
 

@@ -1,5 +1,5 @@
 /*
- * lib/vdso_elf.c on the two interface page images exactly as the build
+ * common/vdso_elf.c on the two interface page images exactly as the build
  * links them (build/vdso64/vdso64.so, build/vdso32/vdso32.so): every
  * symbol Linux exports for the width is found under its version through
  * both hash tables, nothing else is, sysgate's header agrees with the
@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "include/sysgate/kip.h"
-#include "lib/vdso_elf.h"
+#include <sysgate/kip.h>
+#include <common/vdso_elf.h>
 #include "suites.h"
 
 #ifndef HOST_VDSO_DIR
@@ -67,7 +67,7 @@ static const struct expected linux32[] = {
 };
 static const char *const stubs[SG_MECH_COUNT] = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = "__sg_stub_" #name,
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
 };
 

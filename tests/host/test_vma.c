@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "kernel/mm/vma.h"
-#include "include/sysgate/abi.h"
+#include <sysgate/abi.h>
 #include "suites.h"
 
 #define P(n) ((uint64_t)(n) * VMA_PAGE)

@@ -9,13 +9,13 @@
  *   int80    getpid    mov $20, %eax; int $0x80        (the i386 ABI)
  *   vdso     clock_gettime   __vdso_clock_gettime(CLOCK_MONOTONIC, &ts),
  *                      found through AT_SYSINFO_EHDR with sysgate's
- *                      lib/vdso_elf.c (a C call: BENCH_BODY_CALL_C2)
+ *                      common/vdso_elf.c (a C call: BENCH_BODY_CALL_C2)
  *
  * prints BENCH lines on the console (the serial port) and ends QEMU
  * through isa-debug-exit (port 0xf4: QEMU exits with (v << 1) | 1, and
  * tools/qemu-boot subtracts its bias 0x20, so 0x20 + status is written).
  *
- * Built by tools/bench.mk: gcc -static -O2, with lib/vdso_elf.c.
+ * Built by tools/bench.mk: gcc -static -O2, with common/vdso_elf.c.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../lib/vdso_elf.h"
+#include <common/vdso_elf.h>
 #include "../../user/bench/measure.h"
 
 BENCH_LOOP(bench_loop_syscall, "    mov %r13, %rax\n    syscall");

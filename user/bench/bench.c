@@ -38,9 +38,9 @@
  */
 #include "../lib/files.h"
 #include "../lib/sysgate.h"
-#include "../../include/sysgate/kip.h"
-#include "../../include/sysgate/vvar.h"
-#include "../../lib/vdso_elf.h"
+#include <sysgate/kip.h>
+#include <sysgate/vvar.h>
+#include <common/vdso_elf.h>
 #include "measure.h"
 
 /* The loop body for every door: number in rax, call the stub. */

@@ -10,7 +10,7 @@
  * AMD, int 0x80 otherwise (unless syscall= on the command line chose).
  */
 #include <stdint.h>
-#include "../../include/sysgate/abi.h"
+#include <sysgate/abi.h>
 
 #define NR_exit_group 252
 #define NR_write 4
@@ -76,7 +76,7 @@ static const char *door_name(uint32_t m)
 {
     static const char *const names[SG_MECH_COUNT] = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = #name,
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     };
     return m < SG_MECH_COUNT ? names[m] : "?";

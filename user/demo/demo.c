@@ -1,8 +1,8 @@
 /* /bin/demo: a tour of what a process can ask the kernel, and how. */
 #include "../lib/sysgate.h"
-#include "../../include/sysgate/kip.h"
-#include "../../include/sysgate/vvar.h"
-#include "../../lib/vdso_elf.h"
+#include <sysgate/kip.h>
+#include <sysgate/vvar.h>
+#include <common/vdso_elf.h>
 
 static const unsigned long args[6] = { 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666 };
 

@@ -1,6 +1,6 @@
 /* Typed wrappers over sg_syscall. */
 #include "sysgate.h"
-#include "../../include/sysgate/kip.h"
+#include <sysgate/kip.h>
 
 long sys_write(int fd, const void *buf, size_t len)
 {
@@ -122,7 +122,7 @@ const char *sg_mechanism_name(int mech)
 {
     static const char *const names[SG_MECH_COUNT] = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = #name,
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     };
     return mech >= 0 && mech < SG_MECH_COUNT ? names[mech] : "?";

@@ -7,7 +7,7 @@
 #ifndef SYSGATE_USER_SIGNALS_H
 #define SYSGATE_USER_SIGNALS_H
 
-#include "../../include/sysgate/signal.h"
+#include <sysgate/signal.h>
 #include "sysgate.h"
 
 #ifdef __x86_64__

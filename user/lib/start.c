@@ -1,7 +1,7 @@
 /* sg_start: reads the initial stack (argc, argv, envp, auxv), finds the
  * interface page, runs main. */
 #include "sysgate.h"
-#include "../../include/sysgate/kip.h"
+#include <sysgate/kip.h>
 
 int sg_argc;
 char **sg_argv;

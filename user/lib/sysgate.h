@@ -11,10 +11,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "../../include/sysgate/abi.h"
-#include "../../include/sysgate/kip.h"
-#include "../../lib/format.h"
-#include "../../lib/string.h"
+#include <sysgate/abi.h>
+#include <sysgate/kip.h>
+#include <common/format.h>
+#include <common/string.h>
 
 /* SYS_<name>: the number for this program's width. */
 enum sg_syscall_number {
@@ -23,7 +23,7 @@ enum sg_syscall_number {
 #else
 #define SYSCALL(name, nr64, nr32, nargs, path, sig) SYS_##name = nr32,
 #endif
-#include "../../include/sysgate/syscalls.def"
+#include <sysgate/syscalls.def>
 #undef SYSCALL
 };
 

@@ -37,7 +37,7 @@ static const struct call {
     int fast;
 } calls[] = {
 #define SYSCALL(name, nr64, nr32, nargs, path, sig) { #name, SG_BITS == 64 ? (nr64) : (nr32), PATH_##path },
-#include "../../include/sysgate/syscalls.def"
+#include <sysgate/syscalls.def>
 #undef SYSCALL
 };
 

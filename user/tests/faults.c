@@ -7,7 +7,7 @@
  * the 32-bit form of each instruction.
  */
 #include "../lib/tap.h"
-#include "../../include/sysgate/kip.h"
+#include <sysgate/kip.h>
 
 struct fault_case {
     const char *name;

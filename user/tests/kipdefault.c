@@ -7,7 +7,7 @@
  * way a call through the default entry works and comes through that door.
  */
 #include "../lib/tap.h"
-#include "../../include/sysgate/kip.h"
+#include <sysgate/kip.h>
 
 int main(int argc, char **argv)
 {

@@ -9,7 +9,7 @@
  */
 #include "../lib/files.h"
 #include "../lib/tap.h"
-#include "../../include/sysgate/kip.h"
+#include <sysgate/kip.h>
 #include "../../kernel/arch/selectors_msrs.h"
 
 static const char *self;

@@ -17,7 +17,7 @@
  *    exactly, or the process is killed with SIGSEGV; the kernel survives.
  */
 #include "../lib/tap.h"
-#include "../../include/sysgate/kip.h"
+#include <sysgate/kip.h>
 #include "../../kernel/arch/selectors_msrs.h"
 
 /* A constant's value as text for the assembly below (CALL_GATE_SEL). */
@@ -80,19 +80,19 @@ _Static_assert(__builtin_offsetof(struct regs, rflags) == 120, "asm below uses t
 #define DOOR(NAME, name, nr, rank, what) \
     void regs_##name(const struct regs *in, struct regs *out); \
     long ctx_##name(const struct sg_context *c);
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
 void regs_kip(const struct regs *in, struct regs *out);
 long ctx_kip(const struct sg_context *c);
 static void (*const harness[D_COUNT])(const struct regs *, struct regs *) = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = regs_##name,
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     [D_KIP] = regs_kip,
 };
 static long (*const ctx_harness[D_COUNT])(const struct sg_context *) = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = ctx_##name,
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     [D_KIP] = ctx_kip,
 };
@@ -175,7 +175,7 @@ __asm__(
     "   ret\n"
     ".endm\n"
 #define DOOR(NAME, name, nr, rank, what) "HARNESS " #name "\nCTX " #name "\n"
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     "HARNESS kip\nCTX kip\n"
     /* Where a context set by sg_setcontext lands: record, then return

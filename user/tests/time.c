@@ -8,7 +8,7 @@
  * absolute CLOCK_MONOTONIC or CLOCK_REALTIME deadline.
  */
 #include "../lib/tap.h"
-#include "../../include/sysgate/vvar.h"
+#include <sysgate/vvar.h>
 
 #define TIMER_ABSTIME 1
 #define KERNEL_TEXT ((long)0xffffffff80100000ull)

@@ -18,8 +18,8 @@
  * frames, finds its own image and clocks unchanged afterwards.
  */
 #include "../lib/tap.h"
-#include "../../include/sysgate/vvar.h"
-#include "../../lib/vdso_elf.h"
+#include <sysgate/vvar.h>
+#include <common/vdso_elf.h>
 
 struct vts {
     long tv_sec, tv_nsec;
@@ -113,7 +113,7 @@ static void symbols(void)
     tap_eq(find("__sg_default_entry", "SYSGATE_1"), sg_kip_default(), "__sg_default_entry is the default entry");
     static const char *const stubs[SG_MECH_COUNT] = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = "__sg_stub_" #name,
-#include "../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     };
     for (int m = 0; m < SG_MECH_COUNT; m++) {

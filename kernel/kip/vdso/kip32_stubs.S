@@ -22,8 +22,8 @@
  *             keep the hidden attributes of a NULL SS (Linux:
  *             X86_BUG_SYSRET_SS_ATTRS).
  */
-#include "../../../include/sysgate/abi.h"
-#include "../../../include/sysgate/kip.h"
+#include <sysgate/abi.h>
+#include <sysgate/kip.h>
 #include "../../arch/selectors_msrs.h"
 
 #define HEADER_FIELD(field) .org __sg_kip_header + SG_KIP_HDR_##field
@@ -40,7 +40,7 @@ __sg_kip_header:
     .long   0                           /* default mechanism: kip.c */
     HEADER_FIELD(STUB_OFFSET)           /* in SG_MECH order */
 #define DOOR(NAME, name, nr, rank, what) OFFSET(__sg_stub_##name);
-#include "../../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     HEADER_FIELD(DEFAULT_OFFSET)
     OFFSET(__kernel_vsyscall)

@@ -11,8 +11,8 @@
  * return address / in the argument page) and returns the result in rax.
  * Each preserves every register but rax, rcx and r11 (docs/abi.md).
  */
-#include "../../../include/sysgate/abi.h"
-#include "../../../include/sysgate/kip.h"
+#include <sysgate/abi.h>
+#include <sysgate/kip.h>
 #include "../../arch/selectors_msrs.h"
 
 #define HEADER_FIELD(field) .org __sg_kip_header + SG_KIP_HDR_##field
@@ -29,7 +29,7 @@ __sg_kip_header:
     .long   0                           /* default mechanism: kip.c */
     HEADER_FIELD(STUB_OFFSET)           /* in SG_MECH order */
 #define DOOR(NAME, name, nr, rank, what) OFFSET(__sg_stub_##name);
-#include "../../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     HEADER_FIELD(DEFAULT_OFFSET)
     OFFSET(__sg_default_entry)

@@ -10,7 +10,7 @@
  * directly: a bad pointer faults in the caller (clock_gettime(2), NOTES).
  */
 #include <stdint.h>
-#include "../../../include/sysgate/vvar.h"
+#include <sysgate/vvar.h>
 
 /* SYS_<name>: this width's numbers, from the one list. */
 enum {
@@ -19,7 +19,7 @@ enum {
 #else
 #define SYSCALL(name, nr64, nr32, nargs, path, sig) SYS_##name = nr32,
 #endif
-#include "../../../include/sysgate/syscalls.def"
+#include <sysgate/syscalls.def>
 #undef SYSCALL
 };
 

@@ -9,7 +9,7 @@
  * the image: sg_vvar is addressed relative to the code, like everything
  * else.
  */
-#include "../../../include/sysgate/kip.h"
+#include <sysgate/kip.h>
 
 SECTIONS
 {

@@ -29,7 +29,7 @@ VERSION
         __sg_kip_header;
         __sg_default_entry;
 #define DOOR(NAME, name, nr, rank, what) __sg_stub_##name;
-#include "../../../include/sysgate/doors.def"
+#include <sysgate/doors.def>
 #undef DOOR
     };
 }

@@ -1,5 +1,5 @@
 /* The printf engine (format.h), shared by the kernel and the user library. */
-#include "format.h"
+#include <common/format.h>
 #include <stdint.h>
 
 static int emit_number(format_sink sink, void *ctx, uint64_t value, int negative,

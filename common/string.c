@@ -1,5 +1,5 @@
 /* Freestanding string routines (string.h), shared by the kernel and the user library. */
-#include "string.h"
+#include <common/string.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

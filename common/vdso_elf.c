@@ -5,8 +5,8 @@
  * extensions (DT_GNU_HASH, symbol versioning: "LSB Core, Symbol
  * Versioning"), read field by field at their offsets for either class.
  */
-#include "vdso_elf.h"
-#include "string.h"
+#include <common/vdso_elf.h>
+#include <common/string.h>
 
 #define EM_386      3
 #define EM_X86_64   62
