@@ -230,6 +230,13 @@ static int door_insn_length(const struct frame *f)
 
 static void restart_call(struct proc *p, struct frame *f)
 {
+    /* An exception door: its whole stub again (entry/exception_doors.c). */
+    uint64_t again = exception_door_restart(f);
+    if (again) {
+        f->rip = again;
+        f->rax = p->sig.restart_nr;
+        return;
+    }
     int len = door_insn_length(f);
     if (!len) {
         f->rax = (uint64_t)-SG_EINTR;
