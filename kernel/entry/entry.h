@@ -79,11 +79,6 @@ void entry_floor_switch(uint32_t floors);
  * (kernel/arch/traps.c goes on as for any fault).  Called for every
  * exception from user mode, before it becomes the process's fault. */
 bool exception_door_call(struct frame *f);
-/* Where an interrupted call through an exception door starts again (the
- * signal restart, kernel/proc/signal.c): its stub's first instruction, the
- * stack and flags being as the caller left them.  0: not an exception
- * door's call. */
-uint64_t exception_door_restart(const struct frame *f);
 /* At boot, after kip_init: every exception door's stub starts with the
  * instruction the recognition expects (panics otherwise). */
 void exception_doors_check(void);

@@ -123,13 +123,3 @@ bool exception_door_call(struct frame *f)
     syscall_front(f);
     return true;
 }
-
-uint64_t exception_door_restart(const struct frame *f)
-{
-    int m = (int)f->entry;
-    if (m < SG_MECH_FIRST_EXCEPTION || m >= SG_MECH_COUNT)
-        return 0;
-    /* The whole stub again: what it pushed is already off the stack (pop),
-     * into's flags are the caller's again. */
-    return kip_stub(current_proc()->bits, m);
-}

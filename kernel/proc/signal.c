@@ -230,10 +230,16 @@ static int door_insn_length(const struct frame *f)
 
 static void restart_call(struct proc *p, struct frame *f)
 {
-    /* An exception door: its whole stub again (entry/exception_doors.c). */
-    uint64_t again = exception_door_restart(f);
-    if (again) {
-        f->rip = again;
+    /* An exception door (doors.def) ran only from inside its stub, and the
+     * kernel put back what the stub had pushed before it resumed: running
+     * the stub again from its first instruction makes the same call. */
+    if (f->entry >= SG_MECH_FIRST_EXCEPTION && f->entry < SG_MECH_COUNT) {
+        uint64_t stub = kip_stub(p->bits, (int)f->entry);
+        if (!stub) {
+            f->rax = (uint64_t)-SG_EINTR;
+            return;
+        }
+        f->rip = stub;
         f->rax = p->sig.restart_nr;
         return;
     }

@@ -261,6 +261,7 @@ static void check_altstack(void)
 static volatile int alarms;
 static void alarm_handler(int sig) { (void)sig; alarms++; }
 
+
 static void check_interrupted(void)
 {
     for (int mech = 0; mech < SG_MECH_COUNT; mech++) {
