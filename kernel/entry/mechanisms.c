@@ -199,6 +199,30 @@ static int choose(const char *wanted, uint32_t mask, int best, const char *width
     return m;
 }
 
+/* nodoor=NAME[,NAME...]: the exception doors named are not offered (to
+ * either width) - their stubs are withdrawn from the interface pages, and
+ * their exceptions are never calls.  The instruction doors follow the CPU
+ * alone. */
+static void switch_off(char *list)
+{
+    for (char *name = list; *name;) {
+        char *end = name;
+        while (*end && *end != ',')
+            end++;
+        char sep = *end;
+        *end = 0;
+        int m = mechanism_by_name(name);
+        if (m >= SG_MECH_FIRST_EXCEPTION) {
+            entry_mechanisms64 &= ~(1u << m);
+            entry_mechanisms32 &= ~(1u << m);
+            printk("entry: nodoor=%s: the %s door is off\n", name, name);
+        } else {
+            printk("entry: nodoor=%s refused: only exception doors (int3 and after) can be switched off\n", name);
+        }
+        name = sep ? end + 1 : end;
+    }
+}
+
 static bool within(uint64_t rip, const void *start, const void *end)
 {
     return rip >= (uint64_t)start && rip <= (uint64_t)end;
@@ -248,6 +272,10 @@ void entry_init(const char *cmdline)
     } else {
         wrmsr(MSR_SYSENTER_CS, 0);
     }
+
+    char off[96];
+    if (cmdline_get(cmdline, "nodoor", off, sizeof off))
+        switch_off(off);
 
     entry_default64 = best_of(entry_mechanisms64);
     entry_default32 = best_of(entry_mechanisms32);
