@@ -118,12 +118,7 @@ int80_full:
     movq    $0, FULL(ERROR)
     movq    $SYSCALL_VECTOR, FULL(VECTOR)
     movq    $ENTRY_INT80, FULL(ENTRY)
-    push    %rbx
-    push    %rbp
-    push    %r12
-    push    %r13
-    push    %r14
-    push    %r15
+    SAVE_CALLEE_REGS
     mov     %rsp, %rdi
     call    syscall_dispatch
     jmp     ret_user
