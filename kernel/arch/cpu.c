@@ -1,3 +1,5 @@
+/* The CPU (cpu.h): identified once from CPUID, and the CR4 features
+ * sysgate uses (SSE for user code, PGE, SMEP, SMAP, UMIP) switched on. */
 #include "cpu.h"
 #include "io.h"
 #include "selectors_msrs.h"

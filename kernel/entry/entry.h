@@ -71,6 +71,17 @@ long entry_set_floor(int mech, bool on);
 void entry_floor_switch(uint32_t floors);
 
 
+/* exception_doors.c: whether an exception from user mode is a call
+ * through an exception door (its stub's instruction, a door offered to
+ * the process's width); if so the call has been made and the frame holds
+ * its result and return point.  false: the exception is the process's own
+ * (kernel/arch/traps.c goes on as for any fault).  Called for every
+ * exception from user mode, before it becomes the process's fault. */
+bool exception_door_call(struct frame *f);
+/* At boot, after kip_init: every exception door's stub starts with the
+ * instruction the recognition expects (panics otherwise). */
+void exception_doors_check(void);
+
 /* traps.c: a #DB taken in ring 0 inside a door that single-steps until
  * it clears TF (sysenter, call gate). */
 bool entry_in_tf_window(uint64_t rip);

@@ -34,15 +34,15 @@
  *
  *     +136 0            error code slot
  *     +128 0x80         vector
- *     +120 ENTRY_INT80  door tag
+ *     +120 SG_MECH_INT80 door tag
  *     +112 rdi ... +0 r15                                  (SAVE_GPRS)
  *
  * AC is not cleared by the gate: SMAP_CLOSE does it.  Every exit is IRETQ:
  * the fast one restores RIP, CS, RFLAGS, RSP and SS exactly as the CPU
  * pushed them (a FAST handler cannot reach the frame, which
- * tools/check-fast-calls checks), so it cannot fault - RIP is past an `int $0x80` that ran, below
- * USER_END - and TF, RF, AC, DF, NT and IOPL come back as the process had
- * them, as through ret_user's IRETQ (exit.S).
+ * tools/check-fast-calls checks), so it cannot fault - RIP is past an
+ * `int $0x80` that ran, below USER_END - and TF, RF, AC, DF, NT and IOPL
+ * come back as the process had them, as through ret_user's IRETQ (exit.S).
  */
 #include "frame.h"
 #include "../syscall/uaccess_asm.h"
@@ -117,7 +117,7 @@ int80_full_call:
 int80_full:
     movq    $0, FULL(ERROR)
     movq    $SYSCALL_VECTOR, FULL(VECTOR)
-    movq    $ENTRY_INT80, FULL(ENTRY)
+    movq    $SG_MECH_INT80, FULL(ENTRY)
     SAVE_CALLEE_REGS
     mov     %rsp, %rdi
     call    syscall_dispatch
@@ -127,7 +127,7 @@ int80_full:
 int80_entry32:
     push    $0
     push    $SYSCALL_VECTOR
-    push    $ENTRY_INT80
+    push    $SG_MECH_INT80
     SAVE_GPRS
     SMAP_CLOSE
     swapgs

@@ -138,7 +138,7 @@ syscall_full:
     movq    $USER64_CS, FULL(CS)
     movq    $0, FULL(ERROR)
     movq    $SYSCALL_VECTOR, FULL(VECTOR)
-    movq    $ENTRY_SYSCALL, FULL(ENTRY)
+    movq    $SG_MECH_SYSCALL, FULL(ENTRY)
     mov     FULL(RIP), %rcx
     mov     FULL(RFLAGS), %r11
     SAVE_OTHER_REGS

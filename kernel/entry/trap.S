@@ -12,7 +12,7 @@
  *     +176 ss  +168 rsp  +160 rflags  +152 cs  +144 rip   (hardware)
  *     +136 0            error code slot                    (below)
  *     +128 6            vector                             (below)
- *     +120 ENTRY_EXCEPTION, ENTRY_TRAP once trap.c recognises a door
+ *     +120 ENTRY_EXCEPTION, SG_MECH_TRAP once trap.c recognises a door
  *     +112 rdi ... +0 r15                                  (SAVE_GPRS)
  *
  * From ring 3 the door first looks for the trap system call itself: one
@@ -67,7 +67,7 @@ trap_ud_entry:
     cmp     $TRAP_SYSCALL_WORD, %r11d
     jne     3f
     addq    $4, FRAME_RIP(%rsp)
-    movq    $ENTRY_TRAP, FRAME_ENTRY(%rsp)
+    movq    $SG_MECH_TRAP, FRAME_ENTRY(%rsp)
     call    syscall_enter
     jmp     ret_user
 

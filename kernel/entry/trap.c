@@ -65,12 +65,12 @@ int trap_classify(struct frame *f)
         f->rdx = SG_KIP_VERSION;
         f->rcx = q->mechanisms;
         f->rip += 2;
-        f->entry = ENTRY_TRAP;
+        f->entry = SG_MECH_TRAP;
         return TRAP_QUERY;
     }
     if (insn == (0x0b0f | SG_TRAP_SIGNATURE_0 << 16 | (uint32_t)SG_TRAP_SIGNATURE_1 << 24)) {
         f->rip += 4;                                    /* 0F 0B "SG" */
-        f->entry = ENTRY_TRAP;
+        f->entry = SG_MECH_TRAP;
         return TRAP_SYSCALL;
     }
     user_fault(f, 0);

@@ -203,7 +203,7 @@ static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
         a[3] = (uint32_t)f->rsi, a[4] = (uint32_t)f->rdi, a[5] = (uint32_t)f->rbp;
         return 0;
     case SG_ARGS_STACK:
-        sp = f->rsp + 4 + (f->entry == ENTRY_SYSENTER || f->entry == ENTRY_SYSCALL ? 12 : 0);
+        sp = f->rsp + 4 + (f->entry == SG_MECH_SYSENTER || f->entry == SG_MECH_SYSCALL ? 12 : 0);
         if (copy_from_user(s, sp, sizeof s))
             return -SG_EFAULT;
         for (int i = 0; i < 6; i++)
