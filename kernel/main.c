@@ -101,6 +101,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     initrd_init(&boot_info);
     initrd_list();
     sched_init();
+    signal_init();
     start_init();
     sched_run_idle();
 }

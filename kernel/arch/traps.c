@@ -170,11 +170,45 @@ static noreturn void mm_fault_kill(enum mm_fault_result r, const struct frame *f
     proc_kill_current(SG_SIGBUS, "#PF page fault past the end of the mapped file", f->rip, cr2);
 }
 
-noreturn void user_fault(struct frame *f, uint64_t cr2)
+/* si_code for a fault's signal (Linux's choices: arch/x86/kernel/traps.c,
+ * fault.c, fpu/core.c's fpu__exception_code). */
+static int fault_code(const struct frame *f, int sig)
+{
+    switch (f->vector) {
+    case 0: return SG_FPE_INTDIV;
+    case 1: return current_proc()->debug.dr6 & DR6_BS ? SG_TRAP_TRACE : SG_TRAP_HWBKPT;
+    case 6: return SG_ILL_ILLOPN;
+    case 14: return f->error & 1 ? SG_SEGV_ACCERR : SG_SEGV_MAPERR;
+    case 16: case 19: {
+        uint32_t status;
+        if (f->vector == 16) {
+            uint16_t sw, cw;
+            __asm__ volatile("fnstsw %0; fnstcw %1" : "=m"(sw), "=m"(cw));
+            status = sw & ~cw & 0x3f;
+        } else {
+            uint32_t mxcsr;
+            __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+            status = mxcsr & ~(mxcsr >> 7) & 0x3f;
+        }
+        return status & 1 ? SG_FPE_FLTINV : status & 4 ? SG_FPE_FLTDIV : status & 8 ? 4 /* FPE_FLTOVF */
+             : status & 0x12 ? 5 /* FPE_FLTUND */ : status & 0x20 ? 6 /* FPE_FLTRES */ : 0;
+    }
+    case 17: return SG_BUS_ADRALN;
+    }
+    return sig == SG_SIGSEGV || sig == SG_SIGTRAP ? SG_SI_KERNEL : 0;
+}
+
+void user_fault(struct frame *f, uint64_t cr2)
 {
     char err[192];
     int v = (int)f->vector;
     uint64_t addr = v == 14 ? cr2 : f->rip;
+    int sig = fault_signal(v);
+    /* Linux's si_addr: CR2 for #PF, the instruction for the others, 0
+     * for #GP and the segment faults. */
+    uint64_t si_addr = v == 14 ? cr2 : (v == 13 || v == 11 || v == 12) ? 0 : f->rip;
+    if (signal_fault(f, sig, fault_code(f, sig), si_addr))
+        return;
     if (v == 16 || v == 19)
         describe_fp_fault(v, err, sizeof err);
     else if (v == 1)
@@ -184,7 +218,7 @@ noreturn void user_fault(struct frame *f, uint64_t cr2)
     char what[256];
     snformat(what, sizeof what, v == 16 || v == 19 || v == 1 ? "%s (%s)" : "%s (error %s)", exception_names[v],
              err);
-    proc_kill_current(fault_signal(v), what, f->rip, addr);
+    proc_kill_current(sig, what, f->rip, addr);
 }
 
 void interrupt_dispatch(struct frame *f)
@@ -238,6 +272,7 @@ void interrupt_dispatch(struct frame *f)
                 mm_fault_kill(r, f, cr2);
         }
         user_fault(f, cr2);
+        return;
     }
     /* A process's breakpoint fired in ring 0: at a door's first
      * instruction (a data breakpoint on the operand of MOV SS or POP SS

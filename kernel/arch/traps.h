@@ -8,9 +8,11 @@
 /* The exception or interrupt behind a frame from the doors in
  * entry/interrupts.S (and a #UD in ring 0, which entry/trap.S passes on). */
 void interrupt_dispatch(struct frame *f);
-/* Kills the current process for the user-mode fault the frame describes
- * (cr2: the faulting address of a #PF), with one log line. */
-noreturn void user_fault(struct frame *f, uint64_t cr2);
+/* The user-mode fault the frame describes (cr2: the faulting address of a
+ * #PF) becomes its signal: queued when the process has a handler for it
+ * that it does not block (and this returns), else the process is killed
+ * with one log line. */
+void user_fault(struct frame *f, uint64_t cr2);
 
 /* How often each return instruction of exit.S faulted in ring 0 (since
  * boot), in exit_fault_table's order: sysretq, sysretl, sysexitq,

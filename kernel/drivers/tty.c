@@ -184,6 +184,10 @@ static long console_read(struct file *f, uint64_t buf, uint64_t len, uint64_t po
         if (f->flags & L_O_NONBLOCK)
             return -SG_EAGAIN;
         had = have;
+        /* A signal interrupts the read: restarted under SA_RESTART, else
+         * -EINTR (Linux's n_tty_read: -ERESTARTSYS). */
+        if (signal_pending(current_proc()))
+            return signal_restart(-SG_ERESTARTSYS);
         sched_block(&console, canonical ? 0 : deadline);
     }
 }

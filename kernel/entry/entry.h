@@ -9,9 +9,10 @@
 /* trap.c: what a #UD from user mode was: the lock-nop query (answered in
  * the frame), or a trap system call (RIP advanced past it, to be
  * dispatched by trap.S); any other invalid instruction kills the process
- * and does not return. */
+ * and does not return, or queues its signal (TRAP_FAULT). */
 #define TRAP_QUERY   1
 #define TRAP_SYSCALL 2
+#define TRAP_FAULT   3    /* the fault's signal is queued for a handler */
 
 /* trap_query_answer[width]: the lock-nop query's answers, width 0 for
  * 64-bit processes and 1 for 32-bit ones (percpu.compat): the interface

@@ -71,8 +71,9 @@ ret_user:
     je      ret_user_lret
     jmp     ret_user_iret
 
-/* Once: the trace bit stays set, and the work may switch processes (this
- * one resumes here when it runs again). */
+/* Once: the trace bit stays set; the work may switch processes (this one
+ * resumes here when it runs again) or rewrite the frame (a signal
+ * handler's entry, a restarted call). */
 .Lwork:
     mov     %rsp, %rdi
     call    exit_to_user_work

@@ -7,6 +7,13 @@
  *   WORK_RESCHED  a timer tick found the kernel running (the kernel is never
  *                 preempted): switch now, as the tick would have
  *   WORK_TRACE    nothing to do here: it only keeps calls on the full path
+ *   WORK_SIGNAL   a signal to act on, or an interrupted call to restart or
+ *                 end with -EINTR (proc/signal.c); after a switch, since the
+ *                 process switched to may have one
+ *
+ * Frames that return to ring 0 also pass through ret_user (a fault fixed up
+ * inside seg_load_gs's swapgs pair, a #DB at a door's first instruction):
+ * the work is only for frames going back to user mode.
  */
 #include "frame.h"
 #include "../proc/proc.h"
@@ -15,9 +22,12 @@ void exit_to_user_work(struct frame *f);
 
 void exit_to_user_work(struct frame *f)
 {
-    (void)f;
+    if (!frame_from_user(f))
+        return;
     if (percpu0.work & WORK_RESCHED) {
         percpu0.work &= ~(uint64_t)WORK_RESCHED;
         schedule();
     }
+    if (percpu0.work & WORK_SIGNAL)
+        signal_exit_work(f);
 }

@@ -104,10 +104,12 @@
  * (kernel/entry/exit.S's ret_user does the work).  WORK_RESCHED: a timer
  * tick landed in kernel mode, where the kernel is never preempted, so the
  * next return to user mode switches processes instead.  WORK_TRACE: the
- * system-call trace is on, every call goes through the C dispatcher.
- * Pending signals will join them. */
+ * system-call trace is on, every call goes through the C dispatcher. */
 #define WORK_RESCHED  (1 << 0)
 #define WORK_TRACE    (1 << 1)
+/* WORK_SIGNAL: the running process has a signal to act on or an
+ * interrupted call to settle (kernel/proc/signal.c). */
+#define WORK_SIGNAL   (1 << 2)
 
 #ifdef __ASSEMBLER__
 #include "../arch/selectors_msrs.h"

@@ -57,8 +57,10 @@ int trap_classify(struct frame *f)
     uint32_t insn = 0;
 
     /* One guarded 4-byte read; two bytes where the mapping ends sooner. */
-    if (get_user_u32(&insn, f->rip) && copy_from_user(&insn, f->rip, 2))
+    if (get_user_u32(&insn, f->rip) && copy_from_user(&insn, f->rip, 2)) {
         user_fault(f, 0);
+        return TRAP_FAULT;
+    }
     if ((insn & 0xffff) == 0x90f0) {                    /* F0 90: lock nop */
         const struct trap_query_answer *q = &trap_query_answer[current_proc()->bits == 32];
         f->rax = q->kip;
@@ -74,4 +76,5 @@ int trap_classify(struct frame *f)
         return TRAP_SYSCALL;
     }
     user_fault(f, 0);
+    return TRAP_FAULT;
 }

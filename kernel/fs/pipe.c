@@ -41,6 +41,10 @@ static long pipe_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
             return 0;
         if (f->flags & L_O_NONBLOCK)
             return -SG_EAGAIN;
+        /* A signal interrupts the read: restarted under SA_RESTART, else
+         * -EINTR (pipe(7)). */
+        if (signal_pending(current_proc()))
+            return signal_restart(-SG_ERESTARTSYS);
         sched_block(p, 0);
     }
     uint64_t done = 0;
@@ -75,6 +79,8 @@ static long pipe_write(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
         if (!room || (len <= PIPE_BUF && room < len)) {
             if (f->flags & L_O_NONBLOCK)
                 return done ? (long)done : -SG_EAGAIN;
+            if (signal_pending(current_proc()))
+                return done ? (long)done : signal_restart(-SG_ERESTARTSYS);
             sched_block(p, 0);
             continue;
         }

@@ -23,6 +23,7 @@ extern const uint8_t kip_image64_start[], kip_image64_end[], kip_image32_start[]
 /* Where a 32-bit sysenter returns to; read by compat.c and by the sysenter
  * floor (entry/floor.S), which runs without a stack. */
 uint64_t kip32_sysenter_landing_address;
+static uint64_t kip32_sigreturn_address, kip32_rt_sigreturn_address;
 
 struct kip_page {
     const char *name;
@@ -110,6 +111,19 @@ void kip_init(uint32_t doors64, int default64, uint32_t doors32, int default32)
     build(&kip32, doors32, default32, 0xf0000000ull + (1 + (r >> 24) % 0x7000) * PAGE_SIZE);
     const struct sg_kip_header *h32 = phys_to_virt(kip32.frame + SG_KIP_HEADER_OFFSET);
     kip32_sysenter_landing_address = kip32.address + h32->landing_offset;
+    struct vdso_elf elf;
+    struct vdso_elf_sym sym, rt_sym;
+    if (vdso_elf_open(&elf, phys_to_virt(kip32.frame), kip32.end - kip32.start) != VDSO_ELF_OK ||
+        !vdso_elf_lookup(&elf, "__kernel_sigreturn", "LINUX_2.5", VDSO_HASH_ANY, &sym) ||
+        !vdso_elf_lookup(&elf, "__kernel_rt_sigreturn", "LINUX_2.5", VDSO_HASH_ANY, &rt_sym))
+        panic("kip: the 32-bit image lacks __kernel_sigreturn or __kernel_rt_sigreturn");
+    kip32_sigreturn_address = kip32.address + sym.offset;
+    kip32_rt_sigreturn_address = kip32.address + rt_sym.offset;
+}
+
+uint64_t kip32_sigreturn(bool rt)
+{
+    return rt ? kip32_rt_sigreturn_address : kip32_sigreturn_address;
 }
 
 struct sg_vvar *kip_vvar(void)

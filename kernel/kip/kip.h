@@ -40,5 +40,8 @@ uint64_t kip32_sysenter_return(void);
 uint64_t kip_stub(int bits, int mech);
 /* The same stub's bytes in the kernel's copy (NULL where not offered). */
 const uint8_t *kip_stub_bytes(int bits, int mech);
+/* The 32-bit image's __kernel_rt_sigreturn (rt) or __kernel_sigreturn: a
+ * handler's return address when it came without SA_RESTORER. */
+uint64_t kip32_sigreturn(bool rt);
 
 #endif

@@ -115,6 +115,10 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
     child->pgid = parent->pgid;
     child->sid = parent->sid;
     proc_identity_init(child, parent);
+    /* Handlers, mask and alternate stack are inherited, nothing pending
+     * (fork(2)); a thread gets a copy too: sysgate keeps the signal state
+     * per thread (docs/linux-abi.md). */
+    signal_fork(child, parent);
 
     /* The caller's live registers: FPU/SSE and segments (the kernel uses
      * neither), then its frame with 0 as the child's result. */

@@ -600,6 +600,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     set_entry_frame(proc_frame(p), p->bits, entry, rsp);
     seg_init(&p->seg, p->bits);
     fpu_reset_image(p->fxsave);
+    signal_reset(p);
     proc_start_at_frame(p);
     p->state = PROC_RUNNABLE;
     return p->pid;
@@ -646,6 +647,7 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     p->clear_child_tid = 0;
     p->robust_list = p->robust_list_len = 0;
     memset(p->unimplemented_logged, 0, sizeof p->unimplemented_logged);
+    signal_exec(p);
 
     /* The running process's registers: segments, TLS and LDT empty, the
      * FPU reset, the frame the program's entry, whichever width it has. */

@@ -185,35 +185,6 @@ noreturn void proc_exit_group(struct proc *p, int wait_status)
     proc_exit(p, wait_status);
 }
 
-/* Ends another process at once.  Safe because the kernel is never
- * preempted: a process that is not running is either in user mode or
- * blocked in schedule(), holding nothing. */
-static void proc_terminate(struct proc *p, int sig)
-{
-    struct proc *self = current_proc();
-    if (p->tgid == self->tgid)
-        proc_exit_group(self, SG_WSTATUS_KILLED(sig));
-    printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->tgid, p->name, sig, self->tgid);
-    /* A fatal signal ends the whole thread group (signal(7)). */
-    for (int i = 0; i < MAX_PROCS; i++) {
-        struct proc *q = &procs[i];
-        if (q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
-            proc_make_zombie(q, SG_WSTATUS_KILLED(sig));
-    }
-}
-
-void signal_send(struct proc *p, int sig)
-{
-    switch (sig) {
-    case SG_SIGCHLD: case SG_SIGURG: case SG_SIGWINCH:          /* default: ignore (signal(7)) */
-    case SG_SIGCONT: case SG_SIGSTOP: case SG_SIGTSTP: case SG_SIGTTIN: case SG_SIGTTOU:
-        return;     /* stopping is not implemented: nothing happens */
-    }
-    if (p->state == PROC_FREE || p->state == PROC_ZOMBIE)
-        return;
-    proc_terminate(p, sig);
-}
-
 long proc_kill(int pid, int sig)
 {
     struct proc *p = proc_find(pid);
@@ -295,6 +266,10 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang, bool reap
             return -SG_ECHILD;
         if (nohang)
             return 0;
+        /* A signal interrupts the wait: restarted under SA_RESTART, else
+         * -EINTR (signal(7)). */
+        if (signal_pending(parent))
+            return signal_restart(-SG_ERESTARTSYS);
         parent->state = PROC_WAITING;
         schedule();
     }

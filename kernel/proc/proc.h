@@ -9,6 +9,7 @@
 #include "../arch/segments.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
+#include "signal.h"
 #include "../syscall/tables.h"
 
 #define MAX_PROCS 64
@@ -79,6 +80,7 @@ struct proc {
      * and for its children once collected by wait4 (as RUSAGE_CHILDREN). */
     uint64_t full_calls;
     uint64_t children_full_calls;
+    struct signal_state sig;    /* handlers, mask, pending set, alternate stack (signal.h) */
 };
 
 
@@ -124,11 +126,6 @@ int futex_wake(const struct vm_space *vm, uint64_t addr, int n, uint32_t mask);
 
 /* proc.c */
 struct proc *proc_alloc(void);
-/* The hook the signal code replaces: delivers sig to p.  Today every
- * signal whose default action ends a process ends it, and the ones Linux
- * ignores by default (SIGCHLD, SIGURG, SIGWINCH) and the stop/continue
- * ones do nothing.  May not return when p is the running process. */
-void signal_send(struct proc *p, int sig);
 struct proc *proc_find(int pid);
 /* Registers a function called for every process that ends (exit, kill,
  * fault), before it becomes a zombie, with the process still current if it
@@ -144,7 +141,8 @@ noreturn void proc_exit(struct proc *p, int wait_status);
 noreturn void proc_exit_group(struct proc *p, int wait_status);
 /* execve: the other threads of p's group end (their slots free). */
 void proc_end_other_threads(struct proc *p);
-/* Signal 0 tests for existence; any other ends the process. */
+/* kill(2) of one process: signal 0 tests for existence; any other is sent
+ * (signal_send).  init (pid 1) refuses with -EPERM. */
 long proc_kill(int pid, int sig);
 /* Kills the current process for a fault it took in user mode: one log
  * line naming the fault, then exit with the signal's wait status. */

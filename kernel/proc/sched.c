@@ -31,6 +31,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     percpu0.unimplemented_logged = next->unimplemented_logged;
     percpu0.compat = next->bits == 32;
     percpu0.work &= ~(uint64_t)WORK_RESCHED;   /* this switch is the one asked for */
+    signal_update_work(next);
     entry_floor_switch(next->floors);
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
@@ -121,6 +122,7 @@ void sched_timer_tick(struct frame *f)
         if ((procs[i].state == PROC_SLEEPING || (procs[i].state == PROC_BLOCKED && procs[i].wake_ns)) &&
             procs[i].wake_ns <= now)
             procs[i].state = PROC_RUNNABLE;
+    signal_timer_tick(now);
     /* Preempt only user code: the kernel itself is never preempted, so a
      * tick that finds it running asks for the switch on its way back to
      * user mode (ret_user, entry/exit_work.c). */

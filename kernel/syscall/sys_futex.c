@@ -72,6 +72,12 @@ static long futex_wait(struct proc *self, uint64_t addr, uint32_t val, uint32_t 
             r = -SG_ETIMEDOUT;
             break;
         }
+        /* A signal ends the wait: restarted under SA_RESTART, else -EINTR
+         * (futex(2)). */
+        if (signal_pending(self)) {
+            r = signal_restart(-SG_ERESTARTSYS);
+            break;
+        }
     }
     self->futex_vm = 0;
     return r;

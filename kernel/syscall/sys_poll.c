@@ -66,6 +66,10 @@ long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_ms)
         long ready = poll_once(p, ufds, nfds);
         if (ready != 0 || ms == 0 || (deadline && clock_monotonic_ns() >= deadline))
             return ready;
+        /* A signal ends the wait: -EINTR after a handler, never restarted
+         * (signal(7); Linux's -ERESTARTNOHAND). */
+        if (signal_pending(p))
+            return signal_restart(-SG_ERESTARTNOHAND);
         file_poll_wait(deadline);
     }
 }

@@ -166,12 +166,24 @@ long sys_time(uint64_t tloc)
 
 /* Sleeps until CLOCK_MONOTONIC reaches `deadline` (ns).  The scheduler
  * wakes sleepers on the timer tick at or after it, so a sleep lasts at
- * least what was asked, as nanosleep(2) promises. */
-static long sleep_until(uint64_t deadline)
+ * least what was asked, as nanosleep(2) promises.  A signal ends it early
+ * with -EINTR and, where rem_ptr is given (a relative sleep), the time
+ * left: only a handled signal wakes a sleeper, and after a handler these
+ * calls are never restarted, SA_RESTART or not (signal(7)). */
+static long sleep_until(uint64_t deadline, uint64_t rem_ptr, enum ts_layout layout)
 {
-    if (clock_monotonic_ns() < deadline)
+    struct proc *p = current_proc();
+    while (clock_monotonic_ns() < deadline && !signal_pending(p))
         sched_sleep_until(deadline);
-    return 0;
+    uint64_t now = clock_monotonic_ns();
+    if (now >= deadline || !signal_pending(p))
+        return 0;
+    if (rem_ptr) {
+        uint64_t left = deadline - now;
+        if (write_timespec(rem_ptr, layout, left / SG_NSEC_PER_SEC, left % SG_NSEC_PER_SEC))
+            return -SG_EFAULT;
+    }
+    return -SG_EINTR;
 }
 
 /* A relative or absolute request on `clock` as a CLOCK_MONOTONIC deadline
@@ -210,20 +222,19 @@ long timeout_deadline(uint64_t ptr, bool time64, int32_t clock, bool absolute, u
     return 0;
 }
 
-/* rem is written only when a signal interrupts the sleep (nanosleep(2)),
- * which never happens in sysgate, so it is never touched. */
+/* rem is written only when a signal interrupts the sleep (nanosleep(2)). */
 long sys_nanosleep(uint64_t req_ptr, uint64_t rem_ptr)
 {
-    (void)rem_ptr;
     struct timespec_wide req;
     if (read_timespec(req_ptr, TS_NATIVE, &req))
         return -SG_EFAULT;
     if (!valid_request(&req))
         return -SG_EINVAL;
-    return sleep_until(deadline_of(&req, SG_CLOCK_MONOTONIC, false));
+    return sleep_until(deadline_of(&req, SG_CLOCK_MONOTONIC, false), rem_ptr, TS_NATIVE);
 }
 
-static long clock_nanosleep_layout(uint64_t clock, uint64_t flags, uint64_t req_ptr, enum ts_layout layout)
+static long clock_nanosleep_layout(uint64_t clock, uint64_t flags, uint64_t req_ptr, uint64_t rem_ptr,
+                                   enum ts_layout layout)
 {
     /* Linux sleeps on the clocks with a timer behind them; the raw and
      * coarse ones have none (-EOPNOTSUPP); sysgate has no CPU-time timer. */
@@ -239,17 +250,16 @@ static long clock_nanosleep_layout(uint64_t clock, uint64_t flags, uint64_t req_
         return -SG_EFAULT;
     if (!valid_request(&req))
         return -SG_EINVAL;
-    return sleep_until(deadline_of(&req, id, flags & TIMER_ABSTIME));
+    /* An absolute sleep leaves rem alone (clock_nanosleep(2)). */
+    return sleep_until(deadline_of(&req, id, flags & TIMER_ABSTIME), flags & TIMER_ABSTIME ? 0 : rem_ptr, layout);
 }
 
 long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req_ptr, uint64_t rem_ptr)
 {
-    (void)rem_ptr;
-    return clock_nanosleep_layout(clock, flags, req_ptr, TS_NATIVE);
+    return clock_nanosleep_layout(clock, flags, req_ptr, rem_ptr, TS_NATIVE);
 }
 
 long sys_clock_nanosleep_time64(uint64_t clock, uint64_t flags, uint64_t req_ptr, uint64_t rem_ptr)
 {
-    (void)rem_ptr;
-    return clock_nanosleep_layout(clock, flags, req_ptr, TS_TIME64);
+    return clock_nanosleep_layout(clock, flags, req_ptr, rem_ptr, TS_TIME64);
 }

@@ -62,7 +62,8 @@ static const struct expected linux32[] = {
     { "__vdso_clock_gettime", "LINUX_2.6" }, { "__vdso_gettimeofday", "LINUX_2.6" },
     { "__vdso_time", "LINUX_2.6" },          { "__vdso_getcpu", "LINUX_2.6" },
     { "__vdso_clock_getres", "LINUX_2.6" },  { "__vdso_clock_gettime64", "LINUX_2.6" },
-    { "__kernel_vsyscall", "LINUX_2.5" },
+    { "__kernel_vsyscall", "LINUX_2.5" },     { "__kernel_sigreturn", "LINUX_2.5" },
+    { "__kernel_rt_sigreturn", "LINUX_2.5" },
 };
 static const char *const stubs[SG_MECH_COUNT] = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = "__sg_stub_" #name,

@@ -63,6 +63,10 @@ static const struct full_way {
     { "vfork", SKIP, { 0 }, "no argument makes it harmless" },
     { "clone", SKIP, { 0 }, "no argument makes it harmless" },
     { "pause", SKIP, { 0 }, "it waits for a signal" },
+    { "sigsuspend", SKIP, { 0 }, "its mask is an argument by value: it waits for a signal" },
+    { "rt_sigreturn", SKIP, { 0 }, "it loads the caller's registers from its stack (sigreturn.c: every door)" },
+    { "sigreturn", SKIP, { 0 }, "it loads the caller's registers from its stack (sigreturn.c: every door)" },
+    { "alarm", ARGS, { 0 }, 0 },                      /* cancels no alarm: there is none */
 };
 static const struct full_way by_default = { "", ARGS, { -1 }, 0 };
 

@@ -28,7 +28,9 @@
  * child), pipe and pipe2 (a read of the child's own empty pipe blocks for
  * ever), futex (a FUTEX_WAIT without timeout can sleep for ever), tkill and
  * tgkill (as kill) - procs.c fuzzes the process and thread calls in a
- * bounded way.  The
+ * bounded way - and the signal calls that would end the child, jump
+ * anywhere or wait for ever (sigreturn: the sigreturn test fuzzes it with
+ * frames that come back; handlers, suspends, waits and alarms: signals.c).  The
  * child first puts /dev/null on its descriptors 0, 1 and 2, so that no
  * hostile write or ioctl reaches the console; the file calls get its open
  * files, the fixture's and a directory among the hostile small integers.
@@ -110,6 +112,11 @@ static int excluded(unsigned long nr)
            nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_execve || nr == SYS_pipe ||
            nr == SYS_pipe2 || nr == SYS_futex || nr == SYS_tkill || nr == SYS_tgkill ||
            nr == (unsigned long)SYS_futex_time64 ||
+           nr == SYS_rt_sigreturn || nr == SYS_rt_sigaction || nr == SYS_rt_sigsuspend || nr == SYS_pause ||
+           nr == SYS_rt_sigtimedwait || nr == SYS_alarm || nr == SYS_setitimer ||
+           nr == (unsigned long)SYS_sigreturn || nr == (unsigned long)SYS_sigaction ||
+           nr == (unsigned long)SYS_signal || nr == (unsigned long)SYS_sigsuspend ||
+           nr == (unsigned long)SYS_rt_sigtimedwait_time64 ||
            /* -1 where this width has no such call */
            nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }

@@ -170,4 +170,24 @@ __sg_stub_into:
 
 #include "exception_stubs.S"
 
+/* The signal restorers a handler returns to when its C library gave none
+ * (no SA_RESTORER), as Linux's i386 vDSO has them (Linux's
+ * arch/x86/entry/vdso/vdso32/sigreturn.S): sigreturn pops the signal number
+ * of struct sigframe first.  kernel/proc/signal.c puts their address in the
+ * frame. */
+    .globl __kernel_sigreturn, __kernel_rt_sigreturn
+    .type __kernel_sigreturn, @function
+    .type __kernel_rt_sigreturn, @function
+__kernel_sigreturn:
+    popl    %eax
+    movl    $119, %eax          /* sigreturn */
+    int     $0x80
+    .size __kernel_sigreturn, . - __kernel_sigreturn
+    .balign 16
+__kernel_rt_sigreturn:
+    movl    $173, %eax          /* rt_sigreturn */
+    int     $0x80
+    .size __kernel_rt_sigreturn, . - __kernel_rt_sigreturn
+    .balign 16
+
     .section .note.GNU-stack, "", @progbits

@@ -4,8 +4,8 @@
  * (arch/x86/entry/vdso/vdso32/vdso32.lds.S: the time functions under
  * LINUX_2.6, __kernel_vsyscall under LINUX_2.5; the ELF entry point is
  * __kernel_vsyscall), plus sysgate's own doors under SYSGATE_1.  Linux's
- * __kernel_sigreturn and __kernel_rt_sigreturn are left out: sysgate
- * delivers no signals to handlers.
+ * __kernel_sigreturn and __kernel_rt_sigreturn are there too, under
+ * LINUX_2.5: the return address of a handler given without SA_RESTORER.
  */
 #include "vdso-layout.lds.S"
 
@@ -25,6 +25,8 @@ VERSION
     LINUX_2.5 {
     global:
         __kernel_vsyscall;
+        __kernel_sigreturn;
+        __kernel_rt_sigreturn;
     local: *;
     };
     SYSGATE_1 {

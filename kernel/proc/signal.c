@@ -1,0 +1,698 @@
+/*
+ * Signals: sending, delivery on the way back to user mode, and the signal
+ * return - the one exit in which the kernel loads a whole register set,
+ * RIP, CS, RFLAGS, RSP, SS and the FPU state, from user memory.
+ *
+ * Sending only marks the signal pending (one per number: a second of the
+ * same kind while one is pending merges with it, real-time ones included)
+ * and wakes a blocked receiver; everything else happens in the receiver's
+ * own context, in signal_exit_work(), which the exit path (entry/exit.S)
+ * calls through the per-CPU work word before any return to user mode:
+ *   - the default action: ignore, or end the process (no stopping: the
+ *     stop signals are ignored, docs/linux-abi.md);
+ *   - a handler: the interrupted registers, mask and FPU state go into a
+ *     signal frame on the user stack laid out exactly as Linux's
+ *     (arch/x86/kernel/signal.c, signal_32.c; include/sysgate/signal.h),
+ *     and the frame is rewritten to enter the handler;
+ *   - an interrupted system call (-ERESTART*): restarted by moving RIP back
+ *     over the door's instruction, or -EINTR.
+ *
+ * signal_return() takes a frame back.  Every value is checked before any is
+ * used, as strictly as the fast exits check theirs (docs/security.md,
+ * "Signal return"); a frame that fails gets SIGSEGV, and the exit is then
+ * chosen from the restored frame by the normal exit path.
+ */
+#include "signal.h"
+#include "proc.h"
+#include "../arch/segments.h"
+#include "../arch/selectors_msrs.h"
+#include "../entry/entry.h"
+#include "../kip/kip.h"
+#include "../syscall/syscall.h"
+#include "../syscall/uaccess.h"
+#include "../time/clock.h"
+#include "../../include/sysgate/abi.h"
+
+#define SIGSET(sig) SG_SIGSET(sig)
+#define UNBLOCKABLE (SIGSET(SG_SIGKILL) | SIGSET(SG_SIGSTOP))
+/* Faults first, as Linux's SYNCHRONOUS_MASK: their frame is the fault's. */
+#define SYNCHRONOUS (SIGSET(SG_SIGSEGV) | SIGSET(SG_SIGBUS) | SIGSET(SG_SIGILL) | SIGSET(SG_SIGTRAP) | \
+                     SIGSET(SG_SIGFPE) | SIGSET(SG_SIGSYS))
+/* Default action ignore (signal(7)); the stop and continue signals too,
+ * since sysgate stops no process. */
+#define DEFAULT_IGNORE (SIGSET(SG_SIGCHLD) | SIGSET(SG_SIGURG) | SIGSET(SG_SIGWINCH) | SIGSET(SG_SIGCONT) | \
+                        SIGSET(SG_SIGSTOP) | SIGSET(SG_SIGTSTP) | SIGSET(SG_SIGTTIN) | SIGSET(SG_SIGTTOU))
+
+/* The flags a signal return takes from the user (Linux's FIX_EFLAGS, but
+ * without RF: sysgate never returns with RF set from a user value).  IOPL,
+ * NT, VM, VIF, VIP and ID keep the values the process had in the kernel;
+ * IF is always set. */
+#define SIGRETURN_FLAGS (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF | RFLAGS_DF | \
+                         RFLAGS_OF | RFLAGS_AC)
+
+static uint32_t mxcsr_mask;     /* the MXCSR bits FXRSTOR accepts (SDM vol. 1 11.6.6) */
+static uint8_t fpu_init_image[512] __attribute__((aligned(16)));
+
+void signal_init(void)
+{
+    static uint8_t image[512] __attribute__((aligned(16)));
+    __asm__ volatile("fxsave64 %0" : "=m"(image));
+    memcpy(&mxcsr_mask, image + SG_FXSAVE_MXCSR_MASK, 4);
+    /* 0 means the CPU predates the field: the default mask (SDM vol. 1
+     * 11.6.6). */
+    if (!mxcsr_mask)
+        mxcsr_mask = 0xffbf;
+    /* A freshly initialised FPU, for handlers: x87 control word 0x37f,
+     * MXCSR 0x1f80 (SDM vol. 1 8.1.5, 10.2.3.1), as loader.c starts a
+     * process. */
+    fpu_init_image[0] = 0x7f;
+    fpu_init_image[1] = 0x03;
+    uint32_t mxcsr = 0x1f80;
+    memcpy(fpu_init_image + SG_FXSAVE_MXCSR, &mxcsr, 4);
+}
+
+void signal_reset(struct proc *p)
+{
+    memset(&p->sig, 0, sizeof p->sig);
+    p->sig.altstack_flags = SG_SS_DISABLE;
+}
+
+void signal_fork(struct proc *child, const struct proc *parent)
+{
+    signal_reset(child);
+    memcpy(child->sig.action, parent->sig.action, sizeof child->sig.action);
+    child->sig.blocked = parent->sig.blocked;
+    child->sig.altstack_sp = parent->sig.altstack_sp;
+    child->sig.altstack_size = parent->sig.altstack_size;
+    child->sig.altstack_flags = parent->sig.altstack_flags;
+}
+
+void signal_exec(struct proc *p)
+{
+    for (int i = 0; i < SG_NSIG; i++)
+        if (p->sig.action[i].handler != SG_SIG_IGN)
+            memset(&p->sig.action[i], 0, sizeof p->sig.action[i]);
+    p->sig.altstack_sp = p->sig.altstack_size = 0;
+    p->sig.altstack_flags = SG_SS_DISABLE;
+}
+
+static uint64_t deliverable(const struct proc *p)
+{
+    return p->sig.pending & ~(p->sig.blocked & ~UNBLOCKABLE);
+}
+
+bool signal_pending(const struct proc *p)
+{
+    return deliverable(p) != 0;
+}
+
+void signal_update_work(struct proc *p)
+{
+    if (p != current_proc())
+        return;
+    if (deliverable(p) || p->sig.restart_pending || p->sig.restore_saved_mask)
+        percpu0.work |= WORK_SIGNAL;
+    else
+        percpu0.work &= ~(uint64_t)WORK_SIGNAL;
+}
+
+static bool ignored(const struct proc *p, int sig)
+{
+    uint64_t h = p->sig.action[sig - 1].handler;
+    if (sig == SG_SIGKILL || sig == SG_SIGSTOP)
+        return false;
+    return h == SG_SIG_IGN || (h == SG_SIG_DFL && (DEFAULT_IGNORE & SIGSET(sig)));
+}
+
+void signal_send_info(struct proc *p, int sig, const struct sig_info *info)
+{
+    if (sig < 1 || sig > SG_NSIG || p->state == PROC_FREE || p->state == PROC_ZOMBIE)
+        return;
+    /* An ignored signal is dropped at once unless blocked (signal(7)). */
+    if (ignored(p, sig) && !(p->sig.blocked & SIGSET(sig)))
+        return;
+    if (!(p->sig.pending & SIGSET(sig)))
+        p->sig.info[sig - 1] = *info;
+    p->sig.pending |= SIGSET(sig);
+    if (signal_pending(p) && p->state != PROC_RUNNABLE)
+        p->state = PROC_RUNNABLE;   /* its call sees signal_pending() and returns */
+    signal_update_work(p);
+}
+
+void signal_send(struct proc *p, int sig)
+{
+    struct proc *from = current_proc();
+    struct sig_info info = { .code = SG_SI_USER, .pid = from ? from->pid : 0 };
+    signal_send_info(p, sig, &info);
+}
+
+long signal_restart(long err)
+{
+    struct proc *p = current_proc();
+    p->sig.restart_pending = true;
+    p->sig.restart_nr = syscall_frame()->rax;
+    /* The doors that write their exit's clobbers into the frame after the
+     * call (sysenter, the 32-bit fast doors) must leave the caller's
+     * registers for the restart. */
+    percpu0.replaced_frame = syscall_frame();
+    signal_update_work(p);
+    return err;
+}
+
+bool signal_fault(struct frame *f, int sig, int code, uint64_t addr)
+{
+    struct proc *p = current_proc();
+    uint64_t h = p->sig.action[sig - 1].handler;
+    /* Linux's force_sig: a fault that is blocked or ignored cannot be
+     * delivered and ends the process. */
+    if (h == SG_SIG_DFL || h == SG_SIG_IGN || (p->sig.blocked & SIGSET(sig)))
+        return false;
+    p->sig.trapno = f->vector;
+    p->sig.err = f->error;
+    p->sig.cr2 = f->vector == 14 ? addr : 0;
+    struct sig_info info = { .code = code, .pid = 0, .addr = addr };
+    p->sig.info[sig - 1] = info;
+    p->sig.pending |= SIGSET(sig);
+    signal_update_work(p);
+    return true;
+}
+
+/* A signal the process cannot take (its frame would not fit, or the
+ * return was refused): SIGSEGV that cannot be blocked or ignored; if it
+ * was SIGSEGV's own handler that failed, the default (Linux's
+ * force_sigsegv). */
+static void force_sigsegv(struct proc *p, int failed_sig)
+{
+    struct sig_action *a = &p->sig.action[SG_SIGSEGV - 1];
+    if (failed_sig == SG_SIGSEGV || a->handler == SG_SIG_IGN)
+        a->handler = SG_SIG_DFL;
+    p->sig.blocked &= ~SIGSET(SG_SIGSEGV);
+    p->sig.info[SG_SIGSEGV - 1] = (struct sig_info){ .code = SG_SI_KERNEL };
+    p->sig.pending |= SIGSET(SG_SIGSEGV);
+    signal_update_work(p);
+}
+
+/* ---- Restarting an interrupted call --------------------------------- */
+
+/* Whether the bytes before RIP are the door's instruction, and how many:
+ * only a call that came through a known instruction is restarted by moving
+ * RIP back over it (else -EINTR: docs/linux-abi.md). */
+static int door_insn_length(const struct frame *f)
+{
+    uint8_t b[8];
+    bool compat = f->cs != USER64_CS;
+    if (f->rip < 8 || copy_from_user(b, f->rip - 8, 8))
+        return 0;
+    switch (f->entry) {
+    case SG_MECH_INT80:
+        return b[6] == 0xcd && b[7] == 0x80 ? 2 : 0;
+    case SG_MECH_TRAP:
+        return b[4] == 0x0f && b[5] == 0x0b && b[6] == 'S' && b[7] == 'G' ? 4 : 0;
+    case SG_MECH_SYSCALL:
+        /* 32-bit: the interface page's dance, from `mov %ecx, %ebp`
+         * (the stack still holds what the stub pushed). */
+        if (compat)
+            return b[4] == 0x89 && b[5] == 0xcd && b[6] == 0x0f && b[7] == 0x05 ? 4 : 0;
+        return b[6] == 0x0f && b[7] == 0x05 ? 2 : 0;
+    case SG_MECH_SYSENTER:
+        if (compat)     /* from `mov %esp, %ebp` of __kernel_vsyscall's stub */
+            return b[4] == 0x89 && b[5] == 0xe5 && b[6] == 0x0f && b[7] == 0x34 ? 4 : 0;
+        return b[6] == 0x0f && b[7] == 0x34 ? 2 : 0;
+    case SG_MECH_CALLGATE:
+        /* lcall *rel32(%rip) (64-bit interface page), lcall $sel, $off
+         * (32-bit code). */
+        if (!compat)
+            return b[2] == 0xff && b[3] == 0x1d ? 6 : 0;
+        return b[1] == 0x9a && b[6] == (CALL_GATE_SEL & 0xff) && b[7] == (CALL_GATE_SEL >> 8) ? 7 : 0;
+    }
+    return 0;
+}
+
+static void restart_call(struct proc *p, struct frame *f)
+{
+    int len = door_insn_length(f);
+    if (!len) {
+        f->rax = (uint64_t)-SG_EINTR;
+        return;
+    }
+    uint64_t next = f->rip;
+    f->rip -= len;
+    f->rax = p->sig.restart_nr;
+    /* 64-bit sysenter: the convention's rcx = return RIP, r11 = RSP. */
+    if (f->entry == SG_MECH_SYSENTER && f->cs == USER64_CS) {
+        f->rcx = next;
+        f->r11 = f->rsp;
+    }
+}
+
+/* With a handler about to run: restart or -EINTR (signal(7), "Interruption
+ * of system calls and library functions by signal handlers"). */
+static void settle_restart(struct proc *p, struct frame *f, const struct sig_action *a)
+{
+    if (!p->sig.restart_pending)
+        return;
+    p->sig.restart_pending = false;
+    long err = -(long)f->rax;
+    if (err == SG_ERESTARTNOINTR || (err == SG_ERESTARTSYS && (a->flags & SG_SA_RESTART)))
+        restart_call(p, f);
+    else if (err == SG_ERESTARTSYS || err == SG_ERESTARTNOHAND)
+        f->rax = (uint64_t)-SG_EINTR;
+}
+
+/* ---- Building the signal frames -------------------------------------- */
+
+static bool on_altstack(const struct proc *p, uint64_t sp)
+{
+    return !(p->sig.altstack_flags & SG_SS_DISABLE) && sp > p->sig.altstack_sp &&
+           sp - p->sig.altstack_sp <= p->sig.altstack_size;
+}
+
+static int32_t altstack_flags_for(const struct proc *p, uint64_t sp)
+{
+    if (p->sig.altstack_flags & SG_SS_DISABLE)
+        return SG_SS_DISABLE;
+    return (on_altstack(p, sp) ? SG_SS_ONSTACK : 0) | (int32_t)(p->sig.altstack_flags & SG_SS_AUTODISARM);
+}
+
+/* Where the frame goes: the alternate stack for SA_ONSTACK unless already
+ * on it, else below the interrupted RSP (x86-64: below its 128-byte red
+ * zone). */
+static uint64_t frame_top(struct proc *p, const struct frame *f, const struct sig_action *a)
+{
+    uint64_t sp = f->rsp;
+    if ((a->flags & SG_SA_ONSTACK) && !(p->sig.altstack_flags & SG_SS_DISABLE) && !on_altstack(p, sp))
+        return p->sig.altstack_sp + p->sig.altstack_size;
+    return p->bits == 64 ? sp - 128 : (uint32_t)sp;
+}
+
+static void fpu_save(const struct proc *p, uint8_t *image)
+{
+    if (p->bits == 64)
+        __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])image));
+    else
+        __asm__ volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])image));
+}
+
+static void fpu_load(const struct proc *p, const uint8_t *image)
+{
+    if (p->bits == 64)
+        __asm__ volatile("fxrstor64 %0" ::"m"(*(const uint8_t(*)[512])image));
+    else
+        __asm__ volatile("fxrstor %0" ::"m"(*(const uint8_t(*)[512])image));
+}
+
+static void fill_siginfo64(struct sg_siginfo64 *si, int sig, const struct sig_info *in)
+{
+    memset(si, 0, sizeof *si);
+    si->signo = sig;
+    si->code = in->code;
+    if (SYNCHRONOUS & SIGSET(sig) && in->code > 0)
+        si->u.fault.addr = in->addr;
+    else
+        si->u.kill.pid = in->pid;
+}
+
+static void fill_siginfo32(struct sg_siginfo32 *si, int sig, const struct sig_info *in)
+{
+    memset(si, 0, sizeof *si);
+    si->signo = sig;
+    si->code = in->code;
+    if (SYNCHRONOUS & SIGSET(sig) && in->code > 0)
+        si->u.fault.addr = (uint32_t)in->addr;
+    else
+        si->u.kill.pid = in->pid;
+}
+
+static bool setup_frame64(struct proc *p, struct frame *f, int sig, const struct sig_action *a,
+                          const struct sig_info *in, uint64_t oldmask)
+{
+    static uint8_t fx[512] __attribute__((aligned(16)));
+    struct sg_rt_sigframe64 fr;
+    uint64_t top = frame_top(p, f, a);
+    uint64_t fpstate = (top - sizeof fx) & ~63ull;
+    uint64_t sp = ((fpstate - sizeof fr) & ~15ull) - 8;     /* as after a call: (sp + 8) % 16 == 0 */
+
+    memset(&fr, 0, sizeof fr);
+    fr.pretcode = a->restorer;
+    fr.uc.uc_flags = SG_UC_SIGCONTEXT_SS | SG_UC_STRICT_RESTORE_SS;
+    fr.uc.uc_stack.sp = p->sig.altstack_sp;
+    fr.uc.uc_stack.size = p->sig.altstack_size;
+    fr.uc.uc_stack.flags = altstack_flags_for(p, f->rsp);
+    struct sg_sigcontext64 *sc = &fr.uc.uc_mcontext;
+    sc->r8 = f->r8, sc->r9 = f->r9, sc->r10 = f->r10, sc->r11 = f->r11;
+    sc->r12 = f->r12, sc->r13 = f->r13, sc->r14 = f->r14, sc->r15 = f->r15;
+    sc->rdi = f->rdi, sc->rsi = f->rsi, sc->rbp = f->rbp, sc->rbx = f->rbx;
+    sc->rdx = f->rdx, sc->rax = f->rax, sc->rcx = f->rcx, sc->rsp = f->rsp, sc->rip = f->rip;
+    sc->eflags = f->rflags;
+    sc->cs = (uint16_t)f->cs;
+    sc->ss = (uint16_t)f->ss;           /* gs and fs: 0, as Linux */
+    sc->err = p->sig.err, sc->trapno = p->sig.trapno, sc->cr2 = p->sig.cr2;
+    sc->oldmask = oldmask;
+    sc->fpstate = fpstate;
+    fr.uc.uc_sigmask = oldmask;
+    fill_siginfo64(&fr.info, sig, in);
+
+    fpu_save(p, fx);
+    memset(fx + 464, 0, 48);            /* sw_reserved: no FP_XSTATE_MAGIC1, FXSAVE only */
+    if (!user_range_ok(sp, top - sp) || copy_to_user(fpstate, fx, sizeof fx) || copy_to_user(sp, &fr, sizeof fr))
+        return false;
+
+    f->rdi = (uint64_t)sig;
+    f->rsi = sp + __builtin_offsetof(struct sg_rt_sigframe64, info);
+    f->rdx = sp + __builtin_offsetof(struct sg_rt_sigframe64, uc);
+    f->rax = 0;
+    f->rip = a->handler;
+    f->rsp = sp;
+    f->cs = USER64_CS;
+    f->ss = USER_DS;
+    return true;
+}
+
+/* The FSAVE-format header of i386's _fpstate_32, from an FXSAVE image
+ * (Linux's convert_from_fxsr; the tag word says valid or empty per
+ * register, without telling zero and special values apart). */
+static void fsave_header32(uint8_t *hdr, const uint8_t *fx)
+{
+    uint32_t *w = (uint32_t *)hdr;
+    uint16_t cw, sw, ftw_abridged;
+    memcpy(&cw, fx, 2);
+    memcpy(&sw, fx + 2, 2);
+    ftw_abridged = fx[4];
+    uint32_t tag = 0;
+    for (int i = 0; i < 8; i++)
+        tag |= (ftw_abridged & (1u << i) ? 0u : 3u) << (2 * i);
+    w[0] = 0xffff0000u | cw;
+    w[1] = 0xffff0000u | sw;
+    w[2] = 0xffff0000u | tag;
+    memcpy(&w[3], fx + 8, 4);                       /* FPU IP */
+    w[4] = (uint32_t)(fx[12] | fx[13] << 8) | (uint32_t)((fx[6] | (fx[7] & 7) << 8)) << 16; /* CS, opcode */
+    memcpy(&w[5], fx + 16, 4);                      /* FPU DP */
+    w[6] = 0xffff0000u | (uint32_t)(fx[20] | fx[21] << 8);
+    for (int i = 0; i < 8; i++)
+        memcpy(hdr + 28 + 10 * i, fx + 32 + 16 * i, 10);
+    memcpy(hdr + 108, &sw, 2);                      /* status */
+    hdr[SG_FPSTATE32_MAGIC] = hdr[SG_FPSTATE32_MAGIC + 1] = 0;   /* X86_FXSR_MAGIC: an FXSAVE image follows */
+}
+
+static void fill_sigcontext32(struct sg_sigcontext32 *sc, const struct proc *p, const struct frame *f,
+                              uint32_t fpstate, uint64_t oldmask)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->gs = seg_read_gs(), sc->fs = seg_read_fs(), sc->es = seg_read_es(), sc->ds = seg_read_ds();
+    sc->edi = (uint32_t)f->rdi, sc->esi = (uint32_t)f->rsi, sc->ebp = (uint32_t)f->rbp;
+    sc->esp = (uint32_t)f->rsp, sc->ebx = (uint32_t)f->rbx, sc->edx = (uint32_t)f->rdx;
+    sc->ecx = (uint32_t)f->rcx, sc->eax = (uint32_t)f->rax;
+    sc->trapno = (uint32_t)p->sig.trapno, sc->err = (uint32_t)p->sig.err;
+    sc->eip = (uint32_t)f->rip;
+    sc->cs = (uint16_t)f->cs;
+    sc->eflags = (uint32_t)f->rflags;
+    sc->esp_at_signal = (uint32_t)f->rsp;
+    sc->ss = (uint16_t)f->ss;
+    sc->fpstate = fpstate;
+    sc->oldmask = (uint32_t)oldmask;
+    sc->cr2 = (uint32_t)p->sig.cr2;
+}
+
+static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct sig_action *a,
+                          const struct sig_info *in, uint64_t oldmask)
+{
+    static uint8_t fx[512] __attribute__((aligned(16)));
+    static uint8_t math[SG_FPSTATE32_SIZE];
+    bool rt = a->flags & SG_SA_SIGINFO;
+    uint64_t top = frame_top(p, f, a);
+    uint64_t fx_at = (top - sizeof fx) & ~63ull;
+    uint64_t fpstate = fx_at - SG_FPSTATE32_FXSAVE;
+    size_t size = rt ? sizeof(struct sg_rt_sigframe32) : sizeof(struct sg_sigframe32);
+    uint64_t sp = ((fpstate - size + 4) & ~15ull) - 4;      /* (esp + 4) % 16 == 0 at the handler */
+    /* Without SA_RESTORER the handler returns to the vDSO's
+     * __kernel_(rt_)sigreturn, as on Linux; the frame still carries
+     * Linux's retcode (popl %eax; movl $119, %eax; int $0x80 - or movl
+     * $173, %eax; int $0x80), which debuggers recognise. */
+    static const uint8_t retcode[8] = { 0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80 };
+    static const uint8_t rt_retcode[8] = { 0xb8, 173, 0, 0, 0, 0xcd, 0x80, 0 };
+
+    if (sp >= 0x100000000ull || top > 0x100000000ull)
+        return false;
+    fpu_save(p, fx);
+    memset(fx + 464, 0, 48);
+    fsave_header32(math, fx);
+    memcpy(math + SG_FPSTATE32_FXSAVE, fx, sizeof fx);
+
+    uint32_t restorer = (uint32_t)a->restorer;
+    if (rt) {
+        struct sg_rt_sigframe32 fr;
+        memset(&fr, 0, sizeof fr);
+        fr.pretcode = a->flags & SG_SA_RESTORER ? restorer : (uint32_t)kip32_sigreturn(true);
+        fr.sig = sig;
+        fr.pinfo = (uint32_t)sp + __builtin_offsetof(struct sg_rt_sigframe32, info);
+        fr.puc = (uint32_t)sp + __builtin_offsetof(struct sg_rt_sigframe32, uc);
+        fill_siginfo32(&fr.info, sig, in);
+        fr.uc.uc_stack.sp = (uint32_t)p->sig.altstack_sp;
+        fr.uc.uc_stack.size = (uint32_t)p->sig.altstack_size;
+        fr.uc.uc_stack.flags = altstack_flags_for(p, f->rsp);
+        fill_sigcontext32(&fr.uc.uc_mcontext, p, f, (uint32_t)fpstate, oldmask);
+        fr.uc.uc_sigmask[0] = (uint32_t)oldmask;
+        fr.uc.uc_sigmask[1] = (uint32_t)(oldmask >> 32);
+        memcpy(fr.retcode, rt_retcode, 8);
+        if (copy_to_user(fpstate, math, sizeof math) || copy_to_user(sp, &fr, sizeof fr))
+            return false;
+        f->rdx = fr.pinfo;      /* regparm(3) handlers: eax, edx, ecx (Linux does the same) */
+        f->rcx = fr.puc;
+    } else {
+        static struct sg_sigframe32 fr;
+        memset(&fr, 0, sizeof fr);
+        fr.pretcode = a->flags & SG_SA_RESTORER ? restorer : (uint32_t)kip32_sigreturn(false);
+        fr.sig = sig;
+        fill_sigcontext32(&fr.sc, p, f, (uint32_t)fpstate, oldmask);
+        fr.extramask[0] = (uint32_t)(oldmask >> 32);
+        memcpy(fr.retcode, retcode, 8);
+        if (copy_to_user(fpstate, math, sizeof math) || copy_to_user(sp, &fr, sizeof fr))
+            return false;
+        f->rdx = 0;
+        f->rcx = 0;
+    }
+    f->rax = (uint64_t)sig;
+    f->rip = a->handler;
+    f->rsp = sp;
+    f->cs = USER32_CS;
+    f->ss = USER_DS;
+    /* Linux loads __USER_DS into DS and ES for the handler. */
+    seg_load_ds(USER_DS);
+    seg_load_es(USER_DS);
+    return true;
+}
+
+static void run_handler(struct proc *p, struct frame *f, int sig, const struct sig_info *in)
+{
+    struct sig_action a = p->sig.action[sig - 1];
+    settle_restart(p, f, &a);
+    uint64_t oldmask = p->sig.restore_saved_mask ? p->sig.saved_mask : p->sig.blocked;
+    uint64_t sp_before = f->rsp;
+    bool ok = p->bits == 64 ? setup_frame64(p, f, sig, &a, in, oldmask) : setup_frame32(p, f, sig, &a, in, oldmask);
+    if (!ok) {
+        force_sigsegv(p, sig);
+        return;
+    }
+    p->sig.restore_saved_mask = false;
+    /* The handler starts with DF clear (the ABI) and neither TF nor RF
+     * (Linux: handle_signal). */
+    f->rflags &= ~(uint64_t)(RFLAGS_DF | RFLAGS_TF | RFLAGS_RF);
+    fpu_load(p, fpu_init_image);
+    if ((a.flags & SG_SA_ONSTACK) && (p->sig.altstack_flags & SG_SS_AUTODISARM) && !on_altstack(p, sp_before) &&
+        on_altstack(p, f->rsp)) {
+        p->sig.altstack_sp = p->sig.altstack_size = 0;
+        p->sig.altstack_flags = SG_SS_DISABLE;
+    }
+    p->sig.blocked = oldmask | (a.mask & ~UNBLOCKABLE);
+    if (!(a.flags & SG_SA_NODEFER))
+        p->sig.blocked |= SIGSET(sig);
+    if (a.flags & SG_SA_RESETHAND)
+        memset(&p->sig.action[sig - 1], 0, sizeof p->sig.action[sig - 1]);
+    /* The new frame must take the iretq exit: mark it replaced, so the
+     * 32-bit fast doors write no clobbers over the handler's registers. */
+    percpu0.replaced_frame = f;
+}
+
+static int next_signal(const struct proc *p)
+{
+    uint64_t set = deliverable(p);
+    if (set & SYNCHRONOUS)
+        set &= SYNCHRONOUS;
+    return set ? __builtin_ctzll(set) + 1 : 0;
+}
+
+void signal_exit_work(struct frame *f)
+{
+    struct proc *p = current_proc();
+    int sig;
+    while ((sig = next_signal(p))) {
+        struct sig_info in = p->sig.info[sig - 1];
+        p->sig.pending &= ~SIGSET(sig);
+        uint64_t h = p->sig.action[sig - 1].handler;
+        if (sig == SG_SIGKILL || h == SG_SIG_DFL) {
+            if (sig != SG_SIGKILL && (DEFAULT_IGNORE & SIGSET(sig)))
+                continue;
+            if (in.pid && in.pid != p->pid)
+                printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->pid, p->name, sig, in.pid);
+            proc_exit_group(p, SG_WSTATUS_KILLED(sig));   /* a fatal signal ends every thread */
+        }
+        if (h == SG_SIG_IGN)
+            continue;
+        run_handler(p, f, sig, &in);
+    }
+    /* No handler ran: an interrupted call starts again (signal(7)), and
+     * rt_sigsuspend's mask goes back. */
+    if (p->sig.restart_pending) {
+        p->sig.restart_pending = false;
+        long err = -(long)f->rax;
+        if (err == SG_ERESTARTSYS || err == SG_ERESTARTNOINTR || err == SG_ERESTARTNOHAND)
+            restart_call(p, f);
+    }
+    if (p->sig.restore_saved_mask) {
+        p->sig.restore_saved_mask = false;
+        p->sig.blocked = p->sig.saved_mask;
+    }
+    signal_update_work(p);
+}
+
+/* ---- The signal return ------------------------------------------------ */
+
+static bool canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+static bool user_data_selector(uint64_t sel)
+{
+    return sel == USER_DS || sel == USER_DS2;
+}
+
+/* The FPU state from the frame at `at` (an FXSAVE image), checked: FXRSTOR
+ * of an MXCSR with a reserved bit set raises #GP in ring 0 (SDM vol. 1
+ * 10.5.1.1, vol. 2A FXRSTOR). */
+static bool fetch_fpu(uint64_t at, uint8_t *fx)
+{
+    if (!at) {
+        memcpy(fx, fpu_init_image, 512);       /* no FPU state: a fresh one, as Linux */
+        return true;
+    }
+    uint32_t mxcsr;
+    if (copy_from_user(fx, at, 512))
+        return false;
+    memcpy(&mxcsr, fx + SG_FXSAVE_MXCSR, 4);
+    return !(mxcsr & ~mxcsr_mask);
+}
+
+static uint64_t sigreturn_flags(const struct frame *f, uint64_t user)
+{
+    return (user & SIGRETURN_FLAGS) | (f->rflags & RFLAGS_ID) | RFLAGS_IF | RFLAGS_FIXED;
+}
+
+static bool sigreturn64(struct proc *p, struct frame *f, uint64_t *rax)
+{
+    static uint8_t fx[512] __attribute__((aligned(16)));
+    struct sg_ucontext64 uc;
+    uint64_t frame = f->rsp - 8;        /* the handler's `ret` took pretcode */
+    if (copy_from_user(&uc, frame + __builtin_offsetof(struct sg_rt_sigframe64, uc), sizeof uc))
+        return false;
+    const struct sg_sigcontext64 *sc = &uc.uc_mcontext;
+    /* CS: only the 64-bit user code segment (a 64-bit process's frame);
+     * SS: a user data segment, or USER_DS when the frame does not ask for
+     * its own (UC_STRICT_RESTORE_SS, Linux). */
+    uint64_t ss = (uc.uc_flags & SG_UC_STRICT_RESTORE_SS) ? sc->ss : USER_DS;
+    if (sc->cs != USER64_CS || !user_data_selector(ss))
+        return false;
+    if (!canonical(sc->rip) || !canonical(sc->rsp))
+        return false;
+    if (!fetch_fpu(sc->fpstate, fx))
+        return false;
+
+    f->r8 = sc->r8, f->r9 = sc->r9, f->r10 = sc->r10, f->r11 = sc->r11;
+    f->r12 = sc->r12, f->r13 = sc->r13, f->r14 = sc->r14, f->r15 = sc->r15;
+    f->rdi = sc->rdi, f->rsi = sc->rsi, f->rbp = sc->rbp, f->rbx = sc->rbx;
+    f->rdx = sc->rdx, f->rcx = sc->rcx, f->rsp = sc->rsp, f->rip = sc->rip;
+    f->rflags = sigreturn_flags(f, sc->eflags);
+    f->cs = USER64_CS;
+    f->ss = ss;
+    fpu_load(p, fx);
+    p->sig.blocked = uc.uc_sigmask & ~UNBLOCKABLE;
+    *rax = sc->rax;
+    return true;
+}
+
+/* i386: every selector from the frame; CS the 32-bit user code segment,
+ * SS a user data segment; DS, ES, FS and GS whatever the process may load
+ * (the loads refuse what the CPU refuses and leave null: seg_load_*). */
+static bool sigreturn32(struct proc *p, struct frame *f, bool rt, uint64_t *rax)
+{
+    static uint8_t fx[512] __attribute__((aligned(16)));
+    struct sg_sigcontext32 sc;
+    uint64_t mask;
+    if (rt) {
+        struct sg_ucontext32 uc;
+        uint64_t frame = (uint32_t)f->rsp - 4;  /* the handler's ret took pretcode */
+        if (copy_from_user(&uc, frame + __builtin_offsetof(struct sg_rt_sigframe32, uc), sizeof uc))
+            return false;
+        sc = uc.uc_mcontext;
+        mask = uc.uc_sigmask[0] | (uint64_t)uc.uc_sigmask[1] << 32;
+    } else {
+        uint32_t extramask;
+        uint64_t frame = (uint32_t)f->rsp - 8;  /* ... and the restorer's popl the signal number */
+        if (copy_from_user(&sc, frame + __builtin_offsetof(struct sg_sigframe32, sc), sizeof sc) ||
+            copy_from_user(&extramask, frame + __builtin_offsetof(struct sg_sigframe32, extramask), 4))
+            return false;
+        mask = sc.oldmask | (uint64_t)extramask << 32;
+    }
+    if (sc.cs != USER32_CS || !user_data_selector(sc.ss))
+        return false;
+    if (!fetch_fpu(sc.fpstate ? (uint64_t)sc.fpstate + SG_FPSTATE32_FXSAVE : 0, fx))
+        return false;
+
+    f->rdi = sc.edi, f->rsi = sc.esi, f->rbp = sc.ebp, f->rsp = sc.esp;
+    f->rbx = sc.ebx, f->rdx = sc.edx, f->rcx = sc.ecx, f->rip = sc.eip;
+    f->r8 = f->r9 = f->r10 = f->r11 = f->r12 = f->r13 = f->r14 = f->r15 = 0;
+    f->rflags = sigreturn_flags(f, sc.eflags);
+    f->cs = USER32_CS;
+    f->ss = sc.ss;
+    seg_load_gs(sc.gs);
+    seg_load_fs(sc.fs);
+    seg_load_ds(sc.ds);
+    seg_load_es(sc.es);
+    fpu_load(p, fx);
+    p->sig.blocked = mask & ~UNBLOCKABLE;
+    *rax = sc.eax;
+    return true;
+}
+
+long signal_return(bool rt)
+{
+    struct proc *p = current_proc();
+    struct frame *f = syscall_frame();
+    uint64_t rax = 0;
+    bool ok = p->bits == 64 ? rt && sigreturn64(p, f, &rax) : sigreturn32(p, f, rt, &rax);
+    /* Whatever happens, no restart: the restored rax is the process's own
+     * (Linux sets orig_ax to -1). */
+    p->sig.restart_pending = false;
+    if (!ok) {
+        force_sigsegv(p, 0);
+        return -SG_EFAULT;
+    }
+    /* The exit path checks the restored frame like any other (a fast
+     * return only when its own checks pass); the 32-bit fast doors must
+     * not write their clobbers over it. */
+    percpu0.replaced_frame = f;
+    signal_update_work(p);
+    return (long)rax;
+}
+
+void signal_timer_tick(uint64_t now_ns)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE || !p->sig.itimer_next_ns || now_ns < p->sig.itimer_next_ns)
+            continue;
+        p->sig.itimer_next_ns = p->sig.itimer_interval_ns ? now_ns + p->sig.itimer_interval_ns : 0;
+        struct sig_info info = { .code = SG_SI_KERNEL };
+        signal_send_info(p, SG_SIGALRM, &info);
+    }
+}

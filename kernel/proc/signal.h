@@ -1,0 +1,104 @@
+/*
+ * Signals: per-process state, sending, delivery on the way back to user
+ * mode, and the hardened signal return (signal.c; the calls are in
+ * syscall/sys_signal.c).  docs/linux-abi.md lists what is implemented,
+ * docs/security.md what sigreturn checks and why.
+ */
+#ifndef SYSGATE_SIGNAL_STATE_H
+#define SYSGATE_SIGNAL_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "../../include/sysgate/signal.h"
+
+struct frame;
+struct proc;
+
+/* What a pending signal carries into its siginfo. */
+struct sig_info {
+    int32_t code;               /* si_code */
+    int32_t pid;                /* sender (kill, tkill), 0 for the kernel */
+    uint64_t addr;              /* si_addr of a fault */
+};
+
+/* One action per signal, in the 64-bit caller's layout (an i386 caller's
+ * words are widened on the way in). */
+struct sig_action {
+    uint64_t handler, flags, restorer, mask;
+};
+
+struct signal_state {
+    struct sig_action action[SG_NSIG];
+    uint64_t blocked;           /* bit sig-1 */
+    uint64_t pending;
+    struct sig_info info[SG_NSIG];
+    uint64_t altstack_sp, altstack_size;
+    uint32_t altstack_flags;    /* SG_SS_DISABLE, SG_SS_AUTODISARM */
+    /* rt_sigsuspend: the mask to restore once a handler has been set up. */
+    uint64_t saved_mask;
+    bool restore_saved_mask;
+    /* A call returned -ERESTART*: its number, for a restart. */
+    bool restart_pending;
+    uint64_t restart_nr;
+    /* The last fault, for the sigcontext's trapno, err and cr2. */
+    uint64_t trapno, err, cr2;
+    /* ITIMER_REAL: the next expiry (CLOCK_MONOTONIC ns, 0 = off) and the
+     * interval. */
+    uint64_t itimer_next_ns, itimer_interval_ns;
+};
+
+/* The restart errors a blocking call returns (Linux's, never seen by user
+ * space: the exit path turns them into a restart or -EINTR). */
+#define SG_ERESTARTSYS           512
+#define SG_ERESTARTNOINTR        513
+#define SG_ERESTARTNOHAND        514
+
+/* Boot: reads MXCSR_MASK from an FXSAVE (for sigreturn's check). */
+void signal_init(void);
+/* A new process (sg_spawn): every action SIG_DFL, nothing blocked. */
+void signal_reset(struct proc *p);
+/* fork: the child gets the parent's actions, mask and alternate stack,
+ * nothing pending, no timer (signal(7), fork(2)). */
+void signal_fork(struct proc *child, const struct proc *parent);
+/* execve: handled signals go back to SIG_DFL, ignored ones stay; the mask
+ * and pending set stay; the alternate stack goes (execve(2)). */
+void signal_exec(struct proc *p);
+
+/* Sends sig to p (from the running process, or the kernel with pid 0 in
+ * info).  Never ends or switches anything itself: p acts on it on its next
+ * way back to user mode; a blocked process (sleeping, waiting, blocked on
+ * a channel) is made runnable so that its call can return -EINTR or be
+ * restarted.  A signal whose action is to ignore it is dropped, as Linux
+ * does. */
+void signal_send(struct proc *p, int sig);
+void signal_send_info(struct proc *p, int sig, const struct sig_info *info);
+/* True when p has a signal pending that it does not block: a blocking call
+ * must stop and return signal_restart(-SG_ERESTART*) or -EINTR. */
+bool signal_pending(const struct proc *p);
+/* A blocking call interrupted by a signal: records the call's number (the
+ * frame's rax still holds it) for a restart and returns err. */
+long signal_restart(long err);
+
+/* A fault in user mode (traps.c): true when the process has a handler for
+ * sig that it does not block, with the signal queued to run it; false when
+ * the fault must end the process (the caller logs and kills as ever). */
+bool signal_fault(struct frame *f, int sig, int code, uint64_t addr);
+
+/* The work before a return to user mode (exit path): deliver what is
+ * pending - run the default action or set up a handler's frame - and settle
+ * an interrupted call's restart. */
+void signal_exit_work(struct frame *f);
+/* Whether the running process needs signal_exit_work before it returns:
+ * sets or clears the exit path's work bit (the scheduler calls it on every
+ * switch, the calls that change the mask or the pending set after). */
+void signal_update_work(struct proc *p);
+
+/* sigreturn (rt_sigreturn for both widths, sigreturn for i386): restore
+ * the frame from the user's signal frame with every value checked; an
+ * unacceptable frame gets SIGSEGV instead. */
+long signal_return(bool rt);
+
+/* The timer tick: ITIMER_REAL expiries. */
+void signal_timer_tick(uint64_t now_ns);
+
+#endif

@@ -1,0 +1,568 @@
+/*
+ * signals: Linux's signals, both widths - handlers entered with the right
+ * registers, siginfo and ucontext, the stack aligned as the ABI wants;
+ * masks, SA_NODEFER, SA_RESETHAND, SA_ONSTACK on an alternate stack;
+ * pending and blocked sets, rt_sigtimedwait, sigsuspend, pause, alarm and
+ * setitimer; calls interrupted through every door (-EINTR, or restarted
+ * under SA_RESTART); faults caught and resumed (SIGSEGV, SIGFPE, SIGILL,
+ * SIGTRAP from int3 and from TF); every register, and the SSE state, the
+ * same after a handler as before; kill of a child.  Cases that end a
+ * process run in a child (this program again, with the case in argv[1]).
+ * The structures are checked against the host's Linux headers.
+ */
+#include "../lib/tap.h"
+#include "../lib/signals.h"
+#include <asm/sigcontext.h>
+#include <asm/signal.h>
+
+/* include/sysgate/signal.h against Linux's own headers. */
+#ifdef __x86_64__
+_Static_assert(__builtin_offsetof(struct sigcontext, rip) == __builtin_offsetof(struct sg_sigcontext64, rip), "rip");
+_Static_assert(__builtin_offsetof(struct sigcontext, eflags) == __builtin_offsetof(struct sg_sigcontext64, eflags), "eflags");
+_Static_assert(__builtin_offsetof(struct sigcontext, cs) == __builtin_offsetof(struct sg_sigcontext64, cs), "cs");
+_Static_assert(__builtin_offsetof(struct sigcontext, ss) == __builtin_offsetof(struct sg_sigcontext64, ss), "ss");
+_Static_assert(__builtin_offsetof(struct sigcontext, fpstate) == __builtin_offsetof(struct sg_sigcontext64, fpstate), "fpstate");
+_Static_assert(sizeof(struct sigcontext) == sizeof(struct sg_sigcontext64), "sigcontext");
+#else
+_Static_assert(__builtin_offsetof(struct sigcontext, eip) == __builtin_offsetof(struct sg_sigcontext32, eip), "eip");
+_Static_assert(__builtin_offsetof(struct sigcontext, ss) == __builtin_offsetof(struct sg_sigcontext32, ss), "ss");
+_Static_assert(__builtin_offsetof(struct sigcontext, fpstate) == __builtin_offsetof(struct sg_sigcontext32, fpstate), "fpstate");
+_Static_assert(__builtin_offsetof(struct sigcontext, cr2) == __builtin_offsetof(struct sg_sigcontext32, cr2), "cr2");
+_Static_assert(sizeof(struct sigcontext) == sizeof(struct sg_sigcontext32), "sigcontext");
+_Static_assert(sizeof(struct _fpstate_32) == SG_FPSTATE32_SIZE, "_fpstate_32");
+#endif
+_Static_assert(SA_RESTORER == SG_SA_RESTORER && SA_ONSTACK == SG_SA_ONSTACK && SA_RESTART == SG_SA_RESTART &&
+               SA_NODEFER == SG_SA_NODEFER && SA_RESETHAND == SG_SA_RESETHAND && SA_SIGINFO == SG_SA_SIGINFO,
+               "sa_flags");
+_Static_assert(SIGUSR1 == SG_SIGUSR1 && SIGALRM == SG_SIGALRM && SIGSEGV == SG_SIGSEGV, "numbers");
+
+/* ---- A handler that records its entry registers ---- */
+
+/* What the handler saw on entry: 64-bit rdi rsi rdx rsp; 32-bit the stack
+ * words and eax edx ecx (regparm(3) handlers). */
+volatile uintptr_t entry_regs[8];
+volatile int entry_count;
+void record_entry(void);
+#ifdef __x86_64__
+__asm__(".text\n.globl record_entry\nrecord_entry:\n"
+        "  mov %rdi, entry_regs(%rip)\n  mov %rsi, entry_regs+8(%rip)\n  mov %rdx, entry_regs+16(%rip)\n"
+        "  mov %rsp, entry_regs+24(%rip)\n  pushfq\n  pop %rax\n  mov %rax, entry_regs+32(%rip)\n"
+        "  incl entry_count(%rip)\n  ret\n");
+#else
+__asm__(".text\n.globl record_entry\nrecord_entry:\n"
+        "  mov %eax, entry_regs+16\n  mov %edx, entry_regs+20\n  mov %ecx, entry_regs+24\n"
+        "  mov %esp, entry_regs+12\n  mov 4(%esp), %eax\n  mov %eax, entry_regs\n  mov 8(%esp), %eax\n"
+        "  mov %eax, entry_regs+4\n  mov 12(%esp), %eax\n  mov %eax, entry_regs+8\n  pushf\n  pop %eax\n"
+        "  mov %eax, entry_regs+28\n  incl entry_count\n  ret\n");
+#endif
+
+/* The handler runs on an alternate stack, so that its frame is still there
+ * to read after it returned. */
+static char entry_stack[16384] __attribute__((aligned(16)));
+
+static void check_entry(void)
+{
+    entry_count = 0;
+    sg_stack_t ss = { .sp = (uintptr_t)entry_stack, .size = sizeof entry_stack };
+    sys_sigaltstack(&ss, 0);
+    tap_eq(sg_sigaction(SG_SIGUSR1, (void *)record_entry, SG_SA_SIGINFO | SG_SA_ONSTACK, 0, 0), 0,
+           "rt_sigaction(SIGUSR1, SA_SIGINFO | SA_ONSTACK)");
+    __asm__ volatile("std" ::: "memory");       /* the handler must start with DF clear */
+    sys_kill((int)sys_getpid(), SG_SIGUSR1);
+    __asm__ volatile("cld" ::: "memory");
+    tap_eq(entry_count, 1, "the handler ran once, before kill returned");
+#ifdef __x86_64__
+    const struct sg_rt_sigframe64 *fr = (const void *)(entry_regs[3]);
+    tap_eq(entry_regs[0], SG_SIGUSR1, "rdi = the signal number");
+    tap_eq(entry_regs[1], (uintptr_t)&fr->info, "rsi = &frame->info");
+    tap_eq(entry_regs[2], (uintptr_t)&fr->uc, "rdx = &frame->uc");
+    tap_eq((entry_regs[3] + 8) % 16, 0, "rsp + 8 is 16-byte aligned at the handler's entry (as after a call)");
+    tap_eq(entry_regs[4] & 0x400, 0, "DF is clear in the handler although the program set it");
+    tap_eq(fr->uc.uc_mcontext.eflags & 0x400, 0x400, "... and saved set in the ucontext");
+    tap_eq(fr->pretcode, (uintptr_t)sg_restore_rt, "the return address is the restorer");
+    tap_eq(fr->uc.uc_mcontext.cs, 0x2b, "uc_mcontext.cs is the 64-bit user code selector");
+    tap_eq(fr->uc.uc_flags & (SG_UC_SIGCONTEXT_SS | SG_UC_STRICT_RESTORE_SS),
+           SG_UC_SIGCONTEXT_SS | SG_UC_STRICT_RESTORE_SS, "uc_flags: UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS");
+    tap_eq(fr->uc.uc_mcontext.fpstate % 64, 0, "fpstate is 64-byte aligned");
+    tap_check(fr->uc.uc_mcontext.fpstate > (uintptr_t)fr, "fpstate lies above the frame");
+#else
+    const struct sg_rt_sigframe32 *fr = (const void *)(entry_regs[3]);
+    tap_eq(entry_regs[0], SG_SIGUSR1, "[esp+4] = the signal number");
+    tap_eq(entry_regs[1], (uintptr_t)&fr->info, "[esp+8] = &frame->info");
+    tap_eq(entry_regs[2], (uintptr_t)&fr->uc, "[esp+12] = &frame->uc");
+    tap_eq(entry_regs[4], SG_SIGUSR1, "eax = the signal number (regparm)");
+    tap_eq(entry_regs[5], (uintptr_t)&fr->info, "edx = &frame->info");
+    tap_eq(entry_regs[6], (uintptr_t)&fr->uc, "ecx = &frame->uc");
+    tap_eq((entry_regs[3] + 4) % 16, 0, "esp + 4 is 16-byte aligned at the handler's entry");
+    tap_eq(entry_regs[7] & 0x400, 0, "DF is clear in the handler although the program set it");
+    tap_eq(fr->pretcode, (uintptr_t)sg_restore_rt, "the return address is the restorer");
+    tap_eq(fr->uc.uc_mcontext.cs, 0x1b, "uc_mcontext.cs is the 32-bit user code selector");
+    tap_eq((fr->uc.uc_mcontext.fpstate + SG_FPSTATE32_FXSAVE) % 64, 0, "the FXSAVE image is 64-byte aligned");
+    tap_eq(((const uint16_t *)(uintptr_t)fr->uc.uc_mcontext.fpstate)[SG_FPSTATE32_MAGIC / 2], 0,
+           "_fpstate_32.magic = X86_FXSR_MAGIC (an FXSAVE image follows)");
+#endif
+    tap_eq(fr->info.signo, SG_SIGUSR1, "si_signo");
+    tap_eq(fr->info.code, SG_SI_USER, "si_code = SI_USER");
+    tap_eq(fr->info.u.kill.pid, sys_getpid(), "si_pid = the sender");
+    tap_eq(sg_blocked() & SG_SIGSET(SG_SIGUSR1), 0, "the mask is back after the handler");
+    sg_sigaction(SG_SIGUSR1, (void *)SG_SIG_DFL, 0, 0, 0);
+    ss.flags = SG_SS_DISABLE;
+    sys_sigaltstack(&ss, 0);
+}
+
+/* i386: a handler without SA_SIGINFO gets struct sigframe and returns
+ * through sigreturn (119). */
+static void check_old_frame(void)
+{
+#ifndef __x86_64__
+    entry_count = 0;
+    sg_stack_t ss = { .sp = (uintptr_t)entry_stack, .size = sizeof entry_stack };
+    sys_sigaltstack(&ss, 0);
+    sg_sigaction(SG_SIGUSR2, (void *)record_entry, SG_SA_ONSTACK, 0, 0);
+    sys_kill((int)sys_getpid(), SG_SIGUSR2);
+    const struct sg_sigframe32 *fr = (const void *)(entry_regs[3]);
+    tap_eq(entry_count, 1, "a handler without SA_SIGINFO ran and returned through sigreturn");
+    tap_eq(entry_regs[0], SG_SIGUSR2, "[esp+4] = the signal number (struct sigframe)");
+    tap_eq(entry_regs[5], 0, "edx = 0 without SA_SIGINFO");
+    tap_eq(fr->pretcode, (uintptr_t)sg_restore, "the return address is the non-rt restorer");
+    tap_eq(fr->sc.cs, 0x1b, "sigframe.sc.cs");
+    sg_sigaction(SG_SIGUSR2, (void *)SG_SIG_DFL, 0, 0, 0);
+    ss.flags = SG_SS_DISABLE;
+    sys_sigaltstack(&ss, 0);
+#endif
+}
+
+/* ---- Masks, SA_NODEFER, SA_RESETHAND ---- */
+
+static volatile int depth, max_depth, runs;
+static volatile uint64_t mask_inside;
+
+static void nesting_handler(int sig)
+{
+    runs++;
+    depth++;
+    if (depth > max_depth)
+        max_depth = depth;
+    mask_inside = sg_blocked();
+    if (runs == 1)
+        sys_kill((int)sys_getpid(), sig);       /* nests only with SA_NODEFER */
+    depth--;
+}
+
+static void check_masks(void)
+{
+    runs = max_depth = 0;
+    sg_sigaction(SG_SIGUSR1, (void *)nesting_handler, 0, SG_SIGSET(SG_SIGUSR2) | SG_SIGSET(SG_SIGKILL), 0);
+    sys_kill((int)sys_getpid(), SG_SIGUSR1);
+    tap_eq(runs, 2, "without SA_NODEFER the re-raised signal waits and runs after the handler");
+    tap_eq(max_depth, 1, "... not nested");
+    tap_eq(mask_inside & (SG_SIGSET(SG_SIGUSR1) | SG_SIGSET(SG_SIGUSR2) | SG_SIGSET(SG_SIGKILL)),
+           SG_SIGSET(SG_SIGUSR1) | SG_SIGSET(SG_SIGUSR2), "inside: the signal and sa_mask blocked, SIGKILL never");
+
+    runs = max_depth = 0;
+    sg_sigaction(SG_SIGUSR1, (void *)nesting_handler, SG_SA_NODEFER, 0, 0);
+    sys_kill((int)sys_getpid(), SG_SIGUSR1);
+    tap_eq(max_depth, 2, "SA_NODEFER: the re-raised signal nests in the handler");
+
+    runs = 0;
+    uintptr_t old = 99;
+    sg_sigaction(SG_SIGUSR1, (void *)nesting_handler, SG_SA_RESETHAND | SG_SA_NODEFER, 0, 0);
+    sg_sigaction(SG_SIGUSR2, (void *)SG_SIG_IGN, 0, 0, 0);
+    sys_kill((int)sys_getpid(), SG_SIGUSR2);
+    tap_eq(runs, 0, "an ignored signal does nothing");
+    runs = 1;   /* no re-raise: the default action would end us */
+    sys_kill((int)sys_getpid(), SG_SIGUSR1);
+    sg_sigaction(SG_SIGUSR1, (void *)SG_SIG_DFL, 0, 0, &old);
+    tap_eq(old, SG_SIG_DFL, "SA_RESETHAND: the action is SIG_DFL after one delivery");
+    tap_eq(runs, 2, "... and the handler ran");
+    sg_sigaction(SG_SIGUSR2, (void *)SG_SIG_DFL, 0, 0, 0);
+
+    tap_eq(sg_sigaction(SG_SIGKILL, (void *)nesting_handler, 0, 0, 0), -SG_EINVAL, "SIGKILL cannot be caught");
+    tap_eq(sg_sigaction(SG_SIGSTOP, (void *)SG_SIG_IGN, 0, 0, 0), -SG_EINVAL, "SIGSTOP cannot be ignored");
+    tap_eq(sg_sigaction(0, (void *)SG_SIG_IGN, 0, 0, 0), -SG_EINVAL, "signal 0: -EINVAL");
+    tap_eq(sg_sigaction(65, (void *)SG_SIG_IGN, 0, 0, 0), -SG_EINVAL, "signal 65: -EINVAL");
+    tap_eq(sg_syscall(SYS_rt_sigaction, SG_SIGUSR1, 0, 0, 4, 0, 0), -SG_EINVAL, "sigsetsize 4: -EINVAL");
+    tap_eq(sg_syscall(SYS_rt_sigaction, SG_SIGUSR1, 16, 0, 8, 0, 0), -SG_EFAULT, "a bad act pointer: -EFAULT");
+
+    /* Blocked: pending until unblocked, then delivered at once. */
+    runs = 1;
+    sg_sigaction(SG_SIGUSR2, (void *)nesting_handler, 0, 0, 0);
+    uint64_t set = SG_SIGSET(SG_SIGUSR2), pending = 0;
+    sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0);
+    sys_kill((int)sys_getpid(), SG_SIGUSR2);
+    sys_rt_sigpending(&pending);
+    tap_eq(runs, 1, "a blocked signal is not delivered");
+    tap_eq(pending, SG_SIGSET(SG_SIGUSR2), "rt_sigpending shows it");
+    sys_rt_sigprocmask(SG_SIG_UNBLOCK, &set, 0);
+    tap_eq(runs, 2, "unblocking delivers it before rt_sigprocmask returns");
+    uint64_t all = ~0ull;
+    sys_rt_sigprocmask(SG_SIG_SETMASK, &all, 0);
+    tap_eq(sg_blocked() & (SG_SIGSET(SG_SIGKILL) | SG_SIGSET(SG_SIGSTOP)), 0, "SIGKILL and SIGSTOP cannot be blocked");
+    uint64_t none = 0;
+    sys_rt_sigprocmask(SG_SIG_SETMASK, &none, 0);
+    tap_eq(sg_syscall(SYS_rt_sigprocmask, 7, (long)&none, 0, 8, 0, 0), -SG_EINVAL, "rt_sigprocmask how 7: -EINVAL");
+
+    /* rt_sigtimedwait takes a blocked pending signal without a handler. */
+    sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0);
+    sys_kill((int)sys_getpid(), SG_SIGUSR2);
+    uint8_t info[128];
+    long ts[2] = { 0, 0 };
+    tap_eq(sys_rt_sigtimedwait(&set, info, ts), SG_SIGUSR2, "rt_sigtimedwait returns the pending signal");
+    tap_eq(runs, 2, "... without running its handler");
+    tap_eq(((int32_t *)info)[0], SG_SIGUSR2, "... and its siginfo");
+    tap_eq(sys_rt_sigtimedwait(&set, info, ts), -SG_EAGAIN, "nothing pending, zero timeout: -EAGAIN");
+    sys_rt_sigprocmask(SG_SIG_UNBLOCK, &set, 0);
+    sg_sigaction(SG_SIGUSR2, (void *)SG_SIG_DFL, 0, 0, 0);
+}
+
+/* ---- The alternate stack ---- */
+
+static char altstack[16384] __attribute__((aligned(16)));
+static volatile uintptr_t handler_sp;
+static volatile long altstack_change;
+static volatile int32_t altstack_flags_inside;
+
+static void altstack_handler(int sig, sg_siginfo_t *info, void *ucv)
+{
+    (void)sig, (void)info;
+    sg_ucontext_t *uc = ucv;
+    handler_sp = (uintptr_t)__builtin_frame_address(0);
+    sg_stack_t now, other = { .sp = (uintptr_t)altstack, .size = sizeof altstack };
+    sys_sigaltstack(0, &now);
+    altstack_flags_inside = now.flags;
+    altstack_change = sys_sigaltstack(&other, 0);
+    (void)uc;
+}
+
+static void check_altstack(void)
+{
+    sg_stack_t ss = { .sp = (uintptr_t)altstack, .size = sizeof altstack }, old;
+    tap_eq(sys_sigaltstack(&ss, &old), 0, "sigaltstack");
+    tap_eq(old.flags, SG_SS_DISABLE, "the old alternate stack was disabled");
+    sg_sigaction(SG_SIGUSR1, (void *)altstack_handler, SG_SA_SIGINFO | SG_SA_ONSTACK, 0, 0);
+    sys_kill((int)sys_getpid(), SG_SIGUSR1);
+    tap_check(handler_sp > (uintptr_t)altstack && handler_sp < (uintptr_t)altstack + sizeof altstack,
+              "SA_ONSTACK: the handler runs on the alternate stack");
+    tap_eq(altstack_flags_inside, SG_SS_ONSTACK, "sigaltstack inside says SS_ONSTACK");
+    tap_eq(altstack_change, -SG_EPERM, "changing it while on it: -EPERM");
+    sg_sigaction(SG_SIGUSR1, (void *)altstack_handler, SG_SA_SIGINFO, 0, 0);
+    sys_kill((int)sys_getpid(), SG_SIGUSR1);
+    tap_check(handler_sp < (uintptr_t)altstack || handler_sp > (uintptr_t)altstack + sizeof altstack,
+              "without SA_ONSTACK: the ordinary stack");
+    sg_stack_t small = { .sp = (uintptr_t)altstack, .size = 1024 }, off = { .flags = SG_SS_DISABLE }, bad = { .flags = 5 };
+    tap_eq(sys_sigaltstack(&small, 0), -SG_ENOMEM, "a stack below MINSIGSTKSZ: -ENOMEM");
+    tap_eq(sys_sigaltstack(&bad, 0), -SG_EINVAL, "bad ss_flags: -EINVAL");
+    tap_eq(sys_sigaltstack(&off, 0), 0, "SS_DISABLE");
+    sg_sigaction(SG_SIGUSR1, (void *)SG_SIG_DFL, 0, 0, 0);
+}
+
+/* ---- Interrupted calls, through every door ---- */
+
+static volatile int alarms;
+static void alarm_handler(int sig) { (void)sig; alarms++; }
+
+static const char *const door_names[SG_MECH_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap" };
+
+static void check_interrupted(void)
+{
+    for (int mech = 0; mech < SG_MECH_COUNT; mech++) {
+        if (!sg_kip_stub(mech))
+            continue;
+        const char *door = door_names[mech];
+
+        /* nanosleep: -EINTR after a handler, SA_RESTART or not, with the
+         * time left in rem (signal(7): never restarted). */
+        alarms = 0;
+        sg_sigaction(SG_SIGALRM, (void *)alarm_handler, SG_SA_RESTART, 0, 0);
+        sg_setitimer_us(30000, 0, 0);
+        long req[2] = { 5, 0 }, rem[2] = { -1, -1 };
+        long r = sg_syscall_via(mech, SYS_nanosleep, (long)req, (long)rem, 0, 0, 0, 0);
+        tap_eq(r, -SG_EINTR, "%s: nanosleep interrupted by a handled SIGALRM: -EINTR even with SA_RESTART", door);
+        tap_check(alarms == 1 && rem[0] >= 0 && rem[0] < 5, "%s: the handler ran, rem = %ld s left", door, rem[0]);
+
+        /* wait4: restarted under SA_RESTART, -EINTR without. */
+        char *argv[] = { sg_argv[0], "sleeper", 0 };
+        long child = sg_spawn(sg_argv[0], argv);
+        alarms = 0;
+        sg_setitimer_us(20000, 0, 0);
+        int status = 0;
+        r = sg_syscall_via(mech, SYS_wait4, child, (long)&status, 0, 0, 0, 0);
+        tap_eq(r, child, "%s: wait4 interrupted by an SA_RESTART handler is restarted and reaps the child", door);
+        tap_eq(alarms, 1, "%s: ... after the handler ran", door);
+
+        sg_sigaction(SG_SIGALRM, (void *)alarm_handler, 0, 0, 0);
+        child = sg_spawn(sg_argv[0], argv);
+        alarms = 0;
+        sg_setitimer_us(20000, 0, 0);
+        r = sg_syscall_via(mech, SYS_wait4, child, (long)&status, 0, 0, 0, 0);
+        tap_eq(r, -SG_EINTR, "%s: wait4 interrupted by a handler without SA_RESTART: -EINTR", door);
+        sys_wait4((int)child, &status, 0);
+    }
+    sg_sigaction(SG_SIGALRM, (void *)SG_SIG_DFL, 0, 0, 0);
+}
+
+static void check_suspend_and_timers(void)
+{
+    sg_sigaction(SG_SIGALRM, (void *)alarm_handler, 0, 0, 0);
+    uint64_t set = SG_SIGSET(SG_SIGALRM), none = 0;
+    sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0);
+    alarms = 0;
+    sg_setitimer_us(20000, 0, 0);
+    tap_eq(sys_rt_sigsuspend(&none), -SG_EINTR, "rt_sigsuspend returns -EINTR after the handler");
+    tap_eq(alarms, 1, "... which ran inside it, with SIGALRM unblocked");
+    tap_eq(sg_blocked(), SG_SIGSET(SG_SIGALRM), "the old mask is back afterwards");
+    sys_rt_sigprocmask(SG_SIG_UNBLOCK, &set, 0);
+
+    alarms = 0;
+    sg_setitimer_us(20000, 0, 0);
+    tap_eq(sys_pause(), -SG_EINTR, "pause returns -EINTR after a handler");
+    tap_eq(alarms, 1, "... which ran");
+
+    tap_eq(sys_alarm(5), 0, "alarm(5) with none set: 0");
+    long left = sys_alarm(0);
+    tap_check(left == 5 || left == 4, "alarm(0) after alarm(5): %ld seconds left", left);
+    long old_us = -1;
+    sg_setitimer_us(3000000, 0, 0);
+    sg_setitimer_us(0, 0, &old_us);
+    tap_check(old_us > 2000000 && old_us <= 3000000, "setitimer gives the old value (%ld us)", old_us);
+    tap_eq(sg_syscall(SYS_setitimer, 1, 0, 0, 0, 0, 0), -SG_EINVAL, "ITIMER_VIRTUAL: -EINVAL");
+
+    /* An interval timer fires repeatedly. */
+    alarms = 0;
+    sg_setitimer_us(10000, 10000, 0);
+    while (alarms < 3)
+        sys_pause();
+    sg_setitimer_us(0, 0, 0);
+    tap_eq(alarms, 3, "an interval timer fires again and again");
+    sg_sigaction(SG_SIGALRM, (void *)SG_SIG_DFL, 0, 0, 0);
+}
+
+/* ---- Faults caught and resumed ---- */
+
+static volatile int fault_sig, fault_code;
+static volatile uintptr_t fault_addr, fault_ip;
+static volatile uintptr_t resume_at;
+
+static void fault_handler(int sig, sg_siginfo_t *info, void *ucv)
+{
+    sg_ucontext_t *uc = ucv;
+    fault_sig = sig;
+    fault_code = info->code;
+    fault_addr = info->u.fault.addr;
+    fault_ip = SG_UC_IP(uc);
+    if (resume_at)
+        SG_UC_IP(uc) = resume_at;               /* the siglongjmp of a C library, by hand */
+    SG_UC_FLAGS(uc) &= ~0x100ul;                /* TF off */
+}
+
+extern char segv_insn[], segv_resume[], fpe_insn[], fpe_resume[], ill_insn[], ill_resume[], int3_after[];
+extern char tf_after[];
+__attribute__((noinline)) static void do_segv(void)
+{
+    __asm__ volatile("segv_insn: mov (%0), %%eax\nsegv_resume:" ::"r"((uintptr_t)16) : "eax", "memory");
+}
+__attribute__((noinline)) static void do_fpe(void)
+{
+    __asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd\nfpe_insn: idivl %%ecx\nfpe_resume:" ::: "eax", "ecx", "edx");
+}
+__attribute__((noinline)) static void do_ill(void) { __asm__ volatile("ill_insn: ud2\nill_resume:"); }
+__attribute__((noinline)) static void do_int3(void) { __asm__ volatile("int3\nint3_after:"); }
+__attribute__((noinline)) static void do_tf(void)
+{
+#ifdef __x86_64__
+    __asm__ volatile("pushfq; orl $0x100, (%%rsp); popfq; nop\ntf_after: nop" ::: "memory");
+#else
+    __asm__ volatile("pushfl; orl $0x100, (%%esp); popfl; nop\ntf_after: nop" ::: "memory");
+#endif
+}
+
+static void check_faults(void)
+{
+    struct { int sig; void (*run)(void); char *insn, *resume; int code; uintptr_t addr; const char *what; } cases[] = {
+        { SG_SIGSEGV, do_segv, segv_insn, segv_resume, SG_SEGV_MAPERR, 16, "SIGSEGV from a read of address 16" },
+        { SG_SIGFPE, do_fpe, fpe_insn, fpe_resume, SG_FPE_INTDIV, (uintptr_t)fpe_insn, "SIGFPE from #DE" },
+        { SG_SIGILL, do_ill, ill_insn, ill_resume, SG_ILL_ILLOPN, (uintptr_t)ill_insn, "SIGILL from ud2" },
+        { SG_SIGTRAP, do_int3, int3_after, 0, SG_SI_KERNEL, 0, "SIGTRAP from int3" },
+        { SG_SIGTRAP, do_tf, tf_after, 0, SG_TRAP_TRACE, (uintptr_t)tf_after, "SIGTRAP from TF" },
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fault_sig = 0;
+        resume_at = (uintptr_t)cases[i].resume;
+        sg_sigaction(cases[i].sig, (void *)fault_handler, SG_SA_SIGINFO, 0, 0);
+        cases[i].run();
+        tap_eq(fault_sig, cases[i].sig, "%s: caught", cases[i].what);
+        tap_eq(fault_code, cases[i].code, "%s: si_code", cases[i].what);
+        if (cases[i].code != SG_SI_KERNEL)
+            tap_eq(fault_addr, cases[i].addr, "%s: si_addr", cases[i].what);
+        tap_eq(fault_ip, (uintptr_t)cases[i].insn, "%s: the saved IP is the %s", cases[i].what,
+               cases[i].resume ? "faulting instruction" : "instruction after the trap");
+        sg_sigaction(cases[i].sig, (void *)SG_SIG_DFL, 0, 0, 0);
+    }
+    resume_at = 0;
+}
+
+/* ---- Every register the same after a handler ---- */
+
+static void clobber_handler(int sig, sg_siginfo_t *info, void *ucv)
+{
+    (void)sig, (void)info;
+    SG_UC_IP((sg_ucontext_t *)ucv) += 2;        /* past the ud2 */
+    /* Dirty what the handler may: every register and the SSE state. */
+    __asm__ volatile("pcmpeqd %%xmm0, %%xmm0; pcmpeqd %%xmm7, %%xmm7; xor %%eax, %%eax; xor %%ebx, %%ebx; "
+                     "xor %%ecx, %%ecx; xor %%edx, %%edx; xor %%esi, %%esi; xor %%edi, %%edi; ldmxcsr %0"
+                     ::"m"((uint32_t){ 0x1f80 | 0x6000 }) : "xmm0", "xmm7", "eax", "ebx", "ecx", "edx", "esi", "edi");
+}
+
+/* poison_test (assembly below): every general register and xmm7 loaded
+ * from poison_before, a ud2 whose SIGILL handler clobbers them, then all
+ * stored to poison_after; RSP too. */
+uintptr_t poison_before[16], poison_after[16], poison_sp;
+uint8_t xmm_before[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 }, xmm_after[16];
+uint32_t mxcsr_after;
+void poison_test(void);
+#ifdef __x86_64__
+#define NREGS 15
+__asm__(".text\n.globl poison_test\npoison_test:\n"
+        "  push %rbp; push %rbx; push %r12; push %r13; push %r14; push %r15\n"
+        "  movdqu xmm_before(%rip), %xmm7\n  mov %rsp, poison_sp(%rip)\n"
+        "  mov poison_before+0(%rip), %rax; mov poison_before+8(%rip), %rbx; mov poison_before+16(%rip), %rcx\n"
+        "  mov poison_before+24(%rip), %rdx; mov poison_before+32(%rip), %rsi; mov poison_before+40(%rip), %rdi\n"
+        "  mov poison_before+48(%rip), %rbp; mov poison_before+56(%rip), %r8; mov poison_before+64(%rip), %r9\n"
+        "  mov poison_before+72(%rip), %r10; mov poison_before+80(%rip), %r11; mov poison_before+88(%rip), %r12\n"
+        "  mov poison_before+96(%rip), %r13; mov poison_before+104(%rip), %r14; mov poison_before+112(%rip), %r15\n"
+        "  ud2\n"
+        "  mov %rax, poison_after+0(%rip); mov %rbx, poison_after+8(%rip); mov %rcx, poison_after+16(%rip)\n"
+        "  mov %rdx, poison_after+24(%rip); mov %rsi, poison_after+32(%rip); mov %rdi, poison_after+40(%rip)\n"
+        "  mov %rbp, poison_after+48(%rip); mov %r8, poison_after+56(%rip); mov %r9, poison_after+64(%rip)\n"
+        "  mov %r10, poison_after+72(%rip); mov %r11, poison_after+80(%rip); mov %r12, poison_after+88(%rip)\n"
+        "  mov %r13, poison_after+96(%rip); mov %r14, poison_after+104(%rip); mov %r15, poison_after+112(%rip)\n"
+        "  mov %rsp, poison_after+120(%rip)\n"
+        "  movdqu %xmm7, xmm_after(%rip)\n  stmxcsr mxcsr_after(%rip)\n"
+        "  pop %r15; pop %r14; pop %r13; pop %r12; pop %rbx; pop %rbp\n  ret\n");
+#else
+#define NREGS 7
+__asm__(".text\n.globl poison_test\npoison_test:\n"
+        "  push %ebp; push %ebx; push %esi; push %edi\n"
+        "  movdqu xmm_before, %xmm7\n  mov %esp, poison_sp\n"
+        "  mov poison_before+0, %eax; mov poison_before+4, %ebx; mov poison_before+8, %ecx\n"
+        "  mov poison_before+12, %edx; mov poison_before+16, %esi; mov poison_before+20, %edi\n"
+        "  mov poison_before+24, %ebp\n"
+        "  ud2\n"
+        "  mov %eax, poison_after+0; mov %ebx, poison_after+4; mov %ecx, poison_after+8\n"
+        "  mov %edx, poison_after+12; mov %esi, poison_after+16; mov %edi, poison_after+20\n"
+        "  mov %ebp, poison_after+24; mov %esp, poison_after+60\n"
+        "  movdqu %xmm7, xmm_after\n  stmxcsr mxcsr_after\n"
+        "  pop %edi; pop %esi; pop %ebx; pop %ebp\n  ret\n");
+#endif
+
+static void check_registers(void)
+{
+    sg_sigaction(SG_SIGILL, (void *)clobber_handler, SG_SA_SIGINFO, 0, 0);
+    for (int i = 0; i < NREGS; i++)
+        poison_before[i] = (uintptr_t)(0x1111111111111111ull * (uint64_t)(i + 1) ^ 0x0123456789abcdefull);
+    poison_test();
+    int same = 1;
+    for (int i = 0; i < NREGS; i++)
+        if (poison_after[i] != poison_before[i]) {
+            tap_diag("register %d: %#lx, was %#lx", i, (unsigned long)poison_after[i], (unsigned long)poison_before[i]);
+            same = 0;
+        }
+    tap_check(same, "all %d general registers but the stack pointer the same after a handler that clobbered them",
+              NREGS);
+    tap_eq(poison_after[15], poison_sp, "the stack pointer the same");
+    int xmm_same = 1;
+    for (int i = 0; i < 16; i++)
+        xmm_same &= xmm_after[i] == xmm_before[i];
+    tap_check(xmm_same, "xmm7 the same after a handler that set it to all ones");
+    tap_eq(mxcsr_after & 0x6000, 0, "MXCSR's rounding control back after a handler that changed it");
+    sg_sigaction(SG_SIGILL, (void *)SG_SIG_DFL, 0, 0, 0);
+}
+
+/* ---- Default actions and other processes ---- */
+
+static void term_handler(int sig) { (void)sig; sys_exit(7); }
+
+static int run_child(const char *what, int sig_to_send)
+{
+    char *argv[] = { sg_argv[0], (char *)what, 0 };
+    long child = sg_spawn(sg_argv[0], argv);
+    if (sig_to_send) {
+        long req[2] = { 0, 20000000 };
+        sg_syscall(SYS_nanosleep, (long)req, 0, 0, 0, 0, 0);   /* let it install its handler */
+        sys_kill((int)child, sig_to_send);
+    }
+    int status = -1;
+    sys_wait4((int)child, &status, 0);
+    return status;
+}
+
+static void check_processes(void)
+{
+    int st = run_child("pauser", SG_SIGTERM);
+    tap_eq(st, SG_WSTATUS_KILLED(SG_SIGTERM), "kill(child, SIGTERM) without a handler ends it (status %#x)", st);
+    st = run_child("catcher", SG_SIGTERM);
+    tap_eq(st, SG_WSTATUS_EXITED(7), "kill(child, SIGTERM) runs its handler, which exits 7 (status %#x)", st);
+    st = run_child("catcher", SG_SIGKILL);
+    tap_eq(st, SG_WSTATUS_KILLED(SG_SIGKILL), "SIGKILL ends it although it handles SIGTERM (status %#x)", st);
+    st = run_child("selfkill", 0);
+    tap_eq(st, SG_WSTATUS_KILLED(SG_SIGUSR1), "raising SIGUSR1 with the default action ends the process (%#x)", st);
+    st = run_child("ignored-segv", 0);
+    tap_eq(st, SG_WSTATUS_KILLED(SG_SIGSEGV), "a fault whose signal is blocked still ends the process (%#x)", st);
+    st = run_child("tgkill", 0);
+    tap_eq(st, SG_WSTATUS_EXITED(0), "tgkill(pid, pid, sig) to itself runs the handler, with SI_TKILL (%#x)", st);
+    tap_eq(sys_kill(1, SG_SIGTERM), -SG_EPERM, "init refuses signals (-EPERM)");
+    tap_eq(sys_tgkill(1, 2, SG_SIGTERM), -SG_ESRCH, "tgkill with a thread outside the group: -ESRCH");
+}
+
+static int child_case(const char *name)
+{
+    if (!strcmp(name, "sleeper")) {
+        long req[2] = { 0, 100000000 };
+        sg_syscall(SYS_nanosleep, (long)req, 0, 0, 0, 0, 0);
+        return 0;
+    }
+    if (!strcmp(name, "pauser")) {
+        for (;;)
+            sys_pause();
+    }
+    if (!strcmp(name, "catcher")) {
+        sg_sigaction(SG_SIGTERM, (void *)term_handler, 0, 0, 0);
+        for (;;)
+            sys_pause();
+    }
+    if (!strcmp(name, "selfkill")) {
+        sys_kill((int)sys_getpid(), SG_SIGUSR1);
+        return 1;
+    }
+    if (!strcmp(name, "ignored-segv")) {
+        uint64_t set = SG_SIGSET(SG_SIGSEGV);
+        sg_sigaction(SG_SIGSEGV, (void *)fault_handler, SG_SA_SIGINFO, 0, 0);
+        sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0);
+        do_segv();
+        return 1;
+    }
+    if (!strcmp(name, "tgkill")) {
+        fault_code = 0;
+        sg_sigaction(SG_SIGUSR1, (void *)fault_handler, SG_SA_SIGINFO, 0, 0);
+        sys_tgkill((int)sys_getpid(), (int)sys_getpid(), SG_SIGUSR1);
+        return fault_code == SG_SI_TKILL ? 0 : 2;
+    }
+    return 3;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        return child_case(argv[1]);
+    tap_begin("signals");
+    check_entry();
+    check_old_frame();
+    check_masks();
+    check_altstack();
+    check_faults();
+    check_registers();
+    check_suspend_and_timers();
+    check_interrupted();
+    check_processes();
+    return tap_end();
+}
