@@ -230,6 +230,19 @@ static int door_insn_length(const struct frame *f)
 
 static void restart_call(struct proc *p, struct frame *f)
 {
+    /* An exception door (doors.def) ran only from inside its stub, and the
+     * kernel put back what the stub had pushed before it resumed: running
+     * the stub again from its first instruction makes the same call. */
+    if (f->entry >= SG_MECH_FIRST_EXCEPTION && f->entry < SG_MECH_COUNT) {
+        uint64_t stub = kip_stub(p->bits, (int)f->entry);
+        if (!stub) {
+            f->rax = (uint64_t)-SG_EINTR;
+            return;
+        }
+        f->rip = stub;
+        f->rax = p->sig.restart_nr;
+        return;
+    }
     int len = door_insn_length(f);
     if (!len) {
         f->rax = (uint64_t)-SG_EINTR;

@@ -85,6 +85,21 @@ static uint64_t full_calls_of(int mech, long nr, const long *a)
     return full_count() - before - 1;
 }
 
+/* The same for a FAST call, which may still take the full path when work
+ * was pending on its way in (a timer tick that landed in the kernel asks
+ * for a reschedule, percpu.work): the fewest full-path calls of three
+ * tries.  A FAST call can be repeated: it changes nothing. */
+static uint64_t full_calls_of_fast(int mech, long nr, const long *a)
+{
+    uint64_t fewest = full_calls_of(mech, nr, a);
+    for (int i = 0; i < 2 && fewest; i++) {
+        uint64_t n = full_calls_of(mech, nr, a);
+        if (n < fewest)
+            fewest = n;
+    }
+    return fewest;
+}
+
 static const struct full_way *full_way_of(const char *name)
 {
     for (size_t i = 0; i < sizeof full_ways / sizeof full_ways[0]; i++)
@@ -172,7 +187,7 @@ int main(int argc, char **argv)
             if (c->nr < 0)
                 continue;
             if (c->fast) {
-                tap_eq(full_calls_of(mech, c->nr, zero), 0, "%s (FAST) via %s takes the fast path", c->name, door);
+                tap_eq(full_calls_of_fast(mech, c->nr, zero), 0, "%s (FAST) via %s takes the fast path", c->name, door);
                 continue;
             }
             const struct full_way *w = full_way_of(c->name);
@@ -184,9 +199,9 @@ int main(int argc, char **argv)
                 tap_eq(full_calls_of(mech, c->nr, w->a), 1, "%s (FULL) via %s takes the full path", c->name, door);
             }
         }
-        tap_eq(full_calls_of(mech, SYS_sg_null | SG_ARGS_PAGE, zero), 0,
+        tap_eq(full_calls_of_fast(mech, SYS_sg_null | SG_ARGS_PAGE, zero), 0,
                "sg_null (FAST) with its arguments in the argument page via %s takes the fast path", door);
-        tap_eq(full_calls_of(mech, SYS_sg_null | SG_ARGS_STACK, zero), 0,
+        tap_eq(full_calls_of_fast(mech, SYS_sg_null | SG_ARGS_STACK, zero), 0,
                "sg_null (FAST) with its arguments on the stack via %s takes the fast path", door);
         page_result_check(mech, door);
         struct sg_argpage *page = SG_ARGPAGE;

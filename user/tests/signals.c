@@ -261,14 +261,13 @@ static void check_altstack(void)
 static volatile int alarms;
 static void alarm_handler(int sig) { (void)sig; alarms++; }
 
-static const char *const door_names[SG_MECH_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap" };
 
 static void check_interrupted(void)
 {
     for (int mech = 0; mech < SG_MECH_COUNT; mech++) {
         if (!sg_kip_stub(mech))
             continue;
-        const char *door = door_names[mech];
+        const char *door = sg_mechanism_name(mech);
 
         /* nanosleep: -EINTR after a handler, SA_RESTART or not, with the
          * time left in rem (signal(7): never restarted). */
