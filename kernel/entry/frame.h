@@ -126,16 +126,22 @@
     push %r9
 .endm
 
-.macro SAVE_OTHER_REGS
-    push %rax
-    push %rcx
-    push %r11
+/* The registers C preserves, last in the frame (int80.S's full path
+ * completes a frame with them alone). */
+.macro SAVE_CALLEE_REGS
     push %rbx
     push %rbp
     push %r12
     push %r13
     push %r14
     push %r15
+.endm
+
+.macro SAVE_OTHER_REGS
+    push %rax
+    push %rcx
+    push %r11
+    SAVE_CALLEE_REGS
 .endm
 
 .macro SAVE_GPRS

@@ -108,58 +108,22 @@ syscall_past_table:
     mov     $-SG_ENOSYS, %rax
     jmp     syscall_fast_exit
 
-/* The argument ways of a FAST call (docs/mechanisms.md, "The argument
- * ways"): each argument read once, with a guarded load, into the C ABI's
- * register (the frame keeps the caller's: the exit restores them); the
- * page's result written back with one guarded store.  A fault on a load
- * takes the full path, whose dispatcher reads them again and answers
- * -EFAULT (nothing read here was used); a fault on the store answers
- * -EFAULT, as the dispatcher does.  rax holds the number without its flag
- * (WAY_DECODE, tables.h): every way to the full path puts the flag back. */
-syscall_way:
-    WAY_DECODE syscall_way_page, syscall_way_full_stack
-    WAY_FAST fast_calls64, syscall_way_full_stack
-    STACK_ARGS_BASE FULL(RSP), stack_args_top64, %r10, syscall_way_full_stack
-    LOAD_ARGS %r10, 8, 8, syscall_way_fault_stack, ARGS64
-    call    *syscall_door_table64(,%rax,8)
-syscall_fast_exit_stack:                /* a copy: the jump back would cost one more */
-    SYSCALL_FAST_EXIT
+/* The argument ways (tables.h): rax without its flag there, which every
+ * way to the full path puts back. */
+    DOOR_WAYS syscall, syscall_door_table64, FULL(RSP), syscall_way_full_stack, syscall_way_full_page, \
+              syscall_fast_exit, SYSCALL_FAST_EXIT
 
-syscall_way_page:
-    WAY_FAST fast_calls64, syscall_way_full_page
-    mov     $USER_ARGPAGE, %r10
-    LOAD_ARGS %r10, 0, 8, syscall_way_fault_page, ARGS64
-    call    *syscall_door_table64(,%rax,8)
-    STORE_RESULT USER_ARGPAGE, syscall_result_fault
-    jmp     syscall_fast_exit
-
-syscall_result_fault:
-    SMAP_CLOSE
-    mov     $-SG_EFAULT, %rax
-    jmp     syscall_fast_exit
-
-syscall_way_fault_stack:
-    SMAP_CLOSE
 syscall_way_full_stack:
     xor     $(1 << SG_ARGS_STACK_BIT), %rax
     jmp     syscall_full
 
-syscall_way_fault_page:
-    SMAP_CLOSE
 syscall_way_full_page:
     xor     $(1 << SG_ARGS_PAGE_BIT), %rax
     jmp     syscall_full
 
-/* An empty slot of syscall_door_table64: -ENOSYS, once the process's
- * first call of this number has been logged through the full path.  The
- * number is still in rax (the table's call does not change it): on this
- * path the frame's rax slot is not written, so nothing may read it there. */
+/* An empty slot of syscall_door_table64 (tables.h). */
 syscall_door_unknown:
-    mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
-    bt      %rax, (%rcx)
-    jnc     syscall_door_full_call
-    mov     $-SG_ENOSYS, %rax
-    ret
+    UNKNOWN_SLOT syscall_door_full_call
 
 /* A FULL call's slot in syscall_door_table64: drop the return address and
  * take the full path, rax still the number. */

@@ -51,6 +51,8 @@ typedef long (*syscall_call)(const uint64_t *a);
 /* The fast paths' full-path stubs (dispatch_fast.S, entry/syscall.S). */
 void syscall_door_full_call(void);
 void syscall_door_unknown(void);
+void int80_full_call(void);
+void int80_unknown(void);
 
 #define PATH_FAST true
 #define PATH_FULL false
@@ -76,6 +78,7 @@ static syscall_call table32[LINUX_NR_MAX];
 static syscall_call private_table[SG_PRIVATE_COUNT];
 
 void *syscall_door_table64[SYSCALL_TABLE_SIZE];
+void *int80_table64[SYSCALL_TABLE_SIZE];
 void *front_table64[SYSCALL_TABLE_SIZE];
 void *front_table32[SYSCALL_TABLE_SIZE];
 uint64_t fast_calls64[UNIMPLEMENTED_WORDS], fast_calls32[UNIMPLEMENTED_WORDS];
@@ -113,6 +116,7 @@ void syscall_init(void)
 {
     for (int i = 0; i < SYSCALL_TABLE_SIZE; i++) {
         syscall_door_table64[i] = (void *)syscall_door_unknown;
+        int80_table64[i] = (void *)int80_unknown;
         front_table64[i] = front_table32[i] = (void *)sys_enosys;
     }
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
@@ -120,6 +124,7 @@ void syscall_init(void)
         if (nr64 >= 0) {
             install(table64, (uint64_t)nr64, i);
             install_fast(syscall_door_table64, (uint64_t)nr64, i, (void *)syscall_door_full_call, 0);
+            install_fast(int80_table64, (uint64_t)nr64, i, (void *)int80_full_call, 0);
             install_fast(front_table64, (uint64_t)nr64, i, (void *)front_full_call, fast_calls64);
         }
         int64_t nr32 = syscall_list[i].nr32;

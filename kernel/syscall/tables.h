@@ -109,6 +109,64 @@
 #define ARGS64 %rdi, %rsi, %rdx, %rcx, %r8, %r9
 #define ARGS32 %edi, %esi, %edx, %ecx, %r8d, %r9d
 
+/* A door's argument ways on its own fast path (entry/syscall.S,
+ * entry/int80.S; docs/mechanisms.md "The argument ways"), after
+ * PAST_TABLES_OR sent a flagged number to \door\()_way: each argument
+ * read once, with a guarded load, into the C ABI's register (the partial
+ * frame keeps the caller's: the exit restores them), the call through
+ * \table, the page's result written back with one guarded store.  \sp is
+ * the frame's user RSP; \full_stack and \full_page take the full path
+ * with rax as WAY_DECODE left it on each way (flag off), \exit is the
+ * door's fast exit and \stack_exit a copy of it that ends the stack way
+ * (the jump back would cost one more).  A fault on a load takes the full
+ * path, whose dispatcher reads the arguments again and answers -EFAULT
+ * (nothing read here was used); a fault on the store answers -EFAULT, as
+ * the dispatcher does. */
+.macro DOOR_WAYS door, table, sp, full_stack, full_page, exit, stack_exit
+\door\()_way:
+    WAY_DECODE \door\()_way_page, \full_stack
+    WAY_FAST fast_calls64, \full_stack
+    STACK_ARGS_BASE \sp, stack_args_top64, %r10, \full_stack
+    LOAD_ARGS %r10, 8, 8, \door\()_way_fault_stack, ARGS64
+    call    *\table(,%rax,8)
+\door\()_fast_exit_stack:
+    \stack_exit
+
+\door\()_way_page:
+    WAY_FAST fast_calls64, \full_page
+    movabs  $USER_ARGPAGE, %r10
+    LOAD_ARGS %r10, 0, 8, \door\()_way_fault_page, ARGS64
+    call    *\table(,%rax,8)
+    STORE_RESULT USER_ARGPAGE, \door\()_result_fault
+    jmp     \exit
+
+\door\()_result_fault:
+    SMAP_CLOSE
+    mov     $-SG_EFAULT, %rax
+    jmp     \exit
+
+\door\()_way_fault_stack:
+    SMAP_CLOSE
+    jmp     \full_stack
+
+\door\()_way_fault_page:
+    SMAP_CLOSE
+    jmp     \full_page
+.endm
+
+/* An empty slot of a door's own table (syscall_door_table64,
+ * int80_table64): -ENOSYS, once the process's first call of this number
+ * has been logged through the full path (\full_call).  The number is
+ * still in rax (the table's call does not change it): the door's fast path
+ * writes no rax slot it could be read from. */
+.macro UNKNOWN_SLOT full_call
+    mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
+    bt      %rax, (%rcx)
+    jnc     \full_call
+    mov     $-SG_ENOSYS, %rax
+    ret
+.endm
+
 /* The result in rax to the argument page at \page (an absolute address:
  * the one store from rax that takes a 64-bit address, Intel SDM vol. 2B
  * MOV moffs64), guarded; a fault goes to \fixup, which must close the
@@ -131,9 +189,12 @@ _Static_assert(ARGPAGE_RESULT == __builtin_offsetof(struct sg_argpage, result) &
  * frame).
  *   syscall_door_table64  the 64-bit SYSCALL door's fast path (entry/syscall.S);
  *                         FULL: syscall_door_full_call
+ *   int80_table64         int $0x80's fast path for 64-bit callers (entry/int80.S);
+ *                         FULL: int80_full_call, empty: int80_unknown
  *   front_table64/32      the dispatcher's front for every other door
  *                         (dispatch_fast.S); FULL: front_full_call */
 extern void *syscall_door_table64[SYSCALL_TABLE_SIZE];
+extern void *int80_table64[SYSCALL_TABLE_SIZE];
 extern void *front_table64[SYSCALL_TABLE_SIZE];
 extern void *front_table32[SYSCALL_TABLE_SIZE];
 /* One bit per slot: set where the slot holds a FAST call's handler (the
