@@ -109,7 +109,7 @@ $(BUILD)/vdso64/%.S.o: $(VDSO_DIR)/%.S
 $(BUILD)/vdso32/%.S.o: $(VDSO_DIR)/%.S
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -D__ASSEMBLER__ -MMD -MP -c $< -o $@
-$(BUILD)/vdso%.lds: $(VDSO_DIR)/vdso%.lds.S $(VDSO_DIR)/vdso-layout.lds.S include/sysgate/kip.h
+$(BUILD)/vdso%.lds: $(VDSO_DIR)/vdso%.lds.S $(VDSO_DIR)/vdso-layout.lds.S include/sysgate/kip.h include/sysgate/doors.def
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -D__ASSEMBLER__ $< -o $@
 
@@ -292,14 +292,18 @@ run:
 	tools/qemu-boot --kernel $(KERNEL32) --initrd $(RUN_INITRD) --append '$(RUN_APPEND)' \
 	    --console --timeout $(or $(TIMEOUT),300) $(if $(CPU),--cpu $(CPU))
 
-# make shell: busybox's shell (sh -i) as the first process on this terminal -
-# QEMU's stdio is the serial port, the console; QEMU ends when the shell
-# does, with its exit status.  BUSYBOX=/bin/busybox32 for the i386 one.
+# make shell: busybox's shell on this terminal - QEMU's stdio is the serial
+# port, the console.  busybox's sh as init starts an interactive sh in a
+# session of its own with the console as its controlling terminal (setsid
+# -c: job control, ^C to the foreground job) and ends with its status, which
+# becomes QEMU's (tests/run-console boots the same).  BUSYBOX=/bin/busybox32
+# for the i386 one.
+SHELL_BUSYBOX = $(or $(BUSYBOX),/bin/busybox)
 shell:
 	@tools/setup-deps
 	@$(MAKE) --no-print-directory all
 	tools/qemu-boot --kernel $(KERNEL32) --initrd $(INITRD) \
-	    --append 'init=$(or $(BUSYBOX),/bin/busybox) $(APPEND) -- sh -i' \
+	    --append 'init=$(SHELL_BUSYBOX) $(APPEND) -- sh -c "$(SHELL_BUSYBOX) setsid -c $(SHELL_BUSYBOX) sh -i; exit $$?"' \
 	    --timeout $(or $(TIMEOUT),86400) $(if $(CPU),--cpu $(CPU))
 
 # QEMU waits halted for gdb on :1234 and goes when gdb does.

@@ -67,6 +67,7 @@ static void start_init(void)
 void kmain(uint32_t magic, uint32_t info_phys)
 {
     serial_init();
+    printk_set_console(serial_putc);
     printk("\n%s (%s) booting\n", SG_VERSION_STRING, SYSGATE_GIT_REV);
     if (boot_info_parse(magic, info_phys, PHYS_MAP_BASE, &boot_info))
         panic("unknown boot loader magic %#x", magic);
@@ -86,13 +87,16 @@ void kmain(uint32_t magic, uint32_t info_phys)
 
     phys_init(&boot_info);
     paging_init();
+    smap_patch_sites();
     timer_init();
     tty_init();
     random_init();
     printk("random: %s\n", random_source());
     syscall_init();
     trace_init(boot_info.cmdline);
-    kip_init();
+    kip_init(entry_mechanisms64, entry_default64, entry_mechanisms32, entry_default32);
+    trap_query_init();
+    exception_doors_check();
     clock_init();
     initrd_init(&boot_info);
     initrd_list();

@@ -1,3 +1,4 @@
+/* The printf engine (format.h), shared by the kernel and the user library. */
 #include "format.h"
 #include <stdint.h>
 

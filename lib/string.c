@@ -1,3 +1,4 @@
+/* Freestanding string routines (string.h), shared by the kernel and the user library. */
 #include "string.h"
 
 void *memcpy(void *dst, const void *src, size_t n)

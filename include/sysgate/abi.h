@@ -16,20 +16,28 @@
 #define SG_ARGS_STACK_BIT 28
 #define SG_ARGS_PAGE_BIT  29
 
-#ifndef __ASSEMBLER__
+#ifdef __ASSEMBLER__
+/* The same SG_MECH_* numbers for assembly (the doors' entry tags), and
+ * SG_MECH_COUNT (the rows are in nr order). */
+#define DOOR(NAME, name, nr, rank, what) .equ SG_MECH_##NAME, nr; .set SG_MECH_COUNT, nr + 1;
+#include "doors.def"
+#undef DOOR
+#else
 #include <stdint.h>
 
 #define SG_VERSION_STRING "sysgate 0.1"
 
-/* Entry mechanisms.  A bit mask of (1 << SG_MECH_x) says which are on. */
+/* Entry mechanisms ("doors"), from the one list, doors.def.  A bit mask
+ * of (1 << SG_MECH_x) says which are on. */
 enum sg_mechanism {
-    SG_MECH_INT80    = 0,  /* int 0x80 through a DPL-3 interrupt gate      */
-    SG_MECH_CALLGATE = 1,  /* far call through a 16-byte long-mode gate    */
-    SG_MECH_SYSCALL  = 2,  /* syscall / sysret                              */
-    SG_MECH_SYSENTER = 3,  /* sysenter / sysexit                            */
-    SG_MECH_TRAP     = 4,  /* a documented invalid instruction (#UD)        */
+#define DOOR(NAME, name, nr, rank, what) SG_MECH_##NAME = nr,
+#include "doors.def"
+#undef DOOR
     SG_MECH_COUNT
 };
+/* The first exception door (doors.def): from it on, a door's instruction
+ * is a call only inside its interface-page stub. */
+#define SG_MECH_FIRST_EXCEPTION SG_MECH_INT3
 
 /*
  * How the six arguments travel (docs/abi.md), chosen per call by a flag in

@@ -14,7 +14,8 @@
  *            the kernel patches at boot to the stub of the best mechanism
  *            (or the one `syscall=` named)
  *   +...     one stub per mechanism at header.stub_offset[mech] (the
- *            symbols __sg_stub_int80, __sg_stub_callgate, ...)
+ *            symbols __sg_stub_<name>: one per door of
+ *            include/sysgate/doors.def)
  *   +...     the dynamic symbol table, and the time functions
  *            (__vdso_clock_gettime, ...) that answer from the data page
  *
@@ -29,7 +30,7 @@
 #define SYSGATE_KIP_LAYOUT_H
 
 #define SG_KIP_MAGIC          0x50494b4753ull      /* "SGKIP" */
-#define SG_KIP_VERSION        2
+#define SG_KIP_VERSION        3      /* 3: the header has a stub offset per door of doors.def */
 #define SG_KIP_HEADER_OFFSET  0x100
 #define SG_KIP_VVAR_OFFSET    (-0x1000)
 
@@ -39,18 +40,20 @@
 #define SG_KIP_HDR_MECHANISMS       12
 #define SG_KIP_HDR_DEFAULT_MECH     16
 #define SG_KIP_HDR_STUB_OFFSET      20
-#define SG_KIP_HDR_DEFAULT_OFFSET   40
-#define SG_KIP_HDR_LANDING_OFFSET   44
-#define SG_KIP_HDR_IMAGE_SIZE       48
-#define SG_KIP_HDR_VVAR_OFFSET      52
-#define SG_KIP_HDR_SIZE             56
+/* After one stub offset per door (SG_MECH_COUNT: abi.h, for C and for
+ * assembly alike). */
+#define SG_KIP_HDR_DEFAULT_OFFSET   (SG_KIP_HDR_STUB_OFFSET + 4 * SG_MECH_COUNT)
+#define SG_KIP_HDR_LANDING_OFFSET   (SG_KIP_HDR_DEFAULT_OFFSET + 4)
+#define SG_KIP_HDR_IMAGE_SIZE       (SG_KIP_HDR_DEFAULT_OFFSET + 8)
+#define SG_KIP_HDR_VVAR_OFFSET      (SG_KIP_HDR_DEFAULT_OFFSET + 12)
+#define SG_KIP_HDR_SIZE             ((SG_KIP_HDR_DEFAULT_OFFSET + 16 + 7) & ~7)   /* 8-aligned: the magic */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 #include "abi.h"
 
 struct sg_kip_header {
-    uint64_t magic;
+    uint64_t magic __attribute__((aligned(8)));   /* 8 in i386 code too: one size */
     uint32_t version;
     uint32_t mechanisms;                    /* mask of (1 << SG_MECH_x), set at boot */
     uint32_t default_mechanism;             /* set at boot */

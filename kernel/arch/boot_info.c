@@ -1,3 +1,5 @@
+/* The boot loader's information (boot_info.h): Multiboot and Multiboot2
+ * tags read into one loader-independent struct boot_info. */
 #include "boot_info.h"
 #include "../../lib/string.h"
 

@@ -1,14 +1,16 @@
+/* The CPU (cpu.h): identified once from CPUID, and the CR4 features
+ * sysgate uses (SSE for user code, PGE, SMEP, SMAP, UMIP) switched on. */
 #include "cpu.h"
 #include "io.h"
 #include "selectors_msrs.h"
 #include "../lib/kernel.h"
+#include "../mm/mm.h"
 
 struct cpu_info cpu;
 
 /* Set by cpu_enable_features(), read by the user-access routines in
  * kernel/syscall/uaccess.S (which must not execute STAC/CLAC on a CPU
  * without SMAP: they are #UD there, SDM vol. 2B STAC). */
-uint8_t smap_enabled;
 
 void cpu_identify(void)
 {
@@ -98,7 +100,6 @@ void cpu_enable_features(void)
     if (cpu.smap) {
         cr4 |= CR4_SMAP;
         cpu.enabled |= SG_FEAT_SMAP;
-        smap_enabled = 1;
     }
     /* UMIP: SGDT/SIDT/SLDT/SMSW/STR fault in user mode, so user code cannot
      * learn where the GDT and IDT are (SDM vol. 3A 2.5). */
@@ -122,4 +123,24 @@ void cpu_enable_features(void)
 
     if (cpu.nx)
         cpu.enabled |= SG_FEAT_NX;
+}
+
+/* Every STAC and CLAC of the kernel (SMAP_OPEN/SMAP_CLOSE,
+ * kernel/syscall/uaccess_asm.h) is #UD on a CPU without SMAP: there each
+ * becomes the three-byte NOP `nopl (%rax)` (0f 1f 00; Intel SDM vol. 2B
+ * NOP), written through the physical map because the text is mapped
+ * read-only.  Runs once, after paging_init() and before anything can
+ * execute a site (no interrupt is enabled, no process runs yet). */
+extern const uint64_t __smap_sites_start[], __smap_sites_end[];
+
+void smap_patch_sites(void)
+{
+    static const uint8_t nop3[3] = { 0x0f, 0x1f, 0x00 };
+    if (cpu.smap)
+        return;
+    for (const uint64_t *site = __smap_sites_start; site < __smap_sites_end; site++) {
+        uint8_t *text = phys_to_virt(virt_to_phys((const void *)*site));
+        for (int i = 0; i < 3; i++)
+            text[i] = nop3[i];
+    }
 }

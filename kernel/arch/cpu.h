@@ -23,6 +23,8 @@ void cpu_identify(void);
 /* CR0/CR4/EFER set-up: WP, PGE, FXSR/SSE, NX, and SMEP/SMAP/UMIP where the
  * CPU reports them. */
 void cpu_enable_features(void);
+/* Turns every STAC/CLAC into a NOP on a CPU without SMAP (after paging_init). */
+void smap_patch_sites(void);
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {

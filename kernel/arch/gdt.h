@@ -1,3 +1,4 @@
+/* The GDT, the TSS and their set-up (gdt.c); the layout is selectors_msrs.h's. */
 #ifndef SYSGATE_GDT_H
 #define SYSGATE_GDT_H
 #include <stdint.h>

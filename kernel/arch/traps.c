@@ -258,6 +258,10 @@ void interrupt_dispatch(struct frame *f)
         write_dr6(DR6_FIXED);
     }
     if (frame_from_user(f)) {
+        /* A call through an exception door (entry/exception_doors.c) is
+         * no fault: decided here, before anything makes it the process's. */
+        if (exception_door_call(f))
+            return;
         if (v == 1)
             debug_user_trap(f, dr6);
         if (v == 14) {

@@ -1,3 +1,4 @@
+/* After an exception or interrupt door: what the kernel does with it (traps.c). */
 #ifndef SYSGATE_TRAPS_H
 #define SYSGATE_TRAPS_H
 #include <stdint.h>

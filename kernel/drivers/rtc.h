@@ -1,3 +1,4 @@
+/* The CMOS real-time clock (rtc.c). */
 #ifndef SYSGATE_RTC_H
 #define SYSGATE_RTC_H
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* COM1, the 16550 UART (serial.c): the kernel log's output and the console's bytes. */
 #ifndef SYSGATE_SERIAL_H
 #define SYSGATE_SERIAL_H
 #include <stddef.h>

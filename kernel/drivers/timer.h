@@ -1,3 +1,4 @@
+/* The PIT and the 8259 PICs (timer.c): the tick, the IRQ masks, the TSC's calibration. */
 #ifndef SYSGATE_TIMER_H
 #define SYSGATE_TIMER_H
 #include <stdbool.h>

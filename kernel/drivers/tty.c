@@ -5,8 +5,8 @@
  * until a line (canonical mode) or enough bytes (VMIN, VTIME) are there;
  * write() goes out through the discipline's OPOST processing; ioctl() is
  * tty_ioctl(4) and the terminal part of ioctl_tty(2).  sysgate has one
- * terminal, /dev/console and /dev/tty both, and every process's
- * controlling terminal.
+ * terminal, /dev/console and /dev/tty both, the controlling terminal of at
+ * most one session.
  */
 #include "tty.h"
 #include "ldisc.h"
@@ -26,19 +26,22 @@
 #define L_TIOCGPGRP  0x540F
 #define L_TIOCSPGRP  0x5410
 #define L_FIONREAD   0x541B     /* TIOCINQ */
+#define L_TIOCNOTTY  0x5422
+#define L_TIOCGSID   0x5429
 #define L_TCIFLUSH   0
 #define L_TCOFLUSH   1
 #define L_TCIOFLUSH  2
 
 static struct ldisc console;
 static struct l_winsize console_winsize = { 24, 80, 0, 0 };
-/* The foreground process group: who ^C reaches, who TIOCGPGRP names; 0
- * until the console becomes a controlling terminal (TIOCSCTTY).  As in
- * Linux, /dev/console given to init is nobody's controlling terminal
- * (tty_io.c tty_open: never for 5:1), so that a shell run as init finds
- * no job control ("can't access tty") and ^C reaches no one, until a
- * program such as busybox's setsid -c or cttyhack asks for it. */
-static int console_pgrp;
+/* The session whose controlling terminal the console is (its leader's
+ * pid), and that session's foreground process group: who ^C reaches, who
+ * TIOCGPGRP names.  0 until a session leader asks with TIOCSCTTY: as in
+ * Linux, /dev/console given to init is nobody's controlling terminal (its
+ * tty_open never makes 5:1 one), so that a shell run as init finds no job
+ * control ("can't access tty") and ^C reaches no one, until a program such
+ * as busybox's `setsid -c` asks for it. */
+static int console_session, console_pgrp;
 
 static void console_out(void *ctx, const uint8_t *s, size_t n)
 {
@@ -47,47 +50,70 @@ static void console_out(void *ctx, const uint8_t *s, size_t n)
         serial_putb(s[i]);
 }
 
-void tty_init(void)
+
+static bool is_live(const struct proc *p)
 {
-    ldisc_init(&console, console_out, 0);
-    serial_rx_enable();
-    irq_unmask(CONSOLE_IRQ);
+    return p->state != PROC_FREE && p->state != PROC_ZOMBIE;
 }
 
-/* The process group of p: every process is the leader of its own group
- * until setpgid(2) exists. */
-static int process_group(const struct proc *p)
+/* Whether the console is p's controlling terminal: p is in its session. */
+static bool controls(const struct proc *p)
 {
-    return p->pid;
+    return console_session && p->sid == console_session;
+}
+
+static bool group_in_session(int pgrp, int sid)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (is_live(&procs[i]) && procs[i].pgid == pgrp && procs[i].sid == sid)
+            return true;
+    return false;
 }
 
 static bool group_exists(int pgrp)
 {
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state != PROC_FREE && procs[i].state != PROC_ZOMBIE && process_group(&procs[i]) == pgrp)
+        if (is_live(&procs[i]) && procs[i].pgid == pgrp)
             return true;
     return false;
 }
 
-/* The signals the discipline raised, to the foreground group (SIGINT,
- * SIGQUIT: delivered as any signal, proc/signal.c; init refuses them,
- * proc_kill); SIGTSTP would stop it, which sysgate cannot do: it is not
- * sent. */
+/* The signals the discipline raised, to every process of the foreground
+ * group (signal_send: SIGTSTP does nothing while stopping is not there).
+ * init is left out: Linux's init gets only the signals it handles
+ * (SIGNAL_UNKILLABLE). */
 static void deliver_signals(void)
 {
     uint32_t raised = console.signals;
     console.signals = 0;
     if (!console_pgrp)
         return;
-    static const int fatal[] = { LDISC_SIGINT, LDISC_SIGQUIT };
-    for (size_t s = 0; s < ARRAY_SIZE(fatal); s++) {
-        if (!(raised & (1u << fatal[s])))
+    static const int sigs[] = { LDISC_SIGINT, LDISC_SIGQUIT, LDISC_SIGTSTP };
+    for (size_t s = 0; s < ARRAY_SIZE(sigs); s++) {
+        if (!(raised & (1u << sigs[s])))
             continue;
         for (int i = 0; i < MAX_PROCS; i++)
-            if (procs[i].state != PROC_FREE && procs[i].state != PROC_ZOMBIE &&
-                process_group(&procs[i]) == console_pgrp)
-                proc_kill(procs[i].pid, fatal[s]);
+            if (is_live(&procs[i]) && procs[i].pgid == console_pgrp && procs[i].pid != 1)
+                signal_send(&procs[i], sigs[s]);
     }
+}
+
+/* The session leader's end ends the console's being its controlling
+ * terminal (Linux's disassociate_ctty). */
+static void tty_exit_hook(struct proc *p)
+{
+    if (console_session && p->pid == console_session) {
+        console_session = 0;
+        console_pgrp = 0;
+    }
+}
+
+void tty_init(void)
+{
+    ldisc_init(&console, console_out, 0);
+    proc_add_exit_hook(tty_exit_hook);
+    serial_rx_enable();
+    irq_unmask(CONSOLE_IRQ);
 }
 
 /* IRQ 4.  Every byte first (the UART raises no new edge while its FIFO is
@@ -220,9 +246,14 @@ static long console_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
     case L_TIOCSWINSZ:
         return copy_from_user(&console_winsize, arg, sizeof console_winsize);
     case L_TIOCGPGRP:
-        return console_pgrp ? put_int(arg, console_pgrp) : -SG_ENOTTY;
+        return controls(current_proc()) ? put_int(arg, console_pgrp) : -SG_ENOTTY;
+    case L_TIOCGSID:
+        return controls(current_proc()) ? put_int(arg, console_session) : -SG_ENOTTY;
     case L_TIOCSPGRP: {
-        if (!console_pgrp)
+        /* tiocspgrp: only for the caller's own terminal, to a group of its
+         * session. */
+        struct proc *p = current_proc();
+        if (!controls(p))
             return -SG_ENOTTY;
         uint32_t pgrp;
         if (get_user_u32(&pgrp, arg))
@@ -231,13 +262,38 @@ static long console_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
             return -SG_EINVAL;
         if (!group_exists((int)pgrp))
             return -SG_ESRCH;
+        if (!group_in_session((int)pgrp, p->sid))
+            return -SG_EPERM;
         console_pgrp = (int)pgrp;
         return 0;
     }
-    case L_TIOCSCTTY:
-        /* The caller's terminal from now on: its group is the foreground
-         * one (Linux asks a session leader; sessions are not here yet). */
-        console_pgrp = process_group(current_proc());
+    case L_TIOCSCTTY: {
+        /* tiocsctty: a session leader without a controlling terminal takes
+         * this one, unless another session has it (whose taking, with arg 1,
+         * is root's right - everyone here is root). */
+        struct proc *p = current_proc();
+        if (controls(p))
+            return 0;
+        if (p->sid != p->tgid)
+            return -SG_EPERM;
+        if (console_session && arg != 1)
+            return -SG_EPERM;
+        console_session = p->sid;
+        console_pgrp = p->pgid;
+        return 0;
+    }
+    case L_TIOCNOTTY:
+        /* A session leader lets it go (Linux then hangs up the foreground
+         * group: SIGHUP and SIGCONT); anyone else keeps it, as a process
+         * cannot leave its session's terminal without leaving the session. */
+        if (!controls(current_proc()))
+            return -SG_ENOTTY;
+        if (current_proc()->sid == current_proc()->tgid) {
+            for (int i = 0; i < MAX_PROCS; i++)
+                if (is_live(&procs[i]) && procs[i].pgid == console_pgrp && procs[i].pid != 1)
+                    signal_send(&procs[i], SG_SIGHUP);
+            console_session = console_pgrp = 0;
+        }
         return 0;
     }
     return -SG_ENOTTY;

@@ -18,7 +18,7 @@
  *    +8 user cs              +16 rflags (pushfq, with IF set back)
  *    +0 user rip             +8  cs
  *                            +0  rip
- * then error 0, vector 0x80, ENTRY_CALLGATE and the registers, as every
+ * then error 0, vector 0x80, SG_MECH_CALLGATE and the registers, as every
  * door.  The interrupt window before `cli` and a user-set TF are handled
  * as for sysenter (see sysenter.S): interrupts and #DB traps in
  * [callgate_entry, callgate_tf_window_end] test the GS base themselves,
@@ -52,7 +52,7 @@ callgate_entry:
     pop     %rax
     push    $0
     push    $SYSCALL_VECTOR
-    push    $ENTRY_CALLGATE
+    push    $SG_MECH_CALLGATE
     SAVE_GPRS
     push    $RFLAGS_FIXED
     popfq

@@ -71,12 +71,12 @@ static inline void exit_regs(struct frame *f, bool sysenter)
 
 void compat_fast_exit_regs(struct frame *f)
 {
-    exit_regs(f, f->entry == ENTRY_SYSENTER);
+    exit_regs(f, f->entry == SG_MECH_SYSENTER);
 }
 
 void compat_fast_syscall(struct frame *f)
 {
-    bool sysenter = f->entry == ENTRY_SYSENTER;
+    bool sysenter = f->entry == SG_MECH_SYSENTER;
 
     percpu0.replaced_frame = 0;
     if (i386_convention(f, sysenter))

@@ -14,12 +14,27 @@
 #define TRAP_SYSCALL 2
 #define TRAP_FAULT   3    /* the fault's signal is queued for a handler */
 
+/* trap_query_answer[width]: the lock-nop query's answers, width 0 for
+ * 64-bit processes and 1 for 32-bit ones (percpu.compat): the interface
+ * page's address (rax) and the mask of mechanisms (rcx), 16 bytes a row
+ * (trap.S indexes it).  Filled by trap_query_init() once the interface
+ * pages are placed (kip_init) and the mechanisms known (entry_init). */
+#define TRAP_QUERY_KIP         0
+#define TRAP_QUERY_MECHANISMS  8
+
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
 #include "frame.h"
 
 int trap_classify(struct frame *f);
+
+struct trap_query_answer {
+    uint64_t kip;
+    uint64_t mechanisms;
+};
+extern struct trap_query_answer trap_query_answer[2];
+void trap_query_init(void);
 
 /* Masks of (1 << SG_MECH_x) that 64-bit code may use, and the default
  * behind the interface page; set by entry_init(). */
@@ -56,6 +71,17 @@ long entry_set_floor(int mech, bool on);
  * mask; 0 for everyone who never asked).  Called on every switch. */
 void entry_floor_switch(uint32_t floors);
 
+
+/* exception_doors.c: whether an exception from user mode is a call
+ * through an exception door (its stub's instruction, a door offered to
+ * the process's width); if so the call has been made and the frame holds
+ * its result and return point.  false: the exception is the process's own
+ * (kernel/arch/traps.c goes on as for any fault).  Called for every
+ * exception from user mode, before it becomes the process's fault. */
+bool exception_door_call(struct frame *f);
+/* At boot, after kip_init: every exception door's stub starts with the
+ * instruction the recognition expects (panics otherwise). */
+void exception_doors_check(void);
 
 /* traps.c: a #DB taken in ring 0 inside a door that single-steps until
  * it clears TF (sysenter, call gate). */

@@ -63,11 +63,11 @@ ret_user:
     jne     .Lwork
 .Lchoose_exit:
     mov     FRAME_ENTRY(%rsp), %rax
-    cmp     $ENTRY_SYSCALL, %rax
+    cmp     $SG_MECH_SYSCALL, %rax
     je      ret_user_sysret
-    cmp     $ENTRY_SYSENTER, %rax
+    cmp     $SG_MECH_SYSENTER, %rax
     je      ret_user_sysexit
-    cmp     $ENTRY_CALLGATE, %rax
+    cmp     $SG_MECH_CALLGATE, %rax
     je      ret_user_lret
     jmp     ret_user_iret
 

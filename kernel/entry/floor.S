@@ -48,7 +48,7 @@
 #include "frame.h"
     .text
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
-    .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32
+    .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound, floor_into
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -86,6 +86,44 @@ floor_trap:                     /* #UD: a fault, no error code */
     testb   $3, 8(%rsp)                 /* the CS the CPU pushed: from ring 0? */
     jz      trap_ud_entry
     addq    $4, (%rsp)                  /* skip ud2 "SG" - or whatever raised it */
+    iretq
+
+floor_int3:                     /* #BP: a trap, no error code; RIP is past int3 */
+    iretq
+
+floor_divide:                   /* #DE: a fault, no error code; skip the div */
+    testb   $3, 8(%rsp)                 /* the CS the CPU pushed: from ring 0? */
+    jz      1f
+    cmpq    $USER32_CS, 8(%rsp)
+    je      2f
+    addq    $6, (%rsp)                  /* divl rel32(%rip) */
+    iretq
+2:  addq    $3, (%rsp)                  /* divl (%esp) */
+    addq    $4, 24(%rsp)                /* and the zero it divided by: the saved RSP */
+    iretq
+1:  jmp     *interrupt_stub_table(%rip) /* vector 0's ordinary stub: a kernel bug, reported */
+
+floor_hlt:                      /* #GP: a fault with an error code; skip the hlt */
+    testb   $3, 16(%rsp)                /* the CS the CPU pushed: from ring 0? */
+    jz      1f
+    addq    $1, 8(%rsp)
+    add     $8, %rsp                    /* the error code */
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)   /* the kernel's own #GP: the real path */
+
+floor_bound:                    /* #BR: a fault, no error code; 32-bit code only */
+    testb   $3, 8(%rsp)                 /* the CS the CPU pushed: from ring 0? */
+    jz      1f
+    addq    $3, (%rsp)                  /* bound %eax, (%esp) */
+    addq    $8, 24(%rsp)                /* and the range it was checked against: the saved RSP */
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * BR_VECTOR(%rip)
+
+floor_into:                     /* #OF: a trap, no error code; 32-bit code only.
+                                   Drops the caller's EFLAGS the stub pushed
+                                   without restoring them (OF stays set): the
+                                   floor measures the exception, not a call */
+    addq    $4, 24(%rsp)
     iretq
 
     .section .note.GNU-stack, "", @progbits

@@ -14,7 +14,7 @@
  *    144    rip                                     hardware (or the door)
  *    136    error code (0 where the CPU pushes none) hardware or stub
  *    128    vector (SYSCALL_VECTOR for system calls) stub
- *    120    entry: ENTRY_* below                    stub
+ *    120    entry: SG_MECH_* or ENTRY_* below       stub
  *    112    rdi  rsi rdx r10 r8 r9 (down to +72)    SAVE_ARG_REGS
  *     64    rax  rcx r11 rbx rbp r12 r13 r14        SAVE_OTHER_REGS
  *      0    r15                            <- rsp = struct frame *
@@ -67,16 +67,22 @@
 #define SYSCALL_VECTOR 0x80
 /* #UD, the trap door's vector (Intel SDM vol. 3A table 6-1). */
 #define UD_VECTOR 6
+/* #BP, the int3 door's vector, and #DE, the divide door's (same table). */
+#define BP_VECTOR 3
+#define DE_VECTOR 0
+#define GP_VECTOR 13    /* #GP, the hlt door's */
+#define BR_VECTOR 5     /* #BR, the bound door's */
+#define OF_VECTOR 4     /* #OF, the into door's */
 
-/* How the process entered: the door tag. */
-#define ENTRY_EXCEPTION  0   /* CPU exception (vectors 0-31)       -> iretq */
-#define ENTRY_IRQ        1   /* hardware interrupt                  -> iretq */
-#define ENTRY_INT80      2   /* int 0x80                            -> iretq */
-#define ENTRY_CALLGATE   3   /* far call through the call gate      -> lretq */
-#define ENTRY_SYSCALL    4   /* syscall                             -> sysretq */
-#define ENTRY_SYSENTER   5   /* sysenter                            -> sysexitq */
-#define ENTRY_TRAP       6   /* the trap-syscall instruction (#UD)  -> iretq */
-#define ENTRY_NEW        7   /* a new process's first return       -> iretq */
+/* How the process entered: the entry tag.  A system call's tag is its
+ * door's number, SG_MECH_<door> (include/sysgate/doors.def); the other
+ * ways in have tags past every door number. */
+#define ENTRY_EXCEPTION 64   /* CPU exception (vectors 0-31)       -> iretq */
+#define ENTRY_IRQ       65   /* hardware interrupt                 -> iretq */
+#define ENTRY_NEW       66   /* a new process's first return       -> iretq */
+/* The exits the doors' tags choose (exit.S): SG_MECH_SYSCALL -> sysretq,
+ * SG_MECH_SYSENTER -> sysexitq, SG_MECH_CALLGATE -> lretq, every other
+ * tag -> iretq. */
 
 /* The per-CPU block that GS points at in the kernel (after swapgs). */
 #define PERCPU_SELF        0
@@ -107,6 +113,7 @@
 
 #ifdef __ASSEMBLER__
 #include "../arch/selectors_msrs.h"
+#include "../../include/sysgate/abi.h"
 
 /* The general-purpose registers in frame order: the argument registers
  * (the fast path saves only these), then the others. */
@@ -150,7 +157,7 @@
     push    %rcx
     push    $0
     push    $SYSCALL_VECTOR
-    push    $ENTRY_SYSCALL
+    push    $SG_MECH_SYSCALL
     SAVE_GPRS
 .endm
 

@@ -15,11 +15,11 @@
  *     +176 ss  +168 rsp  +160 rflags  +152 cs  +144 rip   (hardware)
  *     +136 0            error code slot                    (below)
  *     +128 0x80         vector                             (below)
- *     +120 ENTRY_INT80  door tag                           (below)
+ *     +120 SG_MECH_INT80 door tag                          (below)
  *     +112 rdi ... +0 r15                                  (SAVE_GPRS)
  *
  * AC is not cleared by the gate: SMAP_CLOSE does it.  The exit is ret_user
- * (exit.S), which for ENTRY_INT80 is always iretq.
+ * (exit.S), which for SG_MECH_INT80 is always iretq.
  */
 #include "frame.h"
 #include "../syscall/uaccess_asm.h"
@@ -30,7 +30,7 @@
 int80_entry:
     push    $0
     push    $SYSCALL_VECTOR
-    push    $ENTRY_INT80
+    push    $SG_MECH_INT80
     SAVE_GPRS
     SMAP_CLOSE
     /* The gate has DPL 3 and no kernel code executes int $0x80, so we

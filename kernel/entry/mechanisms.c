@@ -11,10 +11,17 @@
  *             so an emulator that runs SYSENTER anyway raises #GP
  *             (Intel SDM vol. 2B SYSENTER: CS[15:2] = 0 -> #GP).
  *   trap      always: the #UD door (trap.S, trap.c)
+ *   int3      always: int3 in the interface page's stub (#BP;
+ *             exception_doors.c)
+ *   divide    always: a division by zero in the page's stub (#DE; the
+ *             same file)
+ *   hlt       always: hlt in the page's stub (#GP; the same file)
+ *   bound     never: bound does not exist in 64-bit mode
+ *   into      never: nor does into
  *
  * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
  * vol. 2B SYSENTER/SYSCALL):
- *   int80, callgate, trap   always
+ *   int80, callgate, trap, int3, divide, hlt, bound, into   always
  *   sysenter  Intel only: AMD raises #UD for SYSENTER in compatibility mode
  *             (QEMU 7.2's TCG lets it run; SYSENTER_CS = 0 then makes it
  *             #GP)
@@ -51,13 +58,21 @@ bool entry_default_forced;
  * for the NMI/#MC/#DB that use IST stacks anyway. */
 static uint8_t sysenter_stack[256] __attribute__((aligned(16)));
 
-/* Fastest first: what the interface pages' default entries should be.
- * For 32-bit code that is the vendor's own fast door (sysenter on Intel,
- * syscall on AMD), then int 0x80 (seed 003). */
-static const int preference[] = { SG_MECH_SYSCALL, SG_MECH_SYSENTER, SG_MECH_INT80, SG_MECH_CALLGATE,
-                                  SG_MECH_TRAP };
+static const char *const names[SG_MECH_COUNT] = {
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = #name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+};
 
-static const char *const names[SG_MECH_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap" };
+/* Each door's place in the default entry's preference, fastest first
+ * (doors.def's rank): for 64-bit code syscall; for 32-bit code the
+ * vendor's own fast door (sysenter on Intel, syscall on AMD), then
+ * int 0x80 (seed 003). */
+static const int rank[SG_MECH_COUNT] = {
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = rank,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+};
 
 static int mechanism_by_name(const char *name)
 {
@@ -68,7 +83,8 @@ static int mechanism_by_name(const char *name)
 }
 
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall32(void), floor_sysenter(void),
-    floor_trap(void);
+    floor_trap(void), floor_int3(void), floor_divide(void), floor_hlt(void), floor_bound(void), floor_into(void);
+extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
 
@@ -98,6 +114,21 @@ static void aim_door(int mech, bool floor)
     case SG_MECH_TRAP:
         idt_set(UD_VECTOR, floor ? floor_trap : trap_ud_entry, 0, 0);
         break;
+    case SG_MECH_INT3:      /* DPL 3 as idt_init sets it */
+        idt_set(BP_VECTOR, floor ? floor_int3 : (void (*)(void))interrupt_stub_table[BP_VECTOR], 3, 0);
+        break;
+    case SG_MECH_DIVIDE:    /* DPL 0: int $0 from ring 3 stays a #GP */
+        idt_set(DE_VECTOR, floor ? floor_divide : (void (*)(void))interrupt_stub_table[DE_VECTOR], 0, 0);
+        break;
+    case SG_MECH_HLT:
+        idt_set(GP_VECTOR, floor ? floor_hlt : (void (*)(void))interrupt_stub_table[GP_VECTOR], 0, 0);
+        break;
+    case SG_MECH_BOUND:
+        idt_set(BR_VECTOR, floor ? floor_bound : (void (*)(void))interrupt_stub_table[BR_VECTOR], 0, 0);
+        break;
+    case SG_MECH_INTO:      /* DPL 3 as idt_init sets it: INTO checks it */
+        idt_set(OF_VECTOR, floor ? floor_into : (void (*)(void))interrupt_stub_table[OF_VECTOR], 3, 0);
+        break;
     }
 }
 
@@ -116,7 +147,7 @@ void entry_floor_switch(uint32_t floors)
 long entry_set_floor(int mech, bool on)
 {
     struct proc *p = current_proc();
-    if (mech < 0 || mech >= SG_MECH_COUNT || !(entry_mechanisms64 & (1u << mech)))
+    if (mech < 0 || mech >= SG_MECH_COUNT || !((entry_mechanisms64 | entry_mechanisms32) & (1u << mech)))
         return -SG_EINVAL;
     if (on)
         p->floors |= 1u << mech;
@@ -137,22 +168,16 @@ static void floor_exit_hook(struct proc *p)
 
 int entry_mechanism_of(const struct frame *f)
 {
-    switch (f->entry) {
-    case ENTRY_INT80: return SG_MECH_INT80;
-    case ENTRY_CALLGATE: return SG_MECH_CALLGATE;
-    case ENTRY_SYSCALL: return SG_MECH_SYSCALL;
-    case ENTRY_SYSENTER: return SG_MECH_SYSENTER;
-    case ENTRY_TRAP: return SG_MECH_TRAP;
-    }
-    return -1;
+    return f->entry < SG_MECH_COUNT ? (int)f->entry : -1;
 }
 
 static int best_of(uint32_t mask)
 {
-    for (unsigned i = 0; i < ARRAY_SIZE(preference); i++)
-        if (mask & (1u << preference[i]))
-            return preference[i];
-    return SG_MECH_INT80;
+    int best = -1;
+    for (int m = 0; m < SG_MECH_COUNT; m++)
+        if ((mask & (1u << m)) && (best < 0 || rank[m] < rank[best]))
+            best = m;
+    return best < 0 ? SG_MECH_INT80 : best;
 }
 
 /* syscall=NAME: obeyed for each width only within what the CPU has. */
@@ -160,8 +185,10 @@ static int choose(const char *wanted, uint32_t mask, int best, const char *width
 {
     int m = mechanism_by_name(wanted);
     if (m < 0) {
-        printk("entry: syscall=%s is not a mechanism (int80, callgate, syscall, sysenter, trap); "
-               "%s code gets %s\n", wanted, width, names[best]);
+        printk("entry: syscall=%s is not a mechanism (", wanted);
+        for (int d = 0; d < SG_MECH_COUNT; d++)
+            printk(d ? ", %s" : "%s", names[d]);
+        printk("); %s code gets %s\n", width, names[best]);
         return best;
     }
     if (!(mask & (1u << m))) {
@@ -189,7 +216,8 @@ void entry_init(const char *cmdline)
     proc_add_exit_hook(floor_exit_hook);
     idt_set(SYSCALL_VECTOR, int80_entry, 3, 0);
     gdt_set_call_gate((uint64_t)callgate_entry);
-    entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP;
+    entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
+                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT;
 
     if (cpu.syscall) {
         /* STAR: selector bases (arithmetic in selectors_msrs.h). */
@@ -205,7 +233,9 @@ void entry_init(const char *cmdline)
         entry_mechanisms64 |= 1u << SG_MECH_SYSCALL;
     }
 
-    entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP;
+    entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
+                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT | 1u << SG_MECH_BOUND |
+                         1u << SG_MECH_INTO;
     if (cpu.syscall && cpu.vendor_id == SG_VENDOR_AMD)
         entry_mechanisms32 |= 1u << SG_MECH_SYSCALL;
 

@@ -45,12 +45,25 @@
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
 #include "../syscall/tables.h"
+#include "../arch/layout.h"
 
 #define FAST(field) (FRAME_##field - FRAME_ENTRY)(%rsp)   /* the frame, from the skipped words */
 #define FULL(field) (FRAME_##field - FRAME_R9)(%rsp)      /* the frame, from the last argument */
 
+/* The fast exit: the argument registers back, and SYSRET to the RIP and
+ * RFLAGS the entry saved (the test above checked them), on the user's
+ * stack. */
+.macro SYSCALL_FAST_EXIT
+    RESTORE_ARG_REGS
+    mov     FAST(RIP), %rcx
+    mov     FAST(RFLAGS), %r11
+    mov     FAST(RSP), %rsp
+    swapgs
+    sysretq
+.endm
+
     .text
-    .globl syscall_entry, syscall_door_full_call, syscall_door_unknown, syscall_fast_sysretq_insn
+    .globl syscall_entry, syscall_door_full_call, syscall_door_unknown
 /* The parts of the fast path have named labels: tools/bench --trace groups
  * the instructions it steps through by them. */
     .align 16
@@ -85,21 +98,57 @@ syscall_fast_dispatch:
     mov     %r10, %rcx
     call    *syscall_door_table64(,%rax,8)
 syscall_fast_exit:
-    RESTORE_ARG_REGS
-    mov     FAST(RIP), %rcx
-    mov     FAST(RFLAGS), %r11
-    mov     FAST(RSP), %rsp
-    swapgs
-syscall_fast_sysretq_insn:
-    sysretq
+    SYSCALL_FAST_EXIT
 
 /* A number past the tables: -ENOSYS here, unless it asks for another
- * argument way (abi.h), which the C dispatcher reads, or is the process's
- * first such number, which the C dispatcher logs (trace.c). */
+ * argument way (abi.h), or is the process's first such number, which the
+ * C dispatcher logs (trace.c). */
 syscall_past_table:
-    PAST_TABLES_OR syscall_full
+    PAST_TABLES_OR syscall_way, syscall_full
     mov     $-SG_ENOSYS, %rax
     jmp     syscall_fast_exit
+
+/* The argument ways of a FAST call (docs/mechanisms.md, "The argument
+ * ways"): each argument read once, with a guarded load, into the C ABI's
+ * register (the frame keeps the caller's: the exit restores them); the
+ * page's result written back with one guarded store.  A fault on a load
+ * takes the full path, whose dispatcher reads them again and answers
+ * -EFAULT (nothing read here was used); a fault on the store answers
+ * -EFAULT, as the dispatcher does.  rax holds the number without its flag
+ * (WAY_DECODE, tables.h): every way to the full path puts the flag back. */
+syscall_way:
+    WAY_DECODE syscall_way_page, syscall_way_full_stack
+    WAY_FAST fast_calls64, syscall_way_full_stack
+    STACK_ARGS_BASE FULL(RSP), stack_args_top64, %r10, syscall_way_full_stack
+    LOAD_ARGS %r10, 8, 8, syscall_way_fault_stack, ARGS64
+    call    *syscall_door_table64(,%rax,8)
+syscall_fast_exit_stack:                /* a copy: the jump back would cost one more */
+    SYSCALL_FAST_EXIT
+
+syscall_way_page:
+    WAY_FAST fast_calls64, syscall_way_full_page
+    mov     $USER_ARGPAGE, %r10
+    LOAD_ARGS %r10, 0, 8, syscall_way_fault_page, ARGS64
+    call    *syscall_door_table64(,%rax,8)
+    STORE_RESULT USER_ARGPAGE, syscall_result_fault
+    jmp     syscall_fast_exit
+
+syscall_result_fault:
+    SMAP_CLOSE
+    mov     $-SG_EFAULT, %rax
+    jmp     syscall_fast_exit
+
+syscall_way_fault_stack:
+    SMAP_CLOSE
+syscall_way_full_stack:
+    xor     $(1 << SG_ARGS_STACK_BIT), %rax
+    jmp     syscall_full
+
+syscall_way_fault_page:
+    SMAP_CLOSE
+syscall_way_full_page:
+    xor     $(1 << SG_ARGS_PAGE_BIT), %rax
+    jmp     syscall_full
 
 /* An empty slot of syscall_door_table64: -ENOSYS, once the process's
  * first call of this number has been logged through the full path.  The
@@ -125,7 +174,7 @@ syscall_full:
     movq    $USER64_CS, FULL(CS)
     movq    $0, FULL(ERROR)
     movq    $SYSCALL_VECTOR, FULL(VECTOR)
-    movq    $ENTRY_SYSCALL, FULL(ENTRY)
+    movq    $SG_MECH_SYSCALL, FULL(ENTRY)
     mov     FULL(RIP), %rcx
     mov     FULL(RFLAGS), %r11
     SAVE_OTHER_REGS

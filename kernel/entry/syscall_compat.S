@@ -22,7 +22,7 @@
  *     +160 rflags  R11
  *     +152 cs      USER32_CS    (what SYSRETL will load: STAR[63:48])
  *     +144 rip     RCX          (the return EIP)
- *     +136 0       +128 0x80    +120 ENTRY_SYSCALL
+ *     +136 0       +128 0x80    +120 SG_MECH_SYSCALL
  *     +112 rdi ... +0 r15
  *
  * The exit (exit.S) is SYSRETL when it is safe, IRETQ when not.

@@ -37,7 +37,7 @@
  *     +160 rflags  pushfq | IF  (the user's; IF was 1 in ring 3)
  *     +152 cs      USER64_CS (SYSENTER_CS + 32) USER32_CS (SYSENTER_CS + 16)
  *     +144 rip     RCX (by convention)         0 until compat.c fills it in
- *     +136 0       +128 0x80    +120 ENTRY_SYSENTER
+ *     +136 0       +128 0x80    +120 SG_MECH_SYSENTER
  *     +112 rdi ... +0 r15
  */
 #include "frame.h"
@@ -71,7 +71,7 @@ sysenter_entry:
 .Lcommon:
     push    $0
     push    $SYSCALL_VECTOR
-    push    $ENTRY_SYSENTER
+    push    $SG_MECH_SYSENTER
     SAVE_GPRS
     /* Clear TF, DF, AC and NT (IF stays 0): the flags ring 0 expects. */
     push    $RFLAGS_FIXED

@@ -12,25 +12,40 @@
  *     +176 ss  +168 rsp  +160 rflags  +152 cs  +144 rip   (hardware)
  *     +136 0            error code slot                    (below)
  *     +128 6            vector                             (below)
- *     +120 ENTRY_EXCEPTION, ENTRY_TRAP once trap.c recognises a door
+ *     +120 ENTRY_EXCEPTION, SG_MECH_TRAP once trap.c recognises a door
  *     +112 rdi ... +0 r15                                  (SAVE_GPRS)
  *
  * From ring 3 the door first looks for the trap system call itself: one
  * guarded 4-byte load at RIP (a user address by construction: the fault
  * came from ring 3; the load's fixup sends anything unreadable to the slow
  * path).  On a match it advances RIP past the four bytes and dispatches
- * like every door, the caller's registers still live.  Everything else -
- * the lock-nop query, a #UD near the end of a mapping, any other invalid
+ * like every door, the caller's registers still live.  The same load
+ * tells the lock-nop query (F0 90), answered here: rax, rcx and rdx from
+ * trap_query_answer (trap.c: fixed at boot for each width), RIP past the
+ * two bytes, and straight back with IRETQ - unless percpu.work is set,
+ * which takes the C answer and ret_user (exit.S), where the work is done.
+ * Everything else - a #UD near the end of a mapping, any other invalid
  * instruction - goes to trap_classify() (trap.c), which answers the query
  * in the frame or kills the process.  A #UD in ring 0 is a kernel bug: the
  * ordinary exception path reports it.  The exit is iretq.
+ *
+ * The query's own exit restores r11 (the only register the door used)
+ * from the frame and returns to the RIP, CS, RFLAGS, RSP and SS the CPU
+ * pushed, RIP + 2 - the words the entry wrote, nothing else.  Its IRETQ
+ * cannot fault, so it is not in exit.S's exit_fault_table: RIP + 2 is
+ * canonical and inside the process's space (the four bytes at RIP were
+ * just read from a user page, below USER_END), and CS and SS are the
+ * selectors the CPU had loaded at the #UD, checked against tables nothing
+ * has changed since (interrupts are off from the gate to IRETQ).
  */
 #include "frame.h"
 #include "entry.h"
 #include "../syscall/uaccess_asm.h"
+#include "../../include/sysgate/kip.h"
 
-/* 0F 0B "SG" read as one little-endian 32-bit word. */
+/* 0F 0B "SG" read as one little-endian 32-bit word; F0 90 as a 16-bit one. */
 #define TRAP_SYSCALL_WORD (0x0b0f | SG_TRAP_SIGNATURE_0 << 16 | SG_TRAP_SIGNATURE_1 << 24)
+#define TRAP_LOCK_NOP_WORD 0x90f0
 
     .text
     .globl trap_ud_entry
@@ -52,11 +67,28 @@ trap_ud_entry:
     cmp     $TRAP_SYSCALL_WORD, %r11d
     jne     3f
     addq    $4, FRAME_RIP(%rsp)
-    movq    $ENTRY_TRAP, FRAME_ENTRY(%rsp)
+    movq    $SG_MECH_TRAP, FRAME_ENTRY(%rsp)
     call    syscall_enter
     jmp     ret_user
+
+3:  cmp     $TRAP_LOCK_NOP_WORD, %r11w
+    jne     4f
+    cmpq    $0, %gs:PERCPU_WORK
+    jne     4f
+trap_lock_nop_query:
+    mov     %gs:PERCPU_COMPAT, %r11             /* 0 or 1: the answers' row */
+    shl     $4, %r11
+    mov     trap_query_answer + TRAP_QUERY_KIP(%r11), %rax
+    mov     trap_query_answer + TRAP_QUERY_MECHANISMS(%r11), %rcx
+    mov     $SG_KIP_VERSION, %edx
+    addq    $2, FRAME_RIP(%rsp)
+    mov     FRAME_R11(%rsp), %r11
+    add     $FRAME_RIP, %rsp
+    swapgs
+    iretq
+
 2:  SMAP_CLOSE                              /* the load faulted */
-3:  mov     %rsp, %rdi
+4:  mov     %rsp, %rdi
     call    trap_classify
     cmp     $TRAP_SYSCALL, %eax
     jne     ret_user

@@ -15,7 +15,9 @@
  *    read-modify-write instructions with a memory destination; on
  *    anything else it raises #UD (Intel SDM vol. 2A LOCK; AMD APM vol. 3
  *    1.2.5), so F0 90 (LOCK XCHG eax, eax) can never execute.  The kernel
- *    answers in registers and resumes after the two bytes:
+ *    answers in registers and resumes after the two bytes (trap.S itself,
+ *    from trap_query_answer; here when trap.S's 4-byte read failed or
+ *    work is pending):
  *        rax = the interface page's address in this process (the 32-bit
  *              page for a 32-bit process)
  *        rdx = SG_KIP_VERSION
@@ -38,6 +40,18 @@
 #include "../syscall/uaccess.h"
 #include "../../include/sysgate/kip.h"
 
+struct trap_query_answer trap_query_answer[2];
+_Static_assert(sizeof(struct trap_query_answer) == 16 &&
+               __builtin_offsetof(struct trap_query_answer, kip) == TRAP_QUERY_KIP &&
+               __builtin_offsetof(struct trap_query_answer, mechanisms) == TRAP_QUERY_MECHANISMS,
+               "entry.h: trap.S's view of trap_query_answer");
+
+void trap_query_init(void)
+{
+    trap_query_answer[0] = (struct trap_query_answer){ kip_vdso_base(64), entry_mechanisms64 };
+    trap_query_answer[1] = (struct trap_query_answer){ kip_vdso_base(32), entry_mechanisms32 };
+}
+
 int trap_classify(struct frame *f)
 {
     uint32_t insn = 0;
@@ -48,17 +62,17 @@ int trap_classify(struct frame *f)
         return TRAP_FAULT;
     }
     if ((insn & 0xffff) == 0x90f0) {                    /* F0 90: lock nop */
-        bool compat = current_proc()->bits == 32;
-        f->rax = kip_vdso_base(compat ? 32 : 64);
+        const struct trap_query_answer *q = &trap_query_answer[current_proc()->bits == 32];
+        f->rax = q->kip;
         f->rdx = SG_KIP_VERSION;
-        f->rcx = compat ? entry_mechanisms32 : entry_mechanisms64;
+        f->rcx = q->mechanisms;
         f->rip += 2;
-        f->entry = ENTRY_TRAP;
+        f->entry = SG_MECH_TRAP;
         return TRAP_QUERY;
     }
     if (insn == (0x0b0f | SG_TRAP_SIGNATURE_0 << 16 | (uint32_t)SG_TRAP_SIGNATURE_1 << 24)) {
         f->rip += 4;                                    /* 0F 0B "SG" */
-        f->entry = ENTRY_TRAP;
+        f->entry = SG_MECH_TRAP;
         return TRAP_SYSCALL;
     }
     user_fault(f, 0);

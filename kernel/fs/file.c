@@ -76,7 +76,7 @@ static const struct file_ops *device_ops(const struct fs_node *n)
         const struct file_ops *ops;
     } table[] = {
         { FILE_DEV_NULL, &null_ops }, { FILE_DEV_ZERO, &zero_ops },
-        /* sysgate has one terminal: it is everyone's controlling one. */
+        /* sysgate has one terminal: /dev/tty opens it too (drivers/tty.c). */
         { FILE_DEV_TTY, &console_ops }, { FILE_DEV_CONSOLE, &console_ops },
     };
     for (size_t i = 0; i < ARRAY_SIZE(table); i++)

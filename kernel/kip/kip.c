@@ -31,21 +31,21 @@ struct kip_page {
     uint64_t frame, pages;          /* its copy: `pages` contiguous frames */
     uint64_t address;               /* the ELF header in every process of the width */
     uint32_t default_offset;
+    uint32_t stub_offset[SG_MECH_COUNT];    /* the header's: 0 where not offered */
 };
 
-static struct kip_page kip64 = { "64-bit", kip_image64_start, kip_image64_end, 0, 0, 0, 0 };
-static struct kip_page kip32 = { "32-bit", kip_image32_start, kip_image32_end, 0, 0, 0, 0 };
+static struct kip_page kip64 = { .name = "64-bit", .start = kip_image64_start, .end = kip_image64_end };
+static struct kip_page kip32 = { .name = "32-bit", .start = kip_image32_start, .end = kip_image32_end };
 
 /* The data page, one frame for both widths; kernel/time/clock.c writes it. */
 static uint64_t vvar_frame;
 
-/* Each door's stub symbol, in SG_MECH order (the header's order too). */
+/* Each door's stub symbol in the image: __sg_stub_<name> (doors.def). */
 static const char *const stub_symbols[SG_MECH_COUNT] = {
-    "__sg_stub_int80", "__sg_stub_callgate", "__sg_stub_syscall", "__sg_stub_sysenter", "__sg_stub_trap",
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = "__sg_stub_" #name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
 };
-_Static_assert(SG_MECH_INT80 == 0 && SG_MECH_CALLGATE == 1 && SG_MECH_SYSCALL == 2 && SG_MECH_SYSENTER == 3 &&
-                   SG_MECH_TRAP == 4,
-               "stub_symbols is in SG_MECH order");
 
 /* Points the default entry's `jmp rel32` (E9 xx xx xx xx) at a stub. */
 static void patch_default(uint8_t *image, uint32_t entry, uint32_t target)
@@ -86,6 +86,7 @@ static void build(struct kip_page *k, uint32_t mechanisms, int default_mech, uin
         h->stub_offset[m] = 0;
         vdso_elf_withdraw(&elf, image, sym.index);
     }
+    memcpy(k->stub_offset, h->stub_offset, sizeof k->stub_offset);
     h->default_mechanism = default_mech;
     h->image_size = size;
     k->default_offset = h->default_offset;
@@ -95,7 +96,7 @@ static void build(struct kip_page *k, uint32_t mechanisms, int default_mech, uin
            size, address, address + SG_KIP_VVAR_OFFSET, entry_mechanism_name(default_mech));
 }
 
-void kip_init(void)
+void kip_init(uint32_t doors64, int default64, uint32_t doors32, int default32)
 {
     vvar_frame = phys_alloc(1);
     if (!vvar_frame)
@@ -105,9 +106,9 @@ void kip_init(void)
      * page goes in the page below. */
     uint64_t r = rdtsc() * 0x9e3779b97f4a7c15ull;
     r ^= r >> 29;
-    build(&kip64, entry_mechanisms64, entry_default64,
+    build(&kip64, doors64, default64,
           0x00007f0000000000ull + (1 + r % (1u << 24)) * PAGE_SIZE);
-    build(&kip32, entry_mechanisms32, entry_default32, 0xf0000000ull + (1 + (r >> 24) % 0x7000) * PAGE_SIZE);
+    build(&kip32, doors32, default32, 0xf0000000ull + (1 + (r >> 24) % 0x7000) * PAGE_SIZE);
     const struct sg_kip_header *h32 = phys_to_virt(kip32.frame + SG_KIP_HEADER_OFFSET);
     kip32_sysenter_landing_address = kip32.address + h32->landing_offset;
     struct vdso_elf elf;
@@ -163,6 +164,18 @@ void kip_span(int bits, uint64_t *start, uint64_t *end)
     struct kip_page *k = for_bits(bits);
     *start = k->address + SG_KIP_VVAR_OFFSET;
     *end = k->address + k->pages * PAGE_SIZE;
+}
+
+uint64_t kip_stub(int bits, int mech)
+{
+    struct kip_page *k = for_bits(bits);
+    return k->stub_offset[mech] ? k->address + k->stub_offset[mech] : 0;
+}
+
+const uint8_t *kip_stub_bytes(int bits, int mech)
+{
+    struct kip_page *k = for_bits(bits);
+    return k->stub_offset[mech] ? (const uint8_t *)phys_to_virt(k->frame) + k->stub_offset[mech] : 0;
 }
 
 uint64_t kip32_sysenter_return(void)

@@ -16,7 +16,11 @@
 
 struct sg_vvar;
 
-void kip_init(void);
+/* Builds both interface pages at boot: `doors64`/`doors32` are the masks of
+ * (1 << SG_MECH_x) each width may use, whose stubs the page keeps, and
+ * `default64`/`default32` the door its default entry jumps to (entry_init
+ * decides them: entry/entry.h). */
+void kip_init(uint32_t doors64, int default64, uint32_t doors32, int default32);
 /* Maps the data page and the image for a process of `bits` (64 or 32);
  * returns the image's address or 0. */
 uint64_t kip_map(uint64_t *pml4, int bits);
@@ -31,6 +35,11 @@ void kip_span(int bits, uint64_t *start, uint64_t *end);
 struct sg_vvar *kip_vvar(void);
 /* Where the 32-bit sysenter stub continues after SYSEXIT. */
 uint64_t kip32_sysenter_return(void);
+/* Door `mech`'s stub in every process of the width (its user address), or
+ * 0 where the door is not offered to that width. */
+uint64_t kip_stub(int bits, int mech);
+/* The same stub's bytes in the kernel's copy (NULL where not offered). */
+const uint8_t *kip_stub_bytes(int bits, int mech);
 /* The 32-bit image's __kernel_rt_sigreturn (rt) or __kernel_sigreturn: a
  * handler's return address when it came without SA_RESTORER. */
 uint64_t kip32_sigreturn(bool rt);

@@ -13,7 +13,10 @@
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
 #define noreturn _Noreturn
 
-/* The kernel log: everything goes to the serial console (COM1). */
+/* The kernel log: everything goes to the console a driver registered with
+ * printk_set_console() - COM1 (drivers/serial.c), registered first thing in
+ * kmain; nothing is kept from before. */
+void printk_set_console(void (*putc)(char c));
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap);
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

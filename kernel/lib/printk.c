@@ -1,17 +1,25 @@
+/* The kernel log and panic (kernel.h), written through the registered console. */
 #include "kernel.h"
 #include "../../lib/format.h"
-#include "../drivers/serial.h"
 #include "../arch/io.h"
 
-static void serial_sink(void *ctx, char c)
+static void (*console_putc)(char c);
+
+void printk_set_console(void (*putc)(char c))
+{
+    console_putc = putc;
+}
+
+static void console_sink(void *ctx, char c)
 {
     (void)ctx;
-    serial_putc(c);
+    if (console_putc)
+        console_putc(c);
 }
 
 void vprintk(const char *fmt, va_list ap)
 {
-    format(serial_sink, 0, fmt, ap);
+    format(console_sink, 0, fmt, ap);
 }
 
 void printk(const char *fmt, ...)

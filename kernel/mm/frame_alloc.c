@@ -1,3 +1,4 @@
+/* The physical frame allocator's bitmap (frame_alloc.h). */
 #include "frame_alloc.h"
 
 static bool used(const struct frame_alloc *fa, uint64_t f)

@@ -1,3 +1,4 @@
+/* Reading a newc cpio archive entry by entry (cpio.h). */
 #include "cpio.h"
 #include "../../lib/string.h"
 

@@ -1,3 +1,4 @@
+/* ELF executables checked and their PT_LOAD segments listed (elf.h). */
 #include "elf.h"
 #include "../arch/layout.h"
 #include "../../lib/string.h"

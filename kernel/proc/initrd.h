@@ -1,3 +1,4 @@
+/* The initrd: the boot module that becomes the file system (initrd.c). */
 #ifndef SYSGATE_INITRD_H
 #define SYSGATE_INITRD_H
 struct boot_info;

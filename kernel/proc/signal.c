@@ -208,21 +208,21 @@ static int door_insn_length(const struct frame *f)
     if (f->rip < 8 || copy_from_user(b, f->rip - 8, 8))
         return 0;
     switch (f->entry) {
-    case ENTRY_INT80:
+    case SG_MECH_INT80:
         return b[6] == 0xcd && b[7] == 0x80 ? 2 : 0;
-    case ENTRY_TRAP:
+    case SG_MECH_TRAP:
         return b[4] == 0x0f && b[5] == 0x0b && b[6] == 'S' && b[7] == 'G' ? 4 : 0;
-    case ENTRY_SYSCALL:
+    case SG_MECH_SYSCALL:
         /* 32-bit: the interface page's dance, from `mov %ecx, %ebp`
          * (the stack still holds what the stub pushed). */
         if (compat)
             return b[4] == 0x89 && b[5] == 0xcd && b[6] == 0x0f && b[7] == 0x05 ? 4 : 0;
         return b[6] == 0x0f && b[7] == 0x05 ? 2 : 0;
-    case ENTRY_SYSENTER:
+    case SG_MECH_SYSENTER:
         if (compat)     /* from `mov %esp, %ebp` of __kernel_vsyscall's stub */
             return b[4] == 0x89 && b[5] == 0xe5 && b[6] == 0x0f && b[7] == 0x34 ? 4 : 0;
         return b[6] == 0x0f && b[7] == 0x34 ? 2 : 0;
-    case ENTRY_CALLGATE:
+    case SG_MECH_CALLGATE:
         /* lcall *rel32(%rip) (64-bit interface page), lcall $sel, $off
          * (32-bit code). */
         if (!compat)
@@ -243,7 +243,7 @@ static void restart_call(struct proc *p, struct frame *f)
     f->rip -= len;
     f->rax = p->sig.restart_nr;
     /* 64-bit sysenter: the convention's rcx = return RIP, r11 = RSP. */
-    if (f->entry == ENTRY_SYSENTER && f->cs == USER64_CS) {
+    if (f->entry == SG_MECH_SYSENTER && f->cs == USER64_CS) {
         f->rcx = next;
         f->r11 = f->rsp;
     }

@@ -78,6 +78,8 @@ static syscall_call private_table[SG_PRIVATE_COUNT];
 void *syscall_door_table64[SYSCALL_TABLE_SIZE];
 void *front_table64[SYSCALL_TABLE_SIZE];
 void *front_table32[SYSCALL_TABLE_SIZE];
+uint64_t fast_calls64[UNIMPLEMENTED_WORDS], fast_calls32[UNIMPLEMENTED_WORDS];
+const uint64_t stack_args_top64 = STACK_ARGS_TOP64, stack_args_top32 = STACK_ARGS_TOP32;
 
 static void install(syscall_call *table, uint64_t nr, size_t i)
 {
@@ -98,10 +100,13 @@ static long sys_enosys(void)
 }
 
 /* Call i's slot in a fast table: its handler only when syscalls.def says
- * FAST; a FULL call's slot sends it to the full path. */
-static void install_fast(void **table, uint64_t nr, size_t i, void *full_stub)
+ * FAST; a FULL call's slot sends it to the full path.  fast_calls, when
+ * given, gets the slot's bit for a FAST call (tables.h). */
+static void install_fast(void **table, uint64_t nr, size_t i, void *full_stub, uint64_t *fast_calls)
 {
     table[nr] = syscall_list[i].fast ? syscall_list[i].handler : full_stub;
+    if (fast_calls && syscall_list[i].fast)
+        fast_calls[nr / 64] |= 1ull << (nr % 64);
 }
 
 void syscall_init(void)
@@ -114,13 +119,13 @@ void syscall_init(void)
         int64_t nr64 = syscall_list[i].nr64;
         if (nr64 >= 0) {
             install(table64, (uint64_t)nr64, i);
-            install_fast(syscall_door_table64, (uint64_t)nr64, i, (void *)syscall_door_full_call);
-            install_fast(front_table64, (uint64_t)nr64, i, (void *)front_full_call);
+            install_fast(syscall_door_table64, (uint64_t)nr64, i, (void *)syscall_door_full_call, 0);
+            install_fast(front_table64, (uint64_t)nr64, i, (void *)front_full_call, fast_calls64);
         }
         int64_t nr32 = syscall_list[i].nr32;
         if (nr32 >= 0) {
             install(table32, (uint64_t)nr32, i);
-            install_fast(front_table32, (uint64_t)nr32, i, (void *)front_full_call);
+            install_fast(front_table32, (uint64_t)nr32, i, (void *)front_full_call, fast_calls32);
         }
     }
 }
@@ -193,7 +198,7 @@ static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
         a[3] = (uint32_t)f->rsi, a[4] = (uint32_t)f->rdi, a[5] = (uint32_t)f->rbp;
         return 0;
     case SG_ARGS_STACK:
-        sp = f->rsp + 4 + (f->entry == ENTRY_SYSENTER || f->entry == ENTRY_SYSCALL ? 12 : 0);
+        sp = f->rsp + 4 + (f->entry == SG_MECH_SYSENTER || f->entry == SG_MECH_SYSCALL ? 12 : 0);
         if (copy_from_user(s, sp, sizeof s))
             return -SG_EFAULT;
         for (int i = 0; i < 6; i++)
@@ -207,6 +212,16 @@ static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
         return 0;
     }
     return -SG_ENOSYS;
+}
+
+/* The argument page's way: the result goes to the page as well (abi.h);
+ * -EFAULT when it cannot. */
+static long page_result(bool compat, uint64_t way, long r)
+{
+    uint64_t page = compat ? SG_ARGPAGE_ADDRESS32 : SG_ARGPAGE_ADDRESS;
+    if (way == SG_ARGS_PAGE && copy_to_user(page + offsetof(struct sg_argpage, result), &r, sizeof r))
+        return -SG_EFAULT;
+    return r;
 }
 
 void syscall_dispatch(struct frame *f)
@@ -231,10 +246,21 @@ void syscall_dispatch(struct frame *f)
         trace_unimplemented(f);
         r = -SG_ENOSYS;
     }
-    uint64_t page = compat ? SG_ARGPAGE_ADDRESS32 : SG_ARGPAGE_ADDRESS;
-    if (way == SG_ARGS_PAGE && copy_to_user(page + offsetof(struct sg_argpage, result), &r, sizeof r))
-        r = -SG_EFAULT;
+    r = page_result(compat, way, r);
     if (syscall_tracing)
         trace_after(f, call, a, r);
     f->rax = (uint64_t)r;
+}
+
+/* The argument ways of a FAST call through a door that dispatches from C
+ * (front.h): the arguments read once, as the dispatcher reads them, the
+ * result written back to the page. */
+void syscall_front_way(struct frame *f, bool compat, uint64_t way, void *handler)
+{
+    typedef long (*handler6)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+    uint64_t a[6];
+    long r = compat ? fetch_args32(f, way, a) : fetch_args64(f, way, a);
+    if (r == 0)
+        r = ((handler6)handler)(a[0], a[1], a[2], a[3], a[4], a[5]);
+    f->rax = (uint64_t)page_result(compat, way, r);
 }

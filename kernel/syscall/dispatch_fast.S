@@ -35,6 +35,7 @@
  */
 #include "tables.h"
 #include "../entry/frame.h"
+#include "../arch/layout.h"
 
 #define F(field) (8 + FRAME_##field)(%rsp)      /* the frame, above our return address */
 
@@ -49,19 +50,63 @@ syscall_enter64:
     cmpq    $0, %gs:PERCPU_WORK
     jne     to_dispatcher
     cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     past_table
+    jae     past_table64
     mov     %r10, %rcx
     call    *front_table64(,%rax,8)
     mov     %rax, F(RAX)
     ret
 
 /* A number past the tables: -ENOSYS here, unless it asks for another
- * argument way (abi.h), which the C dispatcher reads, or is the process's
- * first such number, which the C dispatcher logs (trace.c). */
-past_table:
-    PAST_TABLES_OR to_dispatcher
+ * argument way (abi.h), or is the process's first such number, which the
+ * C dispatcher logs (trace.c). */
+past_table64:
+    PAST_TABLES_OR way64, to_dispatcher
     movq    $-SG_ENOSYS, F(RAX)
     ret
+
+/* The argument ways of a FAST call, as the syscall door's (entry/
+ * syscall.S, docs/mechanisms.md "The argument ways"): each argument read
+ * once with a guarded load, the page's result written back with one
+ * guarded store; a fault on a load sends the call to the C dispatcher,
+ * which reads them again and answers -EFAULT (nothing read here was used),
+ * a fault on the store answers -EFAULT.  WAY_DECODE strips the flag from
+ * rax; the C dispatcher reads the number from the frame. */
+.macro FRONT_WAYS bits, first, step, page, args:vararg
+way\bits:
+    WAY_DECODE way\bits\()_page, to_dispatcher
+    WAY_FAST fast_calls\bits, to_dispatcher
+    STACK_ARGS_BASE F(RSP), stack_args_top\bits, %r10, to_dispatcher
+    LOAD_ARGS %r10, \first, \step, way_fault, \args
+    call    *front_table\bits(,%rax,8)
+    mov     %rax, F(RAX)
+    ret
+
+way\bits\()_page:
+    WAY_FAST fast_calls\bits, to_dispatcher
+    movabs  $\page, %r10
+    LOAD_ARGS %r10, 0, 8, way_fault, \args
+    call    *front_table\bits(,%rax,8)
+    STORE_RESULT \page, result_fault
+    mov     %rax, F(RAX)
+    ret
+.endm
+
+    FRONT_WAYS 64, 8, 8, USER_ARGPAGE, ARGS64
+
+/* A 32-bit caller's: six 4-byte slots above the stub's return address
+ * (only int80, the call gate and the trap come here: the 32-bit sysenter
+ * and syscall doors dispatch from C, entry/compat.c), or the low halves of
+ * the page's six quadwords; zero-extended (the C ABI's 32-bit moves). */
+    FRONT_WAYS 32, 4, 4, USER32_ARGPAGE, ARGS32
+
+result_fault:
+    SMAP_CLOSE
+    movq    $-SG_EFAULT, F(RAX)
+    ret
+
+way_fault:
+    SMAP_CLOSE
+    jmp     to_dispatcher
 
 to_dispatcher:
     lea     8(%rsp), %rdi
@@ -75,7 +120,7 @@ enter32:
     jne     to_dispatcher
     mov     %eax, %eax
     cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     past_table
+    jae     past_table32
     mov     %edi, %r8d                  /* 5th: edi */
     mov     %ebp, %r9d                  /* 6th: ebp */
     mov     %esi, %r10d
@@ -85,6 +130,11 @@ enter32:
     mov     %edx, %edx                  /* 3rd: edx */
     call    *front_table32(,%rax,8)
     mov     %rax, F(RAX)
+    ret
+
+past_table32:
+    PAST_TABLES_OR way32, to_dispatcher
+    movq    $-SG_ENOSYS, F(RAX)
     ret
 
 /* A FULL call's slot in front_table64/32: the C dispatcher runs it with

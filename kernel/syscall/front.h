@@ -25,10 +25,17 @@ static inline void syscall_front(struct frame *f)
     if (percpu0.work || (!compat && f->cs != USER64_CS)) {
         syscall_dispatch(f);
     } else if (nr >= SYSCALL_TABLE_SIZE) {
-        /* An argument way, or the process's first such number, which the
-         * C dispatcher logs (trace.c); -ENOSYS here otherwise. */
+        /* An argument way of a FAST call (one flag, a number with a slot,
+         * its bit in fast_calls64/32); any other way or the process's
+         * first such number to the C dispatcher, which logs it (trace.c);
+         * -ENOSYS here otherwise. */
+        uint64_t way = nr & SG_ARGS_MASK, n = nr & ~(uint64_t)SG_ARGS_MASK;
+        const uint64_t *fast_calls = compat ? fast_calls32 : fast_calls64;
         uint64_t logged = percpu0.unimplemented_logged[UNIMPLEMENTED_PAST / 64] >> (UNIMPLEMENTED_PAST % 64);
-        if ((nr & SG_ARGS_MASK) || !(logged & 1))
+        if ((way == SG_ARGS_STACK || way == SG_ARGS_PAGE) && n < SYSCALL_TABLE_SIZE &&
+            (fast_calls[n / 64] >> (n % 64) & 1))
+            syscall_front_way(f, compat, way, compat ? front_table32[n] : front_table64[n]);
+        else if (way || !(logged & 1))
             syscall_dispatch(f);
         else
             f->rax = (uint64_t)-SG_ENOSYS;

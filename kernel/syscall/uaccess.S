@@ -5,8 +5,8 @@
  * resumes at the fixup instead of panicking (kernel/arch/traps.c).
  *
  * With SMAP on, ring-0 access to user pages faults unless RFLAGS.AC is set
- * (Intel SDM vol. 3A 4.6.1): STAC opens the window, CLAC closes it.  Both
- * are #UD on a CPU without SMAP, hence the test of smap_enabled.
+ * (Intel SDM vol. 3A 4.6.1): STAC opens the window, CLAC closes it (both
+ * patched to NOPs on a CPU without SMAP: uaccess_asm.h).
  */
 
 #include "uaccess_asm.h"

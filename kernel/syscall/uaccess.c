@@ -1,3 +1,4 @@
+/* Copies to and from user memory, range-checked, through uaccess.S (uaccess.h). */
 #include "uaccess.h"
 #include "../../include/sysgate/abi.h"
 

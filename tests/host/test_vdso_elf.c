@@ -65,8 +65,11 @@ static const struct expected linux32[] = {
     { "__kernel_vsyscall", "LINUX_2.5" },     { "__kernel_sigreturn", "LINUX_2.5" },
     { "__kernel_rt_sigreturn", "LINUX_2.5" },
 };
-static const char *const stubs[SG_MECH_COUNT] = { "__sg_stub_int80", "__sg_stub_callgate", "__sg_stub_syscall",
-                                                  "__sg_stub_sysenter", "__sg_stub_trap" };
+static const char *const stubs[SG_MECH_COUNT] = {
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = "__sg_stub_" #name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+};
 
 static void open_ok(struct vdso_elf *e, const uint8_t *img, size_t size)
 {

@@ -74,8 +74,12 @@ static void check(int cond, const char *what)
 
 static const char *door_name(uint32_t m)
 {
-    static const char *const names[] = { "int80", "callgate", "syscall", "sysenter", "trap" };
-    return m < 5 ? names[m] : "?";
+    static const char *const names[SG_MECH_COUNT] = {
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = #name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+    };
+    return m < SG_MECH_COUNT ? names[m] : "?";
 }
 
 int vsyscall_main(uint32_t *sp)

@@ -120,7 +120,11 @@ long sg_syscall_via(int mech, long nr, long a1, long a2, long a3, long a4, long 
 
 const char *sg_mechanism_name(int mech)
 {
-    static const char *const names[SG_MECH_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap" };
+    static const char *const names[SG_MECH_COUNT] = {
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = #name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+    };
     return mech >= 0 && mech < SG_MECH_COUNT ? names[mech] : "?";
 }
 

@@ -1,3 +1,4 @@
+/* TAP output for the in-guest tests (tap.h). */
 #include "tap.h"
 
 static const char *program = "test";

@@ -12,9 +12,10 @@
  * text); raw mode (VMIN 1 VTIME 0: no echo, byte by byte, no editing); every
  * byte value 0-255 in raw mode; a canonical line longer than the buffer
  * (4095 bytes kept, then its end); VMIN 0 VTIME 0 and VTIME 2 without input
- * (0); poll; TCSETS with garbage and from bad pointers; ^C to a foreground
- * child blocked in read (killed by SIGINT) and to init's own group (init
- * is never killed).
+ * (0); poll; TCSETS with garbage and from bad pointers; the controlling
+ * terminal (TIOCSCTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID, a new session
+ * without it); ^C to a foreground child blocked in read (killed by SIGINT)
+ * and to init's own group (init is never killed).
  */
 #include "../lib/files.h"
 #include "../lib/tap.h"
@@ -23,6 +24,7 @@
 #define TIOCGPGRP 0x540F
 #define TIOCSPGRP 0x5410
 #define FIONREAD 0x541B
+#define TIOCGSID 0x5429
 
 static char buf[8192];
 static struct termios cooked;
@@ -166,28 +168,56 @@ static void test_garbage(void)
     tap_check(sys_ioctl(0, TCGETS, &back) == 0 && !memcmp(&back, &cooked, sizeof back), "and they are back");
 }
 
-static int child_reader(void)
+static long fork_child(void)
 {
-    sys_read(0, buf, sizeof buf);
-    return 0;
+    return sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
 }
 
-static void test_interrupt(const char *self)
+/* A child in a session of its own has no controlling terminal, and cannot
+ * take init's session's one without asking to steal it. */
+static int child_new_session(void)
+{
+    int pgrp;
+    int ok = sg_syscall(SYS_setsid, 0, 0, 0, 0, 0, 0) > 0 && sys_ioctl(0, TIOCGPGRP, &pgrp) == -SG_ENOTTY &&
+             sys_ioctl(0, TIOCSCTTY, 0) == -SG_EPERM;
+    return ok ? 0 : 1;
+}
+
+static void test_interrupt(void)
 {
     int pgrp = -1;
     tap_eq(sys_ioctl(0, TIOCGPGRP, &pgrp), -SG_ENOTTY, "/dev/console given to init is no controlling terminal");
-    tap_eq(sys_ioctl(0, TIOCSCTTY, 0), 0, "TIOCSCTTY makes it init's");
+    tap_eq(sys_ioctl(0, TIOCSCTTY, 0), 0, "TIOCSCTTY makes it init's session's");
     long r = sys_ioctl(0, TIOCGPGRP, &pgrp);
     tap_check(r == 0 && pgrp == 1, "its foreground group is init's (%ld, %d)", r, pgrp);
-    char *argv[] = { (char *)self, "reader", 0 };
-    long child = sg_spawn(self, argv);
+    int sid = -1;
+    r = sys_ioctl(0, TIOCGSID, &sid);
+    tap_check(r == 0 && sid == 1, "TIOCGSID: init's session (%ld, %d)", r, sid);
+
+    int status = -1;
+    long child = fork_child();
+    if (child == 0)
+        sys_exit(child_new_session());
+    tap_check(child > 1 && sys_wait4((int)child, &status, 0) == child && status == 0,
+              "in a new session (setsid): no controlling terminal (TIOCGPGRP -ENOTTY), TIOCSCTTY of init's "
+              "-EPERM (status %#x)", status);
+
+    child = fork_child();
+    if (child == 0) {
+        sg_syscall(SYS_setpgid, 0, 0, 0, 0, 0, 0);
+        sys_read(0, buf, sizeof buf);
+        sys_exit(0);
+    }
     tap_check(child > 1, "a child that reads the console (pid %ld)", child);
+    tap_eq(sg_syscall(SYS_setpgid, child, child, 0, 0, 0, 0), 0, "in a group of its own (setpgid)");
     int group = (int)child;
     tap_eq(sys_ioctl(0, TIOCSPGRP, &group), 0, "TIOCSPGRP: the child's group in the foreground");
     group = 999;
     tap_eq(sys_ioctl(0, TIOCSPGRP, &group), -SG_ESRCH, "TIOCSPGRP of a group that does not exist is -ESRCH");
+    group = -5;
+    tap_eq(sys_ioctl(0, TIOCSPGRP, &group), -SG_EINVAL, "TIOCSPGRP of a negative group is -EINVAL");
     ready("intr");      /* "half a line" ^C */
-    int status = 0;
+    status = 0;
     tap_eq(sys_wait4((int)child, &status, 0), child, "wait4 for the reader");
     tap_check(SG_WIFSIGNALED(status) && SG_WTERMSIG(status) == 2, "^C killed it with SIGINT (status %#x)", status);
     group = 1;
@@ -201,8 +231,7 @@ static void test_interrupt(const char *self)
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && !strcmp(argv[1], "reader"))
-        return child_reader();
+    (void)argc, (void)argv;
     tap_begin("console");
     tap_eq(sys_ioctl(0, TCGETS, &cooked), 0, "TCGETS");
     test_canonical();
@@ -211,6 +240,6 @@ int main(int argc, char **argv)
     test_raw();
     test_long_line();
     test_garbage();
-    test_interrupt(argv[0]);
+    test_interrupt();
     return tap_end();
 }

@@ -22,6 +22,7 @@
  *    after MOV SS), so that the same test shows the hazard on hardware.
  */
 #include "../lib/tap.h"
+#include "../../kernel/arch/selectors_msrs.h"
 
 static const char *self;
 
@@ -65,7 +66,7 @@ static void await_trap(void)
 
 /* ---- MOV SS + door ---------------------------------------------------- */
 
-static const struct { uint32_t offset; uint16_t sel; } __attribute__((packed)) gate = { 0, 0x4b };
+static const struct { uint32_t offset; uint16_t sel; } __attribute__((packed)) gate = { 0, CALL_GATE_SEL };
 
 enum door { D_INT80, D_CALLGATE, D_SYSCALL, D_SYSENTER, D_TRAP, D_INT3, D_ICEBP, D_POPSS_INT80, D_COUNT };
 static const char *const door_names[D_COUNT] = {

@@ -7,6 +7,7 @@
  * the 32-bit form of each instruction.
  */
 #include "../lib/tap.h"
+#include "../../include/sysgate/kip.h"
 
 struct fault_case {
     const char *name;
@@ -36,6 +37,71 @@ static void do_noncanonical(void) { __asm__ volatile("mov 0x8, %%eax" ::: "eax")
 static void do_text_write(void) { *(volatile unsigned char *)do_ud2 = 0xc3; }
 static void do_kip_write(void) { *(volatile long *)sg_kip = 0; }
 static void do_int3(void) { __asm__ volatile("int3"); }
+static void do_int_3(void) { __asm__ volatile(".byte 0xcd, 0x03"); }   /* int $3: CD 03, also #BP */
+
+/* The exception doors' instruction outside their stub is no call
+ * (kernel/entry/exception_doors.c): `n` bytes of code at the end of an
+ * executable page, the next page unmapped, then called with a system
+ * call's number in the registers (getpid: it would return, not fault). */
+static void run_at_page_end(const void *code, unsigned n, int at_page_end)
+{
+    const long page = 4096;
+    char *p = (char *)sys_mmap(0, 2 * page, SG_PROT_READ | SG_PROT_WRITE | SG_PROT_EXEC,
+                               SG_MAP_PRIVATE | SG_MAP_ANONYMOUS, -1, 0);
+    if ((long)p < 0 && (long)p > -4096)
+        return;
+    char *at = at_page_end ? p + page - n : p + 64;
+    memcpy(at, code, n);
+    sys_munmap(p + page, page);
+    __asm__ volatile("call *%1" ::"a"(SYS_getpid), "r"(at) : "memory", "cc"
+#ifdef __x86_64__
+                     , "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11"
+#else
+                     , "ecx", "edx"
+#endif
+    );
+}
+/* A copy of an exception door's stub (its first 16 bytes: the
+ * instruction, the return, divide's zero divisor) elsewhere - the same
+ * bytes, the wrong place - in a page, or at its end. */
+static void run_stub_copy(int mech, int at_page_end)
+{
+    const void *stub = (const void *)sg_kip_stub(mech);
+    if (stub)
+        run_at_page_end(stub, 16, at_page_end);
+}
+static void do_int3_stub_copy(void) { run_stub_copy(SG_MECH_INT3, 0); }
+static void do_divide_stub_copy(void) { run_stub_copy(SG_MECH_DIVIDE, 0); }
+static void do_divide_stub_page_end(void) { run_stub_copy(SG_MECH_DIVIDE, 1); }
+static void do_hlt_stub_copy(void) { run_stub_copy(SG_MECH_HLT, 0); }
+/* The instruction alone as a page's last byte, the next page unmapped:
+ * int3's saved RIP (a trap) is then the unmapped page's first byte. */
+static void do_int3_page_end(void)
+{
+    static const unsigned char int3 = 0xcc;
+    run_at_page_end(&int3, 1, 1);
+}
+static void do_hlt_page_end(void)
+{
+    static const unsigned char hlt = 0xf4;
+    run_at_page_end(&hlt, 1, 1);
+}
+#ifndef __x86_64__
+/* bound against [1, 0], in the program: #BR, SIGSEGV as on Linux. */
+static void do_bound(void)
+{
+    static const int32_t range[2] = { 1, 0 };
+    __asm__ volatile("bound %0, %1" ::"r"(0), "m"(range));
+}
+static void do_bound_stub_copy(void) { run_stub_copy(SG_MECH_BOUND, 0); }
+/* into with OF set (0x7f + 1 overflows), in the program: #OF, SIGSEGV as
+ * on Linux. */
+static void do_into(void)
+{
+    __asm__ volatile("mov $0x7f, %%al\n add $1, %%al\n into" ::: "eax", "cc");
+}
+static void do_into_stub_copy(void) { run_stub_copy(SG_MECH_INTO, 0); }
+#endif
 static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
 static void do_int_81(void) { __asm__ volatile("int $0x81"); }
 static void do_far_jump_kernel(void)
@@ -115,6 +181,8 @@ static const struct fault_case cases[] = {
     { "ud2", "invalid opcode", SG_SIGILL, do_ud2 },
     { "hlt", "privileged instruction hlt", SG_SIGSEGV, do_hlt },
     { "cli", "cli with IOPL 0", SG_SIGSEGV, do_cli },
+    { "hlt_stub_copy", "a copy of the hlt door's stub outside the interface page", SG_SIGSEGV, do_hlt_stub_copy },
+    { "hlt_page_end", "hlt as the last byte before an unmapped page", SG_SIGSEGV, do_hlt_page_end },
     { "out", "port I/O with IOPL 0 and no I/O bitmap", SG_SIGSEGV, do_out },
     { "rdmsr", "rdmsr (the kernel GS base) from ring 3", SG_SIGSEGV, do_rdmsr },
     { "mov_cr3", "writing CR3 from ring 3", SG_SIGSEGV, do_mov_cr3 },
@@ -129,7 +197,21 @@ static const struct fault_case cases[] = {
     { "stack_overflow", "running into the stack guard page", SG_SIGSEGV, do_stack_overflow },
     { "bad_rsp", "a push with a stack pointer into nothing", SG_SIGSEGV, do_bad_rsp },
     { "divide", "division by zero", SG_SIGFPE, do_divide },
+    { "divide_stub_copy", "a copy of the divide door's stub outside the interface page", SG_SIGFPE,
+      do_divide_stub_copy },
+    { "divide_stub_page_end", "the same copy at the end of a page, the next one unmapped", SG_SIGFPE,
+      do_divide_stub_page_end },
     { "int3", "int3 breakpoint", SG_SIGTRAP, do_int3 },
+    { "int_3", "int $3 breakpoint", SG_SIGTRAP, do_int_3 },
+    { "int3_stub_copy", "a copy of the int3 door's stub outside the interface page", SG_SIGTRAP, do_int3_stub_copy },
+    { "int3_page_end", "int3 as the last byte before an unmapped page", SG_SIGTRAP, do_int3_page_end },
+#ifndef __x86_64__
+    { "bound", "bound with an index outside its range", SG_SIGSEGV, do_bound },
+    { "bound_stub_copy", "a copy of the bound door's stub outside the interface page", SG_SIGSEGV,
+      do_bound_stub_copy },
+    { "into", "into with OF set", SG_SIGSEGV, do_into },
+    { "into_stub_copy", "a copy of the into door's stub outside the interface page", SG_SIGSEGV, do_into_stub_copy },
+#endif
     { "int_0d", "int $0x0d through a DPL-0 gate", SG_SIGSEGV, do_int_0d },
     { "int_81", "int $0x81 through an empty IDT slot", SG_SIGSEGV, do_int_81 },
     { "far_jump", "far jump to the kernel code selector", SG_SIGSEGV, do_far_jump_kernel },

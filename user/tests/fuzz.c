@@ -34,6 +34,14 @@
  * child first puts /dev/null on its descriptors 0, 1 and 2, so that no
  * hostile write or ioctl reaches the console; the file calls get its open
  * files, the fixture's and a directory among the hostile small integers.
+ *
+ * The exception doors (from SG_MECH_FIRST_EXCEPTION on) get a second kind
+ * of hostility: a child per byte of the stub's first 16 jumps into the
+ * stub at that byte with every register but the stack pointer hostile -
+ * mid-instruction, past the instruction, at the divisor; the number is
+ * getpid's (the hostile numbers are the first kind's: here a hostile kill
+ * could reach the test driver).  The child may return or die; the kernel
+ * must answer afterwards.
  */
 #include "../lib/files.h"
 #include "../lib/tap.h"
@@ -163,6 +171,32 @@ static int fuzz(int mech, int calls)
     return 0;
 }
 
+/* Jumps into an exception door's stub at byte `at` with hostile
+ * registers (the stack pointer kept); returns if the stub returns.  The
+ * target and the frame pointer's value are globals: absolute or
+ * RIP-relative operands, valid whatever the push did to the stack. */
+static unsigned long jump_target, jump_bp;
+static void jump_into(int mech, int at)
+{
+    jump_target = sg_kip_stub(mech) + (unsigned long)at;
+    jump_bp = hostile();
+    unsigned long r[5];
+    for (int j = 0; j < 5; j++)
+        r[j] = hostile();
+    unsigned long nr = SYS_getpid;
+#ifdef __x86_64__
+    __asm__ volatile("push %%rbp\n mov %1, %%rbp\n call *%2\n pop %%rbp"
+                     : "+a"(nr) : "m"(jump_bp), "m"(jump_target), "b"(r[1]), "c"(r[2]), "d"(r[3]), "S"(r[4]),
+                       "D"(r[0])
+                     : "r8", "r9", "r10", "r11", "memory", "cc");
+#else
+    __asm__ volatile("push %%ebp\n mov %1, %%ebp\n call *%2\n pop %%ebp"
+                     : "+a"(nr) : "m"(jump_bp), "m"(jump_target), "b"(r[1]), "c"(r[2]), "d"(r[3]), "S"(r[4]),
+                       "D"(r[0])
+                     : "memory", "cc");
+#endif
+}
+
 static long parse_count(const char *s)
 {
     long n = 0;
@@ -173,6 +207,11 @@ static long parse_count(const char *s)
 
 int main(int argc, char **argv)
 {
+    if (argc > 3 && !strcmp(argv[2], "jump")) {
+        state ^= (uint64_t)parse_count(argv[3]) * 0x100000001b3ull;
+        jump_into(argv[1][0] - '0', (int)parse_count(argv[3]));
+        return 0;
+    }
     if (argc > 3) {
         state ^= (uint64_t)(argv[1][0] - '0') * 0x100000001b3ull;
         return fuzz(argv[1][0] - '0', (int)parse_count(argv[3]));
@@ -202,6 +241,20 @@ int main(int argc, char **argv)
                  (unsigned long)(ticks / info.timer_hz), (unsigned long)(ticks % info.timer_hz * 100 / info.timer_hz),
                  (unsigned long)((uint64_t)calls * info.timer_hz / ticks));
         tap_eq(sys_getpid() > 0 && sg_info(&info) == sizeof info, 1, "%s: the kernel still answers",
+               sg_mechanism_name(m));
+        if (m < SG_MECH_FIRST_EXCEPTION)
+            continue;
+        int ended = 0;
+        for (int at = 0; at < 16; at++) {
+            char where[4];
+            snformat(where, sizeof where, "%d", at);
+            char *jump_argv[] = { argv[0], door, "jump", where, 0 };
+            st = sg_run(argv[0], jump_argv);
+            ended += st >= 0 && (SG_WIFEXITED(st) || SG_WIFSIGNALED(st));
+        }
+        tap_eq(ended, 16, "%s: jumps into each of the stub's first 16 bytes with hostile registers: every child "
+               "returned or died", sg_mechanism_name(m));
+        tap_eq(sys_getpid() > 0 && sg_info(&info) == sizeof info, 1, "%s: the kernel still answers after them",
                sg_mechanism_name(m));
     }
     return tap_end();

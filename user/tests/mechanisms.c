@@ -10,6 +10,7 @@
 #include "../lib/files.h"
 #include "../lib/tap.h"
 #include "../../include/sysgate/kip.h"
+#include "../../kernel/arch/selectors_msrs.h"
 
 static const char *self;
 
@@ -53,7 +54,22 @@ static void raw_ud2_no_signature(void)
  * instruction, inline, since a `call` to a stub would fault on the push
  * first.  Returns the result, for the doors that return at all. */
 #define BAD_SP "0x10000000"
-static const struct { uint32_t offset; uint16_t sel; } __attribute__((packed)) gate = { 0, 0x4b };
+static const struct { uint32_t offset; uint16_t sel; } __attribute__((packed)) gate = { 0, CALL_GATE_SEL };
+
+/* An exception door (reached only through its stub) entered by a jump
+ * with the stack pointer in nothing (garbage: every other register all
+ * ones too): the call answers, -EFAULT for the stack way, then the stub's
+ * `ret` faults in user mode and only the caller dies. */
+static void bad_stack_exception_door(int mech, int garbage)
+{
+    uintptr_t stub = sg_kip_stub(mech);
+    long nr = garbage ? -1L : (long)(SYS_getpid | SG_ARGS_STACK);
+    if (garbage)
+        __asm__ volatile("mov %%eax, %%ebx; mov %%eax, %%ecx; mov %%eax, %%edx; mov %%eax, %%esi; mov %%eax, %%edi;"
+                         "mov %%eax, %%ebp; mov $-1, %%esp; jmp *%1" ::"a"(nr), "S"(stub) : "memory");
+    else
+        __asm__ volatile("mov $" BAD_SP ", %%esp; jmp *%1" ::"a"(nr), "S"(stub) : "memory");
+}
 
 #ifdef __x86_64__
 /* 64-bit sysenter by sysgate's convention: rcx = return RIP, r11 = RSP. */
@@ -288,7 +304,11 @@ static int child_main(char **argv)
         call_way(sg_kip_stub(m), w, SYS_exit_group, a);
         return 99;
     }
-    if (!strcmp(argv[1], "raw"))
+    if (!strcmp(argv[1], "exception-badstack"))
+        bad_stack_exception_door(argv[2][0] - '0', 0);
+    else if (!strcmp(argv[1], "exception-garbage"))
+        bad_stack_exception_door(argv[2][0] - '0', 1);
+    else if (!strcmp(argv[1], "raw"))
         raw_fast_door(argv[2][0] - '0');
     else if (!strcmp(argv[1], "garbage"))
         garbage_fast_door(argv[2][0] - '0');
@@ -395,7 +415,17 @@ static void every_door_every_way(const struct doors *d)
                       "%s, %s: sg_spawn, then exit_group in the child and wait4 in the parent (status %#x)", mn, wn,
                       status);
         }
-        if (SG_BITS == 64 || (m != SG_MECH_SYSENTER && m != SG_MECH_SYSCALL)) {
+        if (m >= SG_MECH_FIRST_EXCEPTION) {
+            char door[2] = { (char)('0' + m), 0 };
+            long st = run_child("exception-badstack", door);
+            tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
+                      "%s, a stack pointer into nothing: the stub's return kills only the caller (status %#lx)",
+                      sg_mechanism_name(m), st);
+            st = run_child("exception-garbage", door);
+            tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
+                      "%s with every register all ones, the stack pointer too: only the caller dies (status %#lx)",
+                      sg_mechanism_name(m), st);
+        } else if (SG_BITS == 64 || (m != SG_MECH_SYSENTER && m != SG_MECH_SYSCALL)) {
             tap_eq(bad_stack_call(m), -SG_EFAULT, "%s, stack: a stack pointer into unmapped memory is -EFAULT",
                    sg_mechanism_name(m));
         } else {

@@ -18,6 +18,11 @@
  */
 #include "../lib/tap.h"
 #include "../../include/sysgate/kip.h"
+#include "../../kernel/arch/selectors_msrs.h"
+
+/* A constant's value as text for the assembly below (CALL_GATE_SEL). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 #ifdef __x86_64__
 
@@ -29,31 +34,39 @@ struct regs {
 };
 _Static_assert(__builtin_offsetof(struct regs, rflags) == 120, "asm below uses these offsets");
 
-enum door { D_INT80, D_CALLGATE, D_SYSCALL, D_SYSENTER, D_TRAP, D_KIP, D_COUNT };
-static const char *const door_names[D_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap",
-                                                 "interface page default" };
+/* The doors (doors.def, by SG_MECH number), then the interface page's
+ * default entry.  Each door has a DOOR_<name> instruction macro below. */
+enum { D_KIP = SG_MECH_COUNT, D_COUNT };
 
-void regs_int80(const struct regs *in, struct regs *out);
-void regs_callgate(const struct regs *in, struct regs *out);
-void regs_syscall(const struct regs *in, struct regs *out);
-void regs_sysenter(const struct regs *in, struct regs *out);
-void regs_trap(const struct regs *in, struct regs *out);
+static const char *door_name(int d)
+{
+    return d == D_KIP ? "interface page default" : sg_mechanism_name(d);
+}
+
+#define DOOR(NAME, name, nr, rank, what) \
+    void regs_##name(const struct regs *in, struct regs *out); \
+    long ctx_##name(const struct sg_context *c);
+#include "../../include/sysgate/doors.def"
+#undef DOOR
 void regs_kip(const struct regs *in, struct regs *out);
-static void (*const harness[D_COUNT])(const struct regs *, struct regs *) = {
-    regs_int80, regs_callgate, regs_syscall, regs_sysenter, regs_trap, regs_kip,
-};
-
-long ctx_int80(const struct sg_context *c);
-long ctx_callgate(const struct sg_context *c);
-long ctx_syscall(const struct sg_context *c);
-long ctx_sysenter(const struct sg_context *c);
-long ctx_trap(const struct sg_context *c);
 long ctx_kip(const struct sg_context *c);
+static void (*const harness[D_COUNT])(const struct regs *, struct regs *) = {
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = regs_##name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+    [D_KIP] = regs_kip,
+};
 static long (*const ctx_harness[D_COUNT])(const struct sg_context *) = {
-    ctx_int80, ctx_callgate, ctx_syscall, ctx_sysenter, ctx_trap, ctx_kip,
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = ctx_##name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+    [D_KIP] = ctx_kip,
 };
 
 uint64_t harness_kip;                 /* the interface page's default entry */
+uint64_t harness_int3;                /* the exception doors' stubs */
+uint64_t harness_divide;
+uint64_t harness_hlt;
 struct regs harness_landed;           /* what harness_landing found */
 uint64_t harness_landed_flag;
 void harness_landing(void);
@@ -67,13 +80,19 @@ __asm__(
     ".macro DOOR_sysenter\n sysenter\n .endm\n"
     ".macro DOOR_trap\n ud2\n .ascii \"SG\"\n .endm\n"
     ".macro DOOR_kip\n call *harness_kip(%rip)\n .endm\n"
+    ".macro DOOR_int3\n call *harness_int3(%rip)\n .endm\n"
+    ".macro DOOR_divide\n call *harness_divide(%rip)\n .endm\n"
+    ".macro DOOR_hlt\n call *harness_hlt(%rip)\n .endm\n"
+    /* bound and into exist in 32-bit code only: never offered here, never run */
+    ".macro DOOR_bound\n ud2\n .endm\n"
+    ".macro DOOR_into\n ud2\n .endm\n"
     /* What must happen before the flags are loaded (a TF set by the popfq
      * traps after the next instruction): sysenter's return RIP and RSP. */
     ".macro PRE_int80\n .endm\n .macro PRE_syscall\n .endm\n .macro PRE_callgate\n .endm\n"
-    ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n"
+    ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n .macro PRE_int3\n .endm\n .macro PRE_divide\n .endm\n .macro PRE_hlt\n .endm\n .macro PRE_bound\n .endm\n .macro PRE_into\n .endm\n"
     ".macro PRE_sysenter\n lea 1f(%rip), %rcx\n lea 8(%rsp), %r11\n .endm\n"
     "   .section .rodata\n"
-    "harness_gate: .long 0\n .word 0x4b\n"   /* CALL_GATE_SEL */
+    "harness_gate: .long 0\n .word " STR(CALL_GATE_SEL) "\n"
     "   .bss\n .balign 8\n"
     ".globl harness_rsp\nharness_out: .quad 0\nharness_rsp: .quad 0\nharness_rsp_after: .quad 0\n"
     "   .text\n"
@@ -121,8 +140,10 @@ __asm__(
     "   pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
     "   ret\n"
     ".endm\n"
-    "HARNESS int80\nHARNESS callgate\nHARNESS syscall\nHARNESS sysenter\nHARNESS trap\nHARNESS kip\n"
-    "CTX int80\nCTX callgate\nCTX syscall\nCTX sysenter\nCTX trap\nCTX kip\n"
+#define DOOR(NAME, name, nr, rank, what) "HARNESS " #name "\nCTX " #name "\n"
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+    "HARNESS kip\nCTX kip\n"
     /* Where a context set by sg_setcontext lands: record, then return
      * from the ctx_<door> call that set it. */
     "   .globl harness_landing\n"
@@ -157,7 +178,7 @@ static struct sg_info info;
 /* Which fast exit a door has, as an index into fast_exit_declined. */
 static int fast_exit_of(int d)
 {
-    return d == D_SYSCALL ? 0 : d == D_SYSENTER ? 1 : d == D_CALLGATE ? 2 : -1;
+    return d == SG_MECH_SYSCALL ? 0 : d == SG_MECH_SYSENTER ? 1 : d == SG_MECH_CALLGATE ? 2 : -1;
 }
 
 static uint64_t declined(int d)
@@ -170,6 +191,13 @@ static uint64_t declined(int d)
 static int door_available(int d)
 {
     return d == D_KIP || (info.mechanisms64 & (1u << d));
+}
+
+/* Reached by a call into the interface page: the default entry and the
+ * exception doors (their instruction is a call only in their stub). */
+static int through_page(int d)
+{
+    return d == D_KIP || d >= SG_MECH_FIRST_EXCEPTION;
 }
 
 static void poison(struct regs *r, uint64_t seed, uint64_t flags)
@@ -198,11 +226,11 @@ static void check_door(int d, uint64_t seed, uint64_t flags, const char *flags_n
     uint64_t kip_lo = sg_kip, kip_hi = sg_kip + sg_kip_header()->image_size;
     int bad = -1;
     switch (d) {
-    case D_SYSCALL:
+    case SG_MECH_SYSCALL:
         want[2] = out.ret_rip;          /* rcx: the return RIP */
         want[10] = flags_after;         /* r11: RFLAGS at the syscall */
         break;
-    case D_SYSENTER:
+    case SG_MECH_SYSENTER:
         want[3] = out.ret_rip;          /* rdx: the return RIP */
         want[2] = out.rsp;              /* rcx: the user RSP */
         want[10] = out.rsp;             /* r11: the user RSP passed in */
@@ -221,12 +249,12 @@ static void check_door(int d, uint64_t seed, uint64_t flags, const char *flags_n
     for (int i = 0; i < 15; i++)
         if ((&out.rax)[i] != want[i] && bad < 0)
             bad = i;
-    if (!tap_check(bad < 0, "%s, flags %s: every register as documented", door_names[d], flags_name))
+    if (!tap_check(bad < 0, "%s, flags %s: every register as documented", door_name(d), flags_name))
         tap_diag("%s is %#lx, expected %#lx", names[bad], (&out.rax)[bad], want[bad]);
     tap_eq(out.rflags & ~(uint64_t)0x10000 /* RF */, flags_after, "%s, flags %s: RFLAGS as they were, IF on, IOPL 0",
-           door_names[d], flags_name);
+           door_name(d), flags_name);
     extern uint64_t harness_rsp;   /* RSP before the flags were pushed = before the door */
-    tap_eq(out.rsp, harness_rsp, "%s, flags %s: rsp preserved", door_names[d], flags_name);
+    tap_eq(out.rsp, harness_rsp, "%s, flags %s: rsp preserved", door_name(d), flags_name);
 }
 
 static int child_main(int argc, char **argv)
@@ -255,8 +283,8 @@ static int child_main(int argc, char **argv)
             c.rsp = 1ul << 47;
         c.rflags = 0x202;
         c.rax = 7;
-        c.rcx = d == D_SYSENTER ? c.rsp : c.rip;    /* what SYSRET / SYSEXIT would load */
-        c.rdx = d == D_SYSENTER ? c.rip : 0;
+        c.rcx = d == SG_MECH_SYSENTER ? c.rsp : c.rip;    /* what SYSRET / SYSEXIT would load */
+        c.rdx = d == SG_MECH_SYSENTER ? c.rip : 0;
         c.r11 = c.rflags;
         ctx_harness[d](&c);
         return 0;   /* landed: the context did not fault */
@@ -278,6 +306,9 @@ int main(int argc, char **argv)
     tap_begin("regs");
     sg_info(&info);
     harness_kip = sg_kip_default();
+    harness_int3 = sg_kip_stub(SG_MECH_INT3);
+    harness_divide = sg_kip_stub(SG_MECH_DIVIDE);
+    harness_hlt = sg_kip_stub(SG_MECH_HLT);
 
     static const struct {
         uint64_t flags;
@@ -294,7 +325,7 @@ int main(int argc, char **argv)
 
     for (int d = 0; d < D_COUNT; d++) {
         if (!door_available(d)) {
-            tap_skip("not offered on this CPU", "%s: register and flag checks", door_names[d]);
+            tap_skip("not offered on this CPU", "%s: register and flag checks", door_name(d));
             continue;
         }
         for (unsigned s = 0; s < sizeof seeds / sizeof seeds[0]; s++)
@@ -303,17 +334,17 @@ int main(int argc, char **argv)
             check_door(d, 0x0123456789abcdeful, flag_sets[f].flags & ~IF, flag_sets[f].name);
 
         long st;
-        if (d == D_KIP) {
-            tap_skip("the call into the page traps before any door", "%s with TF set", door_names[d]);
+        if (through_page(d)) {
+            tap_skip("the call into the page traps before any door", "%s with TF set", door_name(d));
             goto contexts;
         }
         st = run_child("tf-exit", d, "");
         tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 42,
-                  "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_names[d], st);
+                  "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_name(d), st);
         st = run_child("tf-getpid", d, "");
         tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGTRAP,
                   "%s with TF set: getpid returns and the single-step trap lands in user mode (status %#lx)",
-                  door_names[d], st);
+                  door_name(d), st);
 
     contexts:
         /* An exact context, with rcx != rip and r11 != rflags, so that the
@@ -332,19 +363,19 @@ int main(int argc, char **argv)
         int exact = harness_landed_flag == 1;
         for (int i = 0; i < 15 && exact; i++)
             exact = (&harness_landed.rax)[i] == cp[i];
-        tap_check(exact && harness_landed.rsp == c.rsp, "%s: sg_setcontext delivers all registers exactly", door_names[d]);
+        tap_check(exact && harness_landed.rsp == c.rsp, "%s: sg_setcontext delivers all registers exactly", door_name(d));
         /* SYSRET cannot give rcx != rip, SYSEXIT rdx != rip; LRET restores
          * everything (flags by popfq first). */
         if (fast_exit_of(d) >= 0)
-            tap_eq(declined_exact, d != D_CALLGATE, "%s: its fast exit %s this context", door_names[d],
-                   d != D_CALLGATE ? "declines" : "takes");
+            tap_eq(declined_exact, d != SG_MECH_CALLGATE, "%s: its fast exit %s this context", door_name(d),
+                   d != SG_MECH_CALLGATE ? "declines" : "takes");
         tap_eq(harness_landed.rflags & ~(uint64_t)0x10000, (ARITH_FLAGS | DF | IF | 2),
-               "%s: sg_setcontext's RFLAGS: as asked, with IF forced on and IOPL 0", door_names[d]);
+               "%s: sg_setcontext's RFLAGS: as asked, with IF forced on and IOPL 0", door_name(d));
 
         /* A context a fast exit could take: rcx = rip and r11 = rflags for
          * SYSRET, rdx = rip and rcx = rsp for SYSEXIT. */
-        c.rcx = d == D_SYSENTER ? c.rsp : c.rip;
-        c.rdx = d == D_SYSENTER ? c.rip : c.rdx;
+        c.rcx = d == SG_MECH_SYSENTER ? c.rsp : c.rip;
+        c.rdx = d == SG_MECH_SYSENTER ? c.rip : c.rdx;
         c.rflags = 0x202;
         c.r11 = 0x202;
         harness_landed_flag = 0;
@@ -354,9 +385,9 @@ int main(int argc, char **argv)
         exact = harness_landed_flag == 1;
         for (int i = 0; i < 15 && exact; i++)
             exact = (&harness_landed.rax)[i] == cp[i];
-        tap_check(exact, "%s: a context the fast exit can deliver arrives exactly too", door_names[d]);
+        tap_check(exact, "%s: a context the fast exit can deliver arrives exactly too", door_name(d));
         if (fast_exit_of(d) >= 0)
-            tap_eq(declined_fast, 0, "%s: and the fast exit takes it", door_names[d]);
+            tap_eq(declined_fast, 0, "%s: and the fast exit takes it", door_name(d));
 
         static const char *const bad_ctx[] = { "rip47", "rip63", "ripkernel", "rsp47" };
         for (unsigned i = 0; i < sizeof bad_ctx / sizeof bad_ctx[0]; i++) {
@@ -369,12 +400,12 @@ int main(int argc, char **argv)
              * non-canonical RSP (SYSRET loads no RSP).  A canonical
              * kernel-half RIP may take any exit: the fetch faults in user
              * mode. */
-            int must_decline = fast_exit_of(d) >= 0 && (i < 2 || (i == 3 && d != D_SYSCALL));
+            int must_decline = fast_exit_of(d) >= 0 && (i < 2 || (i == 3 && d != SG_MECH_SYSCALL));
             if (fast_exit_of(d) >= 0 && i != 2)
-                tap_eq(declined(d) - before, (uint64_t)must_decline, "%s: %s: the fast exit %s", door_names[d],
+                tap_eq(declined(d) - before, (uint64_t)must_decline, "%s: %s: the fast exit %s", door_name(d),
                        bad_ctx[i], must_decline ? "declines" : "is used");
             tap_check(SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == SG_SIGSEGV,
-                      "%s: returning to %s kills only the process with SIGSEGV (status %#lx)", door_names[d],
+                      "%s: returning to %s kills only the process with SIGSEGV (status %#lx)", door_name(d),
                       bad_ctx[i], st);
         }
     }
@@ -399,9 +430,13 @@ struct regs32 {
 _Static_assert(__builtin_offsetof(struct regs32, r) == 32 && __builtin_offsetof(struct regs32, esp) == 96,
                "asm below uses these offsets");
 
-enum door { D_INT80, D_CALLGATE, D_SYSCALL, D_SYSENTER, D_TRAP, D_KIP, D_COUNT };
-static const char *const door_names[D_COUNT] = { "int80", "callgate", "syscall", "sysenter", "trap",
-                                                 "__kernel_vsyscall" };
+/* The doors (doors.def, by SG_MECH number), then __kernel_vsyscall. */
+enum { D_KIP = SG_MECH_COUNT, D_COUNT };
+
+static const char *door_name(int d)
+{
+    return d == D_KIP ? "__kernel_vsyscall" : sg_mechanism_name(d);
+}
 
 void regs32_raw(const struct regs32 *in, struct regs32 *out);     /* door: harness_door */
 uintptr_t harness_stub;        /* for the stub doors: the stub to call */
@@ -434,7 +469,7 @@ __asm__(
     "   cmpl $2, harness_door\n je 12f\n"
     "   popfl\n call *harness_stub\n jmp 3f\n"
     "10: popfl\n int $0x80\n jmp 3f\n"
-    "11: popfl\n lcall $0x4b, $0\n jmp 3f\n"
+    "11: popfl\n lcall $" STR(CALL_GATE_SEL) ", $0\n jmp 3f\n"
     "12: popfl\n ud2\n .ascii \"SG\"\n"
     "3: pushfl\n push %eax\n"
     "   mov harness_out, %eax\n"
@@ -472,11 +507,18 @@ static int door_available(int d)
     return d == D_KIP || (info.mechanisms32 & (1u << d));
 }
 
+/* Reached by a call into the interface page: __kernel_vsyscall and the
+ * exception doors (their instruction is a call only in their stub). */
+static int through_page(int d)
+{
+    return d == D_KIP || d >= SG_MECH_FIRST_EXCEPTION;
+}
+
 static void run_door(int d, const struct regs32 *in, struct regs32 *out)
 {
-    static const uint32_t raw[D_COUNT] = { [D_INT80] = 0, [D_CALLGATE] = 1, [D_TRAP] = 2, [D_SYSCALL] = 3,
-                                           [D_SYSENTER] = 3, [D_KIP] = 3 };
-    harness_door = raw[d];
+    /* The raw instruction for int80, callgate, trap; a call to the stub
+     * for the others (the fast doors' dance, the exception doors). */
+    harness_door = d == SG_MECH_INT80 ? 0 : d == SG_MECH_CALLGATE ? 1 : d == SG_MECH_TRAP ? 2 : 3;
     harness_stub = d == D_KIP ? sg_kip_default() : sg_kip_stub(d);
     regs32_raw(in, out);
 }
@@ -501,23 +543,23 @@ static void check_door(int d, uint32_t seed, uint32_t flags, const char *flags_n
 
     uint32_t want_eax = (uint32_t)sg_echo6_expect(in.ebx, in.ecx, in.edx, in.esi, in.edi, in.ebp);
     uint32_t flags_after = (flags & (ARITH_FLAGS | DF | AC | NT)) | IF | 2;
-    tap_eq(out.eax, want_eax, "%s, flags %s: eax is the result of six arguments", door_names[d], flags_name);
+    tap_eq(out.eax, want_eax, "%s, flags %s: eax is the result of six arguments", door_name(d), flags_name);
     tap_check(out.ebx == in.ebx && out.ecx == in.ecx && out.edx == in.edx && out.esi == in.esi &&
                   out.edi == in.edi && out.ebp == in.ebp,
-              "%s, flags %s: ebx ecx edx esi edi ebp preserved", door_names[d], flags_name);
-    tap_eq(out.eflags & ~0x10000u, flags_after, "%s, flags %s: EFLAGS as they were, IF on, IOPL 0", door_names[d],
+              "%s, flags %s: ebx ecx edx esi edi ebp preserved", door_name(d), flags_name);
+    tap_eq(out.eflags & ~0x10000u, flags_after, "%s, flags %s: EFLAGS as they were, IF on, IOPL 0", door_name(d),
            flags_name);
     int r_ok = 1, bad = -1;
     for (int i = 0; i < 8; i++) {
         /* r11 after a 32-bit SYSCALL holds the caller's EFLAGS (SYSRETL
          * reloads EFLAGS from it): a user value, documented. */
         int ok = out.r[i] == in.r[i] || out.r[i] == 0 ||
-                 (i == 3 && (d == D_SYSCALL || d == D_KIP) && out.r[i] == flags_after);
+                 (i == 3 && (d == SG_MECH_SYSCALL || d == D_KIP) && out.r[i] == flags_after);
         if (!ok && bad < 0)
             bad = i;
         r_ok &= ok;
     }
-    if (!tap_check(r_ok, "%s, flags %s: r8-r15 hold their user values", door_names[d], flags_name))
+    if (!tap_check(r_ok, "%s, flags %s: r8-r15 hold their user values", door_name(d), flags_name))
         tap_diag("r%d is %#llx, was %#llx", bad + 8, (unsigned long long)out.r[bad], (unsigned long long)in.r[bad]);
 }
 
@@ -536,10 +578,10 @@ int main(int argc, char **argv)
     sg_info(&info);
     if (argc > 2) {
         int d = argv[2][0] - '0';
-        if (!strcmp(argv[1], "tf-exit") && (d == D_SYSENTER || d == D_SYSCALL)) {
+        if (!strcmp(argv[1], "tf-exit") && (d == SG_MECH_SYSENTER || d == SG_MECH_SYSCALL)) {
             /* The stub's dance by hand, so that TF, loaded by the popfl just
              * before, first traps after the door instruction itself. */
-            if (d == D_SYSENTER)
+            if (d == SG_MECH_SYSENTER)
                 __asm__ volatile("push $0\n push %%ecx\n push %%edx\n push %%ebp\n mov %%esp, %%ebp\n"
                                  "pushl $0x1d7\n popfl\n sysenter"
                                  ::"a"(SYS_exit_group), "b"(42) : "memory");
@@ -568,7 +610,7 @@ int main(int argc, char **argv)
     static const uint32_t seeds[] = { 0, ~0u, 0x80000000u, 0x5a5aa5a5u };
     for (int d = 0; d < D_COUNT; d++) {
         if (!door_available(d)) {
-            tap_skip("not offered to 32-bit code on this CPU", "%s: register and flag checks", door_names[d]);
+            tap_skip("not offered to 32-bit code on this CPU", "%s: register and flag checks", door_name(d));
             continue;
         }
         for (unsigned s = 0; s < sizeof seeds / sizeof seeds[0]; s++)
@@ -577,10 +619,10 @@ int main(int argc, char **argv)
             check_door(d, 0x01234567u, flag_sets[f].flags & ~IF, flag_sets[f].name);
         /* TF through every door but the default entry, whose `call` would
          * trap first (sysenter and syscall by the dance done by hand). */
-        if (d != D_KIP) {
+        if (!through_page(d)) {
             long st = run_child("tf-exit", d);
             tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 42,
-                      "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_names[d], st);
+                      "%s with TF set: the kernel survives and exit(42) works (status %#lx)", door_name(d), st);
         }
     }
     tap_eq(sys_getpid() > 0, 1, "the kernel is still alive");

@@ -21,6 +21,7 @@
  *    the same slots, preempted against each other, each keep their own.
  */
 #include "../lib/tap.h"
+#include "../../kernel/arch/selectors_msrs.h"
 
 #define SEL_USER_DS   0x23      /* kernel/arch/selectors_msrs.h */
 #define SEL_USER_DS2  0x33
@@ -108,7 +109,7 @@ static const struct bad_load bad_loads[] = {
     { "load_kernel_ds3", "the kernel data selector with RPL 3 (0x13)", 0x13 },
     { "load_kernel_cs", "the kernel code selector 0x08", 0x08 },
     { "load_tss", "the TSS selector 0x3b", 0x3b },
-    { "load_gate", "the call gate selector 0x4b", 0x4b },
+    { "load_gate", "the call gate selector 0x4b", CALL_GATE_SEL },
     { "load_empty", "an empty GDT slot (0x5b)", 0x5b },
     { "load_tls_empty", "an unused TLS slot (0x63)", 0x63 },
     { "load_ldt_desc", "the GDT's LDT system descriptor (0x7b)", 0x7b },

@@ -111,8 +111,11 @@ static void symbols(void)
     tap_eq(find("__sg_kip_header", "SYSGATE_1"), base + SG_KIP_HEADER_OFFSET,
            "__sg_kip_header@SYSGATE_1 is sysgate's header at +%#x", SG_KIP_HEADER_OFFSET);
     tap_eq(find("__sg_default_entry", "SYSGATE_1"), sg_kip_default(), "__sg_default_entry is the default entry");
-    static const char *const stubs[SG_MECH_COUNT] = { "__sg_stub_int80", "__sg_stub_callgate", "__sg_stub_syscall",
-                                                      "__sg_stub_sysenter", "__sg_stub_trap" };
+    static const char *const stubs[SG_MECH_COUNT] = {
+#define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = "__sg_stub_" #name,
+#include "../../include/sysgate/doors.def"
+#undef DOOR
+    };
     for (int m = 0; m < SG_MECH_COUNT; m++) {
         uintptr_t at = find(stubs[m], "SYSGATE_1");
         if (h->mechanisms & (1u << m))

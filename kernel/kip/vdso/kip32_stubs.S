@@ -22,6 +22,7 @@
  *             keep the hidden attributes of a NULL SS (Linux:
  *             X86_BUG_SYSRET_SS_ATTRS).
  */
+#include "../../../include/sysgate/abi.h"
 #include "../../../include/sysgate/kip.h"
 #include "../../arch/selectors_msrs.h"
 
@@ -38,11 +39,9 @@ __sg_kip_header:
     .long   0                           /* mechanisms: kip.c */
     .long   0                           /* default mechanism: kip.c */
     HEADER_FIELD(STUB_OFFSET)           /* in SG_MECH order */
-    OFFSET(__sg_stub_int80)
-    OFFSET(__sg_stub_callgate)
-    OFFSET(__sg_stub_syscall)
-    OFFSET(__sg_stub_sysenter)
-    OFFSET(__sg_stub_trap)
+#define DOOR(NAME, name, nr, rank, what) OFFSET(__sg_stub_##name);
+#include "../../../include/sysgate/doors.def"
+#undef DOOR
     HEADER_FIELD(DEFAULT_OFFSET)
     OFFSET(__kernel_vsyscall)
     OFFSET(sysenter_landing)
@@ -123,6 +122,53 @@ __sg_stub_trap:
     ret
     .size __sg_stub_trap, . - __sg_stub_trap
     .balign 16
+
+/* A division by zero with no register to spare and no RIP-relative
+ * address: the zero divisor is pushed (6A 00), then divl (%esp) (F7 34
+ * 24) raises #DE, a fault - the saved EIP is the div, which changed
+ * nothing.  The kernel takes the zero back off the stack (so that the
+ * call sees the stack as the caller left it: the stack way's arguments
+ * where every door has them) and resumes at the ret. */
+    .globl __sg_stub_divide
+    .type __sg_stub_divide, @function
+__sg_stub_divide:
+    push    $0
+    divl    (%esp)
+    ret
+    .size __sg_stub_divide, . - __sg_stub_divide
+    .balign 16
+
+/* bound (62 /r, 32-bit code only) against the range [1, 0] pushed on the
+ * stack, which no value is in: #BR, a fault - the saved EIP is the bound,
+ * which changed nothing.  The kernel takes the range back off the stack
+ * and resumes at the ret. */
+    .globl __sg_stub_bound
+    .type __sg_stub_bound, @function
+__sg_stub_bound:
+    push    $0                          /* upper bound */
+    push    $1                          /* lower bound */
+    bound   %eax, (%esp)
+    ret
+    .size __sg_stub_bound, . - __sg_stub_bound
+    .balign 16
+
+/* into (CE, 32-bit code only) raises #OF when OF is set - a trap: the
+ * saved EIP is the ret after it.  OF is set in a copy of the caller's
+ * EFLAGS; the kernel puts the caller's own EFLAGS (the first pushfl) back
+ * into the frame, takes them off the stack and resumes at the ret. */
+    .globl __sg_stub_into
+    .type __sg_stub_into, @function
+__sg_stub_into:
+    pushfl                              /* the caller's EFLAGS */
+    pushfl
+    orl     $0x800, (%esp)              /* OF */
+    popfl
+    into
+    ret
+    .size __sg_stub_into, . - __sg_stub_into
+    .balign 16
+
+#include "exception_stubs.S"
 
 /* The signal restorers a handler returns to when its C library gave none
  * (no SA_RESTORER), as Linux's i386 vDSO has them (Linux's

@@ -11,6 +11,7 @@
  * return address / in the argument page) and returns the result in rax.
  * Each preserves every register but rax, rcx and r11 (docs/abi.md).
  */
+#include "../../../include/sysgate/abi.h"
 #include "../../../include/sysgate/kip.h"
 #include "../../arch/selectors_msrs.h"
 
@@ -27,11 +28,9 @@ __sg_kip_header:
     .long   0                           /* mechanisms: kip.c */
     .long   0                           /* default mechanism: kip.c */
     HEADER_FIELD(STUB_OFFSET)           /* in SG_MECH order */
-    OFFSET(__sg_stub_int80)
-    OFFSET(__sg_stub_callgate)
-    OFFSET(__sg_stub_syscall)
-    OFFSET(__sg_stub_sysenter)
-    OFFSET(__sg_stub_trap)
+#define DOOR(NAME, name, nr, rank, what) OFFSET(__sg_stub_##name);
+#include "../../../include/sysgate/doors.def"
+#undef DOOR
     HEADER_FIELD(DEFAULT_OFFSET)
     OFFSET(__sg_default_entry)
     .long   0                           /* no landing point in the 64-bit page */
@@ -107,5 +106,39 @@ __sg_stub_trap:
     ret
     .size __sg_stub_trap, . - __sg_stub_trap
     .balign 16
+
+/* divl by the zero below (F7 35 rel32): #DE, a fault - the saved RIP is
+ * the div itself, which changed nothing; the kernel resumes after its 6
+ * bytes. */
+    .globl __sg_stub_divide
+    .type __sg_stub_divide, @function
+__sg_stub_divide:
+    divl    divide_zero(%rip)
+    ret
+    .balign 4
+divide_zero:
+    .long   0
+    .size __sg_stub_divide, . - __sg_stub_divide
+    .balign 16
+
+/* bound does not exist in 64-bit mode (62 is the EVEX prefix there): the
+ * door is never offered to 64-bit code, and kip.c withdraws this stub at
+ * boot like any door's that is not offered. */
+    .globl __sg_stub_bound
+    .type __sg_stub_bound, @function
+__sg_stub_bound:
+    ud2
+    .size __sg_stub_bound, . - __sg_stub_bound
+    .balign 16
+
+/* into is invalid in 64-bit mode (#UD): never offered, withdrawn at boot. */
+    .globl __sg_stub_into
+    .type __sg_stub_into, @function
+__sg_stub_into:
+    ud2
+    .size __sg_stub_into, . - __sg_stub_into
+    .balign 16
+
+#include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits

@@ -33,10 +33,8 @@ VERSION
     global:
         __sg_kip_header;
         __sg_default_entry;
-        __sg_stub_int80;
-        __sg_stub_callgate;
-        __sg_stub_syscall;
-        __sg_stub_sysenter;
-        __sg_stub_trap;
+#define DOOR(NAME, name, nr, rank, what) __sg_stub_##name;
+#include "../../../include/sysgate/doors.def"
+#undef DOOR
     };
 }
