@@ -131,6 +131,10 @@ void signal_send_info(struct proc *p, int sig, const struct sig_info *info)
     /* An ignored signal is dropped at once unless blocked (signal(7)). */
     if (ignored(p, sig) && !(p->sig.blocked & SIGSET(sig)))
         return;
+    /* init gets only the signals it has handlers for (Linux's
+     * SIGNAL_UNKILLABLE): a shell as init catches its own raise(SIGINT). */
+    if (p->pid == 1 && p->sig.action[sig - 1].handler == SG_SIG_DFL)
+        return;
     if (!(p->sig.pending & SIGSET(sig)))
         p->sig.info[sig - 1] = *info;
     p->sig.pending |= SIGSET(sig);

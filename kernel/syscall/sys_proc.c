@@ -73,7 +73,7 @@ long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
     struct proc *p = proc_find((int)tid);
     if (!p || p->state == PROC_ZOMBIE || p->tgid != (int)tgid)
         return -SG_ESRCH;
-    if (sig && p->tgid != 1) {
+    if (sig) {
         struct sig_info info = { .code = SG_SI_TKILL, .pid = current_proc()->tgid };
         signal_send_info(p, (int)sig, &info);
     }

@@ -261,7 +261,6 @@ static void check_altstack(void)
 static volatile int alarms;
 static void alarm_handler(int sig) { (void)sig; alarms++; }
 
-
 static void check_interrupted(void)
 {
     for (int mech = 0; mech < SG_MECH_COUNT; mech++) {
@@ -286,6 +285,9 @@ static void check_interrupted(void)
         sg_setitimer_us(20000, 0, 0);
         int status = 0;
         r = sg_syscall_via(mech, SYS_wait4, child, (long)&status, 0, 0, 0, 0);
+        /* The instruction doors are restarted by moving RIP back over
+         * their instruction, the exception doors (int3, a division, hlt,
+         * bound, into in the interface page) by running their stub again. */
         tap_eq(r, child, "%s: wait4 interrupted by an SA_RESTART handler is restarted and reaps the child", door);
         tap_eq(alarms, 1, "%s: ... after the handler ran", door);
 
