@@ -16,6 +16,18 @@
 #define SG_ARGS_STACK_BIT 28
 #define SG_ARGS_PAGE_BIT  29
 
+/* The page-fault door's range (doors.def: pf; kernel/entry/exception_doors.c):
+ * SG_PF_RANGE bytes at SG_PF_BASE64 in every 64-bit process and at
+ * SG_PF_BASE32 in every 32-bit one, reserved by the loader (a pinned region
+ * with no access: never mapped, mmap and MAP_FIXED refused there) and
+ * outside where mmap, the interface page and the stack go.  The stub reads
+ * the byte at offset = the call number; the last offset (SG_PF_RANGE - 1)
+ * says the number is one the range cannot hold (an argument-way flag, an
+ * unknown number) and is in rax.  No suffixes: assembly reads them too. */
+#define SG_PF_BASE64      0x00007ff000000000
+#define SG_PF_BASE32      0xfe000000
+#define SG_PF_RANGE       0x10000
+
 #ifdef __ASSEMBLER__
 /* The same SG_MECH_* numbers for assembly (the doors' entry tags), and
  * SG_MECH_COUNT (the rows are in nr order). */

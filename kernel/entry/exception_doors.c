@@ -1,7 +1,8 @@
 /*
  * exception_doors.c - the doors that are CPU exceptions a program raises
- * on purpose (issue 13): int3 (#BP), a division by zero (#DE), hlt (#GP)
- * and, in 32-bit code, bound (#BR) and into (#OF) so far.  Each has a stub in both
+ * on purpose (issue 13): int3 (#BP), a division by zero (#DE), hlt (#GP),
+ * a load from the reserved page-fault range (#PF) and, in 32-bit code,
+ * bound (#BR) and into (#OF) so far.  Each has a stub in both
  * interface pages (kernel/kip/vdso/kip_stubs.S, kip32_stubs.S) whose
  * first instruction raises the exception; the exception is a system call
  * only when the CPU reports it exactly there - the saved RIP is the
@@ -22,6 +23,7 @@
 #include "../lib/kernel.h"
 #include "../proc/proc.h"
 #include "../syscall/front.h"
+#include "../arch/io.h"
 #include "../syscall/uaccess.h"
 #include <sysgate/abi.h>
 
@@ -68,6 +70,14 @@ static const struct exception_door exception_doors[][2] = {
      * (%esp) (7 bytes), popfl, then into at +10: the caller's EFLAGS are
      * the word left on the stack. */
     { { { 0 }, 0, 0, 0, 0, false }, { { 0x9c, 0x9c, 0x81, 0x0c, 0x24, 0x00 }, 6, 11, 11, 4, true } },
+    /* pf - #PF: a read of a never-mapped byte, a fault (Intel SDM vol. 3A
+     * 6.15 "Interrupt 14 - Page-Fault Exception", 4.7; AMD APM vol. 2
+     * 8.2.15): the saved RIP is the load, CR2 the address, the error code
+     * 4 (a user-mode read of a page not present).  The stub has two loads
+     * (pf_loads below), both resuming at the `ret` after them; what it
+     * pushed (64-bit: r11 over RFLAGS, 16 bytes; 32-bit: EFLAGS) is put
+     * back by pf_call.  Only the first bytes are checked here. */
+    { { { 0x9c, 0x41, 0x53, 0x49, 0xbb }, 5, 0, 0, 16, true }, { { 0x9c, 0x3d, 0xff, 0xff, 0x00, 0x00 }, 6, 0, 0, 4, true } },
 };
 _Static_assert(ARRAY_SIZE(exception_doors) == SG_MECH_COUNT - SG_MECH_FIRST_EXCEPTION,
                "one entry per exception door of doors.def");
@@ -81,8 +91,73 @@ static int door_of_vector(uint64_t vector)
     case GP_VECTOR: return SG_MECH_HLT;
     case BR_VECTOR: return SG_MECH_BOUND;
     case OF_VECTOR: return SG_MECH_INTO;
+    case PF_VECTOR: return SG_MECH_PF;
     }
     return -1;
+}
+
+/* The pf stub's two loads, by width ([0] 64-bit, [1] 32-bit): where each
+ * is in the stub and how long it is.  `number` reads base + the number,
+ * `in_rax` the range's last byte (the number is in rax). */
+static const struct pf_load {
+    uint8_t number, number_len, in_rax, in_rax_len;
+} pf_loads[2] = {
+    { 21, 5, 27, 8 },   /* testb $0, (%r11,%rax); testb $0, SG_PF_RANGE - 1(%r11) */
+    { 8, 7, 16, 7 },    /* testb $0, SG_PF_BASE32(%eax); testb $0, SG_PF_BASE32 + SG_PF_RANGE - 1 */
+};
+static const uint8_t pf_load_bytes[2][2][3] = {
+    { { 0x41, 0xf6, 0x04 }, { 0x41, 0xf6, 0x83 } },
+    { { 0xf6, 0x80 }, { 0xf6, 0x05 } },
+};
+
+/* The flags a program may set itself (POPF at CPL 3 with IOPL 0: Intel
+ * SDM vol. 2B POPF), taken from a word the stub pushed; IF and IOPL stay
+ * the frame's. */
+static void put_back_flags(struct frame *f, uint64_t pushed)
+{
+    const uint64_t user_flags = RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF |
+                                RFLAGS_DF | RFLAGS_OF | RFLAGS_NT | RFLAGS_AC | RFLAGS_ID;
+    f->rflags = (f->rflags & ~user_flags) | (pushed & user_flags);
+}
+
+/* A #PF at one of the pf stub's loads, reading the byte the load names -
+ * never any other page fault: the number into the frame's rax, what the
+ * stub pushed back into the registers, RIP and RSP past the stub's part.
+ * false: the process's own fault (demand paging, a SIGSEGV). */
+static bool pf_call(struct frame *f)
+{
+    int bits = current_proc()->bits;
+    uint64_t stub = kip_stub(bits, SG_MECH_PF);
+    const struct pf_load *l = &pf_loads[bits == 32];
+    uint64_t base = bits == 32 ? SG_PF_BASE32 : SG_PF_BASE64;
+    uint64_t offset = read_cr2() - base;
+    /* 4: not present, a read, from user mode (SDM vol. 3A 4.7). */
+    if (!stub || f->error != 4 || offset >= SG_PF_RANGE)
+        return false;
+    uint64_t resume;
+    if (f->rip == stub + l->number && offset < SG_PF_RANGE - 1) {
+        f->rax = offset;                        /* the number is where it faulted */
+        resume = f->rip + l->number_len;        /* the ret after the load */
+    } else if (f->rip == stub + l->in_rax && offset == SG_PF_RANGE - 1) {
+        resume = f->rip + l->in_rax_len;        /* the number stays rax's */
+    } else {
+        return false;
+    }
+    if (bits == 32) {
+        uint32_t eflags;
+        if (get_user_u32(&eflags, f->rsp))
+            return false;   /* the stack went away under the stub: the process's own fault */
+        put_back_flags(f, eflags);
+    } else {
+        uint64_t pushed[2];     /* r11, then RFLAGS */
+        if (copy_from_user(pushed, f->rsp, sizeof pushed))
+            return false;
+        f->r11 = pushed[0];
+        put_back_flags(f, pushed[1]);
+    }
+    f->rip = resume;
+    f->rsp += exception_doors[SG_MECH_PF - SG_MECH_FIRST_EXCEPTION][bits == 32].pop;
+    return true;
 }
 
 void exception_doors_check(void)
@@ -95,30 +170,39 @@ void exception_doors_check(void)
                 panic("entry: the %d-bit %s stub does not start as its recognition expects", w ? 32 : 64,
                       entry_mechanism_name(m));
         }
+    for (int w = 0; w < 2; w++) {
+        const uint8_t *code = kip_stub_bytes(w ? 32 : 64, SG_MECH_PF);
+        size_t n = w ? 2 : 3;
+        if (code && (memcmp(code + pf_loads[w].number, pf_load_bytes[w][0], n) ||
+                     memcmp(code + pf_loads[w].in_rax, pf_load_bytes[w][1], n) ||
+                     code[pf_loads[w].number + pf_loads[w].number_len] != 0xc3 ||
+                     code[pf_loads[w].in_rax + pf_loads[w].in_rax_len] != 0xc3))
+            panic("entry: the %d-bit pf stub's loads are not where its recognition expects", w ? 32 : 64);
+    }
 }
 
 bool exception_door_call(struct frame *f)
 {
     int m = door_of_vector(f->vector);
-    if (m < 0 || f->error)
-        return false;
-    int bits = current_proc()->bits;
-    const struct exception_door *d = &exception_doors[m - SG_MECH_FIRST_EXCEPTION][bits == 32];
-    uint64_t stub = kip_stub(bits, m);
-    if (!stub || f->rip != stub + d->reported)
-        return false;
-    if (d->eflags_pushed) {
-        /* The flags a program may set itself (POPF at CPL 3 with IOPL 0:
-         * Intel SDM vol. 2B POPF); IF and IOPL stay the frame's. */
-        const uint64_t user_flags = RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF |
-                                    RFLAGS_DF | RFLAGS_OF | RFLAGS_NT | RFLAGS_AC | RFLAGS_ID;
-        uint32_t eflags;
-        if (get_user_u32(&eflags, f->rsp))
-            return false;   /* the stack went away under the stub: the process's own #OF */
-        f->rflags = (f->rflags & ~user_flags) | (eflags & user_flags);
+    if (m < 0 || f->error) {
+        /* pf is the one door whose exception has an error code */
+        if (m != SG_MECH_PF || !pf_call(f))
+            return false;
+    } else {
+        int bits = current_proc()->bits;
+        const struct exception_door *d = &exception_doors[m - SG_MECH_FIRST_EXCEPTION][bits == 32];
+        uint64_t stub = kip_stub(bits, m);
+        if (!stub || f->rip != stub + d->reported)
+            return false;
+        if (d->eflags_pushed) {
+            uint32_t eflags;
+            if (get_user_u32(&eflags, f->rsp))
+                return false;   /* the stack went away under the stub: the process's own #OF */
+            put_back_flags(f, eflags);
+        }
+        f->rip = stub + d->resume;      /* the call returns after the instruction */
+        f->rsp += d->pop;
     }
-    f->rip = stub + d->resume;          /* the call returns after the instruction */
-    f->rsp += d->pop;
     f->entry = (uint64_t)m;
     syscall_front(f);
     return true;

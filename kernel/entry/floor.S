@@ -46,9 +46,11 @@
  * floor clobbers the arithmetic flags; nothing measures them.
  */
 #include "frame.h"
+#include <sysgate/abi.h>
     .text
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
     .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound, floor_into
+    .globl floor_pf
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -125,5 +127,44 @@ floor_into:                     /* #OF: a trap, no error code; 32-bit code only.
                                    floor measures the exception, not a call */
     addq    $4, 24(%rsp)
     iretq
+
+floor_pf:                       /* #PF: a fault with an error code.  A load
+                                   into the door's range is skipped with
+                                   what the stub pushed (r11 and RFLAGS stay
+                                   as the stub left them): the first load's
+                                   length below the range's last byte, the
+                                   second's at it.  Every other page fault -
+                                   demand paging included - takes the real
+                                   path */
+    testb   $3, 16(%rsp)                /* the CS the CPU pushed: from ring 0? */
+    jz      9f
+    push    %rax
+    push    %rdx                        /* now: rdx rax error rip cs rflags rsp ss */
+    mov     %cr2, %rax
+    movabs  $SG_PF_BASE64, %rdx
+    cmpq    $USER32_CS, 32(%rsp)
+    jne     1f
+    mov     $SG_PF_BASE32, %edx
+1:  sub     %rdx, %rax
+    cmp     $SG_PF_RANGE - 1, %rax
+    ja      8f                          /* not the range */
+    cmpq    $USER32_CS, 32(%rsp)
+    je      2f
+    movq    $5, %rdx                    /* testb $0, (%r11,%rax) */
+    cmp     $SG_PF_RANGE - 1, %rax
+    jne     4f
+    movq    $8, %rdx                    /* testb $0, SG_PF_RANGE - 1(%r11) */
+4:  add     %rdx, 24(%rsp)
+    addq    $16, 48(%rsp)               /* and r11, RFLAGS: the saved RSP */
+    jmp     3f
+2:  addq    $7, 24(%rsp)                /* either testb $0, <32-bit address> */
+    addq    $4, 48(%rsp)                /* and EFLAGS */
+3:  pop     %rdx
+    pop     %rax
+    add     $8, %rsp                    /* the error code */
+    iretq
+8:  pop     %rdx
+    pop     %rax
+9:  jmp     *interrupt_stub_table + 8 * PF_VECTOR(%rip)
 
     .section .note.GNU-stack, "", @progbits

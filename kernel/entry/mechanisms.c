@@ -18,10 +18,12 @@
  *   hlt       always: hlt in the page's stub (#GP; the same file)
  *   bound     never: bound does not exist in 64-bit mode
  *   into      never: nor does into
+ *   pf        always: a load from the reserved page-fault range
+ *             (SG_PF_BASE64; #PF; exception_doors.c)
  *
  * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
  * vol. 2B SYSENTER/SYSCALL):
- *   int80, callgate, trap, int3, divide, hlt, bound, into   always
+ *   int80, callgate, trap, int3, divide, hlt, bound, into, pf   always
  *   sysenter  Intel only: AMD raises #UD for SYSENTER in compatibility mode
  *             (QEMU 7.2's TCG lets it run; SYSENTER_CS = 0 then makes it
  *             #GP)
@@ -83,7 +85,8 @@ static int mechanism_by_name(const char *name)
 }
 
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall32(void), floor_sysenter(void),
-    floor_trap(void), floor_int3(void), floor_divide(void), floor_hlt(void), floor_bound(void), floor_into(void);
+    floor_trap(void), floor_int3(void), floor_divide(void), floor_hlt(void), floor_bound(void), floor_into(void),
+    floor_pf(void);
 extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
@@ -128,6 +131,9 @@ static void aim_door(int mech, bool floor)
         break;
     case SG_MECH_INTO:      /* DPL 3 as idt_init sets it: INTO checks it */
         idt_set(OF_VECTOR, floor ? floor_into : (void (*)(void))interrupt_stub_table[OF_VECTOR], 3, 0);
+        break;
+    case SG_MECH_PF:
+        idt_set(PF_VECTOR, floor ? floor_pf : (void (*)(void))interrupt_stub_table[PF_VECTOR], 0, 0);
         break;
     }
 }
@@ -241,7 +247,7 @@ void entry_init(const char *cmdline)
     idt_set(SYSCALL_VECTOR, int80_entry, 3, 0);
     gdt_set_call_gate((uint64_t)callgate_entry);
     entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
-                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT;
+                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT | 1u << SG_MECH_PF;
 
     if (cpu.syscall) {
         /* STAR: selector bases (arithmetic in selectors_msrs.h). */
@@ -259,7 +265,7 @@ void entry_init(const char *cmdline)
 
     entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
                          1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT | 1u << SG_MECH_BOUND |
-                         1u << SG_MECH_INTO;
+                         1u << SG_MECH_INTO | 1u << SG_MECH_PF;
     if (cpu.syscall && cpu.vendor_id == SG_VENDOR_AMD)
         entry_mechanisms32 |= 1u << SG_MECH_SYSCALL;
 

@@ -31,7 +31,8 @@ enum vma_backing {
 
 /* Region flags. */
 #define VMA_PINNED 0x1u     /* munmap, mprotect, madvise and mmap over it are refused:
-                               the interface page, the argument page */
+                               the interface page, the argument page, the
+                               page-fault door's range */
 #define VMA_NO_WRITE 0x2u   /* mprotect may not add PROT_WRITE: a MAP_SHARED mapping of a
                                file that is not open for writing */
 

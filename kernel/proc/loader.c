@@ -521,7 +521,14 @@ static long load_image(struct proc *p, const void *file, const struct elf_image 
     kip_span(img->bits, &kip_start, &kip_end);
     struct vma kip_region = { .start = kip_start, .end = kip_end, .prot = VMA_READ | VMA_EXEC,
                               .backing = VMA_SHARED, .flags = VMA_PINNED };
-    if (mm_add_region(p, &stack) || mm_add_region(p, &args) || mm_add_region(p, &kip_region))
+    /* The page-fault door's range (include/sysgate/abi.h SG_PF_*): no
+     * access, pinned, so that nothing is ever mapped there - a load from it
+     * always faults, which the door's stub relies on. */
+    uint64_t pf_base = img->bits == 32 ? SG_PF_BASE32 : SG_PF_BASE64;
+    struct vma pf_region = { .start = pf_base, .end = pf_base + SG_PF_RANGE, .prot = 0, .backing = VMA_ANON,
+                             .flags = VMA_PINNED };
+    if (mm_add_region(p, &stack) || mm_add_region(p, &args) || mm_add_region(p, &kip_region) ||
+        mm_add_region(p, &pf_region))
         goto fail;
     /* mmap places mappings below both, top-down (as Linux does below the
      * stack). */

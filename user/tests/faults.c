@@ -103,6 +103,44 @@ static void do_into(void)
 }
 static void do_into_stub_copy(void) { run_stub_copy(SG_MECH_INTO, 0); }
 #endif
+/* The page-fault door (SG_PF_*, include/sysgate/abi.h): the range is no
+ * access for anything but the stub's two loads.  A load of getpid's byte
+ * from the program, a write to it, the bytes just outside the range, and a
+ * copy of the stub elsewhere are all the process's SIGSEGV; so is the
+ * stub's own load jumped into with an address its recognition does not
+ * expect there (the first load naming the last byte; the second load -
+ * 64-bit: its base in r11 - naming another). */
+static uintptr_t pf_base(void) { return SG_BITS == 64 ? (uintptr_t)SG_PF_BASE64 : (uintptr_t)SG_PF_BASE32; }
+static void do_pf_load(void) { (void)*(volatile char *)(pf_base() + SYS_getpid); }
+static void do_pf_write(void) { *(volatile char *)(pf_base() + SYS_getpid) = 0; }
+static void do_pf_below(void) { (void)*(volatile char *)(pf_base() - 1); }
+static void do_pf_past(void) { (void)*(volatile char *)(pf_base() + SG_PF_RANGE); }
+static void do_pf_stub_copy(void)
+{
+    const void *stub = (const void *)sg_kip_stub(SG_MECH_PF);
+    if (stub)
+        run_at_page_end(stub, 48, 0);   /* the whole stub, both loads and their rets */
+}
+/* Jump to the stub's instruction at `offset` (kernel/kip/vdso/kip_stubs.S,
+ * kip32_stubs.S) with rax and (64-bit) r11 given; the stub's pushes were
+ * skipped, so a call would return into whatever the stack holds. */
+static void jump_into_pf_stub(unsigned offset, uintptr_t rax, uintptr_t r11)
+{
+    uintptr_t at = sg_kip_stub(SG_MECH_PF) + offset;
+#ifdef __x86_64__
+    __asm__ volatile("mov %2, %%r11\n call *%1" ::"a"(rax), "r"(at), "r"(r11) : "r11", "memory");
+#else
+    (void)r11;
+    __asm__ volatile("call *%1" ::"a"(rax), "r"(at) : "memory");
+#endif
+}
+static void do_pf_first_load_last_byte(void)
+{
+    jump_into_pf_stub(SG_BITS == 64 ? 21 : 8, SG_PF_RANGE - 1, (uintptr_t)SG_PF_BASE64);
+}
+#ifdef __x86_64__
+static void do_pf_second_load_other_byte(void) { jump_into_pf_stub(27, 0, (uintptr_t)SG_PF_BASE64 - 1); }
+#endif
 static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
 static void do_int_81(void) { __asm__ volatile("int $0x81"); }
 static void do_far_jump_kernel(void)
@@ -215,6 +253,18 @@ static const struct fault_case cases[] = {
     { "into", "into with OF set", SG_SIGSEGV, do_into, 0 },
     { "into_stub_copy", "a copy of the into door's stub outside the interface page", SG_SIGSEGV, do_into_stub_copy,
       SG_MECH_INTO },
+#endif
+    { "pf_load", "a load from the page-fault door's range in the program", SG_SIGSEGV, do_pf_load, 0 },
+    { "pf_write", "a write into the page-fault door's range", SG_SIGSEGV, do_pf_write, 0 },
+    { "pf_below", "a load from the byte below the page-fault door's range", SG_SIGSEGV, do_pf_below, 0 },
+    { "pf_past", "a load from the byte past the page-fault door's range", SG_SIGSEGV, do_pf_past, 0 },
+    { "pf_stub_copy", "a copy of the pf door's stub outside the interface page", SG_SIGSEGV, do_pf_stub_copy,
+      SG_MECH_PF },
+    { "pf_first_load_last_byte", "the pf stub's first load reading the range's last byte", SG_SIGSEGV,
+      do_pf_first_load_last_byte, SG_MECH_PF },
+#ifdef __x86_64__
+    { "pf_second_load_other_byte", "the pf stub's second load reading another byte than the last", SG_SIGSEGV,
+      do_pf_second_load_other_byte, SG_MECH_PF },
 #endif
     { "int_0d", "int $0x0d through a DPL-0 gate", SG_SIGSEGV, do_int_0d, 0 },
     { "int_81", "int $0x81 through an empty IDT slot", SG_SIGSEGV, do_int_81, 0 },

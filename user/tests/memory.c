@@ -691,6 +691,27 @@ static void hostile(void)
     sys_munmap((void *)h, PAGE);
     tap_eq(sg_null(), 0, "the interface page still works");
 
+    /* The page-fault door's range (SG_PF_*): reserved, never mapped -
+     * a load from it must always fault, or the door's stub would read a
+     * byte instead of making its call. */
+    char *pf = (char *)(SG_BITS == 64 ? (uintptr_t)SG_PF_BASE64 : (uintptr_t)SG_PF_BASE32);
+    tap_eq(map_fixed(pf, PAGE, RW, SG_MAP_FIXED), -SG_EPERM, "MAP_FIXED over the page-fault door's range is -EPERM");
+    tap_eq(map_fixed(pf + SG_PF_RANGE - PAGE, 2 * PAGE, RW, SG_MAP_FIXED), -SG_EPERM,
+           "MAP_FIXED over the range's last page and the next is -EPERM");
+    tap_eq(map_fixed(pf, PAGE, RW, SG_MAP_FIXED_NOREPLACE), -SG_EEXIST,
+           "MAP_FIXED_NOREPLACE over the page-fault door's range is -EEXIST");
+    tap_eq(sys_munmap(pf, PAGE), -SG_EINVAL, "munmap of the page-fault door's range is -EINVAL");
+    tap_eq(sys_mprotect(pf, PAGE, SG_PROT_READ), -SG_EACCES, "mprotect of the page-fault door's range is -EACCES");
+    h = sys_mmap(pf, PAGE, RW, ANON, -1, 0);
+    tap_check(!failed(h) && ((uintptr_t)h + PAGE <= (uintptr_t)pf || (uintptr_t)h >= (uintptr_t)pf + SG_PF_RANGE),
+              "a hint in the page-fault door's range goes elsewhere (%#lx)", h);
+    sys_munmap((void *)h, PAGE);
+    tap_eq(sys_write(1, pf + SYS_getpid, 1), -SG_EFAULT, "a write from the range is -EFAULT, no call");
+    if (sg_kip_stub(SG_MECH_PF))
+        tap_eq(sg_syscall_via(SG_MECH_PF, SYS_getpid, 0, 0, 0, 0, 0, 0), sys_getpid(), "the pf door still works");
+    else
+        tap_skip("the door is switched off (nodoor=)", "the pf door still works");
+
     tap_eq(sys_mmap(0, 0, RW, ANON, -1, 0), -SG_EINVAL, "mmap of length 0 is -EINVAL");
     tap_eq(sys_mmap(0, PAGE, RW, SG_MAP_ANONYMOUS, -1, 0), -SG_EINVAL,
            "mmap with neither MAP_PRIVATE nor MAP_SHARED is -EINVAL");

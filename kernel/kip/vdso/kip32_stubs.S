@@ -168,6 +168,25 @@ __sg_stub_into:
     .size __sg_stub_into, . - __sg_stub_into
     .balign 16
 
+/* A load from the reserved page-fault range (SG_PF_BASE32, include/
+ * sysgate/abi.h), never mapped: #PF, a fault - the saved EIP is the load
+ * and CR2 the address, whose offset in the range is the call number (a
+ * number the range cannot hold reads its last byte: the kernel then takes
+ * eax).  The caller's EFLAGS wait on the stack: the kernel puts them back,
+ * drops them and resumes at the `ret` after the load. */
+    .globl __sg_stub_pf
+    .type __sg_stub_pf, @function
+__sg_stub_pf:
+    pushfl
+    cmp     $SG_PF_RANGE - 1, %eax
+    jae     1f
+    testb   $0, SG_PF_BASE32(%eax)      /* #PF: CR2 = base + the number */
+    ret
+1:  testb   $0, SG_PF_BASE32 + SG_PF_RANGE - 1  /* #PF at the last byte: the number is in eax */
+    ret
+    .size __sg_stub_pf, . - __sg_stub_pf
+    .balign 16
+
 #include "exception_stubs.S"
 
 /* The signal restorers a handler returns to when its C library gave none

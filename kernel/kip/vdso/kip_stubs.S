@@ -139,6 +139,28 @@ __sg_stub_into:
     .size __sg_stub_into, . - __sg_stub_into
     .balign 16
 
+/* A load from the reserved page-fault range (SG_PF_BASE64, include/
+ * sysgate/abi.h), which is never mapped: #PF, a fault - the saved RIP is
+ * the load and CR2 the address, whose offset in the range is the call
+ * number.  A number the range cannot hold reads the range's last byte
+ * (the kernel then takes rax).  The caller's RFLAGS and r11 wait on the
+ * stack: the kernel puts them back, drops them and resumes at the `ret`
+ * after the load (kernel/entry/exception_doors.c). */
+    .globl __sg_stub_pf
+    .type __sg_stub_pf, @function
+__sg_stub_pf:
+    pushfq
+    push    %r11
+    movabs  $SG_PF_BASE64, %r11
+    cmp     $SG_PF_RANGE - 1, %rax
+    jae     1f
+    testb   $0, (%r11,%rax)             /* #PF: CR2 = base + the number */
+    ret
+1:  testb   $0, SG_PF_RANGE - 1(%r11)   /* #PF at the last byte: the number is in rax */
+    ret
+    .size __sg_stub_pf, . - __sg_stub_pf
+    .balign 16
+
 #include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits
