@@ -141,8 +141,14 @@ struct sg_info {
      * wait4. */
     uint64_t full_path_calls;
     uint64_t children_full_path_calls;
+    /* The calling process's own control-register state, as the CPU has it
+     * during this call (the exception doors' per-process bits):
+     * SG_CPU_TS - CR0.TS is set while it runs (its nm door is armed). */
+    uint32_t cpu_state;
+    uint32_t reserved;
 };
-_Static_assert(sizeof(struct sg_info) == 312 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
+#define SG_CPU_TS (1u << 0)
+_Static_assert(sizeof(struct sg_info) == 320 && __builtin_offsetof(struct sg_info, kip_address) == 144, "sg_info has one layout for both widths");
 
 #define SG_FEAT_SMEP  (1u << 0)
 #define SG_FEAT_SMAP  (1u << 1)

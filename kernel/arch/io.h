@@ -21,6 +21,11 @@ static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4,
 static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
 static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
+/* CR0.TS (bit 3; Intel SDM vol. 3A 2.5): while it is set, x87 and SSE
+ * instructions, FXSAVE and FXRSTOR raise #NM.  One process's state (the
+ * nm door's): kernel/proc/sched.c switches it. */
+static inline void clts(void) { __asm__ volatile("clts" ::: "memory"); }
+static inline void stts(void) { write_cr0(read_cr0() | 8); }
 static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 
 static inline void cpu_relax(void) { __asm__ volatile("pause"); }

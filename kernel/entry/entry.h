@@ -76,8 +76,10 @@ void entry_floor_switch(uint32_t floors);
  * through an exception door (its stub's instruction, a door offered to
  * the process's width); if so the call has been made and the frame holds
  * its result and return point.  false: the exception is the process's own
- * (kernel/arch/traps.c goes on as for any fault).  Called for every
- * exception from user mode, before it becomes the process's fault. */
+ * (kernel/arch/traps.c goes on as for any fault).  Also true, with no
+ * call, for a #NM the nm door's CR0.TS caused outside its stub (TS taken
+ * back, the instruction runs again).  Called for every exception from
+ * user mode, before it becomes the process's fault. */
 bool exception_door_call(struct frame *f);
 /* At boot, after kip_init: every exception door's stub starts with the
  * instruction the recognition expects (panics otherwise). */

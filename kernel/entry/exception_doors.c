@@ -1,15 +1,18 @@
 /*
  * exception_doors.c - the doors that are CPU exceptions a program raises
  * on purpose (issue 13): int3 (#BP), a division by zero (#DE), hlt (#GP),
- * a load from the reserved page-fault range (#PF) and, in 32-bit code,
- * bound (#BR) and into (#OF) so far.  Each has a stub in both
+ * a load from the reserved page-fault range (#PF), fwait with the
+ * process's CR0.TS set (#NM) and, in 32-bit code, bound (#BR) and into
+ * (#OF) so far.  Each has a stub in both
  * interface pages (kernel/kip/vdso/kip_stubs.S, kip32_stubs.S) whose
  * first instruction raises the exception; the exception is a system call
  * only when the CPU reports it exactly there - the saved RIP is the
  * stub's instruction (a fault) or the byte after it (a trap) in this
  * process's width's page - and only when the door is offered to that
  * width.  Any other exception of the same kind, anywhere else, is the
- * process's own fault and goes on to kernel/arch/traps.c as before.
+ * process's own fault and goes on to kernel/arch/traps.c as before - but
+ * for a #NM, which only the nm door's TS causes: the kernel takes TS back
+ * and the instruction runs (nm_lazy).
  *
  * The exceptions arrive through the ordinary exception path
  * (kernel/entry/interrupts.S, interrupt_dispatch in kernel/arch/traps.c),
@@ -78,6 +81,14 @@ static const struct exception_door exception_doors[][2] = {
      * pushed (64-bit: r11 over RFLAGS, 16 bytes; 32-bit: EFLAGS) is put
      * back by pf_call.  Only the first bytes are checked here. */
     { { { 0x9c, 0x41, 0x53, 0x49, 0xbb }, 5, 0, 0, 16, true }, { { 0x9c, 0x3d, 0xff, 0xff, 0x00, 0x00 }, 6, 0, 0, 4, true } },
+    /* nm - #NM: fwait (9B) with CR0.TS and MP set, a fault (Intel SDM vol.
+     * 2A WAIT/FWAIT, vol. 3A 6.15 "Interrupt 7 - Device Not Available
+     * Exception", 2.5 CR0.TS; AMD APM vol. 2 8.2.8): the saved RIP is the
+     * fwait.  Then the arming load from the pf range's last byte (64-bit:
+     * movabs moffs64, %al, 9 bytes; 32-bit: mov moffs32, %al, 5 bytes)
+     * and the ret the call resumes at.  TS is the calling process's alone
+     * (nm_arm, nm_lazy below; sched.c switches it). */
+    { { { 0x9b, 0xa0 }, 2, 0, 10, 0, false }, { { 0x9b, 0xa0 }, 2, 0, 6, 0, false } },
 };
 _Static_assert(ARRAY_SIZE(exception_doors) == SG_MECH_COUNT - SG_MECH_FIRST_EXCEPTION,
                "one entry per exception door of doors.def");
@@ -92,6 +103,7 @@ static int door_of_vector(uint64_t vector)
     case BR_VECTOR: return SG_MECH_BOUND;
     case OF_VECTOR: return SG_MECH_INTO;
     case PF_VECTOR: return SG_MECH_PF;
+    case NM_VECTOR: return SG_MECH_NM;
     }
     return -1;
 }
@@ -160,6 +172,41 @@ static bool pf_call(struct frame *f)
     return true;
 }
 
+/* The nm door's arming: a #PF at the nm stub's load (stub + 1), which
+ * reads the pf range's last byte - reached only when the fwait before it
+ * did not fault, because CR0.TS was clear for this process.  TS is set for
+ * it from now on (until its own x87/SSE code or an exec takes it back),
+ * and this is a call like any other, resuming at the stub's ret.  false:
+ * any other page fault. */
+static bool nm_arm(struct frame *f)
+{
+    struct proc *p = current_proc();
+    uint64_t stub = kip_stub(p->bits, SG_MECH_NM);
+    uint64_t last = (p->bits == 32 ? SG_PF_BASE32 : SG_PF_BASE64) + SG_PF_RANGE - 1;
+    if (!stub || f->rip != stub + 1 || f->error != 4 || read_cr2() != last)
+        return false;
+    p->fpu_trap = true;
+    stts();
+    f->rip = stub + exception_doors[SG_MECH_NM - SG_MECH_FIRST_EXCEPTION][p->bits == 32].resume;
+    return true;
+}
+
+/* A #NM anywhere but at the nm stub's fwait: the process's x87/SSE code
+ * met the TS its nm door set - the kernel's doing, not the program's
+ * fault.  TS is taken back (the process's FPU registers are loaded
+ * already: sched.c restores them eagerly) and the instruction runs again,
+ * as under a lazy-FPU kernel; the next nm call re-arms through the load.
+ * false: a #NM the kernel did not cause (none: CR0.EM is clear). */
+static bool nm_lazy(void)
+{
+    struct proc *p = current_proc();
+    if (!p->fpu_trap)
+        return false;
+    p->fpu_trap = false;
+    clts();
+    return true;
+}
+
 void exception_doors_check(void)
 {
     for (int m = SG_MECH_FIRST_EXCEPTION; m < SG_MECH_COUNT; m++)
@@ -185,15 +232,25 @@ bool exception_door_call(struct frame *f)
 {
     int m = door_of_vector(f->vector);
     if (m < 0 || f->error) {
-        /* pf is the one door whose exception has an error code */
-        if (m != SG_MECH_PF || !pf_call(f))
+        /* pf is the one door whose exception has an error code; nm's
+         * arming load is a #PF too */
+        if (m != SG_MECH_PF)
             return false;
+        if (!pf_call(f)) {
+            if (!nm_arm(f))
+                return false;
+            /* With the nm door at its floor (floor.S floor_nm), the
+             * arming call returns at once too: armed, nothing dispatched */
+            if (current_proc()->floors & (1u << SG_MECH_NM))
+                return true;
+            m = SG_MECH_NM;
+        }
     } else {
         int bits = current_proc()->bits;
         const struct exception_door *d = &exception_doors[m - SG_MECH_FIRST_EXCEPTION][bits == 32];
         uint64_t stub = kip_stub(bits, m);
         if (!stub || f->rip != stub + d->reported)
-            return false;
+            return m == SG_MECH_NM && nm_lazy();    /* no call, but no fault either */
         if (d->eflags_pushed) {
             uint32_t eflags;
             if (get_user_u32(&eflags, f->rsp))

@@ -50,7 +50,7 @@
     .text
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
     .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound, floor_into
-    .globl floor_pf
+    .globl floor_pf, floor_nm
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -166,5 +166,30 @@ floor_pf:                       /* #PF: a fault with an error code.  A load
 8:  pop     %rdx
     pop     %rax
 9:  jmp     *interrupt_stub_table + 8 * PF_VECTOR(%rip)
+
+floor_nm:                       /* #NM: a fault, no error code.  At the nm
+                                   stub's fwait (its address per width in
+                                   floor_nm_stub, set by mechanisms.c): skip
+                                   it and the arming load after it, TS stays
+                                   set.  Any other #NM - the process's own
+                                   x87/SSE code meeting its TS - takes the
+                                   real path (the kernel takes TS back) */
+    testb   $3, 8(%rsp)                 /* the CS the CPU pushed: from ring 0? */
+    jz      1f
+    push    %rax                        /* now: rax rip cs ... */
+    mov     floor_nm_stub(%rip), %rax
+    cmpq    $USER32_CS, 16(%rsp)
+    jne     3f
+    mov     floor_nm_stub + 8(%rip), %rax
+3:  cmp     %rax, 8(%rsp)
+    pop     %rax
+    jne     1f
+    cmpq    $USER32_CS, 8(%rsp)
+    je      2f
+    addq    $10, (%rsp)                 /* fwait; movabs moffs64, %al */
+    iretq
+2:  addq    $6, (%rsp)                  /* fwait; mov moffs32, %al */
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * NM_VECTOR(%rip)
 
     .section .note.GNU-stack, "", @progbits

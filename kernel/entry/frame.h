@@ -74,6 +74,7 @@
 #define BR_VECTOR 5     /* #BR, the bound door's */
 #define OF_VECTOR 4     /* #OF, the into door's */
 #define PF_VECTOR 14    /* #PF, the pf door's */
+#define NM_VECTOR 7     /* #NM, the nm door's */
 
 /* How the process entered: the entry tag.  A system call's tag is its
  * door's number, SG_MECH_<door> (include/sysgate/doors.def); the other

@@ -20,10 +20,12 @@
  *   into      never: nor does into
  *   pf        always: a load from the reserved page-fault range
  *             (SG_PF_BASE64; #PF; exception_doors.c)
+ *   nm        always: fwait with the process's CR0.TS set (#NM; the
+ *             same file; every x86-64 CPU has TS and MP)
  *
  * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
  * vol. 2B SYSENTER/SYSCALL):
- *   int80, callgate, trap, int3, divide, hlt, bound, into, pf   always
+ *   int80, callgate, trap, int3, divide, hlt, bound, into, pf, nm   always
  *   sysenter  Intel only: AMD raises #UD for SYSENTER in compatibility mode
  *             (QEMU 7.2's TCG lets it run; SYSENTER_CS = 0 then makes it
  *             #GP)
@@ -37,6 +39,7 @@
 #include "../arch/gdt.h"
 #include "../arch/idt.h"
 #include "../arch/selectors_msrs.h"
+#include "../kip/interface_page.h"
 #include "../lib/cmdline.h"
 #include "../lib/kernel.h"
 #include "../proc/proc.h"
@@ -86,10 +89,13 @@ static int mechanism_by_name(const char *name)
 
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall32(void), floor_sysenter(void),
     floor_trap(void), floor_int3(void), floor_divide(void), floor_hlt(void), floor_bound(void), floor_into(void),
-    floor_pf(void);
+    floor_pf(void), floor_nm(void);
 extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
+
+/* The nm door's stubs, 64-bit then 32-bit, for floor_nm. */
+uint64_t floor_nm_stub[2];
 
 /* The doors now aimed at their floor: the running process's `floors`. */
 static uint32_t floors_aimed;
@@ -134,6 +140,11 @@ static void aim_door(int mech, bool floor)
         break;
     case SG_MECH_PF:
         idt_set(PF_VECTOR, floor ? floor_pf : (void (*)(void))interrupt_stub_table[PF_VECTOR], 0, 0);
+        break;
+    case SG_MECH_NM:
+        floor_nm_stub[0] = kip_stub(64, SG_MECH_NM);
+        floor_nm_stub[1] = kip_stub(32, SG_MECH_NM);
+        idt_set(NM_VECTOR, floor ? floor_nm : (void (*)(void))interrupt_stub_table[NM_VECTOR], 0, 0);
         break;
     }
 }
@@ -247,7 +258,7 @@ void entry_init(const char *cmdline)
     idt_set(SYSCALL_VECTOR, int80_entry, 3, 0);
     gdt_set_call_gate((uint64_t)callgate_entry);
     entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
-                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT | 1u << SG_MECH_PF;
+                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT | 1u << SG_MECH_PF | 1u << SG_MECH_NM;
 
     if (cpu.syscall) {
         /* STAR: selector bases (arithmetic in selectors_msrs.h). */
@@ -265,7 +276,7 @@ void entry_init(const char *cmdline)
 
     entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
                          1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT | 1u << SG_MECH_BOUND |
-                         1u << SG_MECH_INTO | 1u << SG_MECH_PF;
+                         1u << SG_MECH_INTO | 1u << SG_MECH_PF | 1u << SG_MECH_NM;
     if (cpu.syscall && cpu.vendor_id == SG_VENDOR_AMD)
         entry_mechanisms32 |= 1u << SG_MECH_SYSCALL;
 

@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "elf.h"
 #include "../arch/cpu.h"
+#include "../arch/io.h"
 #include "../fs/file.h"
 #include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
@@ -662,6 +663,9 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     seg_init(&p->seg, p->bits);
     seg_load(&p->seg);
     fpu_reset_image(p->fxsave);
+    if (p->fpu_trap)
+        clts();     /* the new program starts with its nm door unarmed (TS clear) */
+    p->fpu_trap = false;
     __asm__ volatile("fxrstor64 %0" ::"m"(p->fxsave));
     percpu0.compat = p->bits == 32;
     struct frame *f = proc_frame(p);

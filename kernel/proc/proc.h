@@ -66,6 +66,8 @@ struct proc {
     struct debug_state debug;   /* DR0-3, DR7 and what #DB reported (arch/debugreg.h) */
     struct fd_table *files;     /* open file descriptors (fs/file.h) */
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
+    bool fpu_trap;              /* CR0.TS is set while it runs: its nm door is armed (the
+                                   x87/SSE then raise #NM; kernel/entry/exception_doors.c) */
     uint32_t floors;            /* doors at their benchmark floor for this process
                                    (1 << SG_MECH_x; entry/mechanisms.c) */
     /* Linux's per-process bookkeeping (syscall/sys_identity.c). */

@@ -22,6 +22,8 @@ void switch_context(uint64_t *save_rsp, uint64_t new_rsp);
 static void switch_to(struct proc *prev, struct proc *next)
 {
     if (prev != &idle_proc) {
+        if (prev->fpu_trap)
+            clts();     /* FXSAVE with TS set is #NM (SDM vol. 2A FXSAVE) */
         __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
         seg_save(&prev->seg);
     }
@@ -37,6 +39,8 @@ static void switch_to(struct proc *prev, struct proc *next)
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);
         __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
+        if (next->fpu_trap)
+            stts();     /* CR0.TS is the process's (its nm door): never another's */
         seg_load(&next->seg);
     }
     debug_switch(next == &idle_proc ? 0 : &next->debug);

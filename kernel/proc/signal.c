@@ -24,6 +24,7 @@
  */
 #include "signal.h"
 #include "proc.h"
+#include "../arch/io.h"
 #include "../arch/segments.h"
 #include "../arch/selectors_msrs.h"
 #include "../entry/entry.h"
@@ -302,20 +303,31 @@ static uint64_t frame_top(struct proc *p, const struct frame *f, const struct si
     return p->bits == 64 ? sp - 128 : (uint32_t)sp;
 }
 
+/* The running process's FPU (p is current): with its nm door armed CR0.TS
+ * is set, and FXSAVE/FXRSTOR would raise #NM in the kernel - cleared
+ * around them, set again after. */
 static void fpu_save(const struct proc *p, uint8_t *image)
 {
+    if (p->fpu_trap)
+        clts();
     if (p->bits == 64)
         __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])image));
     else
         __asm__ volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])image));
+    if (p->fpu_trap)
+        stts();
 }
 
 static void fpu_load(const struct proc *p, const uint8_t *image)
 {
+    if (p->fpu_trap)
+        clts();
     if (p->bits == 64)
         __asm__ volatile("fxrstor64 %0" ::"m"(*(const uint8_t(*)[512])image));
     else
         __asm__ volatile("fxrstor %0" ::"m"(*(const uint8_t(*)[512])image));
+    if (p->fpu_trap)
+        stts();
 }
 
 static void fill_siginfo64(struct sg_siginfo64 *si, int sig, const struct sig_info *in)

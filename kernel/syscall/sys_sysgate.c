@@ -3,6 +3,8 @@
 #include "uaccess.h"
 #include "../arch/cpu.h"
 #include "../arch/debugreg.h"
+#include "../arch/io.h"
+#include "../arch/selectors_msrs.h"
 #include "../arch/traps.h"
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
@@ -61,6 +63,7 @@ long sys_sg_info(uint64_t buf, uint64_t size)
     info.debug_in_kernel = debug_last.in_kernel;
     info.full_path_calls = current_proc()->full_calls;
     info.children_full_path_calls = current_proc()->children_full_calls;
+    info.cpu_state = read_cr0() & CR0_TS ? SG_CPU_TS : 0;
     if (size > sizeof info)
         size = sizeof info;
     if (copy_to_user(buf, &info, size))

@@ -141,6 +141,10 @@ static void do_pf_first_load_last_byte(void)
 #ifdef __x86_64__
 static void do_pf_second_load_other_byte(void) { jump_into_pf_stub(27, 0, (uintptr_t)SG_PF_BASE64 - 1); }
 #endif
+/* The nm door's stub elsewhere: its fwait runs (this process's TS is
+ * clear), then its load from the pf range's last byte faults outside the
+ * stub - no call, no arming. */
+static void do_nm_stub_copy(void) { run_stub_copy(SG_MECH_NM, 0); }
 static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
 static void do_int_81(void) { __asm__ volatile("int $0x81"); }
 static void do_far_jump_kernel(void)
@@ -266,6 +270,8 @@ static const struct fault_case cases[] = {
     { "pf_second_load_other_byte", "the pf stub's second load reading another byte than the last", SG_SIGSEGV,
       do_pf_second_load_other_byte, SG_MECH_PF },
 #endif
+    { "nm_stub_copy", "a copy of the nm door's stub outside the interface page", SG_SIGSEGV, do_nm_stub_copy,
+      SG_MECH_NM },
     { "int_0d", "int $0x0d through a DPL-0 gate", SG_SIGSEGV, do_int_0d, 0 },
     { "int_81", "int $0x81 through an empty IDT slot", SG_SIGSEGV, do_int_81, 0 },
     { "far_jump", "far jump to the kernel code selector", SG_SIGSEGV, do_far_jump_kernel, 0 },

@@ -13,7 +13,10 @@
  *    (the SSE helpers do not check the MXCSR masks): then the case says
  *    skipped under TCG with that reason; anywhere else it must hold;
  *  - masked exceptions only set flags, and the parent's own FPU state is
- *    untouched by its children's.
+ *    untouched by its children's;
+ *  - the nm door's CR0.TS: set for the calling process only, taken back
+ *    when the process's own x87/SSE code meets it (no call, no signal),
+ *    never seen by another process.
  */
 #include "../lib/tap.h"
 
@@ -63,6 +66,77 @@ static int sse_divide_by_zero(void)
     return (after & (1u << 2)) != 0;
 }
 
+/* The nm door (kernel/entry/exception_doors.c): its calls set CR0.TS for
+ * the calling process only.  x87 then runs with that TS: the kernel takes
+ * it back (no call, no signal) and the instruction completes. */
+static long nm_call(long nr)
+{
+    return sg_syscall_via(SG_MECH_NM, nr, 0, 0, 0, 0, 0, 0);
+}
+
+/* x87 and SSE arithmetic whose answers are known: 0 when both are right. */
+static int fpu_arithmetic(void)
+{
+    static const double a = 1.5, b = 2.25;
+    double x87 = 0;
+    float sse = 0;
+    const float fa = 1.5f, fb = 2.25f;
+    __asm__ volatile("fldl %1\n\t fmull %2\n\t fstpl %0" : "=m"(x87) : "m"(a), "m"(b) : "memory");
+    __asm__ volatile("movss %1, %%xmm0\n\t mulss %2, %%xmm0\n\t movss %%xmm0, %0" : "=m"(sse)
+                     : "m"(fa), "m"(fb) : "xmm0", "memory");
+    return (x87 != 3.375) | (sse != 3.375f) << 1;
+}
+
+/* A call, x87/SSE code (the kernel's TS meets it), another call (through
+ * the arming load again), the code again; sg_info's call count proves the
+ * #NM outside the stub was no call. */
+static int nm_lazy(void)
+{
+    struct sg_info a, b;
+    sg_info(&a);
+    if (a.cpu_state & SG_CPU_TS)
+        return 5;                               /* TS set before any nm call */
+    sg_info(&b);
+    uint64_t bare = b.syscalls - a.syscalls;
+    sg_info(&a);
+    if (nm_call(SYS_getpid) != sys_getpid())
+        return 10;
+    sg_info(&b);
+    if (!(b.cpu_state & SG_CPU_TS))
+        return 11;                              /* the call did not arm the door */
+    int bad = fpu_arithmetic();
+    sg_info(&b);
+    if (bad)
+        return 20 + bad;
+    if (b.cpu_state & SG_CPU_TS)
+        return 25;                              /* the #NM did not take TS back */
+    if (b.syscalls - a.syscalls != 4 * bare)    /* the nm call, getpid, two sg_info: nothing for the #NM */
+        return 30;
+    if (nm_call(SYS_getpid) != sys_getpid() || nm_call(SYS_getpid) != sys_getpid())
+        return 40;
+    sg_info(&b);
+    if (!(b.cpu_state & SG_CPU_TS))
+        return 41;
+    return fpu_arithmetic() ? 50 : 0;
+}
+
+/* The x87 stack across calls through the door: loaded before, stored
+ * after (the first call arms, the second takes #NM at the stub). */
+static int nm_state(void)
+{
+    uintptr_t stub = sg_kip_stub(SG_MECH_NM);
+    const double in = 3.25;
+    double out[2] = { 0, 0 };
+    for (int i = 0; i < 2; i++) {
+        long nr = SYS_getpid;
+        __asm__ volatile("fldl %2\n\t call *%3\n\t fstpl %1"
+                         : "+a"(nr), "=m"(out[i]) : "m"(in), "r"(stub) : "memory", "cc");
+        if (nr != sys_getpid())
+            return 10 + i;
+    }
+    return out[0] == in && out[1] == in ? 0 : 20;
+}
+
 static long run_role(const char *role)
 {
     char *argv[] = { (char *)self, (char *)role, 0 };
@@ -77,6 +151,15 @@ static int child(const char *role)
         x87_pending_across_kernel();
     else if (!strcmp(role, "sse"))
         return sse_divide_by_zero() ? 0 : 2;
+    else if (!strcmp(role, "nm_lazy"))
+        return nm_lazy();
+    else if (!strcmp(role, "nm_state"))
+        return nm_state();
+    else if (!strcmp(role, "arithmetic")) {
+        struct sg_info i;
+        sg_info(&i);
+        return i.cpu_state & SG_CPU_TS ? 9 : fpu_arithmetic();
+    }
     else
         return 100;
     return 0;   /* no exception was delivered */
@@ -112,6 +195,28 @@ int main(int argc, char **argv)
                  "an unmasked SSE zero-divide is #XM, SIGFPE");
     else
         tap_check(0, "an unmasked SSE zero-divide is #XM, the process killed with SIGFPE (status %#lx)", st);
+
+    if (sg_kip_stub(SG_MECH_NM)) {
+        st = run_role("nm_lazy");
+        tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0,
+                  "nm door: x87/SSE code after a call meets the process's CR0.TS: the kernel takes it back, no "
+                  "call, no signal, right answers; the next calls re-arm and work (status %#lx)", st);
+        st = run_role("nm_state");
+        tap_check(SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0,
+                  "nm door: a value on the x87 stack survives calls through the door (arming, then #NM) "
+                  "(status %#lx)", st);
+        /* This process arms its door, then runs a child that never calls
+         * it: with TS leaked into the child, sg_info would say so, and its
+         * x87/SSE code would be a #NM the kernel did not expect there. */
+        long pid = nm_call(SYS_getpid);
+        st = run_role("arithmetic");
+        tap_check(pid == sys_getpid() && SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0,
+                  "nm door: CR0.TS is the caller's alone: a child of a process with it set runs x87/SSE code "
+                  "(status %#lx)", st);
+        tap_eq(fpu_arithmetic(), 0, "nm door: and the caller's own x87/SSE code still gets its answers");
+    } else {
+        tap_skip("the door is switched off (nodoor=)", "nm door: CR0.TS per process, taken back lazily");
+    }
 
     /* The parent's own state: everything masked, as a new process starts;
      * masked exceptions only set flags. */

@@ -102,6 +102,7 @@ uint64_t harness_int3;                /* the exception doors' stubs */
 uint64_t harness_divide;
 uint64_t harness_hlt;
 uint64_t harness_pf;
+uint64_t harness_nm;
 struct regs harness_landed;           /* what harness_landing found */
 uint64_t harness_landed_flag;
 void harness_landing(void);
@@ -119,6 +120,7 @@ __asm__(
     ".macro DOOR_divide\n call *harness_divide(%rip)\n .endm\n"
     ".macro DOOR_hlt\n call *harness_hlt(%rip)\n .endm\n"
     ".macro DOOR_pf\n call *harness_pf(%rip)\n .endm\n"
+    ".macro DOOR_nm\n call *harness_nm(%rip)\n .endm\n"
     /* bound and into exist in 32-bit code only: never offered here, never run */
     ".macro DOOR_bound\n ud2\n .endm\n"
     ".macro DOOR_into\n ud2\n .endm\n"
@@ -126,7 +128,7 @@ __asm__(
      * traps after the next instruction): sysenter's return RIP and RSP. */
     ".macro PRE_int80\n .endm\n .macro PRE_syscall\n .endm\n .macro PRE_callgate\n .endm\n"
     ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n .macro PRE_int3\n .endm\n .macro PRE_divide\n .endm\n .macro PRE_hlt\n .endm\n .macro PRE_bound\n .endm\n .macro PRE_into\n .endm\n"
-    ".macro PRE_pf\n .endm\n"
+    ".macro PRE_pf\n .endm\n .macro PRE_nm\n .endm\n"
     ".macro PRE_sysenter\n lea 1f(%rip), %rcx\n lea 8(%rsp), %r11\n .endm\n"
     "   .section .rodata\n"
     "harness_gate: .long 0\n .word " STR(CALL_GATE_SEL) "\n"
@@ -570,6 +572,7 @@ int main(int argc, char **argv)
     harness_divide = sg_kip_stub(SG_MECH_DIVIDE);
     harness_hlt = sg_kip_stub(SG_MECH_HLT);
     harness_pf = sg_kip_stub(SG_MECH_PF);
+    harness_nm = sg_kip_stub(SG_MECH_NM);
 #endif
 
     static const struct {

@@ -187,6 +187,18 @@ __sg_stub_pf:
     .size __sg_stub_pf, . - __sg_stub_pf
     .balign 16
 
+/* fwait: #NM while the process's CR0.TS is set (its nm door armed); until
+ * then the load from the pf range's last byte faults at this stub and the
+ * kernel arms the door and makes the call (kip_stubs.S says more). */
+    .globl __sg_stub_nm
+    .type __sg_stub_nm, @function
+__sg_stub_nm:
+    fwait
+    mov     SG_PF_BASE32 + SG_PF_RANGE - 1, %al
+    ret
+    .size __sg_stub_nm, . - __sg_stub_nm
+    .balign 16
+
 #include "exception_stubs.S"
 
 /* The signal restorers a handler returns to when its C library gave none

@@ -161,6 +161,23 @@ __sg_stub_pf:
     .size __sg_stub_pf, . - __sg_stub_pf
     .balign 16
 
+/* fwait (9B) raises #NM while CR0.TS and CR0.MP are set (Intel SDM vol. 2A
+ * WAIT/FWAIT), a fault: the saved RIP is the fwait.  TS is set only for a
+ * process whose nm door is armed; until then - and again after the
+ * process's own x87/SSE code made the kernel take TS back - fwait runs,
+ * and the load below from the pf range's last byte (never mapped) faults
+ * at this stub instead: the kernel arms the door and makes the call.
+ * Either way the call returns to the `ret`; the load only ever writes al,
+ * which the result overwrites. */
+    .globl __sg_stub_nm
+    .type __sg_stub_nm, @function
+__sg_stub_nm:
+    fwait
+    movabs  SG_PF_BASE64 + SG_PF_RANGE - 1, %al
+    ret
+    .size __sg_stub_nm, . - __sg_stub_nm
+    .balign 16
+
 #include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits
