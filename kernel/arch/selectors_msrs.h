@@ -98,6 +98,7 @@ _Static_assert((LDT_SEL >> 3) + 2 == GDT_ENTRIES, "the LDT's 16 bytes end the GD
 #define CR0_TS    (1 << 3)
 #define CR0_NE    (1 << 5)
 #define CR0_WP    (1 << 16)
+#define CR0_AM    (1 << 18)  /* alignment checks at CPL 3 with EFLAGS.AC: the ac door, per process */
 #define CR4_PAE   (1 << 5)
 #define CR4_PGE   (1 << 7)
 #define CR4_OSFXSR (1 << 9)

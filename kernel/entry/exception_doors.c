@@ -1,8 +1,8 @@
 /*
  * exception_doors.c - the doors that are CPU exceptions a program raises
  * on purpose (issue 13): int3 (#BP), a division by zero (#DE), hlt (#GP),
- * a load from the reserved page-fault range (#PF), fwait with the
- * process's CR0.TS set (#NM) and, in 32-bit code, bound (#BR) and into
+ * a load from the reserved page-fault range (#PF), an unaligned load with
+ * the process's CR0.AM set (#AC), fwait with its CR0.TS set (#NM) and, in 32-bit code, bound (#BR) and into
  * (#OF) so far.  Each has a stub in both
  * interface pages (kernel/kip/vdso/kip_stubs.S, kip32_stubs.S) whose
  * first instruction raises the exception; the exception is a system call
@@ -27,6 +27,7 @@
 #include "../proc/proc.h"
 #include "../syscall/front.h"
 #include "../arch/io.h"
+#include "../arch/selectors_msrs.h"
 #include "../syscall/uaccess.h"
 #include <sysgate/abi.h>
 
@@ -81,13 +82,23 @@ static const struct exception_door exception_doors[][2] = {
      * pushed (64-bit: r11 over RFLAGS, 16 bytes; 32-bit: EFLAGS) is put
      * back by pf_call.  Only the first bytes are checked here. */
     { { { 0x9c, 0x41, 0x53, 0x49, 0xbb }, 5, 0, 0, 16, true }, { { 0x9c, 0x3d, 0xff, 0xff, 0x00, 0x00 }, 6, 0, 0, 4, true } },
+    /* ac - #AC: an unaligned access with EFLAGS.AC set while CR0.AM is set,
+     * at CPL 3 only, a fault with error code 0 (Intel SDM vol. 3A 6.15
+     * "Interrupt 17 - Alignment Check Exception", 2.5 CR0.AM; AMD APM vol.
+     * 2 8.2.18): the saved RIP is the access.  pushf; pushf; orl $0x40000,
+     * (%esp) (7 bytes); popf; testl $0, 1(%esp) at +10 (8 bytes); then the
+     * arming load at +18 (64-bit 9 bytes, 32-bit 5) and the ret.  The
+     * caller's flags are the word left on the stack.  AM is the calling
+     * process's alone (door_arm below; sched.c switches it). */
+    { { { 0x9c, 0x9c, 0x81, 0x0c, 0x24, 0x00 }, 6, 10, 27, 8, true },
+      { { 0x9c, 0x9c, 0x81, 0x0c, 0x24, 0x00 }, 6, 10, 23, 4, true } },
     /* nm - #NM: fwait (9B) with CR0.TS and MP set, a fault (Intel SDM vol.
      * 2A WAIT/FWAIT, vol. 3A 6.15 "Interrupt 7 - Device Not Available
      * Exception", 2.5 CR0.TS; AMD APM vol. 2 8.2.8): the saved RIP is the
      * fwait.  Then the arming load from the pf range's last byte (64-bit:
      * movabs moffs64, %al, 9 bytes; 32-bit: mov moffs32, %al, 5 bytes)
      * and the ret the call resumes at.  TS is the calling process's alone
-     * (nm_arm, nm_lazy below; sched.c switches it). */
+     * (door_arm, nm_lazy below; sched.c switches it). */
     { { { 0x9b, 0xa0 }, 2, 0, 10, 0, false }, { { 0x9b, 0xa0 }, 2, 0, 6, 0, false } },
 };
 _Static_assert(ARRAY_SIZE(exception_doors) == SG_MECH_COUNT - SG_MECH_FIRST_EXCEPTION,
@@ -104,6 +115,7 @@ static int door_of_vector(uint64_t vector)
     case OF_VECTOR: return SG_MECH_INTO;
     case PF_VECTOR: return SG_MECH_PF;
     case NM_VECTOR: return SG_MECH_NM;
+    case AC_VECTOR: return SG_MECH_AC;
     }
     return -1;
 }
@@ -172,22 +184,50 @@ static bool pf_call(struct frame *f)
     return true;
 }
 
-/* The nm door's arming: a #PF at the nm stub's load (stub + 1), which
- * reads the pf range's last byte - reached only when the fwait before it
- * did not fault, because CR0.TS was clear for this process.  TS is set for
- * it from now on (until its own x87/SSE code or an exec takes it back),
- * and this is a call like any other, resuming at the stub's ret.  false:
- * any other page fault. */
-static bool nm_arm(struct frame *f)
+/* The doors whose CPU state is the process's own, CR0.TS (nm) and CR0.AM
+ * (ac), are armed by a load from the pf range's last byte inside their
+ * stub, reached only when the instruction before it did not fault because
+ * the bit was still clear for this process: where each stub has it. */
+static const uint8_t arming_load[2] = { 18, 1 };    /* ac, nm */
+
+/* The door whose arming load this #PF is, or -1: any other page fault. */
+static int arming_door(const struct frame *f)
+{
+    int bits = current_proc()->bits;
+    uint64_t last = (bits == 32 ? SG_PF_BASE32 : SG_PF_BASE64) + SG_PF_RANGE - 1;
+    if (f->error != 4 || read_cr2() != last)
+        return -1;
+    for (int m = SG_MECH_AC; m <= SG_MECH_NM; m++) {
+        uint64_t stub = kip_stub(bits, m);
+        if (stub && f->rip == stub + arming_load[m - SG_MECH_AC])
+            return m;
+    }
+    return -1;
+}
+
+/* Arms door m for the running process (TS or AM set from now on, until
+ * its own code or an exec takes it back) and turns the fault into a call
+ * like the door's own: the caller's flags back, RIP at the stub's ret.
+ * false: the stack went away under the stub - the process's own fault. */
+static bool door_arm(struct frame *f, int m)
 {
     struct proc *p = current_proc();
-    uint64_t stub = kip_stub(p->bits, SG_MECH_NM);
-    uint64_t last = (p->bits == 32 ? SG_PF_BASE32 : SG_PF_BASE64) + SG_PF_RANGE - 1;
-    if (!stub || f->rip != stub + 1 || f->error != 4 || read_cr2() != last)
-        return false;
-    p->fpu_trap = true;
-    stts();
-    f->rip = stub + exception_doors[SG_MECH_NM - SG_MECH_FIRST_EXCEPTION][p->bits == 32].resume;
+    const struct exception_door *d = &exception_doors[m - SG_MECH_FIRST_EXCEPTION][p->bits == 32];
+    if (d->eflags_pushed) {
+        uint32_t eflags;
+        if (get_user_u32(&eflags, f->rsp))
+            return false;
+        put_back_flags(f, eflags);
+    }
+    if (m == SG_MECH_NM) {
+        p->fpu_trap = true;
+        stts();
+    } else {
+        p->align_trap = true;
+        write_cr0(read_cr0() | CR0_AM);
+    }
+    f->rip = kip_stub(p->bits, m) + d->resume;
+    f->rsp += d->pop;
     return true;
 }
 
@@ -232,18 +272,18 @@ bool exception_door_call(struct frame *f)
 {
     int m = door_of_vector(f->vector);
     if (m < 0 || f->error) {
-        /* pf is the one door whose exception has an error code; nm's
-         * arming load is a #PF too */
+        /* pf is the one door whose exception has an error code (#AC's
+         * is always 0); nm's and ac's arming loads are #PFs too */
         if (m != SG_MECH_PF)
             return false;
         if (!pf_call(f)) {
-            if (!nm_arm(f))
+            m = arming_door(f);
+            if (m < 0 || !door_arm(f, m))
                 return false;
-            /* With the nm door at its floor (floor.S floor_nm), the
-             * arming call returns at once too: armed, nothing dispatched */
-            if (current_proc()->floors & (1u << SG_MECH_NM))
+            /* With the door at its floor (floor.S), the arming call
+             * returns at once too: armed, nothing dispatched */
+            if (current_proc()->floors & (1u << m))
                 return true;
-            m = SG_MECH_NM;
         }
     } else {
         int bits = current_proc()->bits;

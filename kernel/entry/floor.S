@@ -50,7 +50,7 @@
     .text
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
     .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound, floor_into
-    .globl floor_pf, floor_nm
+    .globl floor_pf, floor_nm, floor_ac
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -191,5 +191,35 @@ floor_nm:                       /* #NM: a fault, no error code.  At the nm
 2:  addq    $6, (%rsp)                  /* fwait; mov moffs32, %al */
     iretq
 1:  jmp     *interrupt_stub_table + 8 * NM_VECTOR(%rip)
+
+floor_ac:                       /* #AC: a fault, error code 0, CPL 3 only.
+                                   At the ac stub's unaligned load (its
+                                   address per width in floor_ac_stub):
+                                   skip it, the arming load after it and
+                                   the caller's flags the stub pushed,
+                                   without putting them back (AC stays set:
+                                   the floor measures the exception, not a
+                                   call).  Any other #AC: the real path (the
+                                   process's SIGBUS) */
+    push    %rax                        /* now: rax error rip cs rflags rsp */
+    mov     floor_ac_stub(%rip), %rax
+    cmpq    $USER32_CS, 24(%rsp)
+    jne     3f
+    mov     floor_ac_stub + 8(%rip), %rax
+3:  add     $10, %rax                   /* the stub's testl $0, 1(%rsp) */
+    cmp     %rax, 16(%rsp)
+    pop     %rax
+    jne     1f
+    cmpq    $USER32_CS, 16(%rsp)
+    je      2f
+    addq    $17, 8(%rsp)                /* testl; movabs moffs64, %al */
+    addq    $8, 32(%rsp)                /* the pushed RFLAGS: the saved RSP */
+    add     $8, %rsp                    /* the error code */
+    iretq
+2:  addq    $13, 8(%rsp)                /* testl; mov moffs32, %al */
+    addq    $4, 32(%rsp)
+    add     $8, %rsp
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * AC_VECTOR(%rip)
 
     .section .note.GNU-stack, "", @progbits

@@ -75,6 +75,7 @@
 #define OF_VECTOR 4     /* #OF, the into door's */
 #define PF_VECTOR 14    /* #PF, the pf door's */
 #define NM_VECTOR 7     /* #NM, the nm door's */
+#define AC_VECTOR 17    /* #AC, the ac door's */
 
 /* How the process entered: the entry tag.  A system call's tag is its
  * door's number, SG_MECH_<door> (include/sysgate/doors.def); the other

@@ -20,12 +20,19 @@
  *   into      never: nor does into
  *   pf        always: a load from the reserved page-fault range
  *             (SG_PF_BASE64; #PF; exception_doors.c)
+ *   ac        wherever the CPU checks alignment - every x86-64 CPU does
+ *             (CR0.AM, EFLAGS.AC: Intel SDM vol. 3A 6.15 "Interrupt 17")
+ *             but QEMU's TCG, which never raises #AC: its target/i386
+ *             has no alignment check, so under it (CPUID 0x40000000
+ *             "TCGTCGTCGTCG") the door would only ever take its arming
+ *             path, and is not offered (exception_doors.c)
  *   nm        always: fwait with the process's CR0.TS set (#NM; the
  *             same file; every x86-64 CPU has TS and MP)
  *
  * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
  * vol. 2B SYSENTER/SYSCALL):
  *   int80, callgate, trap, int3, divide, hlt, bound, into, pf, nm   always
+ *   ac        as for 64-bit code
  *   sysenter  Intel only: AMD raises #UD for SYSENTER in compatibility mode
  *             (QEMU 7.2's TCG lets it run; SYSENTER_CS = 0 then makes it
  *             #GP)
@@ -89,13 +96,13 @@ static int mechanism_by_name(const char *name)
 
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall32(void), floor_sysenter(void),
     floor_trap(void), floor_int3(void), floor_divide(void), floor_hlt(void), floor_bound(void), floor_into(void),
-    floor_pf(void), floor_nm(void);
+    floor_pf(void), floor_nm(void), floor_ac(void);
 extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
 
-/* The nm door's stubs, 64-bit then 32-bit, for floor_nm. */
-uint64_t floor_nm_stub[2];
+/* The nm and ac doors' stubs, 64-bit then 32-bit, for their floors. */
+uint64_t floor_nm_stub[2], floor_ac_stub[2];
 
 /* The doors now aimed at their floor: the running process's `floors`. */
 static uint32_t floors_aimed;
@@ -140,6 +147,11 @@ static void aim_door(int mech, bool floor)
         break;
     case SG_MECH_PF:
         idt_set(PF_VECTOR, floor ? floor_pf : (void (*)(void))interrupt_stub_table[PF_VECTOR], 0, 0);
+        break;
+    case SG_MECH_AC:
+        floor_ac_stub[0] = kip_stub(64, SG_MECH_AC);
+        floor_ac_stub[1] = kip_stub(32, SG_MECH_AC);
+        idt_set(AC_VECTOR, floor ? floor_ac : (void (*)(void))interrupt_stub_table[AC_VECTOR], 0, 0);
         break;
     case SG_MECH_NM:
         floor_nm_stub[0] = kip_stub(64, SG_MECH_NM);
@@ -288,6 +300,13 @@ void entry_init(const char *cmdline)
         entry_mechanisms32 |= 1u << SG_MECH_SYSENTER;
     } else {
         wrmsr(MSR_SYSENTER_CS, 0);
+    }
+
+    if (strcmp(cpu.hypervisor_vendor, "TCGTCGTCGTCG")) {
+        entry_mechanisms64 |= 1u << SG_MECH_AC;
+        entry_mechanisms32 |= 1u << SG_MECH_AC;
+    } else {
+        printk("entry: the ac door is not offered: QEMU's TCG never raises #AC (no alignment check)\n");
     }
 
     char off[96];

@@ -664,8 +664,10 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     seg_load(&p->seg);
     fpu_reset_image(p->fxsave);
     if (p->fpu_trap)
-        clts();     /* the new program starts with its nm door unarmed (TS clear) */
-    p->fpu_trap = false;
+        clts();     /* the new program starts with its nm and ac doors unarmed (TS, AM clear) */
+    if (p->align_trap)
+        write_cr0(read_cr0() & ~(uint64_t)CR0_AM);
+    p->fpu_trap = p->align_trap = false;
     __asm__ volatile("fxrstor64 %0" ::"m"(p->fxsave));
     percpu0.compat = p->bits == 32;
     struct frame *f = proc_frame(p);

@@ -68,6 +68,8 @@ struct proc {
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
     bool fpu_trap;              /* CR0.TS is set while it runs: its nm door is armed (the
                                    x87/SSE then raise #NM; kernel/entry/exception_doors.c) */
+    bool align_trap;            /* CR0.AM is set while it runs: its ac door is armed (an
+                                   unaligned access with EFLAGS.AC is then #AC) */
     uint32_t floors;            /* doors at their benchmark floor for this process
                                    (1 << SG_MECH_x; entry/mechanisms.c) */
     /* Linux's per-process bookkeeping (syscall/sys_identity.c). */

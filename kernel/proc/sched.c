@@ -43,6 +43,13 @@ static void switch_to(struct proc *prev, struct proc *next)
             stts();     /* CR0.TS is the process's (its nm door): never another's */
         seg_load(&next->seg);
     }
+    if (next->align_trap != prev->align_trap) {
+        /* So is CR0.AM (its ac door): another process that sets AC never
+         * gets #AC for it.  AM acts at CPL 3 only (SDM vol. 3A 2.5), so
+         * the kernel's own AC - SMAP's stac/clac - never meets it. */
+        uint64_t cr0 = read_cr0();
+        write_cr0(next->align_trap ? cr0 | CR0_AM : cr0 & ~(uint64_t)CR0_AM);
+    }
     debug_switch(next == &idle_proc ? 0 : &next->debug);
     /* An interrupt from ring 3 leaves SS = NULL in the kernel; on AMD a later
      * SYSRET then returns with that SS's stale attributes, which 32-bit

@@ -145,6 +145,28 @@ static void do_pf_second_load_other_byte(void) { jump_into_pf_stub(27, 0, (uintp
  * clear), then its load from the pf range's last byte faults outside the
  * stub - no call, no arming. */
 static void do_nm_stub_copy(void) { run_stub_copy(SG_MECH_NM, 0); }
+/* EFLAGS.AC set, then a 4-byte load 1 byte into an aligned word: #AC
+ * only while CR0.AM is set for this process (its ac door armed). */
+static void unaligned_with_ac(void)
+{
+    static const uint32_t words[2] __attribute__((aligned(8))) = { 1, 2 };
+    uint32_t v;
+#ifdef __x86_64__
+    __asm__ volatile("pushfq\n orl $0x40000, (%%rsp)\n popfq\n movl 1(%1), %0\n"
+                     "pushfq\n andl $~0x40000, (%%rsp)\n popfq" : "=r"(v) : "r"(words) : "memory", "cc");
+#else
+    __asm__ volatile("pushfl\n orl $0x40000, (%%esp)\n popfl\n movl 1(%1), %0\n"
+                     "pushfl\n andl $~0x40000, (%%esp)\n popfl" : "=r"(v) : "r"(words) : "memory", "cc");
+#endif
+    (void)v;
+}
+static void do_ac_unaligned(void) { unaligned_with_ac(); }
+static void do_ac_armed_unaligned(void)
+{
+    if (sg_syscall_via(SG_MECH_AC, SYS_getpid, 0, 0, 0, 0, 0, 0) == sys_getpid())
+        unaligned_with_ac();
+}
+static void do_ac_stub_copy(void) { run_stub_copy(SG_MECH_AC, 0); }
 static void do_int_0d(void) { __asm__ volatile("int $0x0d"); }
 static void do_int_81(void) { __asm__ volatile("int $0x81"); }
 static void do_far_jump_kernel(void)
@@ -214,6 +236,14 @@ static void do_sidt(void)
     __asm__ volatile("sidt %0" : "=m"(idtr));
 }
 
+/* Alignment checks: outcomes that depend on the ac door (main). */
+static const struct fault_case ac_cases[] = {
+    { "ac_unaligned", "EFLAGS.AC and an unaligned load in a process that never called the ac door", 0,
+      do_ac_unaligned, 0 },
+    { "ac_armed_unaligned", "EFLAGS.AC and an unaligned load after a call through the ac door", SG_SIGBUS,
+      do_ac_armed_unaligned, SG_MECH_AC },
+};
+
 static const struct fault_case umip_cases[] = {
     { "sgdt", "sgdt (where is the GDT?)", SG_SIGSEGV, do_sgdt, 0 },
     { "sidt", "sidt (where is the IDT?)", SG_SIGSEGV, do_sidt, 0 },
@@ -270,6 +300,8 @@ static const struct fault_case cases[] = {
     { "pf_second_load_other_byte", "the pf stub's second load reading another byte than the last", SG_SIGSEGV,
       do_pf_second_load_other_byte, SG_MECH_PF },
 #endif
+    { "ac_stub_copy", "a copy of the ac door's stub outside the interface page", SG_SIGSEGV, do_ac_stub_copy,
+      SG_MECH_AC },
     { "nm_stub_copy", "a copy of the nm door's stub outside the interface page", SG_SIGSEGV, do_nm_stub_copy,
       SG_MECH_NM },
     { "int_0d", "int $0x0d through a DPL-0 gate", SG_SIGSEGV, do_int_0d, 0 },
@@ -288,13 +320,16 @@ int main(int argc, char **argv)
         for (unsigned i = 0; i < NUMIP; i++)
             if (!strcmp(argv[1], umip_cases[i].name))
                 umip_cases[i].run();
+        for (unsigned i = 0; i < 2; i++)
+            if (!strcmp(argv[1], ac_cases[i].name))
+                ac_cases[i].run();
         return 0;   /* the fault did not happen */
     }
 
     tap_begin("faults");
     for (unsigned i = 0; i < NCASES; i++) {
         if (cases[i].door && !sg_kip_stub(cases[i].door)) {
-            tap_skip("the door is switched off (nodoor=)", "%s", cases[i].hazard);
+            tap_skip("the door is not offered (nodoor=, or this CPU or emulator lacks it)", "%s", cases[i].hazard);
             continue;
         }
         char *child_argv[] = { argv[0], (char *)cases[i].name, 0 };
@@ -317,6 +352,41 @@ int main(int argc, char **argv)
         else
             tap_check(SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0,
                       "this CPU has no UMIP: %s still works in ring 3 (status %#lx)", umip_cases[i].hazard, status);
+    }
+    /* #AC needs CR0.AM, which is the ac door's and only its callers'
+     * (kernel/entry/exception_doors.c): a process that never called it
+     * gets no #AC on any CPU.  QEMU's TCG implements no alignment check at
+     * all, so under it the door is not offered; on hardware a call arms AM
+     * and the caller's own unaligned access with AC set is then #AC:
+     * SIGBUS, as on Linux (which runs with AM always on). */
+    int tcg = !strcmp(info.hypervisor_vendor, "TCGTCGTCGTCG");
+    int ac = ((SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32) >> SG_MECH_AC) & 1;
+    if (tcg)
+        tap_check(!ac && !sg_kip_stub(SG_MECH_AC), "QEMU's TCG never raises #AC: the ac door is not offered");
+    for (unsigned i = 0; i < 2; i++) {
+        if (ac_cases[i].door && !ac) {
+            tap_skip(tcg ? "QEMU's TCG raises no #AC: no ac door" : "the door is switched off (nodoor=)", "%s",
+                     ac_cases[i].hazard);
+            continue;
+        }
+        char *child_argv[] = { argv[0], (char *)ac_cases[i].name, 0 };
+        long status = sg_run(argv[0], child_argv);
+        if (ac_cases[i].signal)
+            tap_check(SG_WIFSIGNALED(status) && SG_WTERMSIG(status) == ac_cases[i].signal,
+                      "%s: killed with signal %d (status %#lx)", ac_cases[i].hazard, ac_cases[i].signal, status);
+        else
+            tap_check(SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0, "%s: no #AC, it runs on (status %#lx)",
+                      ac_cases[i].hazard, status);
+    }
+    if (ac) {
+        /* AM is the caller's alone: armed here, a child that sets AC and
+         * loads unaligned runs on. */
+        long pid = sg_syscall_via(SG_MECH_AC, SYS_getpid, 0, 0, 0, 0, 0, 0);
+        char *child_argv[] = { argv[0], "ac_unaligned", 0 };
+        long status = sg_run(argv[0], child_argv);
+        tap_check(pid == sys_getpid() && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0,
+                  "CR0.AM is the ac door's caller's alone: its child's unaligned load with AC runs on (status %#lx)",
+                  status);
     }
     return tap_end();
 }

@@ -103,6 +103,7 @@ uint64_t harness_divide;
 uint64_t harness_hlt;
 uint64_t harness_pf;
 uint64_t harness_nm;
+uint64_t harness_ac;
 struct regs harness_landed;           /* what harness_landing found */
 uint64_t harness_landed_flag;
 void harness_landing(void);
@@ -121,6 +122,7 @@ __asm__(
     ".macro DOOR_hlt\n call *harness_hlt(%rip)\n .endm\n"
     ".macro DOOR_pf\n call *harness_pf(%rip)\n .endm\n"
     ".macro DOOR_nm\n call *harness_nm(%rip)\n .endm\n"
+    ".macro DOOR_ac\n call *harness_ac(%rip)\n .endm\n"
     /* bound and into exist in 32-bit code only: never offered here, never run */
     ".macro DOOR_bound\n ud2\n .endm\n"
     ".macro DOOR_into\n ud2\n .endm\n"
@@ -128,7 +130,7 @@ __asm__(
      * traps after the next instruction): sysenter's return RIP and RSP. */
     ".macro PRE_int80\n .endm\n .macro PRE_syscall\n .endm\n .macro PRE_callgate\n .endm\n"
     ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n .macro PRE_int3\n .endm\n .macro PRE_divide\n .endm\n .macro PRE_hlt\n .endm\n .macro PRE_bound\n .endm\n .macro PRE_into\n .endm\n"
-    ".macro PRE_pf\n .endm\n .macro PRE_nm\n .endm\n"
+    ".macro PRE_pf\n .endm\n .macro PRE_nm\n .endm\n .macro PRE_ac\n .endm\n"
     ".macro PRE_sysenter\n lea 1f(%rip), %rcx\n lea 8(%rsp), %r11\n .endm\n"
     "   .section .rodata\n"
     "harness_gate: .long 0\n .word " STR(CALL_GATE_SEL) "\n"
@@ -573,6 +575,7 @@ int main(int argc, char **argv)
     harness_hlt = sg_kip_stub(SG_MECH_HLT);
     harness_pf = sg_kip_stub(SG_MECH_PF);
     harness_nm = sg_kip_stub(SG_MECH_NM);
+    harness_ac = sg_kip_stub(SG_MECH_AC);
 #endif
 
     static const struct {

@@ -187,6 +187,23 @@ __sg_stub_pf:
     .size __sg_stub_pf, . - __sg_stub_pf
     .balign 16
 
+/* An unaligned load with AC set: #AC while the process's CR0.AM is set
+ * (its ac door armed); until then the load from the pf range's last byte
+ * faults at this stub and the kernel arms the door and makes the call
+ * (kip_stubs.S says more).  The caller's EFLAGS wait on the stack. */
+    .globl __sg_stub_ac
+    .type __sg_stub_ac, @function
+__sg_stub_ac:
+    pushfl                              /* the caller's EFLAGS */
+    pushfl
+    orl     $0x40000, (%esp)            /* AC */
+    popfl
+    testl   $0, 1(%esp)                 /* #AC: 4 bytes, not 4-aligned */
+    mov     SG_PF_BASE32 + SG_PF_RANGE - 1, %al     /* #PF: not armed yet */
+    ret
+    .size __sg_stub_ac, . - __sg_stub_ac
+    .balign 16
+
 /* fwait: #NM while the process's CR0.TS is set (its nm door armed); until
  * then the load from the pf range's last byte faults at this stub and the
  * kernel arms the door and makes the call (kip_stubs.S says more). */

@@ -161,6 +161,28 @@ __sg_stub_pf:
     .size __sg_stub_pf, . - __sg_stub_pf
     .balign 16
 
+/* An unaligned load with EFLAGS.AC set raises #AC while CR0.AM is set
+ * and CPL is 3 (Intel SDM vol. 3A 6.15 "Interrupt 17"), a fault: the
+ * saved RIP is the load.  AC is set in a copy of the caller's flags (the
+ * first pushfq keeps theirs); the load reads 4 bytes at 1(%rsp).  AM is
+ * set only for a process whose ac door is armed: until then the load
+ * runs, and the one after it, from the pf range's last byte (never
+ * mapped), faults at this stub instead - the kernel arms the door and
+ * makes the call.  Either way the kernel puts the caller's flags back,
+ * drops them and resumes at the `ret`. */
+    .globl __sg_stub_ac
+    .type __sg_stub_ac, @function
+__sg_stub_ac:
+    pushfq                              /* the caller's RFLAGS */
+    pushfq
+    orl     $0x40000, (%rsp)            /* AC */
+    popfq
+    testl   $0, 1(%rsp)                 /* #AC: 4 bytes, not 4-aligned */
+    movabs  SG_PF_BASE64 + SG_PF_RANGE - 1, %al     /* #PF: not armed yet */
+    ret
+    .size __sg_stub_ac, . - __sg_stub_ac
+    .balign 16
+
 /* fwait (9B) raises #NM while CR0.TS and CR0.MP are set (Intel SDM vol. 2A
  * WAIT/FWAIT), a fault: the saved RIP is the fwait.  TS is set only for a
  * process whose nm door is armed; until then - and again after the
