@@ -113,26 +113,16 @@ static void lat_reap(long pid)
         lat_errors++;
 }
 
-static long lat_fork_exit(long unused0, long unused1)
-{
-    (void)unused0, (void)unused1;
-    long pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
-    if (pid == 0)
-        sg_syscall(SYS_exit_group, 0, 0, 0, 0, 0, 0);
-    if (pid < 0)
-        lat_errors++;
-    else
-        lat_reap(pid);
-    return 0;
-}
-
-static long lat_fork_exec(long path, long argv)
+/* fork_exit (path 0) and fork_exec: the child ends at once or execve()s
+ * path with argv (127 if that fails); the parent waits for it. */
+static long lat_fork(long path, long argv)
 {
     static char *const envp[] = { 0 };
     long pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
     if (pid == 0) {
-        sg_syscall(SYS_execve, path, argv, (long)envp, 0, 0, 0);
-        sg_syscall(SYS_exit_group, 127, 0, 0, 0, 0, 0);
+        if (path)
+            sg_syscall(SYS_execve, path, argv, (long)envp, 0, 0, 0);
+        sg_syscall(SYS_exit_group, path ? 127 : 0, 0, 0, 0, 0, 0);
     }
     if (pid < 0)
         lat_errors++;
@@ -198,8 +188,8 @@ static void lmbench_rows(const char *system, const char *door)
         lat_reap(child);
 
     static char *const argv[] = { LAT_EXIT_PATH, 0 };
-    lat_figure(system, door, "fork_exit", lat_fork_exit, 0, 0, LAT_PROC_CALLS, LAT_PROC_BATCHES);
-    lat_figure(system, door, "fork_exec", lat_fork_exec, (long)LAT_EXIT_PATH, (long)argv, LAT_PROC_CALLS,
+    lat_figure(system, door, "fork_exit", lat_fork, 0, 0, LAT_PROC_CALLS, LAT_PROC_BATCHES);
+    lat_figure(system, door, "fork_exec", lat_fork, (long)LAT_EXIT_PATH, (long)argv, LAT_PROC_CALLS,
                LAT_PROC_BATCHES);
 }
 
