@@ -55,7 +55,6 @@ extern uintptr_t sg_kip_entry;
 #ifdef __x86_64__
 BENCH_LOOP(bench_loop_syscall, "    mov %r13, %rax\n    syscall");
 BENCH_LOOP(bench_loop_int80, "    mov %r13, %rax\n    int $0x80");
-BENCH_LOOP(bench_loop_vdso, BENCH_BODY_CALL_C2);
 
 /* Linux's 64-bit way in, as sg_syscall's target: what sysgate's syscall
  * stub is, without the interface page's jmp in front of it. */
@@ -158,7 +157,7 @@ static void measure_vdso(uint64_t baseline)
     struct bench_call c = { .stub = base + sym.offset, .a = { CLOCK_MONOTONIC, (uintptr_t)&ts } };
     struct bench_stats st;
     int got = ((int (*)(clockid_t, struct timespec *))(uintptr_t)c.stub)(CLOCK_MONOTONIC, &ts);
-    bench_measure(bench_loop_vdso, &c, baseline, BENCH_BATCHES, &st);
+    bench_measure(bench_loop_call_c2, &c, baseline, BENCH_BATCHES, &st);
     bench_report("linux", "vdso", "none", "none", "clock_gettime", &st, got == 0);
     fflush(stdout);
 }

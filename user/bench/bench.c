@@ -50,8 +50,6 @@
 
 /* The loop body for every door: number in rax, call the stub. */
 BENCH_LOOP(bench_loop_stub, BENCH_BODY_CALL_STUB);
-/* The vDSO's functions: a C call with two arguments. */
-BENCH_LOOP(bench_loop_vdso, BENCH_BODY_CALL_C2);
 /* The query: `lock nop` raises #UD and the kernel answers in rax, rdx, rcx. */
 BENCH_LOOP(bench_loop_locknop, "    .byte 0xf0, 0x90");
 /* The same bodies between two global labels, for tools/bench --trace, which
@@ -288,7 +286,7 @@ static void measure_vdso(void)
         /* time() returns a long, the others an int: (int)got is their value. */
         long (*fn)(long, long) = (long (*)(long, long))(uintptr_t)c.stub;
         long got = fn((long)c.a[0], (long)c.a[1]);
-        bench_measure(bench_loop_vdso, &c, baseline, batches, &st);
+        bench_measure(bench_loop_call_c2, &c, baseline, batches, &st);
         bench_report("sysgate", "vdso", "none", "none", fns[i].call, &st, fns[i].arg == 2 ? got > 0 : (int)got == 0);
     }
     memset(&c, 0, sizeof c);

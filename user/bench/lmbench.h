@@ -25,7 +25,7 @@
  * the C libraries' restorers).
  *
  * One sample is a batch of `calls` calls of the operation's C function -
- * measure.h's loop around BENCH_BODY_CALL_C2 - minus the empty loop of as
+ * measure.h's bench_loop_call_c2, as the vDSO's functions are - minus the empty loop of as
  * many turns, divided by `calls`; the median of `batches` samples is the
  * figure.  The C functions' own instructions are in it on both systems (the
  * same source, built with the same code-generation flags: tools/bench.mk).
@@ -44,9 +44,6 @@
 #include <stdint.h>
 #include <sysgate/signal.h>
 #include "measure.h"
-
-/* The operations are C functions of two arguments, called as the vDSO's are. */
-BENCH_LOOP(lat_loop, BENCH_BODY_CALL_C2);
 
 #if BENCH_BITS == 64
 typedef struct sg_sigaction64 lat_sigaction_t;
@@ -139,7 +136,7 @@ static void lat_figure(const char *system, const char *door, const char *call, l
     struct bench_stats st;
     uint64_t baseline = bench_baseline_calls(calls, batches);
     lat_errors = 0;
-    bench_measure_calls(lat_loop, &c, calls, baseline, batches, &st);
+    bench_measure_calls(bench_loop_call_c2, &c, calls, baseline, batches, &st);
     bench_report(system, "default", door, "registers", call, &st, lat_errors == 0);
 }
 

@@ -164,6 +164,9 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
 
 /* The empty loop: the baseline subtracted from every batch. */
 BENCH_LOOP(bench_loop_empty, "");
+/* A C function of two arguments per turn: the vDSO's functions and the
+ * whole operations of lmbench.h. */
+BENCH_LOOP(bench_loop_call_c2, BENCH_BODY_CALL_C2);
 
 struct bench_stats {
     uint64_t median, min, p90;  /* per round trip, in hundredths */
