@@ -25,14 +25,15 @@
  * the C libraries' restorers).
  *
  * One sample is a batch of `calls` calls of the operation's C function -
- * measure.h's bench_loop_call_c2, as the vDSO's functions are - minus the empty loop of as
- * many turns, divided by `calls`; the median of `batches` samples is the
- * figure.  The C functions' own instructions are in it on both systems (the
- * same source, built with the same code-generation flags: tools/bench.mk).
- * The batches are smaller than the round trips' (a fork is thousands of
- * instructions): LAT_ROWS below.  Each call checks what it got (the result,
- * the handler having run, the byte, the child's status); one wrong result
- * marks the figure "ok": false.
+ * measure.h's bench_loop_call_c2, as the vDSO's functions are called -
+ * minus the empty loop of as many turns, divided by `calls`; the median of
+ * `batches` samples is the figure.  The C functions' own instructions are in
+ * it on both systems (the same source, built with the same code-generation
+ * flags: tools/bench.mk).  The batches are smaller than the round trips'
+ * (a fork is hundreds of thousands of instructions): LAT_*_CALLS below.
+ * Each call checks what it got (the result, the handler having run, the
+ * byte, the child's status); one wrong result marks the figure "ok": false.
+ * The rows are measured in a forked child (lmbench_run).
  *
  * The includer provides printf, sg_syscall, sg_restore_rt and SYS_<name>
  * for its width (sysgate: syscalls.def through user/lib/sysgate.h; Linux:
