@@ -2,10 +2,10 @@
  * exception_doors.c - the doors that are CPU exceptions a program raises
  * on purpose (issue 13): int3 (#BP), a division by zero (#DE), hlt (#GP),
  * a load from the reserved page-fault range (#PF), an unaligned load with
- * the process's CR0.AM set (#AC), fwait with its CR0.TS set (#NM) and, in 32-bit code, bound (#BR) and into
- * (#OF) so far.  Each has a stub in both
+ * the process's CR0.AM set (#AC), fwait with its CR0.TS set (#NM) and, in
+ * 32-bit code, bound (#BR) and into (#OF) so far.  Each has a stub in both
  * interface pages (kernel/kip/vdso/kip_stubs.S, kip32_stubs.S) whose
- * first instruction raises the exception; the exception is a system call
+ * instruction raises the exception; the exception is a system call
  * only when the CPU reports it exactly there - the saved RIP is the
  * stub's instruction (a fault) or the byte after it (a trap) in this
  * process's width's page - and only when the door is offered to that

@@ -90,22 +90,31 @@ static int fpu_arithmetic(void)
 /* A call, x87/SSE code (the kernel's TS meets it), another call (through
  * the arming load again), the code again; sg_info's call count proves the
  * #NM outside the stub was no call. */
+/* sg_info through int $0x80: the default entry may be the nm door itself
+ * (syscall=nm), and a call through it would arm TS. */
+static void info_int80(struct sg_info *i)
+{
+    sg_syscall_via(SG_MECH_INT80, SYS_sg_info, (long)i, sizeof *i, 0, 0, 0, 0);
+}
+
 static int nm_lazy(void)
 {
     struct sg_info a, b;
-    sg_info(&a);
+    if (fpu_arithmetic())                       /* takes TS back if start-up armed it (syscall=nm) */
+        return 4;
+    info_int80(&a);
     if (a.cpu_state & SG_CPU_TS)
-        return 5;                               /* TS set before any nm call */
-    sg_info(&b);
+        return 5;                               /* TS set though no nm call was made since */
+    info_int80(&b);
     uint64_t bare = b.syscalls - a.syscalls;
-    sg_info(&a);
+    info_int80(&a);
     if (nm_call(SYS_getpid) != sys_getpid())
         return 10;
-    sg_info(&b);
+    info_int80(&b);
     if (!(b.cpu_state & SG_CPU_TS))
         return 11;                              /* the call did not arm the door */
     int bad = fpu_arithmetic();
-    sg_info(&b);
+    info_int80(&b);
     if (bad)
         return 20 + bad;
     if (b.cpu_state & SG_CPU_TS)
@@ -114,7 +123,7 @@ static int nm_lazy(void)
         return 30;
     if (nm_call(SYS_getpid) != sys_getpid() || nm_call(SYS_getpid) != sys_getpid())
         return 40;
-    sg_info(&b);
+    info_int80(&b);
     if (!(b.cpu_state & SG_CPU_TS))
         return 41;
     return fpu_arithmetic() ? 50 : 0;
@@ -156,9 +165,17 @@ static int child(const char *role)
     else if (!strcmp(role, "nm_state"))
         return nm_state();
     else if (!strcmp(role, "arithmetic")) {
+        /* TS at start only if this child's own start-up called the nm
+         * door (syscall=nm makes it the default entry), never its
+         * parent's; its x87/SSE code then takes it back. */
         struct sg_info i;
-        sg_info(&i);
-        return i.cpu_state & SG_CPU_TS ? 9 : fpu_arithmetic();
+        info_int80(&i);
+        uint32_t default_door = SG_BITS == 64 ? i.default64 : i.default32;
+        if ((i.cpu_state & SG_CPU_TS) && default_door != SG_MECH_NM)
+            return 9;
+        int bad = fpu_arithmetic();
+        info_int80(&i);
+        return bad ? bad : i.cpu_state & SG_CPU_TS ? 8 : 0;
     }
     else
         return 100;
