@@ -41,17 +41,7 @@ callgate_entry:
     pushfq
     cmpq    $USER32_CS, 16(%rsp)        /* the caller's CS */
     je      callgate_entry32            /* compat_doors.S */
-    push    %rax
-    push    %rcx
-    /* [0] rcx [8] rax [16] rflags [24] rip [32] cs: make it rip cs rflags */
-    mov     16(%rsp), %rax
-    mov     24(%rsp), %rcx
-    mov     %rcx, 16(%rsp)
-    mov     32(%rsp), %rcx
-    mov     %rcx, 24(%rsp)
-    mov     %rax, 32(%rsp)
-    pop     %rcx
-    pop     %rax
+    CALLGATE_FRAME_ORDER
     push    $0
     push    $SYSCALL_VECTOR
     push    $SG_MECH_CALLGATE

@@ -87,6 +87,25 @@
     mov     %edx, %edx                  /* 3rd */
 .endm
 
+/* The registers way of \door: the handler of a number with a slot,
+ * through compat_table32, and the door's exit (the macro \door\()_EXIT)
+ * after it; anything else to \door\()_past (COMPAT_PAST).  \load6, if
+ * given, is a macro that puts the 6th argument into r9d first (sysenter,
+ * syscall: it is on the caller's stack); \arg6 and \arg2 as I386_ARGS. */
+.macro COMPAT_DISPATCH door, load6=none, arg6=%ebp, arg2=%ecx
+    cmp     $SYSCALL_TABLE_SIZE, %rax
+    jae     .L\door\()_past
+.L\door\()_dispatch:
+    .ifnc \load6, none
+    \load6
+    .endif
+    I386_ARGS \arg6, \arg2
+    call    *compat_table32(,%rax,8)
+.L\door\()_return:                    /* compat_full_call tells the doors by it */
+.L\door\()_exit:
+    \door\()_EXIT
+.endm
+
 /* The dispatch and its way to the argument ways, for \door: its handler
  * for a number with a slot, \door\()_past for anything else (its upper
  * half not 0 included), the argument ways' labels from DOOR_WAYS. */
@@ -109,13 +128,18 @@
     jmp     .L\door\()_full
 .endm
 
-/* The frame's words below the hardware's (frame.h), with the caller's
- * registers, for the full path. */
-.macro FULL_FRAME vector, tag
+/* The full path's end, once the CPU's words are in the frame's order and
+ * every register is the caller's again: the frame's words below them
+ * (frame.h), the registers, \function (the C dispatcher, or sysenter's and
+ * syscall's fast_door_syscall) with the frame, and ret_user (exit.S). */
+.macro FULL_CALL vector, tag, function=syscall_dispatch
     push    $0                          /* error code */
     push    $\vector
     push    $\tag
     SAVE_GPRS
+    mov     %rsp, %rdi
+    call    \function
+    jmp     ret_user
 .endm
 
     .text
@@ -135,43 +159,40 @@
     iretq
 .endm
 
-int80_entry32:                          /* int80.S: CS is not USER64_CS */
-    cmpq    $USER32_CS, 8(%rsp)
-    jne     .Lint80_ldt32
-    COMPAT_SAVE
+/* The rest of the two doors the CPU enters through an interrupt gate
+ * (int80, the trap), once COMPAT_SAVE is done: AC and DF cleared (the
+ * gate clears neither), the count, the work test, the call, and the full
+ * path, whose frame records \vector and \tag. */
+.macro INTERRUPT_GATE_DOOR door, vector, tag
     SMAP_CLOSE
     swapgs
     cld
     incq    %gs:PERCPU_SYSCALLS                 /* the process's count (sg_info) */
     cmpq    $0, %gs:PERCPU_WORK
-    jne     .Lint80_32_full
-    cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     .Lint80_32_past
-.Lint80_32_dispatch:
-    I386_ARGS
-    call    *compat_table32(,%rax,8)
-.Lint80_32_return:
-.Lint80_32_exit:
-    int80_32_EXIT
+    jne     .L\door\()_full
+    COMPAT_DISPATCH \door
 
-    COMPAT_PAST int80_32, ABOVE(FRAME_RSP - FRAME_RIP), 4
+    COMPAT_PAST \door, ABOVE(FRAME_RSP - FRAME_RIP), 4
 
-.Lint80_32_full:
+.L\door\()_full:
     COMPAT_RESTORE
-    FULL_FRAME SYSCALL_VECTOR, SG_MECH_INT80
-    mov     %rsp, %rdi
-    call    syscall_dispatch
-    jmp     ret_user
+    FULL_CALL \vector, \tag
+.endm
 
-/* 32-bit code in an LDT code segment (modify_ldt): the complete frame and
- * the dispatcher's front, which sends it to the C dispatcher. */
+int80_entry32:                          /* int80.S: CS is not USER64_CS */
+    cmpq    $USER32_CS, 8(%rsp)
+    jne     .Lint80_ldt32
+    COMPAT_SAVE
+    INTERRUPT_GATE_DOOR int80_32, SYSCALL_VECTOR, SG_MECH_INT80
+
+/* 32-bit code in an LDT code segment (modify_ldt): the C dispatcher,
+ * which reads the ABI from the frame's CS. */
 .Lint80_ldt32:
-    FULL_FRAME SYSCALL_VECTOR, SG_MECH_INT80
     SMAP_CLOSE
     swapgs
     cld
-    call    syscall_enter
-    jmp     ret_user
+    incq    %gs:PERCPU_SYSCALLS
+    FULL_CALL SYSCALL_VECTOR, SG_MECH_INT80
 
 /*
  * The call gate.  The CPU pushed SS, RSP, CS, RIP - no RFLAGS - and
@@ -209,14 +230,7 @@ callgate_entry32_tf_window_end:
     jnz     .Lcallgate_32_full
     cmpq    $0, %gs:PERCPU_WORK
     jne     .Lcallgate_32_full
-    cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     .Lcallgate_32_past
-.Lcallgate_32_dispatch:
-    I386_ARGS
-    call    *compat_table32(,%rax,8)
-.Lcallgate_32_return:
-.Lcallgate_32_exit:
-    callgate_32_EXIT
+    COMPAT_DISPATCH callgate_32
 
     COMPAT_PAST callgate_32, ABOVE(24), 4
 
@@ -224,20 +238,8 @@ callgate_entry32_tf_window_end:
  * rflags rsp ss (frame.h). */
 .Lcallgate_32_full:
     COMPAT_RESTORE
-    push    %rax
-    push    %rcx
-    mov     16(%rsp), %rax              /* [16] rflags [24] rip [32] cs */
-    mov     24(%rsp), %rcx
-    mov     %rcx, 16(%rsp)
-    mov     32(%rsp), %rcx
-    mov     %rcx, 24(%rsp)
-    mov     %rax, 32(%rsp)
-    pop     %rcx
-    pop     %rax
-    FULL_FRAME SYSCALL_VECTOR, SG_MECH_CALLGATE
-    mov     %rsp, %rdi
-    call    syscall_dispatch
-    jmp     ret_user
+    CALLGATE_FRAME_ORDER
+    FULL_CALL SYSCALL_VECTOR, SG_MECH_CALLGATE
 
 /*
  * The trap door, `ud2; "SG"` (trap.S, trap.c).  The CPU pushed SS, RSP,
@@ -267,30 +269,8 @@ trap_ud_entry32:                        /* trap.S: CS is USER32_CS */
 .Ltrap_32_call:
     push    %rcx
     SAVE_ARG_REGS                       /* with the r11 above: COMPAT_SAVE */
-    SMAP_CLOSE
-    swapgs
-    cld
-    addq    $4, ABOVE(0)                 /* RIP past ud2 "SG" */
-    incq    %gs:PERCPU_SYSCALLS
-    cmpq    $0, %gs:PERCPU_WORK
-    jne     .Ltrap_32_full
-    cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     .Ltrap_32_past
-.Ltrap_32_dispatch:
-    I386_ARGS
-    call    *compat_table32(,%rax,8)
-.Ltrap_32_return:
-.Ltrap_32_exit:
-    int80_32_EXIT
-
-    COMPAT_PAST trap_32, ABOVE(FRAME_RSP - FRAME_RIP), 4
-
-.Ltrap_32_full:
-    COMPAT_RESTORE
-    FULL_FRAME UD_VECTOR, SG_MECH_TRAP
-    mov     %rsp, %rdi
-    call    syscall_dispatch
-    jmp     ret_user
+    addq    $4, ABOVE(0)                /* RIP past ud2 "SG" */
+    INTERRUPT_GATE_DOOR trap_32, UD_VECTOR, SG_MECH_TRAP
 
 /* Not the stub: the bytes at RIP (a user address: the #UD came from ring
  * 3), one guarded load; unreadable bytes go to trap_ud_full, whose C
@@ -341,6 +321,13 @@ trap_ud_entry32:                        /* trap.S: CS is USER32_CS */
  * It cannot fault: both are 32-bit, CS and SS come from SYSENTER_CS, and
  * TF is not set (tested: one loaded before SYSEXIT would trap in ring 0).
  */
+/* The 6th argument, the caller's ebp, at [ESP] (ebp = ESP). */
+.macro sysenter_32_ARG6
+    SMAP_OPEN
+    GUARDED .Lsysenter_32_arg6_fault, mov (%rbp), %r9d
+    SMAP_CLOSE
+.endm
+
 .macro sysenter_32_EXIT
     COMPAT_RESTORE
     add     $16, %rsp                   /* rip, cs */
@@ -364,17 +351,7 @@ sysenter_entry32_tf_window_end:
     jnz     .Lsysenter_32_full
     cmpq    $0, %gs:PERCPU_WORK
     jne     .Lsysenter_32_full
-    cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     .Lsysenter_32_past
-.Lsysenter_32_dispatch:
-    SMAP_OPEN
-    GUARDED .Lsysenter_32_arg6_fault, mov (%rbp), %r9d     /* the 6th: the caller's ebp */
-    SMAP_CLOSE
-    I386_ARGS none
-    call    *compat_table32(,%rax,8)
-.Lsysenter_32_return:
-.Lsysenter_32_exit:
-    sysenter_32_EXIT
+    COMPAT_DISPATCH sysenter_32, sysenter_32_ARG6, none
 
     /* The dance pushed three words above the stub's return address. */
     COMPAT_PAST sysenter_32, %rbp, 4 + 12
@@ -389,10 +366,7 @@ sysenter_entry32_tf_window_end:
     orq     $RFLAGS_IF, 16(%rsp)        /* ring 3's IF, which SYSENTER cleared */
     mov     %rbp, 24(%rsp)
     movq    $USER_DS, 32(%rsp)
-    FULL_FRAME SYSCALL_VECTOR, SG_MECH_SYSENTER
-    mov     %rsp, %rdi
-    call    fast_door_syscall
-    jmp     ret_user
+    FULL_CALL SYSCALL_VECTOR, SG_MECH_SYSENTER, fast_door_syscall
 
 /*
  * SYSCALL from compatibility mode (AMD only; MSR_CSTAR).  What the CPU did
@@ -425,6 +399,14 @@ sysenter_entry32_tf_window_end:
 #define FAST(field) (FRAME_##field - FRAME_ENTRY)(%rsp)     /* from the skipped words */
 #define FULL(field) (FRAME_##field - FRAME_R9)(%rsp)        /* from the last argument */
 
+/* The 6th argument, the caller's ebp, at [ESP]. */
+.macro syscall_32_ARG6
+    mov     FULL(RSP), %r9
+    SMAP_OPEN
+    GUARDED .Lsyscall_32_arg6_fault, mov (%r9), %r9d
+    SMAP_CLOSE
+.endm
+
 .macro syscall_32_EXIT
     RESTORE_ARG_REGS
     mov     FAST(RIP), %ecx
@@ -449,18 +431,7 @@ syscall_compat_entry:
     and     $FAST_EXIT_UNSAFE_FLAGS, %r11       /* r11 is in the frame now */
     or      %gs:PERCPU_WORK, %r11
     jnz     .Lsyscall_32_full
-    cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     .Lsyscall_32_past
-.Lsyscall_32_dispatch:
-    mov     FULL(RSP), %r9
-    SMAP_OPEN
-    GUARDED .Lsyscall_32_arg6_fault, mov (%r9), %r9d        /* the 6th: the caller's ebp */
-    SMAP_CLOSE
-    I386_ARGS none, %ebp
-    call    *compat_table32(,%rax,8)
-.Lsyscall_32_return:
-.Lsyscall_32_exit:
-    syscall_32_EXIT
+    COMPAT_DISPATCH syscall_32, syscall_32_ARG6, none, %ebp
 
     COMPAT_PAST syscall_32, FULL(RSP), 4 + 12
 
@@ -470,14 +441,7 @@ syscall_compat_entry:
  * gives them, then the rest of the registers, rcx and r11 as the CPU left
  * them; fast_door_syscall puts the arguments where the i386 ABI has them. */
 .Lsyscall_32_full:
-    movq    $USER_DS, FULL(SS)
-    movq    $USER32_CS, FULL(CS)
-    movq    $0, FULL(ERROR)
-    movq    $SYSCALL_VECTOR, FULL(VECTOR)
-    movq    $SG_MECH_SYSCALL, FULL(ENTRY)
-    mov     FULL(RIP), %rcx
-    mov     FULL(RFLAGS), %r11
-    SAVE_OTHER_REGS
+    SYSCALL_DOOR_COMPLETE USER32_CS
     mov     %rsp, %rdi
     call    fast_door_syscall
     jmp     ret_user
