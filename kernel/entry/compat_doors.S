@@ -94,15 +94,14 @@
  * syscall: it is on the caller's stack); \arg6 and \arg2 as I386_ARGS. */
 .macro COMPAT_DISPATCH door, load6=none, arg6=%ebp, arg2=%ecx
     cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     .L\door\()_past
-.L\door\()_dispatch:
+    jae     \door\()_past
+\door\()_dispatch:
     .ifnc \load6, none
     \load6
     .endif
     I386_ARGS \arg6, \arg2
     call    *compat_table32(,%rax,8)
-.L\door\()_return:                    /* compat_full_call tells the doors by it */
-.L\door\()_exit:
+\door\()_exit:                      /* the return address compat_full_call tells the doors by */
     \door\()_EXIT
 .endm
 
@@ -110,22 +109,22 @@
  * for a number with a slot, \door\()_past for anything else (its upper
  * half not 0 included), the argument ways' labels from DOOR_WAYS. */
 .macro COMPAT_PAST door, sp, first
-.L\door\()_past:
+\door\()_past:
     mov     %eax, %eax                  /* the number is eax */
     cmp     $SYSCALL_TABLE_SIZE, %rax
-    jb      .L\door\()_dispatch
-    PAST_TABLES_OR \door\()_way, .L\door\()_full
+    jb      \door\()_dispatch
+    PAST_TABLES_OR \door\()_way, \door\()_full
     mov     $-SG_ENOSYS, %rax
-    jmp     .L\door\()_exit
+    jmp     \door\()_exit
 
-    DOOR_WAYS \door, compat_table32, \sp, .L\door\()_way_full_stack, .L\door\()_way_full_page, \
-              .L\door\()_exit, \door\()_EXIT, 32, \first
-.L\door\()_way_full_stack:
+    DOOR_WAYS \door, compat_table32, \sp, \door\()_way_full_stack, \door\()_way_full_page, \
+              \door\()_exit, \door\()_EXIT, 32, \first
+\door\()_way_full_stack:
     xor     $(1 << SG_ARGS_STACK_BIT), %rax
-    jmp     .L\door\()_full
-.L\door\()_way_full_page:
+    jmp     \door\()_full
+\door\()_way_full_page:
     xor     $(1 << SG_ARGS_PAGE_BIT), %rax
-    jmp     .L\door\()_full
+    jmp     \door\()_full
 .endm
 
 /* The full path's end, once the CPU's words are in the frame's order and
@@ -167,14 +166,15 @@
     SMAP_CLOSE
     swapgs
     cld
+\door\()_fast_test:
     incq    %gs:PERCPU_SYSCALLS                 /* the process's count (sg_info) */
     cmpq    $0, %gs:PERCPU_WORK
-    jne     .L\door\()_full
+    jne     \door\()_full
     COMPAT_DISPATCH \door
 
     COMPAT_PAST \door, ABOVE(FRAME_RSP - FRAME_RIP), 4
 
-.L\door\()_full:
+\door\()_full:
     COMPAT_RESTORE
     FULL_CALL \vector, \tag
 .endm
@@ -225,18 +225,19 @@ callgate_entry32_tf_window_end:
     swapgs
     movl    $0, 24 + 4(%rsp)            /* RSP: ESP, zero-extended */
     COMPAT_SAVE
+callgate_32_fast_test:
     incq    %gs:PERCPU_SYSCALLS
     testb   $(RFLAGS_TF >> 8), ABOVE(1)  /* the caller's TF, in the pushed flags */
-    jnz     .Lcallgate_32_full
+    jnz     callgate_32_full
     cmpq    $0, %gs:PERCPU_WORK
-    jne     .Lcallgate_32_full
+    jne     callgate_32_full
     COMPAT_DISPATCH callgate_32
 
     COMPAT_PAST callgate_32, ABOVE(24), 4
 
 /* The frame's order from the flags and the CPU's four words: rip cs
  * rflags rsp ss (frame.h). */
-.Lcallgate_32_full:
+callgate_32_full:
     COMPAT_RESTORE
     CALLGATE_FRAME_ORDER
     FULL_CALL SYSCALL_VECTOR, SG_MECH_CALLGATE
@@ -265,8 +266,8 @@ trap_ud_entry32:                        /* trap.S: CS is USER32_CS */
     push    %r11
     mov     8(%rsp), %r11               /* RIP */
     cmp     trap_stub32(%rip), %r11
-    jne     .Ltrap_32_read
-.Ltrap_32_call:
+    jne     trap_32_read
+trap_32_call:
     push    %rcx
     SAVE_ARG_REGS                       /* with the r11 above: COMPAT_SAVE */
     addq    $4, ABOVE(0)                /* RIP past ud2 "SG" */
@@ -275,20 +276,20 @@ trap_ud_entry32:                        /* trap.S: CS is USER32_CS */
 /* Not the stub: the bytes at RIP (a user address: the #UD came from ring
  * 3), one guarded load; unreadable bytes go to trap_ud_full, whose C
  * (trap_classify) reads what it can and sends the fault. */
-.Ltrap_32_read:
+trap_32_read:
     SMAP_OPEN
-    GUARDED .Ltrap_32_read_fault, movl (%r11), %r11d
+    GUARDED trap_32_read_fault, movl (%r11), %r11d
     SMAP_CLOSE
     cmp     $TRAP_SYSCALL_WORD, %r11d
-    je      .Ltrap_32_call
+    je      trap_32_call
     cmp     $TRAP_LOCK_NOP_WORD, %r11w
-    jne     .Ltrap_32_other
+    jne     trap_32_other
     /* The query: rax, rcx, rdx from the 32-bit row of trap_query_answer,
      * RIP past F0 90, the caller's r11 back - unless there is work to do
      * before the return to user mode, which trap_ud_full's ret_user does.
      * Nothing here needs the kernel's GS: percpu0 is read directly. */
     cmpq    $0, percpu0 + PERCPU_WORK(%rip)
-    jne     .Ltrap_32_other
+    jne     trap_32_other
     mov     QUERY32(KIP), %rax
     mov     QUERY32(MECHANISMS), %rcx
     mov     $SG_KIP_VERSION, %edx
@@ -296,9 +297,9 @@ trap_ud_entry32:                        /* trap.S: CS is USER32_CS */
     pop     %r11
     iretq
 
-.Ltrap_32_read_fault:
+trap_32_read_fault:
     SMAP_CLOSE
-.Ltrap_32_other:
+trap_32_other:
     pop     %r11
     jmp     trap_ud_full
 
@@ -324,7 +325,7 @@ trap_ud_entry32:                        /* trap.S: CS is USER32_CS */
 /* The 6th argument, the caller's ebp, at [ESP] (ebp = ESP). */
 .macro sysenter_32_ARG6
     SMAP_OPEN
-    GUARDED .Lsysenter_32_arg6_fault, mov (%rbp), %r9d
+    GUARDED sysenter_32_arg6_fault, mov (%rbp), %r9d
     SMAP_CLOSE
 .endm
 
@@ -346,20 +347,21 @@ sysenter_entry32_tf_window_end:
     mov     %ebp, %ebp                  /* the user ESP, zero-extended */
     sub     $16, %rsp                   /* cs, rip */
     COMPAT_SAVE
+sysenter_32_fast_test:
     incq    %gs:PERCPU_SYSCALLS
     testb   $(RFLAGS_TF >> 8), ABOVE(16 + 1)
-    jnz     .Lsysenter_32_full
+    jnz     sysenter_32_full
     cmpq    $0, %gs:PERCPU_WORK
-    jne     .Lsysenter_32_full
+    jne     sysenter_32_full
     COMPAT_DISPATCH sysenter_32, sysenter_32_ARG6, none
 
     /* The dance pushed three words above the stub's return address. */
     COMPAT_PAST sysenter_32, %rbp, 4 + 12
 
 /* The C function reads [ESP] again and answers -EFAULT. */
-.Lsysenter_32_arg6_fault:
+sysenter_32_arg6_fault:
     SMAP_CLOSE
-.Lsysenter_32_full:
+sysenter_32_full:
     COMPAT_RESTORE
     movq    $0, 0(%rsp)                 /* rip: fast_door_syscall sets the landing point */
     movq    $USER32_CS, 8(%rsp)
@@ -403,7 +405,7 @@ sysenter_entry32_tf_window_end:
 .macro syscall_32_ARG6
     mov     FULL(RSP), %r9
     SMAP_OPEN
-    GUARDED .Lsyscall_32_arg6_fault, mov (%r9), %r9d
+    GUARDED syscall_32_arg6_fault, mov (%r9), %r9d
     SMAP_CLOSE
 .endm
 
@@ -427,20 +429,21 @@ syscall_compat_entry:
     mov     %rcx, -16(%rsp)                     /* rip, under the skipped cs word */
     sub     $16 + FRAME_DOOR_WORDS, %rsp        /* cs, rip, error, vector, entry */
     SAVE_ARG_REGS
+syscall_32_fast_test:
     incq    %gs:PERCPU_SYSCALLS
     and     $FAST_EXIT_UNSAFE_FLAGS, %r11       /* r11 is in the frame now */
     or      %gs:PERCPU_WORK, %r11
-    jnz     .Lsyscall_32_full
+    jnz     syscall_32_full
     COMPAT_DISPATCH syscall_32, syscall_32_ARG6, none, %ebp
 
     COMPAT_PAST syscall_32, FULL(RSP), 4 + 12
 
-.Lsyscall_32_arg6_fault:
+syscall_32_arg6_fault:
     SMAP_CLOSE
 /* The words the fast path skipped, with the values SYSCALL_DOOR_FRAME
  * gives them, then the rest of the registers, rcx and r11 as the CPU left
  * them; fast_door_syscall puts the arguments where the i386 ABI has them. */
-.Lsyscall_32_full:
+syscall_32_full:
     SYSCALL_DOOR_COMPLETE USER32_CS
     mov     %rsp, %rdi
     call    fast_door_syscall
@@ -467,16 +470,16 @@ syscall_compat_ud:
  */
 compat_full_call:
     pop     %r11
-    cmp     $.Lsysenter_32_return, %r11         /* the defaults first */
-    je      .Lsysenter_32_full
-    cmp     $.Lsyscall_32_return, %r11
-    je      .Lsyscall_32_full
-    cmp     $.Lint80_32_return, %r11
-    je      .Lint80_32_full
-    cmp     $.Ltrap_32_return, %r11
-    je      .Ltrap_32_full
-    cmp     $.Lcallgate_32_return, %r11
-    je      .Lcallgate_32_full
+    cmp     $sysenter_32_exit, %r11         /* the defaults first */
+    je      sysenter_32_full
+    cmp     $syscall_32_exit, %r11
+    je      syscall_32_full
+    cmp     $int80_32_exit, %r11
+    je      int80_32_full
+    cmp     $trap_32_exit, %r11
+    je      trap_32_full
+    cmp     $callgate_32_exit, %r11
+    je      callgate_32_full
     ud2                                 /* no other caller: a kernel bug */
 
 /* An empty slot: -ENOSYS, once the process's first call of the number has

@@ -64,7 +64,7 @@
     .align 16
 trap_ud_entry:
     cmpq    $USER64_CS, 8(%rsp)         /* the CS the CPU pushed */
-    jne     .Lnot_64bit
+    jne     trap_ud_entry_not64
     UD_FRAME
 .Lfrom_user:
     SMAP_CLOSE
@@ -110,7 +110,7 @@ trap_lock_nop_query:
 /* 32-bit code (CS = USER32_CS) has its own fast path; everything else -
  * ring 0, an LDT code segment, and every #UD that trap_ud_entry32 does not
  * answer itself - comes through trap_ud_full. */
-.Lnot_64bit:
+trap_ud_entry_not64:
     cmpq    $USER32_CS, 8(%rsp)
     je      trap_ud_entry32             /* compat_doors.S */
 trap_ud_full:
