@@ -35,6 +35,11 @@ struct trap_query_answer {
 };
 extern struct trap_query_answer trap_query_answer[2];
 void trap_query_init(void);
+/* The 64-bit interface page's trap stub (its UD2), where trap.S takes a
+ * #UD for the trap system call without reading the bytes; ~0, which no
+ * user RIP can be, while the page offers no trap door.  Set by
+ * trap_query_init(). */
+extern uint64_t trap_stub_rip64;
 
 /* Masks of (1 << SG_MECH_x) that 64-bit code may use, and the default
  * behind the interface page; set by entry_init(). */

@@ -39,65 +39,124 @@
  *     +144 rip     RCX (by convention)         0 until compat.c fills it in
  *     +136 0       +128 0x80    +120 SG_MECH_SYSENTER
  *     +112 rdi ... +0 r15
+ *
+ * A 64-bit process takes sysenter's fast path (docs/mechanisms.md, "The
+ * fast path"), which writes only part of that frame: the RSP (R11), the
+ * flags as PUSHFQ saw them (IF 0: the full path sets it), the RIP (RCX)
+ * and the six argument registers - rcx and r11 come back as the
+ * convention says (the user RSP), rax is the result and C preserves the
+ * rest.  One test - the RIP and the RSP in the lower canonical half
+ * (SYSEXIT raises #GP in ring 0 otherwise: Intel SDM vol. 2B SYSEXIT), TF
+ * clear, percpu.work 0 - the handler through sysenter_table64 (tables.h),
+ * and SYSEXIT with RDX = RIP and RCX = R11 = RSP from the words the entry
+ * wrote, the user's flags loaded first with IF still 0 and STI's shadow
+ * covering SYSEXIT.  Anything else takes sysenter_full: the frame
+ * completed as above, the C dispatcher, the documented clobbers written
+ * into the frame, ret_user (exit.S: SYSEXIT when its checks allow it,
+ * IRETQ otherwise).
  */
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
+#include "../syscall/tables.h"
+
+#define FAST(field) (FRAME_##field - FRAME_ENTRY)(%rsp)   /* the frame, from the skipped words */
+#define FULL(field) (FRAME_##field - FRAME_R9)(%rsp)      /* the frame, from the last argument */
+
+/* The fast exit: the argument registers back, then RDX = RIP, RCX = R11 =
+ * RSP (the convention's clobbers) and the user's flags with IF 0, as the
+ * entry's PUSHFQ saw them; STI's one-instruction shadow keeps interrupts
+ * off until SYSEXIT has completed (Intel SDM vol. 2B STI). */
+.macro SYSENTER_FAST_EXIT
+    RESTORE_ARG_REGS
+    mov     FAST(RIP), %rdx
+    mov     FAST(RSP), %rcx
+    mov     %rcx, %r11
+    lea     FAST(RFLAGS), %rsp
+    popfq
+    swapgs
+    sti
+    sysexitq
+.endm
 
     .text
-    .globl sysenter_entry, sysenter_tf_window_end
+    .globl sysenter_entry, sysenter_tf_window_end, sysenter_full_call
     .align 16
 sysenter_entry:
     swapgs
-    mov     %gs:PERCPU_KERNEL_RSP, %rsp
-    /* The user's flags first, before anything here changes them: leave
-     * the ss and rsp slots (lea touches no flag) and push RFLAGS into its
-     * own slot. */
-    lea     -16(%rsp), %rsp
+    mov     %gs:PERCPU_SYSCALL_RSP, %rsp        /* the ss slot, written per width */
+    /* The rsp slot, then the user's flags before anything here changes
+     * them (push touches no flag). */
+    push    %r11
     pushfq
-    orq     $RFLAGS_IF, (%rsp)
-    testb   $1, %gs:PERCPU_COMPAT
-    jnz     .Lfrom_32bit
-    movq    $USER_DS2, 16(%rsp)
-    mov     %r11, 8(%rsp)
-    push    $USER64_CS
-    push    %rcx
-    jmp     .Lcommon
-.Lfrom_32bit:
-    movq    $USER_DS, 16(%rsp)
-    mov     %ebp, %ebp                  /* zero-extend: the user ESP */
-    mov     %rbp, 8(%rsp)
-    push    $USER32_CS
-    push    $0                          /* rip: compat.c fills it in */
-.Lcommon:
-    push    $0
-    push    $SYSCALL_VECTOR
-    push    $SG_MECH_SYSENTER
-    SAVE_GPRS
     /* Clear TF, DF, AC and NT (IF stays 0): the flags ring 0 expects. */
     push    $RFLAGS_FIXED
     popfq
 sysenter_tf_window_end:
-    cmpq    $USER32_CS, FRAME_CS(%rsp)
-    je      .Lcompat_call
+    testb   $1, %gs:PERCPU_COMPAT
+    jnz     sysenter_entry32
+    mov     %rcx, -16(%rsp)                     /* rip, under the skipped cs */
+    sub     $16 + FRAME_DOOR_WORDS, %rsp        /* cs, rip, error, vector, entry */
+    SAVE_ARG_REGS
+sysenter_fast_test:
+    incq    %gs:PERCPU_SYSCALLS                 /* the process's count (sg_info) */
+    /* The one test, on rcx (in the frame now): bits 63:47 of the RIP or
+     * the RSP, TF as the carry, the work word - not 0 if any is. */
+    or      %r11, %rcx
+    shr     $47, %rcx
+    bt      $RFLAGS_TF_BIT, FULL(RFLAGS)
+    adc     %gs:PERCPU_WORK, %rcx
+    jnz     sysenter_full
+sysenter_fast_dispatch:
+    DOOR_DISPATCH sysenter, sysenter_table64
+sysenter_fast_exit:
+    SYSENTER_FAST_EXIT
+
+    DOOR_PAST_TABLE sysenter, sysenter_table64, SYSENTER_FAST_EXIT
+    DOOR_WAYS sysenter, sysenter_table64, FULL(RSP), SYSENTER_FAST_EXIT
+
+    DOOR_FULL_CALL sysenter
+
+/* The full path: the words the fast path skipped, rcx and r11 as they came
+ * (the RIP and the RSP, by the convention), rax and the registers C
+ * preserves; then the C dispatcher. */
+sysenter_full:
+    movq    $USER_DS2, FULL(SS)
+    orq     $RFLAGS_IF, FULL(RFLAGS)            /* the user's IF was 1 in ring 3 */
+    movq    $USER64_CS, FULL(CS)
+    movq    $0, FULL(ERROR)
+    movq    $SYSCALL_VECTOR, FULL(VECTOR)
+    movq    $SG_MECH_SYSENTER, FULL(ENTRY)
+    mov     FULL(RIP), %rcx
+    mov     FULL(RSP), %r11
+    SAVE_OTHER_REGS
     movq    $0, %gs:PERCPU_REPLACED_FRAME
-    call    syscall_enter64
+    mov     %rsp, %rdi
+    call    syscall_dispatch
     /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
      * clobbers, written into the frame now - unless the call replaced the
      * whole context (sg_setcontext), whose rdx and rcx must arrive as they
      * are; the exit, finding rdx != rip or rcx != rsp, then uses IRETQ.
-     * (compat.c does the same for 32-bit callers, in C; here it stays in
-     * assembly after the front that uses the live registers: 28
-     * instructions fewer than dispatching from C.) */
+     * (compat.c does the same for 32-bit callers.) */
     cmp     %gs:PERCPU_REPLACED_FRAME, %rsp
-    je      .Lexit
+    je      1f
     mov     FRAME_RIP(%rsp), %rax
     mov     %rax, FRAME_RDX(%rsp)
     mov     FRAME_RSP(%rsp), %rax
     mov     %rax, FRAME_RCX(%rsp)
-.Lexit:
-    jmp     ret_user
+1:  jmp     ret_user
 
-.Lcompat_call:
+/* A 32-bit process: the complete frame, the call from C. */
+sysenter_entry32:
+    orq     $RFLAGS_IF, (%rsp)                  /* the user's IF was 1 in ring 3 */
+    movq    $USER_DS, 16(%rsp)
+    mov     %ebp, %ebp                          /* zero-extend: the user ESP */
+    mov     %rbp, 8(%rsp)
+    push    $USER32_CS
+    push    $0                                  /* rip: compat.c fills it in */
+    push    $0
+    push    $SYSCALL_VECTOR
+    push    $SG_MECH_SYSENTER
+    SAVE_GPRS
     mov     %rsp, %rdi
     call    compat_fast_syscall
     jmp     ret_user

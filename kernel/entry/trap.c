@@ -46,10 +46,14 @@ _Static_assert(sizeof(struct trap_query_answer) == 16 &&
                __builtin_offsetof(struct trap_query_answer, mechanisms) == TRAP_QUERY_MECHANISMS,
                "entry.h: trap.S's view of trap_query_answer");
 
+uint64_t trap_stub_rip64 = ~0ull;
+
 void trap_query_init(void)
 {
     trap_query_answer[0] = (struct trap_query_answer){ kip_vdso_base(64), entry_mechanisms64 };
     trap_query_answer[1] = (struct trap_query_answer){ kip_vdso_base(32), entry_mechanisms32 };
+    if (kip_stub(64, SG_MECH_TRAP))
+        trap_stub_rip64 = kip_stub(64, SG_MECH_TRAP);
 }
 
 int trap_classify(struct frame *f)
