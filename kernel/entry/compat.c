@@ -80,7 +80,7 @@ void compat_fast_syscall(struct frame *f)
 
     percpu0.replaced_frame = 0;
     if (i386_convention(f, sysenter))
-        syscall_front(f);
+        syscall_front(f, FRONT_DANCE_BYTES);
     if (percpu0.replaced_frame == f)
         return;
     exit_regs(f, sysenter);

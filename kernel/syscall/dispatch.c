@@ -22,6 +22,7 @@
 #include "trace.h"
 #include "uaccess.h"
 #include "tables.h"
+#include "front.h"
 #include "../arch/selectors_msrs.h"
 #include "../proc/proc.h"
 #include <sysgate/abi.h>
@@ -246,7 +247,7 @@ static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
         a[3] = (uint32_t)f->rsi, a[4] = (uint32_t)f->rdi, a[5] = (uint32_t)f->rbp;
         return 0;
     case SG_ARGS_STACK:
-        sp = f->rsp + 4 + (f->entry == SG_MECH_SYSENTER || f->entry == SG_MECH_SYSCALL ? 12 : 0);
+        sp = f->rsp + 4 + (f->entry == SG_MECH_SYSENTER || f->entry == SG_MECH_SYSCALL ? FRONT_DANCE_BYTES : 0);
         if (copy_from_user(s, sp, sizeof s))
             return -SG_EFAULT;
         for (int i = 0; i < 6; i++)
@@ -298,17 +299,4 @@ void syscall_dispatch(struct frame *f)
     if (syscall_tracing)
         trace_after(f, call, a, r);
     f->rax = (uint64_t)r;
-}
-
-/* The argument ways of a FAST call through a door that dispatches from C
- * (front.h): the arguments read once, as the dispatcher reads them, the
- * result written back to the page. */
-void syscall_front_way(struct frame *f, bool compat, uint64_t way, void *handler)
-{
-    typedef long (*handler6)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-    uint64_t a[6];
-    long r = compat ? fetch_args32(f, way, a) : fetch_args64(f, way, a);
-    if (r == 0)
-        r = ((handler6)handler)(a[0], a[1], a[2], a[3], a[4], a[5]);
-    f->rax = (uint64_t)page_result(compat, way, r);
 }

@@ -1,23 +1,53 @@
 /*
  * front.h - the dispatcher's front in C, for the doors that make their
- * call from C (entry/compat.c); dispatch_fast.S is the same for the doors
- * that make it from assembly.
+ * call from C (entry/compat.c, entry/exception_doors.c; the argument ways
+ * in front_ways.S); dispatch_fast.S is the same for the doors that make
+ * it from assembly.
  */
 #ifndef SYSGATE_SYSCALL_FRONT_H
 #define SYSGATE_SYSCALL_FRONT_H
 
+/* What a 32-bit caller's stub pushed below its return address before the
+ * door's instruction, for syscall_front's dance argument:
+ * __kernel_vsyscall's sysenter and syscall dance pushes ecx, edx and ebp
+ * (kip32_stubs.S); every other door's stub pushes nothing. */
+#define FRONT_DANCE_BYTES 12
+
+#ifndef __ASSEMBLER__
 #include "syscall.h"
 #include "tables.h"
 #include "../arch/selectors_msrs.h"
 
 /* The dispatcher's front for a door that dispatches from C
- * (entry/compat.c): the decisions of dispatch_fast.S's, with the
- * arguments read from the frame.  Every handler is called with six
+ * (entry/compat.c, entry/exception_doors.c): the decisions of
+ * dispatch_fast.S's, with the arguments read from the frame; dance is 0,
+ * or FRONT_DANCE_BYTES for the doors entered through __kernel_vsyscall's
+ * dance.  Every handler is called with six
  * arguments, as the assembly front does: one that takes fewer ignores the
  * rest (System V AMD64 ABI). */
 typedef long (*fast_handler)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
-static inline void syscall_front(struct frame *f)
+/* front_ways.S: a FAST call's argument way, taken as the assembly fast
+ * paths take it; 0 when done (the result in f->rax), 1 when the number is
+ * anything else or a load faulted (nothing done).  front_way32_dance for
+ * a 32-bit caller whose stack arguments lie FRONT_DANCE_BYTES further up. */
+int front_way64(struct frame *f, uint64_t number);
+int front_way32(struct frame *f, uint64_t number);
+int front_way32_dance(struct frame *f, uint64_t number);
+
+/* A number past the tables that is not a FAST call's argument way: to the
+ * C dispatcher - a FULL call's way, both flags, a load that faulted, or
+ * the process's first such number, which it logs (trace.c) - or -ENOSYS.
+ * Out of line: the ways' fast path computes nothing of this. */
+static __attribute__((noinline)) void front_past_tables(struct frame *f, uint64_t nr)
+{
+    if ((nr & SG_ARGS_MASK) || !(percpu0.unimplemented_logged[UNIMPLEMENTED_PAST / 64] >> (UNIMPLEMENTED_PAST % 64) & 1))
+        syscall_dispatch(f);
+    else
+        f->rax = (uint64_t)-SG_ENOSYS;
+}
+
+static inline void syscall_front(struct frame *f, uint64_t dance)
 {
     percpu0.syscalls++;
     bool compat = f->cs == USER32_CS;
@@ -26,19 +56,10 @@ static inline void syscall_front(struct frame *f)
         syscall_dispatch(f);
     } else if (nr >= SYSCALL_TABLE_SIZE) {
         /* An argument way of a FAST call (one flag, a number with a slot,
-         * its bit in fast_calls64/32); any other way or the process's
-         * first such number to the C dispatcher, which logs it (trace.c);
-         * -ENOSYS here otherwise. */
-        uint64_t way = nr & SG_ARGS_MASK, n = nr & ~(uint64_t)SG_ARGS_MASK;
-        const uint64_t *fast_calls = compat ? fast_calls32 : fast_calls64;
-        uint64_t logged = percpu0.unimplemented_logged[UNIMPLEMENTED_PAST / 64] >> (UNIMPLEMENTED_PAST % 64);
-        if ((way == SG_ARGS_STACK || way == SG_ARGS_PAGE) && n < SYSCALL_TABLE_SIZE &&
-            (fast_calls[n / 64] >> (n % 64) & 1))
-            syscall_front_way(f, compat, way, compat ? front_table32[n] : front_table64[n]);
-        else if (way || !(logged & 1))
-            syscall_dispatch(f);
-        else
-            f->rax = (uint64_t)-SG_ENOSYS;
+         * its bit in fast_calls64/32), or else front_past_tables. */
+        bool done = (compat ? (dance ? front_way32_dance(f, nr) : front_way32(f, nr)) : front_way64(f, nr)) == 0;
+        if (__builtin_expect(!done, 0))
+            front_past_tables(f, nr);
     } else {
         void *h = compat ? front_table32[nr] : front_table64[nr];
         fast_handler call = (fast_handler)h;
@@ -51,5 +72,7 @@ static inline void syscall_front(struct frame *f)
             f->rax = (uint64_t)call(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
     }
 }
+
+#endif
 
 #endif
