@@ -81,23 +81,10 @@ callgate_entry:
 callgate_tf_window_end:
     cmpq    $USER64_CS, 16(%rsp)                /* the CS the gate pushed */
     jne     callgate_entry32
-    sub     $FRAME_DOOR_WORDS, %rsp             /* error, vector, tag: skipped */
-    SAVE_ARG_REGS
-    SAVE_RCX_R11
+    DOOR_PARTIAL_FRAME
     swapgs
-callgate_fast_test:
-    incq    %gs:PERCPU_SYSCALLS                 /* the process's count (sg_info) */
-    cmpq    $0, %gs:PERCPU_WORK                 /* WORK_STEPPED: TF was set */
-    jne     callgate_full
-callgate_fast_dispatch:
-    DOOR_DISPATCH callgate, callgate_table64
-callgate_fast_exit:
-    CALLGATE_FAST_EXIT
-
-    DOOR_PAST_TABLE callgate, callgate_table64, CALLGATE_FAST_EXIT
-    DOOR_WAYS callgate, callgate_table64, FULL(RSP), CALLGATE_FAST_EXIT
-
-    DOOR_FULL_CALL callgate
+    DOOR_WORK_TEST callgate                     /* WORK_STEPPED: TF was set */
+    DOOR_FAST_PATH callgate, callgate_table64, FULL(RSP), CALLGATE_FAST_EXIT
 
 /* The full path: the gate's RIP and CS down into their frame slots and the
  * flags into theirs (IF 1, as pushed), the door words, then rax (the
@@ -112,9 +99,7 @@ callgate_full:
     mov     FRAME_RFLAGS(%rsp), %rcx            /* the gate's CS */
     mov     %rcx, FRAME_CS(%rsp)
     mov     %rax, FRAME_RFLAGS(%rsp)
-    movq    $0, FRAME_ERROR(%rsp)
-    movq    $SYSCALL_VECTOR, FRAME_VECTOR(%rsp)
-    movq    $SG_MECH_CALLGATE, FRAME_ENTRY(%rsp)
+    DOOR_WORDS SYSCALL_VECTOR, SG_MECH_CALLGATE, 0
     mov     %rsp, %rdi
     call    syscall_dispatch
     jmp     ret_user

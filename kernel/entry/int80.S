@@ -53,56 +53,21 @@
 
 #define FULL(field) (FRAME_##field - FRAME_R11)(%rsp)     /* the frame, from the fast path's last word */
 
-/* The fast exit: the words the entry wrote, back (rax is the result). */
-.macro INT80_FAST_EXIT
-    RESTORE_RCX_R11
-    RESTORE_ARG_REGS
-    add     $FRAME_DOOR_WORDS, %rsp
-    swapgs
-    iretq
-.endm
-
     .text
     .globl int80_entry, int80_full_call
     .align 16
 int80_entry:
     cmpq    $USER64_CS, 8(%rsp)                 /* the CS the gate pushed */
     jne     int80_entry32
-    sub     $FRAME_DOOR_WORDS, %rsp             /* error, vector, tag: skipped */
-    SAVE_ARG_REGS
-    SAVE_RCX_R11
+    DOOR_PARTIAL_FRAME
     SMAP_CLOSE
     /* The gate has DPL 3 and no kernel code executes int $0x80, so we
      * always come from ring 3: the GS base is the user's. */
     swapgs
     cld
-int80_fast_test:
-    incq    %gs:PERCPU_SYSCALLS                 /* the process's count (sg_info) */
-    cmpq    $0, %gs:PERCPU_WORK
-    jne     int80_full
-int80_fast_dispatch:
-    DOOR_DISPATCH int80, int80_table64
-int80_fast_exit:
-    INT80_FAST_EXIT
-
-    DOOR_PAST_TABLE int80, int80_table64, INT80_FAST_EXIT
-    DOOR_WAYS int80, int80_table64, FULL(RSP), INT80_FAST_EXIT
-
-    DOOR_FULL_CALL int80
-
-/* The full path: the words the fast path skipped, with the values the
- * complete frame always has, and the registers it did not save (rax the
- * number as the caller passed it, the others still the caller's: nothing
- * here touches them); the dispatcher reads the number and the arguments
- * from the frame.  The call was counted above. */
-int80_full:
-    movq    $0, FULL(ERROR)
-    movq    $SYSCALL_VECTOR, FULL(VECTOR)
-    movq    $SG_MECH_INT80, FULL(ENTRY)
-    SAVE_REST_REGS
-    mov     %rsp, %rdi
-    call    syscall_dispatch
-    jmp     ret_user
+    DOOR_WORK_TEST int80
+    DOOR_FAST_PATH int80, int80_table64, FULL(RSP), DOOR_IRETQ_EXIT
+    DOOR_FULL_PATH int80, SYSCALL_VECTOR, SG_MECH_INT80
 
 /* A 32-bit caller: the complete frame, the dispatcher's front. */
 int80_entry32:

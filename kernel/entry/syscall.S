@@ -93,15 +93,7 @@ syscall_fast_test:
     adc     %gs:PERCPU_WORK, %r11
     jnz     syscall_full
 
-syscall_fast_dispatch:
-    DOOR_DISPATCH syscall, syscall_door_table64
-syscall_fast_exit:
-    SYSCALL_FAST_EXIT
-
-    DOOR_PAST_TABLE syscall, syscall_door_table64, SYSCALL_FAST_EXIT
-    DOOR_WAYS syscall, syscall_door_table64, FULL(RSP), SYSCALL_FAST_EXIT
-
-    DOOR_FULL_CALL syscall
+    DOOR_FAST_PATH syscall, syscall_door_table64, FULL(RSP), SYSCALL_FAST_EXIT
 
 /* The full path: write every word the fast path skipped, with the values
  * SYSCALL_DOOR_FRAME (frame.h) gives them, then the rest of the registers
@@ -109,9 +101,7 @@ syscall_fast_exit:
 syscall_full:
     movq    $USER_DS, FULL(SS)
     movq    $USER64_CS, FULL(CS)
-    movq    $0, FULL(ERROR)
-    movq    $SYSCALL_VECTOR, FULL(VECTOR)
-    movq    $SG_MECH_SYSCALL, FULL(ENTRY)
+    DOOR_WORDS SYSCALL_VECTOR, SG_MECH_SYSCALL, -FRAME_R9
     mov     FULL(RIP), %rcx
     mov     FULL(RFLAGS), %r11
     SAVE_OTHER_REGS

@@ -106,15 +106,7 @@ sysenter_fast_test:
     bt      $RFLAGS_TF_BIT, FULL(RFLAGS)
     adc     %gs:PERCPU_WORK, %rcx
     jnz     sysenter_full
-sysenter_fast_dispatch:
-    DOOR_DISPATCH sysenter, sysenter_table64
-sysenter_fast_exit:
-    SYSENTER_FAST_EXIT
-
-    DOOR_PAST_TABLE sysenter, sysenter_table64, SYSENTER_FAST_EXIT
-    DOOR_WAYS sysenter, sysenter_table64, FULL(RSP), SYSENTER_FAST_EXIT
-
-    DOOR_FULL_CALL sysenter
+    DOOR_FAST_PATH sysenter, sysenter_table64, FULL(RSP), SYSENTER_FAST_EXIT
 
 /* The full path: the words the fast path skipped, rcx and r11 as they came
  * (the RIP and the RSP, by the convention), rax and the registers C
@@ -123,9 +115,7 @@ sysenter_full:
     movq    $USER_DS2, FULL(SS)
     orq     $RFLAGS_IF, FULL(RFLAGS)            /* the user's IF was 1 in ring 3 */
     movq    $USER64_CS, FULL(CS)
-    movq    $0, FULL(ERROR)
-    movq    $SYSCALL_VECTOR, FULL(VECTOR)
-    movq    $SG_MECH_SYSENTER, FULL(ENTRY)
+    DOOR_WORDS SYSCALL_VECTOR, SG_MECH_SYSENTER, -FRAME_R9
     mov     FULL(RIP), %rcx
     mov     FULL(RSP), %r11
     SAVE_OTHER_REGS

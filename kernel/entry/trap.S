@@ -66,18 +66,7 @@
 #define TRAP_SYSCALL_WORD (0x0b0f | SG_TRAP_SIGNATURE_0 << 16 | SG_TRAP_SIGNATURE_1 << 24)
 #define TRAP_LOCK_NOP_WORD 0x90f0
 
-#define FAST(field) (FRAME_##field - FRAME_ENTRY)(%rsp)   /* the frame, from the skipped words */
 #define FULL(field) (FRAME_##field - FRAME_R11)(%rsp)     /* the frame, from the fast path's last word */
-
-/* The fast exit: the registers the entry saved (rax is the result), and
- * IRETQ to the words the CPU pushed. */
-.macro TRAP_FAST_EXIT
-    RESTORE_RCX_R11
-    RESTORE_ARG_REGS
-    add     $FRAME_DOOR_WORDS, %rsp
-    swapgs
-    iretq
-.endm
 
     .text
     .globl trap_ud_entry, trap_full_call
@@ -85,9 +74,7 @@
 trap_ud_entry:
     cmpq    $USER64_CS, 8(%rsp)                 /* the CS the CPU pushed */
     jne     trap_ud_other
-    sub     $FRAME_DOOR_WORDS, %rsp             /* error, vector, tag: skipped */
-    SAVE_ARG_REGS
-    SAVE_RCX_R11
+    DOOR_PARTIAL_FRAME
     SMAP_CLOSE
     swapgs
     cld
@@ -96,32 +83,9 @@ trap_ud_entry:
     jne     trap_ud_bytes
 trap_fast_call:
     addq    $4, FULL(RIP)                       /* past ud2 "SG" */
-trap_fast_test:
-    incq    %gs:PERCPU_SYSCALLS                 /* the process's count (sg_info) */
-    cmpq    $0, %gs:PERCPU_WORK
-    jne     trap_full
-trap_fast_dispatch:
-    DOOR_DISPATCH trap, trap_table64
-trap_fast_exit:
-    TRAP_FAST_EXIT
-
-    DOOR_PAST_TABLE trap, trap_table64, TRAP_FAST_EXIT
-    DOOR_WAYS trap, trap_table64, FULL(RSP), TRAP_FAST_EXIT
-
-    DOOR_FULL_CALL trap
-
-/* The full path: the door words, with the values a recognised trap call's
- * frame always has, then rax (the number as the caller passed it) and the
- * registers C preserves; the dispatcher reads the number and the
- * arguments from the frame.  The call was counted above. */
-trap_full:
-    movq    $0, FULL(ERROR)
-    movq    $UD_VECTOR, FULL(VECTOR)
-    movq    $SG_MECH_TRAP, FULL(ENTRY)
-    SAVE_REST_REGS
-    mov     %rsp, %rdi
-    call    syscall_dispatch
-    jmp     ret_user
+    DOOR_WORK_TEST trap
+    DOOR_FAST_PATH trap, trap_table64, FULL(RSP), DOOR_IRETQ_EXIT
+    DOOR_FULL_PATH trap, UD_VECTOR, SG_MECH_TRAP
 
 /* A #UD elsewhere in 64-bit code: the bytes at RIP (r11). */
 trap_ud_bytes:
@@ -150,9 +114,7 @@ trap_lock_nop_query:
 2:  SMAP_CLOSE                                  /* the load faulted */
 /* Anything else: the complete frame, as an exception's, for trap.c. */
 trap_ud_classify:
-    movq    $0, FULL(ERROR)
-    movq    $UD_VECTOR, FULL(VECTOR)
-    movq    $ENTRY_EXCEPTION, FULL(ENTRY)
+    DOOR_WORDS UD_VECTOR, ENTRY_EXCEPTION, -FRAME_R11
     SAVE_REST_REGS
     mov     %rsp, %rdi
     call    trap_classify

@@ -110,6 +110,78 @@
 #define ARGS64 %rdi, %rsi, %rdx, %rcx, %r8, %r9
 #define ARGS32 %edi, %esi, %edx, %ecx, %r8d, %r9d
 
+/* The partial frame of a 64-bit door that preserves rcx and r11 (int80.S,
+ * callgate.S, trap.S), under the words the CPU pushed: the door words
+ * skipped, the argument registers, rcx and r11 - eight pushes, frame.h's
+ * order; rax and the registers C preserves are left to the full path. */
+.macro DOOR_PARTIAL_FRAME
+    sub     $FRAME_DOOR_WORDS, %rsp             /* error, vector, tag: skipped */
+    SAVE_ARG_REGS
+    SAVE_RCX_R11
+.endm
+
+/* The fast exit of a door the CPU entered through an interrupt gate
+ * (int80.S, trap.S): DOOR_PARTIAL_FRAME's registers back (rax is the
+ * result), and IRETQ to the five words the CPU pushed. */
+.macro DOOR_IRETQ_EXIT
+    RESTORE_RCX_R11
+    RESTORE_ARG_REGS
+    add     $FRAME_DOOR_WORDS, %rsp
+    swapgs
+    iretq
+.endm
+
+/* The one test most 64-bit doors' fast paths make (int80.S, callgate.S,
+ * trap.S; syscall.S and sysenter.S fold more into theirs): the call
+ * counted for the process (sg_info), and to the full path while
+ * percpu.work is set. */
+.macro DOOR_WORK_TEST door
+\door\()_fast_test:
+    incq    %gs:PERCPU_SYSCALLS
+    cmpq    $0, %gs:PERCPU_WORK
+    jne     \door\()_full
+.endm
+
+/* The rest of a 64-bit door's fast path, after its test: the dispatch
+ * (DOOR_DISPATCH), the door's fast exit (\exit, a macro), the numbers past
+ * the table (DOOR_PAST_TABLE), the argument ways (DOOR_WAYS, \sp the
+ * frame's user RSP), and the FULL calls' stub (DOOR_FULL_CALL), which
+ * falls into the door's full path: \door\()_full must follow. */
+.macro DOOR_FAST_PATH door, table, sp, exit
+\door\()_fast_dispatch:
+    DOOR_DISPATCH \door, \table
+\door\()_fast_exit:
+    \exit
+
+    DOOR_PAST_TABLE \door, \table, \exit
+    DOOR_WAYS \door, \table, \sp, \exit
+    DOOR_FULL_CALL \door
+.endm
+
+/* A full path writes the three door words its fast path skipped, with the
+ * values a complete frame has: error code 0, \vector, the door's \tag;
+ * \base is where the frame starts, from %rsp. */
+.macro DOOR_WORDS vector, tag, base
+    movq    $0, \base + FRAME_ERROR(%rsp)
+    movq    $\vector, \base + FRAME_VECTOR(%rsp)
+    movq    $\tag, \base + FRAME_ENTRY(%rsp)
+.endm
+
+/* The full path of a door whose fast path saved the argument registers,
+ * rcx and r11 (%rsp at the r11 slot): the door words, rax (still the
+ * number as the caller passed it) and the registers C preserves (still
+ * the caller's), then the C dispatcher, which reads the number and the
+ * arguments from the frame, and ret_user.  The call was counted on the
+ * fast path. */
+.macro DOOR_FULL_PATH door, vector, tag
+\door\()_full:
+    DOOR_WORDS \vector, \tag, -FRAME_R11
+    SAVE_REST_REGS
+    mov     %rsp, %rdi
+    call    syscall_dispatch
+    jmp     ret_user
+.endm
+
 /* The dispatch of a 64-bit door's own fast path (entry/syscall.S, int80.S,
  * callgate.S, sysenter.S, trap.S): rax = the number, the arguments in rdi
  * rsi rdx r10 r8 r9 (r10 becomes the C ABI's rcx); the handler through the
