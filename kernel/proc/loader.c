@@ -648,7 +648,8 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     p->clear_child_tid = 0;
     p->robust_list = p->robust_list_len = 0;
     memset(p->unimplemented_logged, 0, sizeof p->unimplemented_logged);
-    fast_tables_show(p->unimplemented_logged);     /* the running process's */
+    p->unimplemented_count = 0;
+    fast_tables_show(p->unimplemented_logged, 0);  /* the running process's */
     signal_exec(p);
 
     /* The running process's registers: segments, TLS and LDT empty, the

@@ -119,18 +119,24 @@ long enosys_logged(void)
 }
 
 /* The numbers with a 64-bit call (their slots are never an empty one),
- * and the unimplemented_logged bits the doors' tables show now. */
+ * and the unimplemented_logged bits the doors' tables show now (how many
+ * of them are set). */
 static uint64_t calls64[UNIMPLEMENTED_WORDS];
 static uint64_t shown[UNIMPLEMENTED_WORDS];
+static uint32_t shown_count;
 
 /* An empty slot of a door's table, and the slot past its end, say whether
  * the running process has had that number (a number past the tables) logged:
  * enosys_logged if it has, the door's full path - which logs it (trace.c)
  * - if not.  So the fast paths answer a logged unknown number as cheaply as
  * a null call, and never read the log themselves.  Only the bits that
- * changed are rewritten (the log holds a handful of numbers). */
-void fast_tables_show(const uint64_t *logged)
+ * changed are rewritten (the log holds a handful of numbers), and nothing
+ * is looked at when neither log has any: most switches. */
+void fast_tables_show(const uint64_t *logged, uint32_t count)
 {
+    if (count == 0 && shown_count == 0)
+        return;
+    shown_count = count;
     for (size_t w = 0; w < UNIMPLEMENTED_WORDS; w++) {
         uint64_t change = (shown[w] ^ logged[w]) & ~calls64[w];
         shown[w] ^= change;

@@ -302,8 +302,9 @@ extern void *syscall_door_table64[DOOR_TABLE_SLOTS], *int80_table64[DOOR_TABLE_S
     *callgate_table64[DOOR_TABLE_SLOTS], *sysenter_table64[DOOR_TABLE_SLOTS], *trap_table64[DOOR_TABLE_SLOTS];
 long enosys_logged(void);
 /* Make the 64-bit doors' tables show these unimplemented_logged bits (the
- * running process's): at every switch, after a log, at exec. */
-void fast_tables_show(const uint64_t *logged);
+ * running process's, count of them set): at every switch, after a log, at
+ * exec. */
+void fast_tables_show(const uint64_t *logged, uint32_t count);
 extern void *front_table64[SYSCALL_TABLE_SIZE];
 extern void *front_table32[SYSCALL_TABLE_SIZE];
 /* One bit per slot: set where the slot holds a FAST call's handler (the

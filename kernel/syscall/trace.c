@@ -59,7 +59,7 @@ static uint64_t frame_nr(const struct frame *f)
 static __attribute__((noinline)) void log_unimplemented(struct proc *p, bool compat, uint64_t nr, uint64_t bit)
 {
     p->unimplemented_logged[bit / 64] |= 1ull << (bit % 64);
-    fast_tables_show(p->unimplemented_logged);
+    fast_tables_show(p->unimplemented_logged, ++p->unimplemented_count);
     if (bit == UNIMPLEMENTED_PAST) {
         printk("pid %d (%s): system call number %#lx is neither Linux's nor sysgate's -> -ENOSYS "
                "(further ones not logged)\n", p->pid, p->name, nr);
