@@ -12,14 +12,15 @@
  * IF is still 1 (an interrupt may arrive before the popfq below), TF, DF,
  * AC and NT are as the user left them, and GS is the user's.
  *
- * Both widths start alike: the user's flags pushed under the gate's four
- * words (IF 1: ring 3 with IOPL 0 can clear it neither with CLI nor with
- * POPF, SDM vol. 2B POPF), then fixed flags loaded - IF, TF, DF, AC and NT
- * clear.  A user-set TF single-steps up to that popfq: the #DB traps in
- * [callgate_entry, callgate_tf_window_end] are ignored (kernel/arch/
- * traps.c), and each marks percpu.work (WORK_STEPPED), so that such a call
- * takes the full path, whose exit restores TF with IRETQ.  Interrupts in
- * the window test the GS base themselves (interrupts.S).
+ * Every caller's flags are pushed first, under the gate's four words,
+ * before the width test changes them (IF 1: ring 3 with IOPL 0 can clear
+ * it neither with CLI nor with POPF, SDM vol. 2B POPF); then each path
+ * loads fixed flags - IF, TF, DF, AC and NT clear.  A user-set TF
+ * single-steps up to that popfq: the #DB traps in [callgate_entry,
+ * callgate_tf_window_end] (and the other paths' windows) are ignored
+ * (kernel/arch/traps.c), and each marks percpu.work (WORK_STEPPED), so
+ * that such a call takes the full path, whose exit restores TF with IRETQ.
+ * Interrupts in the window test the GS base themselves (interrupts.S).
  *
  * 64-bit callers (CS = USER64_CS) take the call gate's fast path
  * (docs/mechanisms.md, "The fast path"), which writes only part of the
@@ -49,8 +50,9 @@
  * words and the other registers, and leaves through the C dispatcher and
  * ret_user (exit.S: LRETQ when its checks allow it, IRETQ otherwise).
  *
- * 32-bit callers (any other CS) build the complete frame at once and take
- * the dispatcher's front (callgate_entry32).
+ * 32-bit callers (CS = USER32_CS) take their own fast path
+ * (compat_doors.S, callgate_entry32); any other CS builds the complete
+ * frame at once and takes the dispatcher's front (callgate_entry_not64).
  */
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
@@ -72,15 +74,18 @@
 .endm
 
     .text
-    .globl callgate_entry, callgate_tf_window_end, callgate_full_call
+    .globl callgate_entry, callgate_tf_window_end, callgate_entry_not64, callgate_ldt_tf_window_end
+    .globl callgate_entry_compat, callgate_entry_compat_end
+    .globl callgate_full_call
     .align 16
 callgate_entry:
     pushfq                                      /* the user's flags, IF 1 */
+    cmpq    $USER64_CS, 16(%rsp)                /* the CS the gate pushed */
+    jne     callgate_entry_not64
+.Lcallgate64:
     push    $RFLAGS_FIXED
     popfq
 callgate_tf_window_end:
-    cmpq    $USER64_CS, 16(%rsp)                /* the CS the gate pushed */
-    jne     callgate_entry32
     DOOR_PARTIAL_FRAME
     swapgs
     DOOR_WORK_TEST callgate                     /* WORK_STEPPED: TF was set */
@@ -104,23 +109,36 @@ callgate_full:
     call    syscall_dispatch
     jmp     ret_user
 
-/* Any other caller: the complete frame, the dispatcher's front.
- *   [0] rcx [8] rax [16] rflags [24] rip [32] cs: make it rip cs rflags */
-callgate_entry32:
-    push    %rax
-    push    %rcx
-    mov     16(%rsp), %rax
-    mov     24(%rsp), %rcx
-    mov     %rcx, 16(%rsp)
-    mov     32(%rsp), %rcx
-    mov     %rcx, 24(%rsp)
-    mov     %rax, 32(%rsp)
-    pop     %rcx
-    pop     %rax
+/* The gate's target while a 32-bit process runs (mechanisms.c aims it per
+ * width at every switch): its code's CS tested first, so that a 32-bit
+ * caller does not pay for the 64-bit test; any other CS - a 32-bit
+ * process's far jump to 64-bit code included - as from callgate_entry. */
+callgate_entry_compat:
+    pushfq                                      /* the user's flags, IF 1 */
+    cmpq    $USER32_CS, 16(%rsp)
+    je      callgate_entry32
+    cmpq    $USER64_CS, 16(%rsp)
+    jne     callgate_entry_not64
+    jmp     .Lcallgate64
+callgate_entry_compat_end:
+
+/* 32-bit code (CS = USER32_CS) has its own fast path (compat_doors.S,
+ * which finds the caller's flags pushed as above); any other code segment
+ * (an LDT one: modify_ldt) gets the complete frame and the dispatcher's
+ * front, which hands it to the C dispatcher.  A user-set TF is still set
+ * here: the #DB handler ignores the traps up to the popfq of each path
+ * (callgate_entry_not64 to callgate_ldt_tf_window_end, entry_in_tf_window). */
+callgate_entry_not64:
+    cmpq    $USER32_CS, 16(%rsp)
+    je      callgate_entry32
+    CALLGATE_FRAME_ORDER
     push    $0
     push    $SYSCALL_VECTOR
     push    $SG_MECH_CALLGATE
     SAVE_GPRS
+    push    $RFLAGS_FIXED
+    popfq
+callgate_ldt_tf_window_end:
     swapgs
     call    syscall_enter
     jmp     ret_user

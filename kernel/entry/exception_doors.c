@@ -120,6 +120,6 @@ bool exception_door_call(struct frame *f)
     f->rip = stub + d->resume;          /* the call returns after the instruction */
     f->rsp += d->pop;
     f->entry = (uint64_t)m;
-    syscall_front(f, 0);
+    syscall_front(f);
     return true;
 }

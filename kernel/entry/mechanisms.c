@@ -28,7 +28,7 @@
  *   syscall   AMD only: Intel raises #UD for SYSCALL in compatibility mode
  *             (QEMU 7.2's TCG lets it run and jumps to CSTAR, so CSTAR is
  *             set on Intel too, to a door that treats it as the #UD the
- *             hardware would raise: compat.c)
+ *             hardware would raise: syscall_compat_ud, compat_doors.S)
  */
 #include "entry.h"
 #include "../arch/cpu.h"
@@ -43,9 +43,12 @@
 void int80_entry(void);
 void callgate_entry(void);
 void syscall_entry(void);
-void syscall_compat_entry(void);
+void syscall_compat_entry(void), syscall_compat_ud(void);
 void sysenter_entry(void);
-extern const char callgate_tf_window_end[], sysenter_tf_window_end[];
+void callgate_entry32(void), sysenter_entry32(void), callgate_entry_not64(void), callgate_entry_compat(void);
+extern const char callgate_tf_window_end[], sysenter_tf_window_end[], callgate_ldt_tf_window_end[];
+extern const char callgate_entry_compat_end[];
+extern const char callgate_entry32_tf_window_end[], sysenter_entry32_tf_window_end[];
 
 uint32_t entry_mechanisms64;
 int entry_default64;
@@ -88,8 +91,10 @@ extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
 
-/* The doors now aimed at their floor: the running process's `floors`. */
+/* The doors now aimed at their floor: the running process's `floors`;
+ * and the width the call gate is aimed for (percpu.compat). */
 static uint32_t floors_aimed;
+static uint64_t gate_aimed_compat;
 
 /* Point a door at its floor stub or at the real thing. */
 static void aim_door(int mech, bool floor)
@@ -99,7 +104,11 @@ static void aim_door(int mech, bool floor)
         idt_set(SYSCALL_VECTOR, floor ? floor_int80 : int80_entry, 3, 0);
         break;
     case SG_MECH_CALLGATE:
-        gdt_set_call_gate((uint64_t)(floor ? floor_callgate : callgate_entry));
+        /* The gate's target per width (callgate.S): each tests the CS its
+         * width's code has first, so neither width pays for the other's
+         * test; either handles every CS. */
+        gdt_set_call_gate((uint64_t)(floor ? floor_callgate : percpu0.compat ? callgate_entry_compat : callgate_entry));
+        gate_aimed_compat = percpu0.compat;
         break;
     case SG_MECH_SYSCALL:
         wrmsr(MSR_LSTAR, (uint64_t)(floor ? floor_syscall : syscall_entry));
@@ -138,6 +147,8 @@ static void aim_door(int mech, bool floor)
 void entry_floor_switch(uint32_t floors)
 {
     uint32_t change = floors ^ floors_aimed;
+    if (gate_aimed_compat != percpu0.compat)
+        change |= 1u << SG_MECH_CALLGATE;
     for (int m = 0; m < SG_MECH_COUNT; m++)
         if (change & (1u << m))
             aim_door(m, floors & (1u << m));
@@ -231,7 +242,11 @@ static bool within(uint64_t rip, const void *start, const void *end)
 bool entry_in_tf_window(uint64_t rip)
 {
     return within(rip, callgate_entry, callgate_tf_window_end) ||
+           within(rip, callgate_entry_not64, callgate_ldt_tf_window_end) ||
+           within(rip, callgate_entry_compat, callgate_entry_compat_end) ||
            within(rip, sysenter_entry, sysenter_tf_window_end) ||
+           within(rip, callgate_entry32, callgate_entry32_tf_window_end) ||
+           within(rip, sysenter_entry32, sysenter_entry32_tf_window_end) ||
            within(rip, floor_callgate, floor_callgate_end) || within(rip, floor_sysenter, floor_sysenter_end);
 }
 
@@ -247,7 +262,8 @@ void entry_init(const char *cmdline)
         /* STAR: selector bases (arithmetic in selectors_msrs.h). */
         wrmsr(MSR_STAR, (uint64_t)STAR_SYSRET_BASE << 48 | (uint64_t)STAR_SYSCALL_CS << 32);
         wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-        wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
+        /* 32-bit SYSCALL: AMD only (below); elsewhere its #UD. */
+        wrmsr(MSR_CSTAR, (uint64_t)(cpu.vendor_id == SG_VENDOR_AMD ? syscall_compat_entry : syscall_compat_ud));
         /* FMASK: flags SYSCALL clears.  IF: no interrupt before the stack
          * switch; TF: no #DB on the first kernel instruction; DF: the C
          * ABI; AC: SMAP stays armed; NT: a later IRETQ must not #GP;

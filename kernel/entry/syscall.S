@@ -95,16 +95,12 @@ syscall_fast_test:
 
     DOOR_FAST_PATH syscall, syscall_door_table64, FULL(RSP), SYSCALL_FAST_EXIT
 
-/* The full path: write every word the fast path skipped, with the values
- * SYSCALL_DOOR_FRAME (frame.h) gives them, then the rest of the registers
- * - rcx and r11 as the hardware left them - and dispatch in C. */
+/* The full path: every word the fast path skipped, with the values
+ * SYSCALL_DOOR_FRAME gives them, and the rest of the registers - rcx and
+ * r11 as the hardware left them (SYSCALL_DOOR_COMPLETE, frame.h) - then
+ * the C dispatcher. */
 syscall_full:
-    movq    $USER_DS, FULL(SS)
-    movq    $USER64_CS, FULL(CS)
-    DOOR_WORDS SYSCALL_VECTOR, SG_MECH_SYSCALL, -FRAME_R9
-    mov     FULL(RIP), %rcx
-    mov     FULL(RFLAGS), %r11
-    SAVE_OTHER_REGS
+    SYSCALL_DOOR_COMPLETE USER64_CS
     mov     %rsp, %rdi
     call    syscall_dispatch
     jmp     ret_user

@@ -29,7 +29,8 @@
  * the return address and stack, so its convention is Linux's vDSO dance
  * (kip32_stubs.S): ebp = the user ESP, the caller's ebp, edx and ecx saved
  * on the user stack, and the kernel always returns to the stub's landing
- * point (compat.c).
+ * point (compat.c).  A 32-bit process's path is compat_doors.S's
+ * (sysenter_entry32), reached from the width test below.
  *
  *                  64-bit process              32-bit process
  *     +176 ss      USER_DS2 (SYSENTER_CS + 40) USER_DS (SYSENTER_CS + 24)
@@ -51,9 +52,10 @@
  * and SYSEXIT with RDX = RIP and RCX = R11 = RSP from the words the entry
  * wrote, the user's flags loaded first with IF still 0 and STI's shadow
  * covering SYSEXIT.  Anything else takes sysenter_full: the frame
- * completed as above, the C dispatcher, the documented clobbers written
- * into the frame, ret_user (exit.S: SYSEXIT when its checks allow it,
- * IRETQ otherwise).
+ * completed as above, then fast_door_syscall (compat.c: the C dispatcher,
+ * and the documented clobbers written into the frame unless the call
+ * replaced it), ret_user (exit.S: SYSEXIT when its checks allow it, IRETQ
+ * otherwise).
  */
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
@@ -88,12 +90,12 @@ sysenter_entry:
      * them (push touches no flag). */
     push    %r11
     pushfq
+    testb   $1, %gs:PERCPU_COMPAT
+    jnz     sysenter_entry32                    /* compat_doors.S */
     /* Clear TF, DF, AC and NT (IF stays 0): the flags ring 0 expects. */
     push    $RFLAGS_FIXED
     popfq
 sysenter_tf_window_end:
-    testb   $1, %gs:PERCPU_COMPAT
-    jnz     sysenter_entry32
     mov     %rcx, -16(%rsp)                     /* rip, under the skipped cs */
     sub     $16 + FRAME_DOOR_WORDS, %rsp        /* cs, rip, error, vector, entry */
     SAVE_ARG_REGS
@@ -119,36 +121,8 @@ sysenter_full:
     mov     FULL(RIP), %rcx
     mov     FULL(RSP), %r11
     SAVE_OTHER_REGS
-    movq    $0, %gs:PERCPU_REPLACED_FRAME
     mov     %rsp, %rdi
-    call    syscall_dispatch
-    /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
-     * clobbers, written into the frame now - unless the call replaced the
-     * whole context (sg_setcontext), whose rdx and rcx must arrive as they
-     * are; the exit, finding rdx != rip or rcx != rsp, then uses IRETQ.
-     * (compat.c does the same for 32-bit callers.) */
-    cmp     %gs:PERCPU_REPLACED_FRAME, %rsp
-    je      1f
-    mov     FRAME_RIP(%rsp), %rax
-    mov     %rax, FRAME_RDX(%rsp)
-    mov     FRAME_RSP(%rsp), %rax
-    mov     %rax, FRAME_RCX(%rsp)
-1:  jmp     ret_user
-
-/* A 32-bit process: the complete frame, the call from C. */
-sysenter_entry32:
-    orq     $RFLAGS_IF, (%rsp)                  /* the user's IF was 1 in ring 3 */
-    movq    $USER_DS, 16(%rsp)
-    mov     %ebp, %ebp                          /* zero-extend: the user ESP */
-    mov     %rbp, 8(%rsp)
-    push    $USER32_CS
-    push    $0                                  /* rip: compat.c fills it in */
-    push    $0
-    push    $SYSCALL_VECTOR
-    push    $SG_MECH_SYSENTER
-    SAVE_GPRS
-    mov     %rsp, %rdi
-    call    compat_fast_syscall
+    call    fast_door_syscall                   /* compat.c: also RDX = RIP, RCX = RSP */
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

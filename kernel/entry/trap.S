@@ -25,7 +25,7 @@
  *     +64 rcx, +56 r11         SAVE_RCX_R11: C clobbers them, the door preserves them
  *     +48 rax ... +0 r15       not written: rax is the number, C preserves the rest
  *
- * A #UD at the interface page's trap stub (trap_stub_rip64: its UD2 is
+ * A #UD at the interface page's trap stub (trap_stub64: its UD2 is
  * always followed by "SG", in a page the process can neither change nor
  * replace) is the trap system call without a look at the bytes: RIP past
  * the four, one test of percpu.work, the handler through trap_table64
@@ -52,9 +52,11 @@
  * else completes the frame and goes to trap_classify() (trap.c), which
  * answers the query in the frame, makes the call, or kills the process.
  *
- * Other callers (32-bit code; ring 0, where a #UD is a kernel bug that the
- * ordinary exception path reports) build the complete frame at once
- * (trap_ud_other).
+ * 32-bit code has its own fast path (compat_doors.S, trap_ud_entry32);
+ * other callers (an LDT code segment; ring 0, where a #UD is a kernel bug
+ * that the ordinary exception path reports; a 32-bit #UD that
+ * trap_ud_entry32 does not answer) build the complete frame at once
+ * (trap_ud_full).
  */
 #include "frame.h"
 #include "entry.h"
@@ -69,17 +71,17 @@
 #define FULL(field) (FRAME_##field - FRAME_R11)(%rsp)     /* the frame, from the fast path's last word */
 
     .text
-    .globl trap_ud_entry, trap_full_call
+    .globl trap_ud_entry, trap_ud_full, trap_full_call
     .align 16
 trap_ud_entry:
     cmpq    $USER64_CS, 8(%rsp)                 /* the CS the CPU pushed */
-    jne     trap_ud_other
+    jne     trap_ud_entry_not64
     DOOR_PARTIAL_FRAME
     SMAP_CLOSE
     swapgs
     cld
     mov     FULL(RIP), %r11                     /* r11: scratch, restored from the frame */
-    cmp     trap_stub_rip64(%rip), %r11
+    cmp     trap_stub64(%rip), %r11
     jne     trap_ud_bytes
 trap_fast_call:
     addq    $4, FULL(RIP)                       /* past ud2 "SG" */
@@ -126,8 +128,14 @@ trap_ud_classify:
     jmp     ret_user
     EXTABLE 1b, 2b
 
-/* Any other caller: the complete frame at once. */
-trap_ud_other:
+/* 32-bit code (CS = USER32_CS) has its own fast path (compat_doors.S);
+ * everything else - ring 0, an LDT code segment, and every #UD that
+ * trap_ud_entry32 does not answer itself - gets the complete frame at once
+ * (trap_ud_full). */
+trap_ud_entry_not64:
+    cmpq    $USER32_CS, 8(%rsp)
+    je      trap_ud_entry32
+trap_ud_full:
     push    $0
     push    $UD_VECTOR
     push    $ENTRY_EXCEPTION

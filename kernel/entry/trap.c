@@ -37,6 +37,7 @@
 #include "../proc/proc.h"
 #include "../syscall/syscall.h"
 #include "../arch/traps.h"
+#include "../lib/kernel.h"
 #include "../syscall/uaccess.h"
 #include <sysgate/kip.h>
 
@@ -46,14 +47,28 @@ _Static_assert(sizeof(struct trap_query_answer) == 16 &&
                __builtin_offsetof(struct trap_query_answer, mechanisms) == TRAP_QUERY_MECHANISMS,
                "entry.h: trap.S's view of trap_query_answer");
 
-uint64_t trap_stub_rip64 = ~0ull;
+uint64_t trap_stub64 = ~0ull, trap_stub32 = ~0ull;
+
+/* A width's trap stub, where trap.S (64-bit) and compat_doors.S (32-bit)
+ * take a #UD for the call without reading the bytes: they must be the
+ * door's, 0F 0B "SG". */
+static uint64_t trap_stub(int bits)
+{
+    static const uint8_t door[4] = { 0x0f, 0x0b, SG_TRAP_SIGNATURE_0, SG_TRAP_SIGNATURE_1 };
+    const uint8_t *bytes = kip_stub_bytes(bits, SG_MECH_TRAP);
+    if (!bytes)
+        return ~0ull;
+    if (memcmp(bytes, door, sizeof door))
+        panic("trap: the %d-bit interface page's trap stub does not start with ud2 \"SG\"", bits);
+    return kip_stub(bits, SG_MECH_TRAP);
+}
 
 void trap_query_init(void)
 {
     trap_query_answer[0] = (struct trap_query_answer){ kip_vdso_base(64), entry_mechanisms64 };
     trap_query_answer[1] = (struct trap_query_answer){ kip_vdso_base(32), entry_mechanisms32 };
-    if (kip_stub(64, SG_MECH_TRAP))
-        trap_stub_rip64 = kip_stub(64, SG_MECH_TRAP);
+    trap_stub64 = trap_stub(64);
+    trap_stub32 = trap_stub(32);
 }
 
 int trap_classify(struct frame *f)

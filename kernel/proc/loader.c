@@ -19,6 +19,7 @@
 #include "../mm/space.h"
 #include <sysgate/abi.h>
 #include <sysgate/kip.h>
+#include "../entry/entry.h"
 #include "../syscall/tables.h"
 #include "../syscall/uaccess.h"
 
@@ -660,6 +661,7 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     fpu_reset_image(p->fxsave);
     __asm__ volatile("fxrstor64 %0" ::"m"(p->fxsave));
     percpu0.compat = p->bits == 32;
+    entry_floor_switch(p->floors);          /* the call gate, aimed for the new width */
     struct frame *f = proc_frame(p);
     set_entry_frame(f, p->bits, entry, rsp);
     /* The 32-bit fast doors must not write their exit clobbers over it. */

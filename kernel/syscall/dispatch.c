@@ -22,7 +22,6 @@
 #include "trace.h"
 #include "uaccess.h"
 #include "tables.h"
-#include "front.h"
 #include "../arch/selectors_msrs.h"
 #include "../proc/proc.h"
 #include <sysgate/abi.h>
@@ -49,9 +48,11 @@ typedef long (*syscall_call)(const uint64_t *a);
 #include <sysgate/syscalls.def>
 #undef SYSCALL
 
-/* The full-path stubs of the 64-bit doors' own fast paths (kernel/entry/). */
+/* The full-path stubs of the 64-bit doors' own fast paths (kernel/entry/),
+ * and of the 32-bit doors' (entry/compat_doors.S) with their empty slot. */
 void syscall_full_call(void), int80_full_call(void), callgate_full_call(void), sysenter_full_call(void),
     trap_full_call(void);
+void compat_full_call(void), compat_unknown(void);
 
 #define PATH_FAST true
 #define PATH_FULL false
@@ -78,6 +79,7 @@ static syscall_call private_table[SG_PRIVATE_COUNT];
 
 void *syscall_door_table64[DOOR_TABLE_SLOTS], *int80_table64[DOOR_TABLE_SLOTS], *callgate_table64[DOOR_TABLE_SLOTS],
     *sysenter_table64[DOOR_TABLE_SLOTS], *trap_table64[DOOR_TABLE_SLOTS];
+void *compat_table32[SYSCALL_TABLE_SIZE];
 void *front_table64[SYSCALL_TABLE_SIZE];
 void *front_table32[SYSCALL_TABLE_SIZE];
 uint64_t fast_calls64[UNIMPLEMENTED_WORDS], fast_calls32[UNIMPLEMENTED_WORDS];
@@ -166,8 +168,10 @@ void syscall_init(void)
     for (int i = 0; i < DOOR_TABLE_SLOTS; i++)
         for (size_t d = 0; d < ARRAY_SIZE(doors64); d++)
             doors64[d].table[i] = (void *)doors64[d].full_call;
-    for (int i = 0; i < SYSCALL_TABLE_SIZE; i++)
+    for (int i = 0; i < SYSCALL_TABLE_SIZE; i++) {
+        compat_table32[i] = (void *)compat_unknown;
         front_table64[i] = front_table32[i] = (void *)sys_enosys;
+    }
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
         int64_t nr64 = syscall_list[i].nr64;
         if (nr64 >= 0) {
@@ -180,6 +184,7 @@ void syscall_init(void)
         int64_t nr32 = syscall_list[i].nr32;
         if (nr32 >= 0) {
             install(table32, (uint64_t)nr32, i);
+            install_fast(compat_table32, (uint64_t)nr32, i, (void *)compat_full_call, 0);
             install_fast(front_table32, (uint64_t)nr32, i, (void *)front_full_call, fast_calls32);
         }
     }
@@ -253,7 +258,7 @@ static long fetch_args32(const struct frame *f, uint64_t way, uint64_t a[6])
         a[3] = (uint32_t)f->rsi, a[4] = (uint32_t)f->rdi, a[5] = (uint32_t)f->rbp;
         return 0;
     case SG_ARGS_STACK:
-        sp = f->rsp + 4 + (f->entry == SG_MECH_SYSENTER || f->entry == SG_MECH_SYSCALL ? FRONT_DANCE_BYTES : 0);
+        sp = f->rsp + 4 + (f->entry == SG_MECH_SYSENTER || f->entry == SG_MECH_SYSCALL ? 12 : 0);
         if (copy_from_user(s, sp, sizeof s))
             return -SG_EFAULT;
         for (int i = 0; i < 6; i++)

@@ -1,10 +1,11 @@
 /*
  * dispatch_fast.S - the dispatcher's front, syscall_enter: the fast path
- * of the doors that save the complete frame first - int $0x80, the call
- * gate and the trap for 32-bit code.  The 64-bit doors have fast paths of
- * their own (kernel/entry/syscall.S, int80.S, callgate.S, sysenter.S,
- * trap.S); the 32-bit sysenter and syscall doors and the exception doors
- * make the same decisions in C (front.h).
+ * of a door that has saved the complete frame first.  Every door has a
+ * fast path of its own for its usual callers - 64-bit code (kernel/entry/
+ * syscall.S, int80.S, callgate.S, sysenter.S, trap.S) and 32-bit code
+ * (entry/compat_doors.S) - so this front sees 32-bit code only through a
+ * door's complete frame: a trap system call that trap.c recognised; the
+ * exception doors make the same decisions in C (front.h).
  *
  * Every door calls this right after it has saved the complete frame, with
  * the caller's registers still live and the frame just above the return
@@ -17,7 +18,7 @@
  *   32-bit caller: eax = number; ebx ecx edx esi edi ebp, zero-extended
  *                  (the upper halves are undefined after compatibility mode)
  * Everything else goes to the C dispatcher, syscall_dispatch() (dispatch.c):
- *   - a caller in any other code segment;
+ *   - a caller in any other code segment (an LDT one: modify_ldt);
  *   - a FULL call: its table slot is front_full_call (below);
  *   - the stack and argument-page ways (a number past the tables without
  *     them is answered -ENOSYS here once the process's first has been
@@ -90,10 +91,9 @@ way\bits\()_page:
     ret
 .endm
 
-/* A 32-bit caller's: six 4-byte slots above the stub's return address
- * (only int80, the call gate and the trap come here: the 32-bit sysenter
- * and syscall doors dispatch from C, entry/compat.c), or the low halves of
- * the page's six quadwords; zero-extended (the C ABI's 32-bit moves). */
+/* A 32-bit caller's: six 4-byte slots above the stub's return address,
+ * or the low halves of the page's six quadwords; zero-extended (the C
+ * ABI's 32-bit moves). */
     FRONT_WAYS 32, 4, 4, USER32_ARGPAGE, ARGS32
 
 result_fault:

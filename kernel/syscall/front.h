@@ -1,39 +1,28 @@
 /*
  * front.h - the dispatcher's front in C, for the doors that make their
- * call from C (entry/compat.c, entry/exception_doors.c; the argument ways
- * in front_ways.S); dispatch_fast.S is the same for the doors that make
- * it from assembly.
+ * call from C (the exception doors: entry/exception_doors.c; the argument
+ * ways in front_ways.S); dispatch_fast.S is the same for the doors that
+ * make it from assembly.
  */
 #ifndef SYSGATE_SYSCALL_FRONT_H
 #define SYSGATE_SYSCALL_FRONT_H
 
-/* What a 32-bit caller's stub pushed below its return address before the
- * door's instruction, for syscall_front's dance argument:
- * __kernel_vsyscall's sysenter and syscall dance pushes ecx, edx and ebp
- * (kip32_stubs.S); every other door's stub pushes nothing. */
-#define FRONT_DANCE_BYTES 12
-
-#ifndef __ASSEMBLER__
 #include "syscall.h"
 #include "tables.h"
 #include "../arch/selectors_msrs.h"
 
 /* The dispatcher's front for a door that dispatches from C
- * (entry/compat.c, entry/exception_doors.c): the decisions of
- * dispatch_fast.S's, with the arguments read from the frame; dance is 0,
- * or FRONT_DANCE_BYTES for the doors entered through __kernel_vsyscall's
- * dance.  Every handler is called with six
+ * (entry/exception_doors.c): the decisions of dispatch_fast.S's, with the
+ * arguments read from the frame.  Every handler is called with six
  * arguments, as the assembly front does: one that takes fewer ignores the
  * rest (System V AMD64 ABI). */
 typedef long (*fast_handler)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 /* front_ways.S: a FAST call's argument way, taken as the assembly fast
  * paths take it; 0 when done (the result in f->rax), 1 when the number is
- * anything else or a load faulted (nothing done).  front_way32_dance for
- * a 32-bit caller whose stack arguments lie FRONT_DANCE_BYTES further up. */
+ * anything else or a load faulted (nothing done). */
 int front_way64(struct frame *f, uint64_t number);
 int front_way32(struct frame *f, uint64_t number);
-int front_way32_dance(struct frame *f, uint64_t number);
 
 /* A number past the tables that is not a FAST call's argument way: to the
  * C dispatcher - a FULL call's way, both flags, a load that faulted, or
@@ -47,7 +36,7 @@ static __attribute__((noinline)) void front_past_tables(struct frame *f, uint64_
         f->rax = (uint64_t)-SG_ENOSYS;
 }
 
-static inline void syscall_front(struct frame *f, uint64_t dance)
+static inline void syscall_front(struct frame *f)
 {
     percpu0.syscalls++;
     bool compat = f->cs == USER32_CS;
@@ -57,7 +46,7 @@ static inline void syscall_front(struct frame *f, uint64_t dance)
     } else if (nr >= SYSCALL_TABLE_SIZE) {
         /* An argument way of a FAST call (one flag, a number with a slot,
          * its bit in fast_calls64/32), or else front_past_tables. */
-        bool done = (compat ? (dance ? front_way32_dance(f, nr) : front_way32(f, nr)) : front_way64(f, nr)) == 0;
+        bool done = (compat ? front_way32(f, nr) : front_way64(f, nr)) == 0;
         if (__builtin_expect(!done, 0))
             front_past_tables(f, nr);
     } else {
@@ -73,6 +62,5 @@ static inline void syscall_front(struct frame *f, uint64_t dance)
     }
 }
 
-#endif
 
 #endif

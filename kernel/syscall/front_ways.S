@@ -1,22 +1,17 @@
 /*
  * front_ways.S - the argument ways of a FAST call for the doors that make
  * their call from C through the dispatcher's front (front.h: the exception
- * doors, the 32-bit sysenter and syscall doors), taken as the assembly
- * fast paths take them (tables.h, DOOR_WAYS; docs/mechanisms.md "The
- * argument ways").
+ * doors), taken as the assembly fast paths take them (tables.h, DOOR_WAYS;
+ * docs/mechanisms.md "The argument ways").
  *
  * int front_way64(struct frame *f, uint64_t number)
  * int front_way32(struct frame *f, uint64_t number)
- * int front_way32_dance(struct frame *f, uint64_t number)
- *   number: the frame's rax (32-bit: its low half), past the tables.
- *   front_way32_dance is for the doors entered through __kernel_vsyscall's
- *   dance, whose stack arguments lie FRONT_DANCE_BYTES further up (front.h).
- *   When
- *   number is a FAST call's with exactly one way's flag (WAY_DECODE,
+ *   number: the frame's rax (32-bit: its low half), past the tables.  When
+ *   it is a FAST call's number with exactly one way's flag (WAY_DECODE,
  *   WAY_FAST), the six arguments are read once from user memory - the
- *   stack above the return address (below USER_END), or the argument page
- *   - with guarded loads straight into the C ABI's argument registers
- *   (32-bit: words, zero-extended), the handler is called through
+ *   stack above the caller's return address (below USER_END), or the
+ *   argument page - with guarded loads straight into the C ABI's argument
+ *   registers (32-bit: words, zero-extended), the handler is called through
  *   front_table64/32, the page's result written back with one guarded
  *   store (-EFAULT when it faults), the result put in f->rax, and 0
  *   returned.  Anything else - no such call, both flags, a stack out of
@@ -26,7 +21,6 @@
  *   where they cannot be read.
  */
 #include "tables.h"
-#include "front.h"
 #include "../entry/frame.h"
 #include "../arch/layout.h"
 
@@ -69,13 +63,5 @@
     .text
     FRONT_WAY front_way64, 64, stack_args_top64, 8, 8, USER_ARGPAGE, ARGS64
     FRONT_WAY front_way32, 32, stack_args_top32, 4, 4, USER32_ARGPAGE, ARGS32
-    FRONT_WAY front_way32_dance, 32, dance_args_top32, 4 + FRONT_DANCE_BYTES, 4, USER32_ARGPAGE, ARGS32
-
-/* STACK_ARGS_TOP32 for a stack pointer FRONT_DANCE_BYTES below the
- * arguments' return address (STACK_ARGS_BASE compares with memory). */
-    .section .rodata
-    .balign 8
-dance_args_top32:
-    .quad   STACK_ARGS_TOP32 - FRONT_DANCE_BYTES
 
     .section .note.GNU-stack, "", @progbits

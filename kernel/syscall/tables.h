@@ -154,7 +154,7 @@
     \exit
 
     DOOR_PAST_TABLE \door, \table, \exit
-    DOOR_WAYS \door, \table, \sp, \exit
+    DOOR_WAYS \door, \table, \sp, \exit, \door\()_fast_exit
     DOOR_FULL_CALL \door
 .endm
 
@@ -222,39 +222,53 @@
 .endm
 
 /* A door's argument ways on its own fast path (docs/mechanisms.md "The
- * argument ways"), after DOOR_PAST_TABLE sent a flagged number to
- * \door\()_way: each argument read once, with a guarded load, into the C
- * ABI's register (the partial frame keeps the caller's: the exit restores
- * them), the call through \table, the page's result written back with one
- * guarded store.  \sp is the frame's user RSP; \exit is the door's fast
- * exit macro, expanded once more to end the stack way (the jump back would
- * cost one more).  Every way to the full path (\door\()_full) puts back
- * the flag WAY_DECODE took off rax, so that the C dispatcher sees the
- * number as the caller passed it.  A fault on a load takes the full path,
- * whose dispatcher reads the arguments again and answers -EFAULT (nothing
- * read here was used); a fault on the store answers -EFAULT, as the
- * dispatcher does. */
-.macro DOOR_WAYS door, table, sp, exit
+ * argument ways"), after DOOR_PAST_TABLE (or compat_doors.S's COMPAT_PAST)
+ * sent a flagged number to \door\()_way, for a caller of width \bits
+ * (its stack arguments \first bytes above the stack pointer \sp, the
+ * frame's user RSP; its page USER_ARGPAGE or USER32_ARGPAGE): each
+ * argument read once, with a guarded load, into the C ABI's register (the
+ * partial frame keeps the caller's: the exit restores them), the call
+ * through \table, the page's result written back with one guarded store.
+ * \exit is the door's fast exit macro, expanded once more to end the stack
+ * way (the jump back would cost one more), \exit_label where the page way
+ * jumps to it.  Every way to the full path (\door\()_full) puts back the
+ * flag WAY_DECODE took off rax, so that the C dispatcher sees the number
+ * as the caller passed it.  A fault on a load takes the full path, whose
+ * dispatcher reads the arguments again and answers -EFAULT (nothing read
+ * here was used); a fault on the store answers -EFAULT, as the dispatcher
+ * does. */
+.macro DOOR_WAYS door, table, sp, exit, exit_label, bits=64, first=8
 \door\()_way:
     WAY_DECODE \door\()_way_page, \door\()_way_full_stack
-    WAY_FAST fast_calls64, \door\()_way_full_stack
-    STACK_ARGS_BASE \sp, stack_args_top64, %r10, \door\()_way_full_stack
-    LOAD_ARGS %r10, 8, 8, \door\()_way_fault_stack, ARGS64
+    WAY_FAST fast_calls\bits, \door\()_way_full_stack
+    STACK_ARGS_BASE \sp, stack_args_top\bits, %r10, \door\()_way_full_stack
+    .if \bits == 64
+    LOAD_ARGS %r10, \first, 8, \door\()_way_fault_stack, ARGS64
+    .else
+    LOAD_ARGS %r10, \first, 4, \door\()_way_fault_stack, ARGS32
+    .endif
     call    *\table(,%rax,8)
     \exit
 
 \door\()_way_page:
-    WAY_FAST fast_calls64, \door\()_way_full_page
+    WAY_FAST fast_calls\bits, \door\()_way_full_page
+    .if \bits == 64
     movabs  $USER_ARGPAGE, %r10
     LOAD_ARGS %r10, 0, 8, \door\()_way_fault_page, ARGS64
     call    *\table(,%rax,8)
     STORE_RESULT USER_ARGPAGE, \door\()_result_fault
-    jmp     \door\()_fast_exit
+    .else
+    movabs  $USER32_ARGPAGE, %r10                  /* the low halves of its quadwords */
+    LOAD_ARGS %r10, 0, 8, \door\()_way_fault_page, ARGS32
+    call    *\table(,%rax,8)
+    STORE_RESULT USER32_ARGPAGE, \door\()_result_fault
+    .endif
+    jmp     \exit_label
 
 \door\()_result_fault:
     SMAP_CLOSE
     mov     $-SG_EFAULT, %rax
-    jmp     \door\()_fast_exit
+    jmp     \exit_label
 
 \door\()_way_fault_stack:
     SMAP_CLOSE
@@ -267,6 +281,19 @@
 \door\()_way_full_page:
     xor     $(1 << SG_ARGS_PAGE_BIT), %rax
     jmp     \door\()_full
+.endm
+
+/* An empty slot of compat_table32 (compat_doors.S; the 64-bit doors'
+ * tables show the log in their slots instead: fast_tables_show):
+ * -ENOSYS, once the process's first call of this number has been logged
+ * through the full path (\full_call).  The number is still in rax (the
+ * table's call does not change it). */
+.macro UNKNOWN_SLOT full_call
+    mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
+    bt      %rax, (%rcx)
+    jnc     \full_call
+    mov     $-SG_ENOSYS, %rax
+    ret
 .endm
 
 /* The result in rax to the argument page at \page (an absolute address:
@@ -295,11 +322,15 @@ _Static_assert(ARGPAGE_RESULT == __builtin_offsetof(struct sg_argpage, result) &
  *   <door>_table64        a 64-bit door's own fast path (entry/syscall.S,
  *                         int80.S, callgate.S, sysenter.S, trap.S);
  *                         FULL: <door>_full_call
+ *   compat_table32        the fast paths of the five system-call doors for
+ *                         32-bit callers (entry/compat_doors.S); FULL:
+ *                         compat_full_call, empty: compat_unknown
  *   front_table64/32      the dispatcher's front (dispatch_fast.S, front.h)
  *                         for every other door; FULL: front_full_call */
 #define DOOR_TABLE_SLOTS (SYSCALL_TABLE_SIZE + 1)
 extern void *syscall_door_table64[DOOR_TABLE_SLOTS], *int80_table64[DOOR_TABLE_SLOTS],
     *callgate_table64[DOOR_TABLE_SLOTS], *sysenter_table64[DOOR_TABLE_SLOTS], *trap_table64[DOOR_TABLE_SLOTS];
+extern void *compat_table32[SYSCALL_TABLE_SIZE];
 long enosys_logged(void);
 /* Make the 64-bit doors' tables show these unimplemented_logged bits (the
  * running process's, count of them set): at every switch, after a log, at
