@@ -23,6 +23,7 @@
 #include <common/format.h>
 #include "../mm/space.h"
 #include "../proc/proc.h"
+#include "../proc/signal.h"
 #include <sysgate/abi.h>
 
 struct extable_entry {
@@ -304,9 +305,15 @@ void interrupt_dispatch(struct frame *f)
             enum mm_fault_result r = mm_fault(current_proc(), cr2, f->error);
             if (r == MM_FAULT_DONE)
                 return;
-            if (r == MM_FAULT_OOM)
-                printk("sysgate: pid %d (%s): out of memory for user address %#lx in a kernel copy\n",
+            /* No frame for the page (a copy-on-write copy, or a fresh
+             * one): the copy fails, and the process goes as if its own
+             * access had found no memory (SIGKILL, acted on before it
+             * returns to user mode). */
+            if (r == MM_FAULT_OOM) {
+                printk("sysgate: pid %d (%s): out of memory for user address %#lx in a kernel copy: SIGKILL\n",
                        current_proc()->pid, current_proc()->name, cr2);
+                signal_send(current_proc(), SG_SIGKILL);
+            }
         }
         f->rip = fixup;
         return;

@@ -163,6 +163,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
     /* CLONE_CHILD_SETTID writes into the child's memory, CLONE_PARENT_SETTID
      * into the parent's (the same memory with CLONE_VM). */
     if (flags & CLONE_CHILD_SETTID) {
+        mm_prepare_write(child, child_tid, 4);      /* the page is the child's, copy-on-write */
         vm_activate(child->pml4);
         int bad = put_tid(child_tid, child->pid);
         vm_activate(parent->pml4);

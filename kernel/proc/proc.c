@@ -83,6 +83,9 @@ static void clear_child_tid(struct proc *p)
     uint64_t addr = p->clear_child_tid;
     if (!addr || !p->vm || p->vm->users < 2 || addr % 4 || addr >= p->vm->limit)
         return;
+    /* A page still shared copy-on-write with a forked child gets its own
+     * copy first, as a write by the thread itself would. */
+    mm_prepare_write(p, addr, 4);
     uint64_t pte = vm_lookup(p->pml4, addr);
     if ((pte & (PTE_P | PTE_U | PTE_W)) == (PTE_P | PTE_U | PTE_W)) {
         *(uint32_t *)((uint8_t *)phys_to_virt(pte & PTE_ADDR) + addr % PAGE_SIZE) = 0;
