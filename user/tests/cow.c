@@ -213,37 +213,11 @@ static int signal_frame(void)
  * CLONE_CHILD_CLEARTID word in our (shared) page and wakes us; the forked
  * child's copy keeps the tid.  clone(CLONE_VM) without CLONE_THREAD shares
  * the memory as before: its write is ours. */
+/* pthread's: CLONE_VM, FS, FILES, SIGHAND, THREAD, SYSVSEM, PARENT_SETTID, CHILD_CLEARTID. */
 #define THREAD_FLAGS (0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x100000 | 0x200000)
 
 static uint8_t thread_stack[16384] __attribute__((aligned(16)));
 static int release[2];
-
-/* A thread (flags) or a CLONE_VM process running fn on stack_top, its tid
- * at *tid (CLONE_PARENT_SETTID), as user/tests/procs.c's spawn_thread. */
-static long spawn(long flags, void (*fn)(void), uint8_t *stack_top, volatile int *tid)
-{
-    uintptr_t *sp = (uintptr_t *)stack_top - 4;
-    sp[0] = (uintptr_t)fn;
-    long r;
-#if SG_BITS == 64
-    register long r10 __asm__("r10") = (long)tid;
-    register long r8 __asm__("r8") = 0;
-    __asm__ volatile("syscall\n test %%rax, %%rax\n jnz 1f\n"
-                     "call *(%%rsp)\n mov $60, %%eax\n xor %%edi, %%edi\n syscall\n"
-                     "1:"
-                     : "=a"(r)
-                     : "a"((long)SYS_clone), "D"(flags), "S"(sp), "d"(tid), "r"(r10), "r"(r8)
-                     : "rcx", "r11", "memory");
-#else
-    __asm__ volatile("push %%ebx\n mov %2, %%ebx\n int $0x80\n test %%eax, %%eax\n jnz 1f\n"
-                     "call *(%%esp)\n mov $1, %%eax\n xor %%ebx, %%ebx\n int $0x80\n"
-                     "1: pop %%ebx"
-                     : "=a"(r)
-                     : "a"((long)SYS_clone), "r"(flags), "c"(sp), "d"(tid), "S"(0), "D"(tid)
-                     : "memory");
-#endif
-    return r;
-}
 
 static void waiting_thread(void)
 {
@@ -263,7 +237,7 @@ static int cleartid(void)
     EXPECT(sys_pipe2(go) == 0 && sys_pipe2(release) == 0);
     volatile int *word = (volatile int *)pages[2];
     *word = 0;
-    long tid = spawn(THREAD_FLAGS, waiting_thread, thread_stack + sizeof thread_stack, word);
+    long tid = sg_clone_call(THREAD_FLAGS, waiting_thread, thread_stack + sizeof thread_stack, word);
     EXPECT(tid > 0 && *word == tid);
     long pid = sys_fork();                  /* the thread's word is shared from here on */
     if (pid == 0)
@@ -293,7 +267,7 @@ static int clone_vm(void)
         sys_exit(all(pages[3], 1, PAGE) ? 0 : 9);
     }
     static volatile int vm_tid;
-    long sharer = spawn(CLONE_VM | SIGCHLD, vm_writer, thread_stack + sizeof thread_stack, &vm_tid);
+    long sharer = sg_clone_call(CLONE_VM | SIGCHLD, vm_writer, thread_stack + sizeof thread_stack, &vm_tid);
     EXPECT(sharer > 0 && reap(sharer) == 0);
     EXPECT(pages[3][0] == 7 && all(pages[3] + 1, 1, PAGE - 1));    /* its write is ours */
     signal_to(go[1]);
@@ -382,16 +356,26 @@ static int readonly_stays(void)
 
 /* No frame left for a copy: the writing child is killed (SIGKILL, "out of
  * memory for a page of user memory"); the parent and the kernel go on. */
-static int oom(void)
+/* Six tenths of the free frames, mapped and written (1 in each page):
+ * more than a fork's child can copy.  0 if the mapping failed. */
+static uint8_t *fill_most_memory(unsigned long *n)
 {
     struct sg_info info;
-    EXPECT(sg_info(&info) == sizeof info);
-    unsigned long n = info.free_frames * 6 / 10;
-    long r = sys_mmap(0, n * PAGE, RW, ANON, -1, 0);
-    EXPECT(!failed(r));
+    *n = sg_info(&info) == sizeof info ? info.free_frames * 6 / 10 : 0;
+    long r = sys_mmap(0, *n * PAGE, RW, ANON, -1, 0);
+    if (!*n || failed(r))
+        return 0;
     uint8_t *m = (uint8_t *)r;
-    for (unsigned long i = 0; i < n; i++)
+    for (unsigned long i = 0; i < *n; i++)
         m[i * PAGE] = 1;
+    return m;
+}
+
+static int oom(void)
+{
+    unsigned long n;
+    uint8_t *m = fill_most_memory(&n);
+    EXPECT(m);
     long pid = sys_fork();
     if (pid == 0) {
         for (unsigned long i = 0; i < n; i++)
@@ -413,16 +397,12 @@ static int oom_kernel_copy(void)
 {
     int data[2];
     EXPECT(sys_pipe2(data) == 0 && sys_write(data[1], "k", 1) == 1);
-    struct sg_info info;
-    EXPECT(sg_info(&info) == sizeof info);
-    unsigned long n = info.free_frames * 6 / 10;
-    long r = sys_mmap(0, n * PAGE, RW, ANON, -1, 0);
-    EXPECT(!failed(r));
-    uint8_t *m = (uint8_t *)r;
-    for (unsigned long i = 0; i < n; i++)
-        m[i * PAGE] = 1;
+    unsigned long n;
+    uint8_t *m = fill_most_memory(&n);
+    EXPECT(m);
     long pid = sys_fork();
     if (pid == 0) {
+        struct sg_info info;
         unsigned long i = 0;
         while (i < n && sg_info(&info) == sizeof info && info.free_frames > 0)
             m[i++ * PAGE] = 2;

@@ -569,32 +569,10 @@ static long sys_futex(volatile int *addr, int op, int val, const void *ts, int v
 }
 
 /* A thread running fn on stack (its top), its tid at *tid until it ends
- * (CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID: pthread's way).  The child
- * finds fn on its new stack and calls it, in assembly: it has no frame
- * of its own to return to. */
+ * (CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID: pthread's way). */
 static long spawn_thread(void (*fn)(void), uint8_t *stack_top, volatile int *tid)
 {
-    uintptr_t *sp = (uintptr_t *)stack_top - 4;
-    sp[0] = (uintptr_t)fn;
-    long r;
-#if SG_BITS == 64
-    register long r10 __asm__("r10") = (long)tid;
-    register long r8 __asm__("r8") = 0;
-    __asm__ volatile("syscall\n test %%rax, %%rax\n jnz 1f\n"
-                     "call *(%%rsp)\n mov $60, %%eax\n xor %%edi, %%edi\n syscall\n"
-                     "1:"
-                     : "=a"(r)
-                     : "a"((long)SYS_clone), "D"((long)THREAD_FLAGS), "S"(sp), "d"(tid), "r"(r10), "r"(r8)
-                     : "rcx", "r11", "memory");
-#else
-    __asm__ volatile("push %%ebx\n mov %2, %%ebx\n int $0x80\n test %%eax, %%eax\n jnz 1f\n"
-                     "call *(%%esp)\n mov $1, %%eax\n xor %%ebx, %%ebx\n int $0x80\n"
-                     "1: pop %%ebx"
-                     : "=a"(r)
-                     : "a"((long)SYS_clone), "r"((long)THREAD_FLAGS), "c"(sp), "d"(tid), "S"(0), "D"(tid)
-                     : "memory");
-#endif
-    return r;
+    return sg_clone_call(THREAD_FLAGS, fn, stack_top, tid);
 }
 
 /* pthread_join's wait: until the kernel clears the tid (CLEARTID). */
