@@ -38,6 +38,7 @@ static inline uint64_t virt_to_phys(const void *va)
 /* Physical frames (phys.c). */
 void phys_init(const struct boot_info *bi);
 uint64_t phys_alloc(uint64_t frames);          /* zeroed; 0 if none left */
+uint64_t phys_alloc_copy(uint64_t src);        /* one frame holding src's bytes (not cleared first) */
 void phys_free(uint64_t pa, uint64_t frames);
 uint64_t phys_free_frames(void);
 /* User frames mapped by more than one space (fork's copy-on-write): one

@@ -63,6 +63,14 @@ uint64_t phys_alloc(uint64_t n)
     return pa;
 }
 
+uint64_t phys_alloc_copy(uint64_t src)
+{
+    uint64_t pa = frame_alloc_take(&frames, 1, 1);
+    if (pa)
+        memcpy(phys_to_virt(pa), phys_to_virt(src), FRAME_SIZE);
+    return pa;
+}
+
 void phys_free(uint64_t pa, uint64_t n)
 {
     for (uint64_t i = 0; i < n && pa / FRAME_SIZE + i < MAX_FRAMES; i++)

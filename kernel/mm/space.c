@@ -236,10 +236,9 @@ static enum mm_fault_result unshare_page(struct proc *p, uint64_t page, uint64_t
         return MM_FAULT_SEGV;
     uint64_t pa = *pte & PTE_ADDR;
     if (phys_shared(pa)) {
-        uint64_t copy = phys_alloc(1);
+        uint64_t copy = phys_alloc_copy(pa);
         if (!copy)
             return MM_FAULT_OOM;
-        memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
         phys_put(pa);
         pa = copy;
     }
