@@ -108,9 +108,11 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
         goto fail;
     memcpy(child->name, parent->name, sizeof child->name);
     child->parent = (flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
+    child->exit_signal = (int)(flags & CLONE_CSIGNAL);
     if (flags & CLONE_THREAD) {
         child->tgid = parent->tgid;
         child->parent = parent->parent;
+        child->exit_signal = 0;
     }
     child->pgid = parent->pgid;
     child->sid = parent->sid;

@@ -601,6 +601,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     seg_init(&p->seg, p->bits);
     fpu_reset_image(p->fxsave);
     signal_reset(p);
+    p->exit_signal = SG_SIGCHLD;
     proc_start_at_frame(p);
     p->state = PROC_RUNNABLE;
     return p->pid;

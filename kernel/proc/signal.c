@@ -8,8 +8,10 @@
  * and wakes a blocked receiver; everything else happens in the receiver's
  * own context, in signal_exit_work(), which the exit path (entry/exit.S)
  * calls through the per-CPU work word before any return to user mode:
- *   - the default action: ignore, or end the process (no stopping: the
- *     stop signals are ignored, docs/linux-abi.md);
+ *   - the default action: ignore, end the process, or stop it (job
+ *     control: every thread of the group stops on its way back to user
+ *     mode, the parent hears of it through SIGCHLD and wait, and SIGCONT
+ *     makes the group run again the moment it is sent);
  *   - a handler: the interrupted registers, mask and FPU state go into a
  *     signal frame on the user stack laid out exactly as Linux's
  *     (arch/x86/kernel/signal.c, signal_32.c; include/sysgate/signal.h),
@@ -38,10 +40,15 @@
 /* Faults first, as Linux's SYNCHRONOUS_MASK: their frame is the fault's. */
 #define SYNCHRONOUS (SIGSET(SG_SIGSEGV) | SIGSET(SG_SIGBUS) | SIGSET(SG_SIGILL) | SIGSET(SG_SIGTRAP) | \
                      SIGSET(SG_SIGFPE) | SIGSET(SG_SIGSYS))
-/* Default action ignore (signal(7)); the stop and continue signals too,
- * since sysgate stops no process. */
-#define DEFAULT_IGNORE (SIGSET(SG_SIGCHLD) | SIGSET(SG_SIGURG) | SIGSET(SG_SIGWINCH) | SIGSET(SG_SIGCONT) | \
-                        SIGSET(SG_SIGSTOP) | SIGSET(SG_SIGTSTP) | SIGSET(SG_SIGTTIN) | SIGSET(SG_SIGTTOU))
+/* Default action ignore (signal(7)); SIGCONT's continuing is done when it
+ * is sent, its delivery is then ignored. */
+#define DEFAULT_IGNORE (SIGSET(SG_SIGCHLD) | SIGSET(SG_SIGURG) | SIGSET(SG_SIGWINCH) | SIGSET(SG_SIGCONT))
+/* Default action stop (signal(7)). */
+#define STOP_SIGNALS (SIGSET(SG_SIGSTOP) | SIGSET(SG_SIGTSTP) | SIGSET(SG_SIGTTIN) | SIGSET(SG_SIGTTOU))
+/* A stopped or continued child's wait status (wait(2): WIFSTOPPED,
+ * WIFCONTINUED; Linux's wait_task_stopped, wait_task_continued). */
+#define WSTATUS_STOPPED(sig) ((sig) << 8 | 0x7f)
+#define WSTATUS_CONTINUED 0xffff
 
 /* The flags a signal return takes from the user (Linux's FIX_EFLAGS, but
  * without RF: sysgate never returns with RF set from a user value).  IOPL,
@@ -110,7 +117,7 @@ void signal_update_work(struct proc *p)
 {
     if (p != current_proc())
         return;
-    if (deliverable(p) || p->sig.restart_pending || p->sig.restore_saved_mask)
+    if (deliverable(p) || p->sig.restart_pending || p->sig.restore_saved_mask || p->sig.stop_pending)
         percpu0.work |= WORK_SIGNAL;
     else
         percpu0.work &= ~(uint64_t)WORK_SIGNAL;
@@ -124,10 +131,96 @@ static bool ignored(const struct proc *p, int sig)
     return h == SG_SIG_IGN || (h == SG_SIG_DFL && (DEFAULT_IGNORE & SIGSET(sig)));
 }
 
+static bool is_live(const struct proc *p)
+{
+    return p->state != PROC_FREE && p->state != PROC_ZOMBIE;
+}
+
+/* SIGCONT, at its sending: the group runs again, whatever SIGCONT's
+ * action or mask, and no stop signal stays pending (Linux's
+ * prepare_signal).  The parent hears of it if the group had stopped. */
+static void continue_group(struct proc *p)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t->tgid != p->tgid || !is_live(t))
+            continue;
+        t->sig.pending &= ~STOP_SIGNALS;
+        t->sig.stop_pending = false;
+        if (t->state == PROC_STOPPED)
+            t->state = PROC_RUNNABLE;
+        signal_update_work(t);
+    }
+    struct proc *leader = proc_leader(p);
+    if (leader->sig.group_stop_sig) {
+        leader->sig.group_stop_sig = 0;
+        leader->sig.wait_report = WSTATUS_CONTINUED;
+        signal_notify_parent(leader, SG_CLD_CONTINUED, SG_SIGCONT);
+    }
+}
+
+/* A stop signal's default action: every thread of the group stops on its
+ * next way back to user mode; the parent hears of it now (Linux tells it
+ * once the last thread has stopped: nothing of the group runs user code
+ * in between either way). */
+static void stop_group(struct proc *p, int sig)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t->tgid == p->tgid && is_live(t)) {
+            t->sig.stop_pending = true;
+            signal_update_work(t);
+        }
+    }
+    struct proc *leader = proc_leader(p);
+    if (!leader->sig.group_stop_sig) {
+        leader->sig.group_stop_sig = sig;
+        leader->sig.wait_report = WSTATUS_STOPPED(sig);
+        signal_notify_parent(leader, SG_CLD_STOPPED, sig);
+    }
+}
+
+/* The running thread stops until SIGCONT (or SIGKILL) makes it runnable. */
+static void stop_here(struct proc *p)
+{
+    p->sig.stop_pending = false;
+    p->state = PROC_STOPPED;
+    schedule();
+    signal_update_work(p);
+}
+
+bool signal_notify_parent(struct proc *p, int code, int status)
+{
+    struct proc *parent = p->parent;
+    if (!parent || !is_live(parent))
+        return false;
+    const struct sig_action *a = &parent->sig.action[SG_SIGCHLD - 1];
+    bool end = code == SG_CLD_EXITED || code == SG_CLD_KILLED;
+    int sig = end ? p->exit_signal : SG_SIGCHLD;
+    bool autoreap = end && sig == SG_SIGCHLD && (a->handler == SG_SIG_IGN || (a->flags & SG_SA_NOCLDWAIT));
+    if (!end && (a->flags & SG_SA_NOCLDSTOP))
+        sig = 0;
+    if (sig > 0 && sig <= SG_NSIG) {
+        struct sig_info info = { .code = code, .pid = p->pid, .status = status };
+        signal_send_info(parent, sig, &info);
+    }
+    proc_wake_waiters(parent);
+    return autoreap;
+}
+
 void signal_send_info(struct proc *p, int sig, const struct sig_info *info)
 {
-    if (sig < 1 || sig > SG_NSIG || p->state == PROC_FREE || p->state == PROC_ZOMBIE)
+    if (sig < 1 || sig > SG_NSIG || !is_live(p))
         return;
+    /* init is never stopped or continued (as below). */
+    if (p->pid != 1 || p->sig.action[sig - 1].handler != SG_SIG_DFL) {
+        if (sig == SG_SIGCONT)
+            continue_group(p);
+        else if (STOP_SIGNALS & SIGSET(sig))
+            for (int i = 0; i < MAX_PROCS; i++)
+                if (procs[i].tgid == p->tgid)
+                    procs[i].sig.pending &= ~SIGSET(SG_SIGCONT);
+    }
     /* An ignored signal is dropped at once unless blocked (signal(7)). */
     if (ignored(p, sig) && !(p->sig.blocked & SIGSET(sig)))
         return;
@@ -138,8 +231,10 @@ void signal_send_info(struct proc *p, int sig, const struct sig_info *info)
     if (!(p->sig.pending & SIGSET(sig)))
         p->sig.info[sig - 1] = *info;
     p->sig.pending |= SIGSET(sig);
-    if (signal_pending(p) && p->state != PROC_RUNNABLE)
-        p->state = PROC_RUNNABLE;   /* its call sees signal_pending() and returns */
+    /* A blocked receiver's call sees signal_pending() and returns; a
+     * stopped one stays stopped but for SIGKILL. */
+    if (signal_pending(p) && p->state != PROC_RUNNABLE && (p->state != PROC_STOPPED || sig == SG_SIGKILL))
+        p->state = PROC_RUNNABLE;
     signal_update_work(p);
 }
 
@@ -318,6 +413,12 @@ static void fpu_load(const struct proc *p, const uint8_t *image)
         __asm__ volatile("fxrstor %0" ::"m"(*(const uint8_t(*)[512])image));
 }
 
+/* A child's news (signal_notify_parent): si_status follows si_uid. */
+static bool is_child_info(int sig, const struct sig_info *in)
+{
+    return sig == SG_SIGCHLD && in->code >= SG_CLD_EXITED && in->code <= SG_CLD_CONTINUED;
+}
+
 static void fill_siginfo64(struct sg_siginfo64 *si, int sig, const struct sig_info *in)
 {
     memset(si, 0, sizeof *si);
@@ -327,6 +428,8 @@ static void fill_siginfo64(struct sg_siginfo64 *si, int sig, const struct sig_in
         si->u.fault.addr = in->addr;
     else
         si->u.kill.pid = in->pid;
+    if (is_child_info(sig, in))
+        si->u.chld.status = in->status;
 }
 
 static void fill_siginfo32(struct sg_siginfo32 *si, int sig, const struct sig_info *in)
@@ -338,6 +441,8 @@ static void fill_siginfo32(struct sg_siginfo32 *si, int sig, const struct sig_in
         si->u.fault.addr = (uint32_t)in->addr;
     else
         si->u.kill.pid = in->pid;
+    if (is_child_info(sig, in))
+        si->u.chld.status = in->status;
 }
 
 static bool setup_frame64(struct proc *p, struct frame *f, int sig, const struct sig_action *a,
@@ -542,13 +647,25 @@ void signal_exit_work(struct frame *f)
 {
     struct proc *p = current_proc();
     int sig;
-    while ((sig = next_signal(p))) {
+    for (;;) {
+        /* A stop of the group: here until SIGCONT, then on with what is
+         * pending (SIGKILL ends a stopped process at once). */
+        if (p->sig.stop_pending && !(p->sig.pending & SIGSET(SG_SIGKILL))) {
+            stop_here(p);
+            continue;
+        }
+        if (!(sig = next_signal(p)))
+            break;
         struct sig_info in = p->sig.info[sig - 1];
         p->sig.pending &= ~SIGSET(sig);
         uint64_t h = p->sig.action[sig - 1].handler;
         if (sig == SG_SIGKILL || h == SG_SIG_DFL) {
             if (sig != SG_SIGKILL && (DEFAULT_IGNORE & SIGSET(sig)))
                 continue;
+            if (STOP_SIGNALS & SIGSET(sig)) {
+                stop_group(p, sig);
+                continue;
+            }
             if (in.pid && in.pid != p->pid)
                 printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->pid, p->name, sig, in.pid);
             proc_exit_group(p, SG_WSTATUS_KILLED(sig));   /* a fatal signal ends every thread */
@@ -700,6 +817,22 @@ long signal_return(bool rt)
     percpu0.replaced_frame = f;
     signal_update_work(p);
     return (long)rax;
+}
+
+bool signal_stop_in_call(struct proc *p)
+{
+    uint64_t set = deliverable(p);
+    if (!set)
+        return false;
+    for (uint64_t s = set; s; s &= s - 1) {
+        int sig = __builtin_ctzll(s) + 1;
+        if (!(STOP_SIGNALS & SIGSET(sig)) || p->sig.action[sig - 1].handler != SG_SIG_DFL)
+            return false;
+    }
+    p->sig.pending &= ~set;
+    stop_group(p, __builtin_ctzll(set) + 1);
+    stop_here(p);
+    return true;
 }
 
 void signal_timer_tick(uint64_t now_ns)

@@ -17,7 +17,8 @@ struct proc;
 /* What a pending signal carries into its siginfo. */
 struct sig_info {
     int32_t code;               /* si_code */
-    int32_t pid;                /* sender (kill, tkill), 0 for the kernel */
+    int32_t pid;                /* sender (kill, tkill), 0 for the kernel; SIGCHLD: the child */
+    int32_t status;             /* SIGCHLD: si_status (exit code or signal) */
     uint64_t addr;              /* si_addr of a fault */
 };
 
@@ -45,6 +46,14 @@ struct signal_state {
     /* ITIMER_REAL: the next expiry (CLOCK_MONOTONIC ns, 0 = off) and the
      * interval. */
     uint64_t itimer_next_ns, itimer_interval_ns;
+    /* Job control (signal(7), "stop" and "cont"): the thread stops at its
+     * next way back to user mode, a stop of its group being under way. */
+    bool stop_pending;
+    /* Kept in the group leader's: the signal that stopped the group (0
+     * while it runs), and a stop or continue that wait has not reported
+     * yet (its wait status; 0 for none). */
+    int group_stop_sig;
+    int wait_report;
 };
 
 /* The restart errors a blocking call returns (Linux's, never seen by user
@@ -97,6 +106,20 @@ void signal_update_work(struct proc *p);
  * the frame from the user's signal frame with every value checked; an
  * unacceptable frame gets SIGSEGV instead. */
 long signal_return(bool rt);
+
+/* Tells the parent of group leader p that p ended, stopped or continued
+ * (code SG_CLD_*, status as siginfo's si_status): the exit signal for an
+ * end, SIGCHLD for the others (not under SA_NOCLDSTOP); a waiting parent
+ * looks again.  For an end, true when the parent takes no status
+ * (SIGCHLD ignored or SA_NOCLDWAIT: the child is collected at once,
+ * wait(2) NOTES). */
+bool signal_notify_parent(struct proc *p, int code, int status);
+
+/* A call that sleeps until a deadline (nanosleep) and finds a signal
+ * pending: if every deliverable signal is a stop signal without a handler,
+ * the process stops right here until SIGCONT and the call goes on (as
+ * Linux's restart of the sleep does); false when a signal must end it. */
+bool signal_stop_in_call(struct proc *p);
 
 /* The timer tick: ITIMER_REAL expiries. */
 void signal_timer_tick(uint64_t now_ns);

@@ -101,8 +101,8 @@ long sys_tkill(uint64_t tid, uint64_t sig)
 /* struct rusage: two timevals and fourteen longs, of the caller's width. */
 #define RUSAGE_SIZE(bits) ((bits) == 32 ? 72 : 144)
 
-/* No process stops and CPU time is not split per child: a reaped child's
- * usage reads as zeros (getrusage(2) fields sysgate does not count). */
+/* CPU time is not split per child: a reaped child's usage reads as zeros
+ * (getrusage(2) fields sysgate does not count). */
 static long put_rusage(uint64_t rusage)
 {
     static const uint8_t zeros[144];
@@ -125,7 +125,9 @@ long sys_wait4(uint64_t pid, uint64_t status_ptr, uint64_t options, uint64_t rus
      * child's status. */
     if (status_ptr && !user_range_ok(status_ptr, sizeof status))
         return -SG_EFAULT;
-    long r = proc_wait(current_proc(), pid_arg, &status, options & WNOHANG, true);
+    unsigned how = WAIT_EXITED | (options & WUNTRACED ? WAIT_STOPPED : 0) |
+                   (options & WCONTINUED ? WAIT_CONTINUED : 0) | (options & WNOHANG ? WAIT_NOHANG : 0);
+    long r = proc_wait(current_proc(), pid_arg, &status, how);
     if (r > 0 && status_ptr && copy_to_user(status_ptr, &status, sizeof status))
         return -SG_EFAULT;
     if (r > 0 && put_rusage(rusage))
@@ -144,8 +146,6 @@ long sys_waitpid(uint64_t pid, uint64_t status_ptr, uint64_t options)
 #define P_ALL  0
 #define P_PID  1
 #define P_PGID 2
-#define CLD_EXITED 1
-#define CLD_KILLED 2
 
 long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, uint64_t rusage)
 {
@@ -161,13 +161,12 @@ long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, 
         return -SG_EINVAL;
     if (!(options & (WEXITED | WUNTRACED | WCONTINUED)))
         return -SG_EINVAL;
-    /* Only exits are reported: nothing stops or continues, so without
-     * WEXITED there is never anything to report (answered at once, as
-     * with WNOHANG). */
+    /* WSTOPPED is WUNTRACED's value. */
+    unsigned how = (options & WEXITED ? WAIT_EXITED : 0) | (options & WUNTRACED ? WAIT_STOPPED : 0) |
+                   (options & WCONTINUED ? WAIT_CONTINUED : 0) | (options & WNOHANG ? WAIT_NOHANG : 0) |
+                   (options & WNOWAIT ? WAIT_NOREAP : 0);
     int status = 0;
-    long r = 0;
-    if (options & WEXITED)
-        r = proc_wait(self, pid, &status, options & WNOHANG, !(options & WNOWAIT));
+    long r = proc_wait(self, pid, &status, how);
     if (r < 0)
         return r;
     /* siginfo_t: signo, errno, code, then (after padding to the union's
@@ -177,9 +176,17 @@ long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, 
         int u = self->bits == 32 ? 3 : 4;
         if (r > 0) {
             info[0] = SG_SIGCHLD;
-            info[2] = SG_WIFEXITED(status) ? CLD_EXITED : CLD_KILLED;
             info[u] = (int32_t)r;
-            info[u + 2] = SG_WIFEXITED(status) ? SG_WEXITSTATUS(status) : SG_WTERMSIG(status);
+            if (status == 0xffff) {                     /* continued */
+                info[2] = SG_CLD_CONTINUED;
+                info[u + 2] = SG_SIGCONT;
+            } else if ((status & 0xff) == 0x7f) {       /* stopped */
+                info[2] = SG_CLD_STOPPED;
+                info[u + 2] = status >> 8;
+            } else {
+                info[2] = SG_WIFEXITED(status) ? SG_CLD_EXITED : SG_CLD_KILLED;
+                info[u + 2] = SG_WIFEXITED(status) ? SG_WEXITSTATUS(status) : SG_WTERMSIG(status);
+            }
         }
         if (copy_to_user(infop, info, sizeof info))
             return -SG_EFAULT;

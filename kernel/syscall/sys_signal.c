@@ -45,7 +45,8 @@ static long set_action(int sig, const struct sig_action *act, struct sig_action 
     /* Setting SIG_IGN (or SIG_DFL where that ignores) discards a pending
      * one (POSIX; Linux's do_sigaction). */
     uint64_t h = act->handler;
-    if (h == SG_SIG_IGN || (h == SG_SIG_DFL && (sig == SG_SIGCHLD || sig == SG_SIGURG || sig == SG_SIGWINCH)))
+    if (h == SG_SIG_IGN || (h == SG_SIG_DFL && (sig == SG_SIGCHLD || sig == SG_SIGURG || sig == SG_SIGWINCH ||
+                                                  sig == SG_SIGCONT)))
         p->sig.pending &= ~SG_SIGSET(sig);
     signal_update_work(p);
     return 0;
