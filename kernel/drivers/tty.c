@@ -78,11 +78,12 @@ static bool group_exists(int pgrp)
     return false;
 }
 
-/* Sends sig to every process of group pgrp but init. */
+/* Sends sig to every process of group pgrp but init (once per thread
+ * group). */
 static void signal_group(int pgrp, int sig)
 {
     for (int i = 0; i < MAX_PROCS; i++)
-        if (is_live(&procs[i]) && procs[i].pgid == pgrp && procs[i].pid != 1)
+        if (is_live(&procs[i]) && procs[i].pgid == pgrp && procs[i].pid != 1 && proc_first_of_group(&procs[i]))
             signal_send(&procs[i], sig);
 }
 
@@ -116,7 +117,7 @@ static long background_check(int sig)
      * orphaned - Linux would say -EIO. */
     if (!controls(p) || !console_pgrp || p->pgid == console_pgrp || p->pid == 1)
         return 0;
-    if (p->sig.action[sig - 1].handler == SG_SIG_IGN || (p->sig.blocked & SG_SIGSET(sig)))
+    if (p->sig.hand->action[sig - 1].handler == SG_SIG_IGN || (p->sig.blocked & SG_SIGSET(sig)))
         return sig == SG_SIGTTIN ? -SG_EIO : 0;
     if (group_orphaned(p->pgid, p->sid))
         return -SG_EIO;

@@ -32,6 +32,7 @@ void proc_add_exit_hook(void (*hook)(struct proc *p))
 /* Frees what a dead process still holds (its address space went at exit). */
 static void proc_release(struct proc *p)
 {
+    signal_release(p);
     kstack_free(p->kstack);
     memset(p, 0, sizeof *p);
 }
@@ -195,10 +196,22 @@ noreturn void proc_exit_group(struct proc *p, int wait_status)
     proc_exit(p, wait_status);
 }
 
+bool proc_first_of_group(const struct proc *p)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        const struct proc *q = &procs[i];
+        if (q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
+            return q == p;
+    }
+    return false;
+}
+
 long proc_kill(int pid, int sig)
 {
     struct proc *p = proc_find(pid);
-    if (!p || p->state == PROC_ZOMBIE)
+    /* A leader that has ended while other threads run still names its
+     * process (signal_send finds a live thread). */
+    if (!p || (p->state == PROC_ZOMBIE && !group_alive(p)))
         return -SG_ESRCH;
     if (sig == 0)
         return 0;

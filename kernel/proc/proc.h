@@ -107,10 +107,11 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
  * Linux's defaults for the first) and Linux bookkeeping. */
 void proc_identity_init(struct proc *p, const struct proc *parent);
 
-/* loader.c: execve for the running process: path (already copied in),
- * argv and envp arrays in its memory.  0 with the new image in place (its
- * frame rewritten), or -errno with the caller untouched. */
-long proc_exec(const char *path, uint64_t argv, uint64_t envp);
+/* loader.c: execve (and execveat: dirfd and AT_* flags as
+ * fs_exec_lookup takes them) for the running process: path (already
+ * copied in), argv and envp arrays in its memory.  0 with the new image in
+ * place (its frame rewritten), or -errno with the caller untouched. */
+long proc_exec(int dirfd, const char *path, int at_flags, uint64_t argv, uint64_t envp);
 /* loader.c: a process whose kernel stack holds `frame` at its top (the
  * frame the exit path restores) starts in process_first_return when first
  * switched to. */
@@ -144,6 +145,9 @@ noreturn void proc_exit(struct proc *p, int wait_status);
 noreturn void proc_exit_group(struct proc *p, int wait_status);
 /* execve: the other threads of p's group end (their slots free). */
 void proc_end_other_threads(struct proc *p);
+/* Whether p is the first live thread of its group in the table: loops
+ * over the table that act once per process (kill of a process group). */
+bool proc_first_of_group(const struct proc *p);
 /* kill(2) of one process: signal 0 tests for existence; any other is sent
  * (signal_send).  init (pid 1) refuses with -EPERM. */
 long proc_kill(int pid, int sig);

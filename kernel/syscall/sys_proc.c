@@ -6,6 +6,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "../fs/fs.h"
+#include "../fs/linux.h"
 #include "../proc/proc.h"
 #include <sysgate/abi.h>
 
@@ -50,7 +51,7 @@ long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
     bool found = false, self_too = false;
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *p = &procs[i];
-        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE)
+        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE || !proc_first_of_group(p))
             continue;
         if (pid == -1 ? p->tgid == self->tgid : p->pgid != pgid)
             continue;
@@ -75,7 +76,7 @@ long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
         return -SG_ESRCH;
     if (sig) {
         struct sig_info info = { .code = SG_SI_TKILL, .pid = current_proc()->tgid };
-        signal_send_info(p, (int)sig, &info);
+        signal_send_thread(p, (int)sig, &info);
     }
     return 0;
 }
@@ -202,7 +203,20 @@ long sys_execve(uint64_t path_ptr, uint64_t argv, uint64_t envp)
     long r = fs_copy_path(path, path_ptr);
     if (r < 0)
         return r;
-    return proc_exec(path, argv, envp);
+    return proc_exec(FS_AT_FDCWD, path, 0, argv, envp);
+}
+
+/* execveat(2): the program relative to dirfd; AT_EMPTY_PATH runs the file
+ * open as dirfd (fexecve), AT_SYMLINK_NOFOLLOW refuses a symlink. */
+long sys_execveat(uint64_t dirfd, uint64_t path_ptr, uint64_t argv, uint64_t envp, uint64_t flags)
+{
+    static char path[FS_PATH_MAX];
+    if ((uint32_t)flags & ~(uint32_t)(L_AT_EMPTY_PATH | L_AT_SYMLINK_NOFOLLOW))
+        return -SG_EINVAL;
+    long r = fs_copy_path(path, path_ptr);
+    if (r < 0)
+        return r;
+    return proc_exec((int)dirfd, path, (int)flags, argv, envp);
 }
 
 /* ---- process groups and sessions (credentials(7)) ---- */
