@@ -83,11 +83,15 @@ void signal_init(void)
  * for one (a new or exec'ing process holds none, or shares its own). */
 static struct sighand sighands[MAX_PROCS];
 
-static struct sighand *sighand_new(void)
+/* A free table, its actions a copy of `from`'s, or all SIG_DFL. */
+static struct sighand *sighand_new(const struct sighand *from)
 {
     for (int i = 0; i < MAX_PROCS; i++)
         if (!sighands[i].refs) {
-            memset(&sighands[i], 0, sizeof sighands[i]);
+            if (from)
+                memcpy(sighands[i].action, from->action, sizeof sighands[i].action);
+            else
+                memset(sighands[i].action, 0, sizeof sighands[i].action);
             sighands[i].refs = 1;
             return &sighands[i];
         }
@@ -97,20 +101,19 @@ static struct sighand *sighand_new(void)
 void signal_reset(struct proc *p)
 {
     memset(&p->sig, 0, sizeof p->sig);
-    p->sig.hand = sighand_new();
+    p->sig.hand = sighand_new(0);
     p->sig.group = &p->sig;
     p->sig.altstack_flags = SG_SS_DISABLE;
 }
 
 void signal_fork(struct proc *child, struct proc *parent, bool share_hand, bool thread)
 {
+    memset(&child->sig, 0, sizeof child->sig);
     if (share_hand) {
-        memset(&child->sig, 0, sizeof child->sig);
         child->sig.hand = parent->sig.hand;
         child->sig.hand->refs++;
     } else {
-        signal_reset(child);
-        memcpy(child->sig.hand->action, parent->sig.hand->action, sizeof child->sig.hand->action);
+        child->sig.hand = sighand_new(parent->sig.hand);
     }
     child->sig.group = thread ? parent->sig.group : &child->sig;
     child->sig.blocked = parent->sig.blocked;
@@ -122,8 +125,7 @@ void signal_fork(struct proc *child, struct proc *parent, bool share_hand, bool 
 void signal_exec(struct proc *p)
 {
     if (p->sig.hand->refs > 1) {
-        struct sighand *own = sighand_new();
-        memcpy(own->action, p->sig.hand->action, sizeof own->action);
+        struct sighand *own = sighand_new(p->sig.hand);
         p->sig.hand->refs--;
         p->sig.hand = own;
     }
