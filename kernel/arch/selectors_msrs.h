@@ -113,7 +113,8 @@ _Static_assert((LDT_SEL >> 3) + 2 == GDT_ENTRIES, "the LDT's 16 bytes end the GD
 #define RFLAGS_AF   (1 << 4)
 #define RFLAGS_ZF   (1 << 6)
 #define RFLAGS_SF   (1 << 7)
-#define RFLAGS_TF   (1 << 8)
+#define RFLAGS_TF_BIT 8
+#define RFLAGS_TF   (1 << RFLAGS_TF_BIT)
 #define RFLAGS_IF   (1 << 9)
 #define RFLAGS_DF   (1 << 10)
 #define RFLAGS_OF   (1 << 11)

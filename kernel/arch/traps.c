@@ -281,10 +281,16 @@ void interrupt_dispatch(struct frame *f)
      * GS base was already decided by interrupt_common from MSR_GS_BASE,
      * not from where the #DB landed; the IST stack made RSP safe.  The
      * kernel carries on; the process gets SIGTRAP on its way out. */
+    /* A user-set TF single-steps the sysenter and call-gate doors until
+     * they clear it themselves: the call must leave through ret_user, whose
+     * IRETQ restores TF (WORK_STEPPED keeps it off the fast paths), and
+     * otherwise there is nothing to do but carry on.  The single-step trap
+     * after the door's far call or SYSENTER arrives at its first
+     * instruction, inside the window, before anything else can run there. */
+    if (v == 1 && entry_in_tf_window(f->rip))
+        percpu0.work |= WORK_STEPPED;
     if (v == 1 && debug_kernel_trap(f, dr6))
         return;
-    /* A user-set TF single-steps the sysenter and call-gate doors until
-     * they clear it themselves: nothing to do but carry on. */
     if (v == 1 && entry_in_tf_window(f->rip))
         return;
     if (is_exit_instruction(f->rip)) {

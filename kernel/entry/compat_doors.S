@@ -117,14 +117,7 @@
     mov     $-SG_ENOSYS, %rax
     jmp     \door\()_exit
 
-    DOOR_WAYS \door, compat_table32, \sp, \door\()_way_full_stack, \door\()_way_full_page, \
-              \door\()_exit, \door\()_EXIT, 32, \first
-\door\()_way_full_stack:
-    xor     $(1 << SG_ARGS_STACK_BIT), %rax
-    jmp     \door\()_full
-\door\()_way_full_page:
-    xor     $(1 << SG_ARGS_PAGE_BIT), %rax
-    jmp     \door\()_full
+    DOOR_WAYS \door, compat_table32, \sp, \door\()_EXIT, \door\()_exit, 32, \first
 .endm
 
 /* The full path's end, once the CPU's words are in the frame's order and

@@ -35,6 +35,12 @@ struct trap_query_answer {
 };
 extern struct trap_query_answer trap_query_answer[2];
 void trap_query_init(void);
+/* trap.c: the address of each width's interface-page trap stub (its
+ * ud2 "SG", checked at boot), which trap.S (64-bit) and compat_doors.S
+ * (32-bit) compare a #UD's RIP with to take the call without reading the
+ * bytes; ~0, which no user RIP can be, while the page offers no trap door.
+ * Set by trap_query_init(). */
+extern uint64_t trap_stub64, trap_stub32;
 
 /* Masks of (1 << SG_MECH_x) that 64-bit code may use, and the default
  * behind the interface page; set by entry_init(). */
@@ -57,9 +63,6 @@ void fast_door_syscall(struct frame *f);
 void fast_door_exit_regs(struct frame *f);
 /* CSTAR's door where 32-bit code has no SYSCALL: the process's #UD. */
 void compat_syscall_ud(struct frame *f);
-/* trap.c: the address of the 32-bit interface page's trap stub (its
- * ud2 "SG"), which compat_doors.S compares a #UD's RIP with. */
-extern uint64_t trap_stub32;
 
 /* Programs the MSRs, the call gate and the IDT door for every mechanism
  * this CPU has, and picks the default (`syscall=` on the command line
@@ -73,7 +76,8 @@ const char *entry_mechanism_name(int m);
  * only.  Returns 0 or -errno. */
 long entry_set_floor(int mech, bool on);
 /* Aims every door as the process about to run wants it (its `floors`
- * mask; 0 for everyone who never asked).  Called on every switch. */
+ * mask; 0 for everyone who never asked), and the call gate for its width
+ * (percpu.compat).  Called on every switch and at exec. */
 void entry_floor_switch(uint32_t floors);
 
 

@@ -10,6 +10,8 @@
  *   WORK_SIGNAL   a signal to act on, or an interrupted call to restart or
  *                 end with -EINTR (proc/signal.c); after a switch, since the
  *                 process switched to may have one
+ *   WORK_STEPPED  nothing to do: it only sent the call that entered with TF
+ *                 set here, to an exit that restores TF; done with it
  *
  * Frames that return to ring 0 also pass through ret_user (a fault fixed up
  * inside seg_load_gs's swapgs pair, a #DB at a door's first instruction):
@@ -24,6 +26,7 @@ void exit_to_user_work(struct frame *f)
 {
     if (!frame_from_user(f))
         return;
+    percpu0.work &= ~(uint64_t)WORK_STEPPED;
     if (percpu0.work & WORK_RESCHED) {
         percpu0.work &= ~(uint64_t)WORK_RESCHED;
         schedule();

@@ -16,14 +16,18 @@
  *    128    vector (SYSCALL_VECTOR for system calls) stub
  *    120    entry: SG_MECH_* or ENTRY_* below       stub
  *    112    rdi  rsi rdx r10 r8 r9 (down to +72)    SAVE_ARG_REGS
- *     64    rax  rcx r11 rbx rbp r12 r13 r14        SAVE_OTHER_REGS
+ *     64    rcx  r11                                SAVE_RCX_R11
+ *     48    rax  rbx rbp r12 r13 r14                SAVE_REST_REGS
  *      0    r15                            <- rsp = struct frame *
  *
- * The order of the general registers is the fast path's (kernel/entry/
- * syscall.S): the six argument registers - the caller-saved registers a
- * 64-bit system call must give back - lie right under the door's words, so
- * that the fast path saves exactly them with six pushes and the full path
- * completes the frame below them.  docs/mechanisms.md, "The fast path".
+ * The order of the general registers is the fast paths' (docs/mechanisms.md,
+ * "The fast path"): the six argument registers lie right under the door's
+ * words, then rcx and r11 - together the registers the C calling convention
+ * lets a handler clobber, rax (the result) aside.  So the 64-bit syscall
+ * door's fast path saves exactly the arguments with six pushes (its ABI
+ * gives rcx and r11 up), the other 64-bit doors' fast paths the arguments,
+ * rcx and r11 with eight, and every full path completes the frame below
+ * what its fast path saved.
  */
 #ifndef SYSGATE_FRAME_H
 #define SYSGATE_FRAME_H
@@ -34,9 +38,9 @@
 #define FRAME_R12    24
 #define FRAME_RBP    32
 #define FRAME_RBX    40
-#define FRAME_R11    48
-#define FRAME_RCX    56
-#define FRAME_RAX    64
+#define FRAME_RAX    48
+#define FRAME_R11    56
+#define FRAME_RCX    64
 #define FRAME_R9     72
 #define FRAME_R8     80
 #define FRAME_R10    88
@@ -110,13 +114,19 @@
 /* WORK_SIGNAL: the running process has a signal to act on or an
  * interrupted call to settle (kernel/proc/signal.c). */
 #define WORK_SIGNAL   (1 << 2)
+/* WORK_STEPPED: a #DB trapped in a door's TF window (traps.c): the process
+ * entered the call gate or sysenter with TF set, and only ret_user's IRETQ
+ * gives it back - the call gate's fast path reads this bit instead of the
+ * flags.  Cleared by the next return to user mode. */
+#define WORK_STEPPED  (1 << 3)
 
 #ifdef __ASSEMBLER__
 #include "../arch/selectors_msrs.h"
 #include <sysgate/abi.h>
 
 /* The general-purpose registers in frame order: the argument registers
- * (the fast path saves only these), then the others. */
+ * (the syscall door's fast path saves only these), rcx and r11 (the other
+ * doors' fast paths save these too), then the rest. */
 .macro SAVE_ARG_REGS
     push %rdi
     push %rsi
@@ -126,9 +136,15 @@
     push %r9
 .endm
 
-/* The registers C preserves, last in the frame (int80.S's full path
- * completes a frame with them alone). */
-.macro SAVE_CALLEE_REGS
+.macro SAVE_RCX_R11
+    push %rcx
+    push %r11
+.endm
+
+/* What a fast path's frame lacks: rax and the registers C preserves (a
+ * full path completes the frame with these). */
+.macro SAVE_REST_REGS
+    push %rax
     push %rbx
     push %rbp
     push %r12
@@ -138,10 +154,8 @@
 .endm
 
 .macro SAVE_OTHER_REGS
-    push %rax
-    push %rcx
-    push %r11
-    SAVE_CALLEE_REGS
+    SAVE_RCX_R11
+    SAVE_REST_REGS
 .endm
 
 .macro SAVE_GPRS
@@ -218,6 +232,11 @@
     mov     FRAME_R10(%rsp), %r10
 .endm
 
+.macro RESTORE_RCX_R11
+    pop %r11
+    pop %rcx
+.endm
+
 .macro RESTORE_OTHER_REGS
     pop %r15
     pop %r14
@@ -225,9 +244,8 @@
     pop %r12
     pop %rbp
     pop %rbx
-    pop %r11
-    pop %rcx
     pop %rax
+    RESTORE_RCX_R11
 .endm
 
 .macro RESTORE_ARG_REGS
@@ -250,7 +268,8 @@
 #include <stddef.h>
 
 struct frame {
-    uint64_t r15, r14, r13, r12, rbp, rbx, r11, rcx, rax;   /* SAVE_OTHER_REGS */
+    uint64_t r15, r14, r13, r12, rbp, rbx, rax;             /* SAVE_REST_REGS */
+    uint64_t r11, rcx;                                       /* SAVE_RCX_R11 */
     uint64_t r9, r8, r10, rdx, rsi, rdi;                     /* SAVE_ARG_REGS */
     uint64_t entry, vector, error;
     uint64_t rip, cs, rflags, rsp, ss;

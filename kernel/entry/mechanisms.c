@@ -45,8 +45,9 @@ void callgate_entry(void);
 void syscall_entry(void);
 void syscall_compat_entry(void), syscall_compat_ud(void);
 void sysenter_entry(void);
-void callgate_entry32(void), sysenter_entry32(void);
-extern const char callgate_tf_window_end[], sysenter_tf_window_end[];
+void callgate_entry32(void), sysenter_entry32(void), callgate_entry_not64(void), callgate_entry_compat(void);
+extern const char callgate_tf_window_end[], sysenter_tf_window_end[], callgate_ldt_tf_window_end[];
+extern const char callgate_entry_compat_end[];
 extern const char callgate_entry32_tf_window_end[], sysenter_entry32_tf_window_end[];
 
 uint32_t entry_mechanisms64;
@@ -90,8 +91,10 @@ extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
 
-/* The doors now aimed at their floor: the running process's `floors`. */
+/* The doors now aimed at their floor: the running process's `floors`;
+ * and the width the call gate is aimed for (percpu.compat). */
 static uint32_t floors_aimed;
+static uint64_t gate_aimed_compat;
 
 /* Point a door at its floor stub or at the real thing. */
 static void aim_door(int mech, bool floor)
@@ -101,7 +104,11 @@ static void aim_door(int mech, bool floor)
         idt_set(SYSCALL_VECTOR, floor ? floor_int80 : int80_entry, 3, 0);
         break;
     case SG_MECH_CALLGATE:
-        gdt_set_call_gate((uint64_t)(floor ? floor_callgate : callgate_entry));
+        /* The gate's target per width (callgate.S): each tests the CS its
+         * width's code has first, so neither width pays for the other's
+         * test; either handles every CS. */
+        gdt_set_call_gate((uint64_t)(floor ? floor_callgate : percpu0.compat ? callgate_entry_compat : callgate_entry));
+        gate_aimed_compat = percpu0.compat;
         break;
     case SG_MECH_SYSCALL:
         wrmsr(MSR_LSTAR, (uint64_t)(floor ? floor_syscall : syscall_entry));
@@ -140,6 +147,8 @@ static void aim_door(int mech, bool floor)
 void entry_floor_switch(uint32_t floors)
 {
     uint32_t change = floors ^ floors_aimed;
+    if (gate_aimed_compat != percpu0.compat)
+        change |= 1u << SG_MECH_CALLGATE;
     for (int m = 0; m < SG_MECH_COUNT; m++)
         if (change & (1u << m))
             aim_door(m, floors & (1u << m));
@@ -233,6 +242,8 @@ static bool within(uint64_t rip, const void *start, const void *end)
 bool entry_in_tf_window(uint64_t rip)
 {
     return within(rip, callgate_entry, callgate_tf_window_end) ||
+           within(rip, callgate_entry_not64, callgate_ldt_tf_window_end) ||
+           within(rip, callgate_entry_compat, callgate_entry_compat_end) ||
            within(rip, sysenter_entry, sysenter_tf_window_end) ||
            within(rip, callgate_entry32, callgate_entry32_tf_window_end) ||
            within(rip, sysenter_entry32, sysenter_entry32_tf_window_end) ||

@@ -27,15 +27,16 @@
  *     +136 error, +128 vector, +120 entry: skipped, the full path writes them
  *     +112 rdi ... +72 r9       SAVE_ARG_REGS: the registers C may clobber
  *                               that the caller gets back
- *     +64 rax ... +0 r15        not written: rbx rbp r12-r15 are preserved by
- *                               the C handler itself, rax rcx r11 are the ABI's
+ *     +64 rcx ... +0 r15        not written: rcx r11 and rax are the ABI's,
+ *                               rbx rbp r12-r15 are preserved by the C handler
+ *                               itself
  *
  * One test decides whether the call may stay on it: the user RFLAGS have
  * TF or RF set (SYSRET restores neither faithfully: the exit checks of
  * exit.S), the return RIP is not canonical (SYSRET would #GP in ring 0 on
  * Intel: CVE-2012-0217), or percpu.work is set (the trace, or work before
  * the return to user mode), tested in four instructions.  Any of them, an
- * argument way or a FULL call (its table slot is syscall_door_full_call)
+ * argument way or a FULL call (its table slot is syscall_full_call)
  * takes the full path:
  * syscall_full completes the frame and goes through the C dispatcher and
  * ret_user, as every other door.  A FAST call cannot read or change the
@@ -63,7 +64,7 @@
 .endm
 
     .text
-    .globl syscall_entry, syscall_door_full_call, syscall_door_unknown
+    .globl syscall_entry, syscall_full_call
 /* The parts of the fast path have named labels: tools/bench --trace groups
  * the instructions it steps through by them. */
     .align 16
@@ -92,47 +93,12 @@ syscall_fast_test:
     adc     %gs:PERCPU_WORK, %r11
     jnz     syscall_full
 
-syscall_fast_dispatch:
-    cmp     $SYSCALL_TABLE_SIZE, %rax
-    jae     syscall_past_table
-    mov     %r10, %rcx
-    call    *syscall_door_table64(,%rax,8)
-syscall_fast_exit:
-    SYSCALL_FAST_EXIT
+    DOOR_FAST_PATH syscall, syscall_door_table64, FULL(RSP), SYSCALL_FAST_EXIT
 
-/* A number past the tables: -ENOSYS here, unless it asks for another
- * argument way (abi.h), or is the process's first such number, which the
- * C dispatcher logs (trace.c). */
-syscall_past_table:
-    PAST_TABLES_OR syscall_way, syscall_full
-    mov     $-SG_ENOSYS, %rax
-    jmp     syscall_fast_exit
-
-/* The argument ways (tables.h): rax without its flag there, which every
- * way to the full path puts back. */
-    DOOR_WAYS syscall, syscall_door_table64, FULL(RSP), syscall_way_full_stack, syscall_way_full_page, \
-              syscall_fast_exit, SYSCALL_FAST_EXIT
-
-syscall_way_full_stack:
-    xor     $(1 << SG_ARGS_STACK_BIT), %rax
-    jmp     syscall_full
-
-syscall_way_full_page:
-    xor     $(1 << SG_ARGS_PAGE_BIT), %rax
-    jmp     syscall_full
-
-/* An empty slot of syscall_door_table64 (tables.h). */
-syscall_door_unknown:
-    UNKNOWN_SLOT syscall_door_full_call
-
-/* A FULL call's slot in syscall_door_table64: drop the return address and
- * take the full path, rax still the number. */
-syscall_door_full_call:
-    add     $8, %rsp
-
-/* The full path: write every word the fast path skipped, with the values
- * SYSCALL_DOOR_FRAME (frame.h) gives them, then the rest of the registers
- * - rcx and r11 as the hardware left them - and dispatch in C. */
+/* The full path: every word the fast path skipped, with the values
+ * SYSCALL_DOOR_FRAME gives them, and the rest of the registers - rcx and
+ * r11 as the hardware left them (SYSCALL_DOOR_COMPLETE, frame.h) - then
+ * the C dispatcher. */
 syscall_full:
     SYSCALL_DOOR_COMPLETE USER64_CS
     mov     %rsp, %rdi

@@ -19,6 +19,8 @@
 #include "../mm/space.h"
 #include <sysgate/abi.h>
 #include <sysgate/kip.h>
+#include "../entry/entry.h"
+#include "../syscall/tables.h"
 #include "../syscall/uaccess.h"
 
 void process_first_return(void);
@@ -650,6 +652,8 @@ long proc_exec(int dirfd, const char *path, int at_flags, uint64_t argv, uint64_
     p->clear_child_tid = 0;
     p->robust_list = p->robust_list_len = 0;
     memset(p->unimplemented_logged, 0, sizeof p->unimplemented_logged);
+    p->unimplemented_count = 0;
+    fast_tables_show(p->unimplemented_logged, 0);  /* the running process's */
     signal_exec(p);
 
     /* The running process's registers: segments, TLS and LDT empty, the
@@ -660,6 +664,7 @@ long proc_exec(int dirfd, const char *path, int at_flags, uint64_t argv, uint64_
     fpu_reset_image(p->fxsave);
     __asm__ volatile("fxrstor64 %0" ::"m"(p->fxsave));
     percpu0.compat = p->bits == 32;
+    entry_floor_switch(p->floors);          /* the call gate, aimed for the new width */
     struct frame *f = proc_frame(p);
     set_entry_frame(f, p->bits, entry, rsp);
     /* The 32-bit fast doors must not write their exit clobbers over it. */

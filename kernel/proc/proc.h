@@ -79,6 +79,7 @@ struct proc {
      * number with a table slot and bit UNIMPLEMENTED_PAST for the rest
      * (syscall/tables.h). */
     uint64_t unimplemented_logged[UNIMPLEMENTED_WORDS];
+    uint32_t unimplemented_count;   /* how many bits of it are set */
     /* System calls the C dispatcher (the full path) ran for this process,
      * and for its children once collected by wait4 (as RUSAGE_CHILDREN). */
     uint64_t full_calls;

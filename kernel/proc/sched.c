@@ -12,6 +12,7 @@
 #include "../drivers/timer.h"
 #include "../entry/entry.h"
 #include "../mm/mm.h"
+#include "../syscall/tables.h"
 #include "../time/clock.h"
 
 static struct proc idle_proc;   /* the boot stack's context; never in procs[] */
@@ -29,6 +30,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     percpu0.syscalls = 0;
     percpu0.current = next;
     percpu0.unimplemented_logged = next->unimplemented_logged;
+    fast_tables_show(next->unimplemented_logged, next->unimplemented_count);
     percpu0.compat = next->bits == 32;
     percpu0.work &= ~(uint64_t)WORK_RESCHED;   /* this switch is the one asked for */
     signal_update_work(next);
@@ -74,6 +76,7 @@ noreturn void sched_run_idle(void)
 {
     percpu0.current = &idle_proc;
     percpu0.unimplemented_logged = idle_proc.unimplemented_logged;
+    fast_tables_show(idle_proc.unimplemented_logged, idle_proc.unimplemented_count);
     for (;;) {
         struct proc *next = pick_next(0);
         if (next) {

@@ -48,14 +48,11 @@ typedef long (*syscall_call)(const uint64_t *a);
 #include <sysgate/syscalls.def>
 #undef SYSCALL
 
-/* The fast paths' full-path stubs (dispatch_fast.S, entry/syscall.S, entry/int80.S,
- * entry/compat_doors.S). */
-void syscall_door_full_call(void);
-void syscall_door_unknown(void);
-void int80_full_call(void);
-void int80_unknown(void);
-void compat_full_call(void);
-void compat_unknown(void);
+/* The full-path stubs of the 64-bit doors' own fast paths (kernel/entry/),
+ * and of the 32-bit doors' (entry/compat_doors.S) with their empty slot. */
+void syscall_full_call(void), int80_full_call(void), callgate_full_call(void), sysenter_full_call(void),
+    trap_full_call(void);
+void compat_full_call(void), compat_unknown(void);
 
 #define PATH_FAST true
 #define PATH_FULL false
@@ -80,8 +77,8 @@ static syscall_call table64[LINUX_NR_MAX];
 static syscall_call table32[LINUX_NR_MAX];
 static syscall_call private_table[SG_PRIVATE_COUNT];
 
-void *syscall_door_table64[SYSCALL_TABLE_SIZE];
-void *int80_table64[SYSCALL_TABLE_SIZE];
+void *syscall_door_table64[DOOR_TABLE_SLOTS], *int80_table64[DOOR_TABLE_SLOTS], *callgate_table64[DOOR_TABLE_SLOTS],
+    *sysenter_table64[DOOR_TABLE_SLOTS], *trap_table64[DOOR_TABLE_SLOTS];
 void *compat_table32[SYSCALL_TABLE_SIZE];
 void *front_table64[SYSCALL_TABLE_SIZE];
 void *front_table32[SYSCALL_TABLE_SIZE];
@@ -98,13 +95,63 @@ static void install(syscall_call *table, uint64_t nr, size_t i)
     *slot = syscall_list[i].call;
 }
 
-/* What a slot of the front's tables without a call holds (the syscall
- * door's holds syscall_door_unknown: entry/syscall.S). */
+/* What a slot of the front's tables without a call holds. */
 static long sys_enosys(void)
 {
     trace_unimplemented(syscall_frame());
     return -SG_ENOSYS;
 }
+
+/* The 64-bit doors with a fast path of their own, each with its table and
+ * the stub that takes its full path. */
+static const struct {
+    void **table;
+    void (*full_call)(void);
+} doors64[] = {
+    { syscall_door_table64, syscall_full_call }, { int80_table64, int80_full_call },
+    { callgate_table64, callgate_full_call }, { sysenter_table64, sysenter_full_call },
+    { trap_table64, trap_full_call },
+};
+
+/* What an empty slot of those tables holds once the running process has
+ * had its number logged: -ENOSYS at once, in two instructions. */
+long enosys_logged(void)
+{
+    return -SG_ENOSYS;
+}
+
+/* The numbers with a 64-bit call (their slots are never an empty one),
+ * and the unimplemented_logged bits the doors' tables show now (how many
+ * of them are set). */
+static uint64_t calls64[UNIMPLEMENTED_WORDS];
+static uint64_t shown[UNIMPLEMENTED_WORDS];
+static uint32_t shown_count;
+
+/* An empty slot of a door's table, and the slot past its end, say whether
+ * the running process has had that number (a number past the tables) logged:
+ * enosys_logged if it has, the door's full path - which logs it (trace.c)
+ * - if not.  So the fast paths answer a logged unknown number as cheaply as
+ * a null call, and never read the log themselves.  Only the bits that
+ * changed are rewritten (the log holds a handful of numbers), and nothing
+ * is looked at when neither log has any: most switches. */
+void fast_tables_show(const uint64_t *logged, uint32_t count)
+{
+    if (count == 0 && shown_count == 0)
+        return;
+    shown_count = count;
+    for (size_t w = 0; w < UNIMPLEMENTED_WORDS; w++) {
+        uint64_t change = (shown[w] ^ logged[w]) & ~calls64[w];
+        shown[w] ^= change;
+        for (; change; change &= change - 1) {
+            size_t nr = w * 64 + (size_t)__builtin_ctzll(change);
+            bool is_logged = logged[w] >> (nr % 64) & 1;
+            for (size_t d = 0; d < ARRAY_SIZE(doors64); d++)
+                doors64[d].table[nr] = is_logged ? (void *)enosys_logged : (void *)doors64[d].full_call;
+        }
+    }
+}
+_Static_assert(UNIMPLEMENTED_PAST < DOOR_TABLE_SLOTS && UNIMPLEMENTED_WORDS * 64 <= DOOR_TABLE_SLOTS + 63,
+               "tables.h: every bit of the log has a slot in the doors' tables");
 
 /* Call i's slot in a fast table: its handler only when syscalls.def says
  * FAST; a FULL call's slot sends it to the full path.  fast_calls, when
@@ -118,9 +165,10 @@ static void install_fast(void **table, uint64_t nr, size_t i, void *full_stub, u
 
 void syscall_init(void)
 {
+    for (int i = 0; i < DOOR_TABLE_SLOTS; i++)
+        for (size_t d = 0; d < ARRAY_SIZE(doors64); d++)
+            doors64[d].table[i] = (void *)doors64[d].full_call;
     for (int i = 0; i < SYSCALL_TABLE_SIZE; i++) {
-        syscall_door_table64[i] = (void *)syscall_door_unknown;
-        int80_table64[i] = (void *)int80_unknown;
         compat_table32[i] = (void *)compat_unknown;
         front_table64[i] = front_table32[i] = (void *)sys_enosys;
     }
@@ -128,8 +176,9 @@ void syscall_init(void)
         int64_t nr64 = syscall_list[i].nr64;
         if (nr64 >= 0) {
             install(table64, (uint64_t)nr64, i);
-            install_fast(syscall_door_table64, (uint64_t)nr64, i, (void *)syscall_door_full_call, 0);
-            install_fast(int80_table64, (uint64_t)nr64, i, (void *)int80_full_call, 0);
+            for (size_t d = 0; d < ARRAY_SIZE(doors64); d++)
+                install_fast(doors64[d].table, (uint64_t)nr64, i, (void *)doors64[d].full_call, 0);
+            calls64[nr64 / 64] |= 1ull << (nr64 % 64);
             install_fast(front_table64, (uint64_t)nr64, i, (void *)front_full_call, fast_calls64);
         }
         int64_t nr32 = syscall_list[i].nr32;
@@ -261,17 +310,4 @@ void syscall_dispatch(struct frame *f)
     if (syscall_tracing)
         trace_after(f, call, a, r);
     f->rax = (uint64_t)r;
-}
-
-/* The argument ways of a FAST call through a door that dispatches from C
- * (front.h): the arguments read once, as the dispatcher reads them, the
- * result written back to the page. */
-void syscall_front_way(struct frame *f, bool compat, uint64_t way, void *handler)
-{
-    typedef long (*handler6)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-    uint64_t a[6];
-    long r = compat ? fetch_args32(f, way, a) : fetch_args64(f, way, a);
-    if (r == 0)
-        r = ((handler6)handler)(a[0], a[1], a[2], a[3], a[4], a[5]);
-    f->rax = (uint64_t)page_result(compat, way, r);
 }

@@ -1,7 +1,8 @@
 /*
  * front.h - the dispatcher's front in C, for the doors that make their
- * call from C (the exception doors: entry/exception_doors.c);
- * dispatch_fast.S is the same for the doors that make it from assembly.
+ * call from C (the exception doors: entry/exception_doors.c; the argument
+ * ways in front_ways.S); dispatch_fast.S is the same for the doors that
+ * make it from assembly.
  */
 #ifndef SYSGATE_SYSCALL_FRONT_H
 #define SYSGATE_SYSCALL_FRONT_H
@@ -17,6 +18,24 @@
  * rest (System V AMD64 ABI). */
 typedef long (*fast_handler)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+/* front_ways.S: a FAST call's argument way, taken as the assembly fast
+ * paths take it; 0 when done (the result in f->rax), 1 when the number is
+ * anything else or a load faulted (nothing done). */
+int front_way64(struct frame *f, uint64_t number);
+int front_way32(struct frame *f, uint64_t number);
+
+/* A number past the tables that is not a FAST call's argument way: to the
+ * C dispatcher - a FULL call's way, both flags, a load that faulted, or
+ * the process's first such number, which it logs (trace.c) - or -ENOSYS.
+ * Out of line: the ways' fast path computes nothing of this. */
+static __attribute__((noinline)) void front_past_tables(struct frame *f, uint64_t nr)
+{
+    if ((nr & SG_ARGS_MASK) || !(percpu0.unimplemented_logged[UNIMPLEMENTED_PAST / 64] >> (UNIMPLEMENTED_PAST % 64) & 1))
+        syscall_dispatch(f);
+    else
+        f->rax = (uint64_t)-SG_ENOSYS;
+}
+
 static inline void syscall_front(struct frame *f)
 {
     percpu0.syscalls++;
@@ -26,19 +45,10 @@ static inline void syscall_front(struct frame *f)
         syscall_dispatch(f);
     } else if (nr >= SYSCALL_TABLE_SIZE) {
         /* An argument way of a FAST call (one flag, a number with a slot,
-         * its bit in fast_calls64/32); any other way or the process's
-         * first such number to the C dispatcher, which logs it (trace.c);
-         * -ENOSYS here otherwise. */
-        uint64_t way = nr & SG_ARGS_MASK, n = nr & ~(uint64_t)SG_ARGS_MASK;
-        const uint64_t *fast_calls = compat ? fast_calls32 : fast_calls64;
-        uint64_t logged = percpu0.unimplemented_logged[UNIMPLEMENTED_PAST / 64] >> (UNIMPLEMENTED_PAST % 64);
-        if ((way == SG_ARGS_STACK || way == SG_ARGS_PAGE) && n < SYSCALL_TABLE_SIZE &&
-            (fast_calls[n / 64] >> (n % 64) & 1))
-            syscall_front_way(f, compat, way, compat ? front_table32[n] : front_table64[n]);
-        else if (way || !(logged & 1))
-            syscall_dispatch(f);
-        else
-            f->rax = (uint64_t)-SG_ENOSYS;
+         * its bit in fast_calls64/32), or else front_past_tables. */
+        bool done = (compat ? front_way32(f, nr) : front_way64(f, nr)) == 0;
+        if (__builtin_expect(!done, 0))
+            front_past_tables(f, nr);
     } else {
         void *h = compat ? front_table32[nr] : front_table64[nr];
         fast_handler call = (fast_handler)h;
@@ -51,5 +61,6 @@ static inline void syscall_front(struct frame *f)
             f->rax = (uint64_t)call(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
     }
 }
+
 
 #endif

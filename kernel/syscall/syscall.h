@@ -37,10 +37,6 @@ struct frame *syscall_frame(void);
  * syscall_dispatch. */
 void syscall_dispatch(struct frame *f);
 
-/* A FAST call (handler: its slot in front_table64/32) with its arguments
- * in the argument page or on the stack (way: SG_ARGS_PAGE or
- * SG_ARGS_STACK), for the doors that dispatch from C (front.h). */
-void syscall_front_way(struct frame *f, bool compat, uint64_t way, void *handler);
 
 
 #endif

@@ -1,13 +1,13 @@
 /*
  * tables.h - the size of the dispatch tables, for C (dispatch.c) and the
- * assembly that indexes them (dispatch_fast.S, entry/syscall.S).
+ * assembly that indexes them (dispatch_fast.S, the 64-bit doors in
+ * kernel/entry/).
  *
  * One table per width and path covers every number below
  * SYSCALL_TABLE_SIZE: the Linux numbers (below LINUX_NR_MAX: Linux x86-64
  * and i386 have fewer than 512 calls) and sysgate's private range
- * (abi.h), with sys_enosys in between (syscall_door_unknown in the
- * syscall door's table: entry/syscall.S), so that one unsigned compare
- * decides whether a number has a slot.
+ * (abi.h), with -ENOSYS in between, so that one unsigned compare decides
+ * whether a number has a slot.
  */
 #ifndef SYSGATE_SYSCALL_TABLES_H
 #define SYSGATE_SYSCALL_TABLES_H
@@ -20,8 +20,9 @@
 
 /* The log of unimplemented numbers (trace.c) keeps one bit per number with
  * a table slot and, after them, one for "a number past the tables": bit
- * UNIMPLEMENTED_PAST.  The fast path of the syscall door tests the running
- * process's bits through percpu.unimplemented_logged. */
+ * UNIMPLEMENTED_PAST.  The 64-bit doors' tables show the running process's
+ * bits in their slots (dispatch.c, fast_tables_show); the dispatcher's
+ * front tests them through percpu.unimplemented_logged. */
 #define UNIMPLEMENTED_PAST  SYSCALL_TABLE_SIZE
 #define UNIMPLEMENTED_WORDS (SYSCALL_TABLE_SIZE / 64 + 1)
 
@@ -109,37 +110,148 @@
 #define ARGS64 %rdi, %rsi, %rdx, %rcx, %r8, %r9
 #define ARGS32 %edi, %esi, %edx, %ecx, %r8d, %r9d
 
-/* A door's argument ways on its own fast path (entry/syscall.S,
- * entry/int80.S, entry/compat_doors.S; docs/mechanisms.md "The argument
- * ways"), for a caller of width \bits (its stack arguments \first bytes
- * above the stack pointer \sp, its page USER_ARGPAGE or USER32_ARGPAGE), after
- * PAST_TABLES_OR sent a flagged number to \door\()_way: each argument
- * read once, with a guarded load, into the C ABI's register (the partial
- * frame keeps the caller's: the exit restores them), the call through
- * \table, the page's result written back with one guarded store.  \sp is
- * the frame's user RSP; \full_stack and \full_page take the full path
- * with rax as WAY_DECODE left it on each way (flag off), \exit is the
- * door's fast exit and \stack_exit a copy of it that ends the stack way
- * (the jump back would cost one more).  A fault on a load takes the full
- * path, whose dispatcher reads the arguments again and answers -EFAULT
- * (nothing read here was used); a fault on the store answers -EFAULT, as
- * the dispatcher does. */
-.macro DOOR_WAYS door, table, sp, full_stack, full_page, exit, stack_exit, bits=64, first=8
+/* The partial frame of a 64-bit door that preserves rcx and r11 (int80.S,
+ * callgate.S, trap.S), under the words the CPU pushed: the door words
+ * skipped, the argument registers, rcx and r11 - eight pushes, frame.h's
+ * order; rax and the registers C preserves are left to the full path. */
+.macro DOOR_PARTIAL_FRAME
+    sub     $FRAME_DOOR_WORDS, %rsp             /* error, vector, tag: skipped */
+    SAVE_ARG_REGS
+    SAVE_RCX_R11
+.endm
+
+/* The fast exit of a door the CPU entered through an interrupt gate
+ * (int80.S, trap.S): DOOR_PARTIAL_FRAME's registers back (rax is the
+ * result), and IRETQ to the five words the CPU pushed. */
+.macro DOOR_IRETQ_EXIT
+    RESTORE_RCX_R11
+    RESTORE_ARG_REGS
+    add     $FRAME_DOOR_WORDS, %rsp
+    swapgs
+    iretq
+.endm
+
+/* The one test most 64-bit doors' fast paths make (int80.S, callgate.S,
+ * trap.S; syscall.S and sysenter.S fold more into theirs): the call
+ * counted for the process (sg_info), and to the full path while
+ * percpu.work is set. */
+.macro DOOR_WORK_TEST door
+\door\()_fast_test:
+    incq    %gs:PERCPU_SYSCALLS
+    cmpq    $0, %gs:PERCPU_WORK
+    jne     \door\()_full
+.endm
+
+/* The rest of a 64-bit door's fast path, after its test: the dispatch
+ * (DOOR_DISPATCH), the door's fast exit (\exit, a macro), the numbers past
+ * the table (DOOR_PAST_TABLE), the argument ways (DOOR_WAYS, \sp the
+ * frame's user RSP), and the FULL calls' stub (DOOR_FULL_CALL), which
+ * falls into the door's full path: \door\()_full must follow. */
+.macro DOOR_FAST_PATH door, table, sp, exit
+\door\()_fast_dispatch:
+    DOOR_DISPATCH \door, \table
+\door\()_fast_exit:
+    \exit
+
+    DOOR_PAST_TABLE \door, \table, \exit
+    DOOR_WAYS \door, \table, \sp, \exit, \door\()_fast_exit
+    DOOR_FULL_CALL \door
+.endm
+
+/* A full path writes the three door words its fast path skipped, with the
+ * values a complete frame has: error code 0, \vector, the door's \tag;
+ * \base is where the frame starts, from %rsp. */
+.macro DOOR_WORDS vector, tag, base
+    movq    $0, \base + FRAME_ERROR(%rsp)
+    movq    $\vector, \base + FRAME_VECTOR(%rsp)
+    movq    $\tag, \base + FRAME_ENTRY(%rsp)
+.endm
+
+/* The full path of a door whose fast path saved the argument registers,
+ * rcx and r11 (%rsp at the r11 slot): the door words, rax (still the
+ * number as the caller passed it) and the registers C preserves (still
+ * the caller's), then the C dispatcher, which reads the number and the
+ * arguments from the frame, and ret_user.  The call was counted on the
+ * fast path. */
+.macro DOOR_FULL_PATH door, vector, tag
+\door\()_full:
+    DOOR_WORDS \vector, \tag, -FRAME_R11
+    SAVE_REST_REGS
+    mov     %rsp, %rdi
+    call    syscall_dispatch
+    jmp     ret_user
+.endm
+
+/* The dispatch of a 64-bit door's own fast path (entry/syscall.S, int80.S,
+ * callgate.S, sysenter.S, trap.S): rax = the number, the arguments in rdi
+ * rsi rdx r10 r8 r9 (r10 becomes the C ABI's rcx); the handler through the
+ * door's own \table (dispatch.c fills it: a FAST call's handler, the
+ * door's \door\()_full_call in a FULL call's slot, and in an empty slot
+ * the same, or enosys_logged once the running process has had that number
+ * logged).  A number past the table goes to \door\()_past_table. */
+.macro DOOR_DISPATCH door, table
+    cmp     $SYSCALL_TABLE_SIZE, %rax
+    jae     \door\()_past_table
+    mov     %r10, %rcx
+    call    *\table(,%rax,8)
+.endm
+
+/* A FULL call's slot in a door's table (and an empty one, until the number
+ * is logged): drop the return address and fall through into the door's
+ * full path, which follows the macro, rax still the number (the table's
+ * call does not change it). */
+.macro DOOR_FULL_CALL door
+\door\()_full_call:
+    add     $8, %rsp
+.endm
+
+/* A number past the tables on a door's fast path: to the argument ways
+ * (\door\()_way) when it asks for one (abi.h), to the full path unless the
+ * running process has had such a number logged already - the table's one
+ * slot past its end holds enosys_logged then (dispatch.c) - and -ENOSYS
+ * otherwise, straight out through \exit, a copy of the door's fast exit
+ * (the jump back to it would cost one more).  Uses nothing but rax. */
+.macro DOOR_PAST_TABLE door, table, exit
+\door\()_past_table:
+    test    $(1 << SG_ARGS_STACK_BIT | 1 << SG_ARGS_PAGE_BIT), %eax
+    jnz     \door\()_way
+    cmpq    $enosys_logged, \table + 8 * SYSCALL_TABLE_SIZE(%rip)
+    jne     \door\()_full
+    mov     $-SG_ENOSYS, %rax
+    \exit
+.endm
+
+/* A door's argument ways on its own fast path (docs/mechanisms.md "The
+ * argument ways"), after DOOR_PAST_TABLE (or compat_doors.S's COMPAT_PAST)
+ * sent a flagged number to \door\()_way, for a caller of width \bits
+ * (its stack arguments \first bytes above the stack pointer \sp, the
+ * frame's user RSP; its page USER_ARGPAGE or USER32_ARGPAGE): each
+ * argument read once, with a guarded load, into the C ABI's register (the
+ * partial frame keeps the caller's: the exit restores them), the call
+ * through \table, the page's result written back with one guarded store.
+ * \exit is the door's fast exit macro, expanded once more to end the stack
+ * way (the jump back would cost one more), \exit_label where the page way
+ * jumps to it.  Every way to the full path (\door\()_full) puts back the
+ * flag WAY_DECODE took off rax, so that the C dispatcher sees the number
+ * as the caller passed it.  A fault on a load takes the full path, whose
+ * dispatcher reads the arguments again and answers -EFAULT (nothing read
+ * here was used); a fault on the store answers -EFAULT, as the dispatcher
+ * does. */
+.macro DOOR_WAYS door, table, sp, exit, exit_label, bits=64, first=8
 \door\()_way:
-    WAY_DECODE \door\()_way_page, \full_stack
-    WAY_FAST fast_calls\bits, \full_stack
-    STACK_ARGS_BASE \sp, stack_args_top\bits, %r10, \full_stack
+    WAY_DECODE \door\()_way_page, \door\()_way_full_stack
+    WAY_FAST fast_calls\bits, \door\()_way_full_stack
+    STACK_ARGS_BASE \sp, stack_args_top\bits, %r10, \door\()_way_full_stack
     .if \bits == 64
     LOAD_ARGS %r10, \first, 8, \door\()_way_fault_stack, ARGS64
     .else
     LOAD_ARGS %r10, \first, 4, \door\()_way_fault_stack, ARGS32
     .endif
     call    *\table(,%rax,8)
-\door\()_fast_exit_stack:
-    \stack_exit
+    \exit
 
 \door\()_way_page:
-    WAY_FAST fast_calls\bits, \full_page
+    WAY_FAST fast_calls\bits, \door\()_way_full_page
     .if \bits == 64
     movabs  $USER_ARGPAGE, %r10
     LOAD_ARGS %r10, 0, 8, \door\()_way_fault_page, ARGS64
@@ -151,27 +263,31 @@
     call    *\table(,%rax,8)
     STORE_RESULT USER32_ARGPAGE, \door\()_result_fault
     .endif
-    jmp     \exit
+    jmp     \exit_label
 
 \door\()_result_fault:
     SMAP_CLOSE
     mov     $-SG_EFAULT, %rax
-    jmp     \exit
+    jmp     \exit_label
 
 \door\()_way_fault_stack:
     SMAP_CLOSE
-    jmp     \full_stack
+\door\()_way_full_stack:
+    xor     $(1 << SG_ARGS_STACK_BIT), %rax
+    jmp     \door\()_full
 
 \door\()_way_fault_page:
     SMAP_CLOSE
-    jmp     \full_page
+\door\()_way_full_page:
+    xor     $(1 << SG_ARGS_PAGE_BIT), %rax
+    jmp     \door\()_full
 .endm
 
-/* An empty slot of a door's own table (syscall_door_table64,
- * int80_table64): -ENOSYS, once the process's first call of this number
- * has been logged through the full path (\full_call).  The number is
- * still in rax (the table's call does not change it): the door's fast path
- * writes no rax slot it could be read from. */
+/* An empty slot of compat_table32 (compat_doors.S; the 64-bit doors'
+ * tables show the log in their slots instead: fast_tables_show):
+ * -ENOSYS, once the process's first call of this number has been logged
+ * through the full path (\full_call).  The number is still in rax (the
+ * table's call does not change it). */
 .macro UNKNOWN_SLOT full_call
     mov     %gs:PERCPU_UNIMPLEMENTED, %rcx
     bt      %rax, (%rcx)
@@ -198,20 +314,28 @@ _Static_assert(ARGPAGE_RESULT == __builtin_offsetof(struct sg_argpage, result) &
 /* The tables (dispatch.c), filled by syscall_init() from syscalls.def:
  * slot n holds the handler of call n when its path is FAST, the path's
  * full-path stub when it is FULL, and where no call has n sys_enosys
- * (syscall_door_unknown in the syscall door's, which must not read the
- * frame).
- *   syscall_door_table64  the 64-bit SYSCALL door's fast path (entry/syscall.S);
- *                         FULL: syscall_door_full_call
- *   int80_table64         int $0x80's fast path for 64-bit callers (entry/int80.S);
- *                         FULL: int80_full_call, empty: int80_unknown
+ * (which logs the number from the frame) - except in the 64-bit doors'
+ * own tables, whose fast paths save only part of the frame: there an
+ * empty slot holds the door's full-path stub, or enosys_logged once the
+ * running process has had the number logged, and one more slot past the
+ * end says the same for the numbers past the tables (fast_tables_show).
+ *   <door>_table64        a 64-bit door's own fast path (entry/syscall.S,
+ *                         int80.S, callgate.S, sysenter.S, trap.S);
+ *                         FULL: <door>_full_call
  *   compat_table32        the fast paths of the five system-call doors for
  *                         32-bit callers (entry/compat_doors.S); FULL:
  *                         compat_full_call, empty: compat_unknown
- *   front_table64/32      the dispatcher's front for every other door
- *                         (dispatch_fast.S); FULL: front_full_call */
-extern void *syscall_door_table64[SYSCALL_TABLE_SIZE];
-extern void *int80_table64[SYSCALL_TABLE_SIZE];
+ *   front_table64/32      the dispatcher's front (dispatch_fast.S, front.h)
+ *                         for every other door; FULL: front_full_call */
+#define DOOR_TABLE_SLOTS (SYSCALL_TABLE_SIZE + 1)
+extern void *syscall_door_table64[DOOR_TABLE_SLOTS], *int80_table64[DOOR_TABLE_SLOTS],
+    *callgate_table64[DOOR_TABLE_SLOTS], *sysenter_table64[DOOR_TABLE_SLOTS], *trap_table64[DOOR_TABLE_SLOTS];
 extern void *compat_table32[SYSCALL_TABLE_SIZE];
+long enosys_logged(void);
+/* Make the 64-bit doors' tables show these unimplemented_logged bits (the
+ * running process's, count of them set): at every switch, after a log, at
+ * exec. */
+void fast_tables_show(const uint64_t *logged, uint32_t count);
 extern void *front_table64[SYSCALL_TABLE_SIZE];
 extern void *front_table32[SYSCALL_TABLE_SIZE];
 /* One bit per slot: set where the slot holds a FAST call's handler (the

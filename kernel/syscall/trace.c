@@ -53,15 +53,13 @@ static uint64_t frame_nr(const struct frame *f)
     return number & ~(uint64_t)SG_ARGS_MASK;
 }
 
-void trace_unimplemented(const struct frame *f)
+/* The first call of an unimplemented number in a process: the bit, the
+ * doors' tables (which answer its next calls at once: dispatch.c), the
+ * line.  Out of line: the calls after the first only test the bit. */
+static __attribute__((noinline)) void log_unimplemented(struct proc *p, bool compat, uint64_t nr, uint64_t bit)
 {
-    struct proc *p = current_proc();
-    bool compat = frame_compat(f);
-    uint64_t nr = frame_nr(f);
-    uint64_t bit = nr < SYSCALL_TABLE_SIZE ? nr : UNIMPLEMENTED_PAST;
-    if (p->unimplemented_logged[bit / 64] & (1ull << (bit % 64)))
-        return;
     p->unimplemented_logged[bit / 64] |= 1ull << (bit % 64);
+    fast_tables_show(p->unimplemented_logged, ++p->unimplemented_count);
     if (bit == UNIMPLEMENTED_PAST) {
         printk("pid %d (%s): system call number %#lx is neither Linux's nor sysgate's -> -ENOSYS "
                "(further ones not logged)\n", p->pid, p->name, nr);
@@ -70,6 +68,16 @@ void trace_unimplemented(const struct frame *f)
     const char *name = nr < LINUX_NR_MAX ? linux_name(compat, nr) : 0;
     printk("pid %d (%s): unimplemented %ssystem call %lu %s -> -ENOSYS\n", p->pid, p->name,
            compat ? "i386 " : "", nr, name ? name : "(no Linux call)");
+}
+
+void trace_unimplemented(const struct frame *f)
+{
+    struct proc *p = current_proc();
+    bool compat = frame_compat(f);
+    uint64_t nr = frame_nr(f);
+    uint64_t bit = nr < SYSCALL_TABLE_SIZE ? nr : UNIMPLEMENTED_PAST;
+    if (!(p->unimplemented_logged[bit / 64] & (1ull << (bit % 64))))
+        log_unimplemented(p, compat, nr, bit);
 }
 
 /* ---- one trace line ---- */
