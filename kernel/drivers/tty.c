@@ -65,7 +65,7 @@ static bool controls(const struct proc *p)
 static bool group_in_session(int pgrp, int sid)
 {
     for (int i = 0; i < MAX_PROCS; i++)
-        if (is_live(&procs[i]) && procs[i].pgid == pgrp && procs[i].sid == sid)
+        if (proc_in_group(&procs[i]) && procs[i].pgid == pgrp && procs[i].sid == sid)
             return true;
     return false;
 }
@@ -73,7 +73,7 @@ static bool group_in_session(int pgrp, int sid)
 static bool group_exists(int pgrp)
 {
     for (int i = 0; i < MAX_PROCS; i++)
-        if (is_live(&procs[i]) && procs[i].pgid == pgrp)
+        if (proc_in_group(&procs[i]) && procs[i].pgid == pgrp)
             return true;
     return false;
 }

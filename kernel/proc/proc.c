@@ -196,6 +196,13 @@ noreturn void proc_exit_group(struct proc *p, int wait_status)
     proc_exit(p, wait_status);
 }
 
+bool proc_in_group(const struct proc *p)
+{
+    if (p->state == PROC_FREE)
+        return false;
+    return p->state != PROC_ZOMBIE || (p->pid == p->tgid && p->parent);
+}
+
 bool proc_first_of_group(const struct proc *p)
 {
     for (int i = 0; i < MAX_PROCS; i++) {

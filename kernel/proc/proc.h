@@ -146,6 +146,11 @@ noreturn void proc_exit(struct proc *p, int wait_status);
 noreturn void proc_exit_group(struct proc *p, int wait_status);
 /* execve: the other threads of p's group end (their slots free). */
 void proc_end_other_threads(struct proc *p);
+/* Whether p still belongs to its process group: alive, or a process its
+ * parent has not collected yet (Linux keeps a zombie in its group until it
+ * is reaped: setpgid and TIOCSPGRP find a group whose first member has
+ * already ended, as a pipeline's does). */
+bool proc_in_group(const struct proc *p);
 /* Whether p is the first live thread of its group in the table: loops
  * over the table that act once per process (kill of a process group). */
 bool proc_first_of_group(const struct proc *p);

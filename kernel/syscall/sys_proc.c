@@ -244,12 +244,11 @@ long sys_getsid(uint64_t pid)
     return p ? p->sid : -SG_ESRCH;
 }
 
-/* Whether a live process is in group pgid of session sid. */
+/* Whether group pgid of session sid has a member (proc_in_group). */
 static bool group_exists(int pgid, int sid)
 {
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state != PROC_FREE && procs[i].state != PROC_ZOMBIE && procs[i].pgid == pgid &&
-            procs[i].sid == sid)
+        if (proc_in_group(&procs[i]) && procs[i].pgid == pgid && procs[i].sid == sid)
             return true;
     return false;
 }
