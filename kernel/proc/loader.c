@@ -444,10 +444,12 @@ void proc_start_at_frame(struct proc *p)
  * -ENOENT, -EACCES, ... (fs_exec_lookup), -ENOEXEC; with `log` the reason
  * an image is refused goes to the console (sg_spawn; execve's callers -
  * shells trying a script - expect -ENOEXEC as an answer, not an event). */
-static long find_image(struct proc *caller, const char *path, const void **file, struct elf_image *img, bool log)
+static long find_image(struct proc *caller, int dirfd, const char *path, int at_flags, const void **file,
+                       struct elf_image *img, bool log)
 {
     size_t size;
-    int found = fs_exec_lookup(caller, path, file, &size);
+    int found = fs_exec_lookup(caller, dirfd, path, at_flags & L_AT_SYMLINK_NOFOLLOW, at_flags & L_AT_EMPTY_PATH,
+                               file, &size);
     if (found)
         return found;
     enum elf_error err = elf_parse(*file, size, img);
@@ -566,7 +568,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
 {
     const void *file;
     struct elf_image img;
-    long r = find_image(parent, path, &file, &img, true);
+    long r = find_image(parent, FS_AT_FDCWD, path, 0, &file, &img, true);
     if (r)
         return r;
 
@@ -603,6 +605,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     seg_init(&p->seg, p->bits);
     fpu_reset_image(p->fxsave);
     signal_reset(p);
+    p->exit_signal = SG_SIGCHLD;
     proc_start_at_frame(p);
     p->state = PROC_RUNNABLE;
     return p->pid;
@@ -612,12 +615,12 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
  * is never preempted and execve does not block while building). */
 static struct proc exec_scratch;
 
-long proc_exec(const char *path, uint64_t argv, uint64_t envp)
+long proc_exec(int dirfd, const char *path, int at_flags, uint64_t argv, uint64_t envp)
 {
     struct proc *p = current_proc();
     const void *file;
     struct elf_image img;
-    long r = find_image(p, path, &file, &img, false);
+    long r = find_image(p, dirfd, path, at_flags, &file, &img, false);
     if (r)
         return r;
 

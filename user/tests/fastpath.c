@@ -67,6 +67,8 @@ static const struct full_way {
     { "rt_sigreturn", SKIP, { 0 }, "it loads the caller's registers from its stack (sigreturn.c: every door)" },
     { "sigreturn", SKIP, { 0 }, "it loads the caller's registers from its stack (sigreturn.c: every door)" },
     { "alarm", ARGS, { 0 }, 0 },                      /* cancels no alarm: there is none */
+    { "ppoll", ARGS, { 0, 0x7fffffff }, 0 },          /* -EINVAL: more descriptors than allowed */
+    { "ppoll_time64", ARGS, { 0, 0x7fffffff }, 0 },
 };
 static const struct full_way by_default = { "", ARGS, { -1 }, 0 };
 
