@@ -49,6 +49,7 @@
     .text
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
     .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound, floor_into
+    .globl floor_rdtsc, floor_umip, floor_cpuid, floor_icebp
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -125,5 +126,53 @@ floor_into:                     /* #OF: a trap, no error code; 32-bit code only.
                                    floor measures the exception, not a call */
     addq    $4, 24(%rsp)
     iretq
+
+/* rdtsc and cpuid: #GP, a fault with an error code.  Resume at the stub's
+ * ret, past the instruction and the 2-byte jmp, and drop what the stub
+ * pushed (the saved RSP): 2 words (rdtsc) or 4 (cpuid), of the caller's
+ * width.  On the stack: error, rip, cs, rflags, rsp, ss. */
+floor_rdtsc:
+    testb   $3, 16(%rsp)                /* the CS the CPU pushed: from ring 0? */
+    jz      1f
+    addq    $4, 8(%rsp)                 /* rdtsc, jmp */
+    cmpq    $USER32_CS, 16(%rsp)
+    je      2f
+    addq    $16, 32(%rsp)
+    add     $8, %rsp                    /* the error code */
+    iretq
+2:  addq    $8, 32(%rsp)
+    add     $8, %rsp
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)
+
+floor_cpuid:
+    testb   $3, 16(%rsp)
+    jz      1f
+    addq    $4, 8(%rsp)                 /* cpuid, jmp */
+    cmpq    $USER32_CS, 16(%rsp)
+    je      2f
+    addq    $32, 32(%rsp)
+    add     $8, %rsp
+    iretq
+2:  addq    $16, 32(%rsp)
+    add     $8, %rsp
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)
+
+floor_umip:                     /* #GP: skip smsw %eax (3 bytes) */
+    testb   $3, 16(%rsp)
+    jz      1f
+    addq    $3, 8(%rsp)
+    add     $8, %rsp
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)
+
+floor_icebp:                    /* #DB: a trap, no error code; RIP is past icebp.
+                                   Every #DB from ring 3 comes here while it is
+                                   on; the kernel's own (ring 0) take the real path */
+    testb   $3, 8(%rsp)
+    jz      1f
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * DB_VECTOR(%rip)
 
     .section .note.GNU-stack, "", @progbits

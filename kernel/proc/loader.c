@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "elf.h"
 #include "../arch/cpu.h"
+#include "../entry/entry.h"
 #include "../fs/file.h"
 #include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
@@ -648,6 +649,10 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     p->robust_list = p->robust_list_len = 0;
     memset(p->unimplemented_logged, 0, sizeof p->unimplemented_logged);
     signal_exec(p);
+    /* A new program runs cpuid again; rdtsc keeps faulting (Linux's
+     * arch_setup_new_exec re-enables only cpuid). */
+    p->cpuid_faults = false;
+    exception_doors_switch(p);
 
     /* The running process's registers: segments, TLS and LDT empty, the
      * FPU reset, the frame the program's entry, whichever width it has. */

@@ -168,6 +168,77 @@ __sg_stub_into:
     .size __sg_stub_into, . - __sg_stub_into
     .balign 16
 
+/* rdtsc with CR4.TSD set for this thread: #GP(0) at the rdtsc (+2); the
+ * kernel drops the two words pushed before it and resumes at the ret
+ * (+6).  Unarmed, the rdtsc runs: the stub arms the door (prctl(PR_SET_TSC,
+ * PR_TSC_SIGSEGV) through int $0x80) and starts again, as the 64-bit stub
+ * does (kip_stubs.S). */
+    .globl __sg_stub_rdtsc
+    .type __sg_stub_rdtsc, @function
+__sg_stub_rdtsc:
+    push    %edx
+    push    %eax
+    rdtsc                               /* armed: the call */
+    jmp     1f
+    ret                                 /* where the call returns */
+1:  pushfl
+    push    %ebx
+    push    %ecx
+    mov     $SG_PR_SET_TSC, %ebx
+    mov     $SG_PR_TSC_SIGSEGV, %ecx
+    mov     $172, %eax                  /* prctl (syscalls.def, i386) */
+    int     $0x80
+    pop     %ecx
+    pop     %ebx
+    test    %eax, %eax
+    jnz     2f
+    popfl
+    pop     %eax
+    pop     %edx
+    jmp     __sg_stub_rdtsc
+2:  popfl
+    lea     4(%esp), %esp               /* the number (no flags changed) */
+    pop     %edx
+    ret
+    .size __sg_stub_rdtsc, . - __sg_stub_rdtsc
+    .balign 16
+
+/* cpuid with CPUID faulting on for this thread: #GP(0) at the cpuid (+4);
+ * the kernel drops the four words pushed before it and resumes at the ret
+ * (+8).  Unarmed, the stub arms it (arch_prctl(ARCH_SET_CPUID, 0)) and
+ * starts again. */
+    .globl __sg_stub_cpuid
+    .type __sg_stub_cpuid, @function
+__sg_stub_cpuid:
+    push    %ebx
+    push    %ecx
+    push    %edx
+    push    %eax
+    cpuid                               /* armed: the call */
+    jmp     1f
+    ret                                 /* where the call returns */
+1:  pushfl
+    mov     $SG_ARCH_SET_CPUID, %ebx
+    xor     %ecx, %ecx
+    mov     $384, %eax                  /* arch_prctl (syscalls.def, i386) */
+    int     $0x80
+    test    %eax, %eax
+    jnz     2f
+    popfl
+    pop     %eax
+    pop     %edx
+    pop     %ecx
+    pop     %ebx
+    jmp     __sg_stub_cpuid
+2:  popfl
+    lea     4(%esp), %esp               /* the number (no flags changed) */
+    pop     %edx
+    pop     %ecx
+    pop     %ebx
+    ret
+    .size __sg_stub_cpuid, . - __sg_stub_cpuid
+    .balign 16
+
 #include "exception_stubs.S"
 
 /* The signal restorers a handler returns to when its C library gave none
