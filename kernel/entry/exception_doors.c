@@ -117,16 +117,32 @@ _Static_assert(ARRAY_SIZE(exception_doors) == SG_MECH_COUNT - SG_MECH_FIRST_EXCE
  * that ret, or a single step, and stays the process's. */
 #define DR6_OTHER_CAUSES (DR6_B_MASK | 1ul << 13 | 1ul << 14 | 1ul << 15)
 
+/* What the recognition needs, worked out once at boot: the doors of each
+ * vector (a mask), and per width and door where its call arrives (the
+ * saved RIP; 0: not offered), where it returns, what it drops from the
+ * stack.  A call then costs the same few compares whichever door it is,
+ * however many doors there are. */
+struct call_site {
+    uint64_t rip, resume, pop, eflags_pushed;
+};
+static uint32_t doors_of_vector[32];
+static struct call_site call_sites[2][SG_MECH_COUNT];
+
 void exception_doors_check(void)
 {
-    for (int m = SG_MECH_FIRST_EXCEPTION; m < SG_MECH_COUNT; m++)
+    for (int m = SG_MECH_FIRST_EXCEPTION; m < SG_MECH_COUNT; m++) {
+        doors_of_vector[exception_doors[m - SG_MECH_FIRST_EXCEPTION].vector] |= 1u << m;
         for (int w = 0; w < 2; w++) {
             const struct exception_door *d = &exception_doors[m - SG_MECH_FIRST_EXCEPTION].width[w];
             const uint8_t *code = kip_stub_bytes(w ? 32 : 64, m);
             if (code && (memcmp(code, d->code, d->code_len) || code[d->resume] != 0xc3))
                 panic("entry: the %d-bit %s stub does not look as its recognition expects", w ? 32 : 64,
                       entry_mechanism_name(m));
+            uint64_t stub = kip_stub(w ? 32 : 64, m);
+            call_sites[w][m] = (struct call_site){ code ? stub + d->reported : 0, stub + d->resume, d->pop,
+                                                   d->eflags_pushed };
         }
+    }
 }
 
 /* Whether this thread's rdtsc and cpuid fault now (what CR4.TSD and
@@ -252,7 +268,7 @@ uint32_t exception_doors_offered(void)
  * a thread whose rdtsc faults: then the kernel does what rdtsc would have
  * done - the read is slower, not wrong.  Only the page's bytes, as the
  * kernel keeps them, count. */
-static bool vdso_rdtsc(struct frame *f, int bits)
+static __attribute__((noinline)) bool vdso_rdtsc(struct frame *f, int bits)
 {
     const uint8_t *code = kip_code_at(bits, f->rip, 2);
     if (!current_proc()->tsc_faults || !code || code[0] != 0x0f || code[1] != 0x31)
@@ -267,25 +283,23 @@ static bool vdso_rdtsc(struct frame *f, int bits)
 bool exception_door_call(struct frame *f, uint64_t cr2, uint64_t dr6)
 {
     (void)cr2;
-    if (f->error)
+    if (f->error || f->vector >= ARRAY_SIZE(doors_of_vector))
         return false;
-    int bits = current_proc()->bits;
-    int m;
-    const struct exception_door *d = 0;
-    uint64_t stub = 0;
-    for (m = SG_MECH_FIRST_EXCEPTION; m < SG_MECH_COUNT; m++) {
-        if (exception_doors[m - SG_MECH_FIRST_EXCEPTION].vector != f->vector)
-            continue;
-        d = &exception_doors[m - SG_MECH_FIRST_EXCEPTION].width[bits == 32];
-        stub = kip_stub(bits, m);
-        if (stub && f->rip == stub + d->reported)
+    int bits = current_proc()->bits, m = -1;
+    const struct call_site *site = 0;
+    for (uint32_t doors = doors_of_vector[f->vector]; doors; doors &= doors - 1) {
+        int candidate = __builtin_ctz(doors);
+        site = &call_sites[bits == 32][candidate];
+        if (site->rip && f->rip == site->rip) {
+            m = candidate;
             break;
+        }
     }
-    if (m == SG_MECH_COUNT)
+    if (m < 0)
         return f->vector == GP_VECTOR && vdso_rdtsc(f, bits);
     if (m == SG_MECH_ICEBP && (dr6 & DR6_OTHER_CAUSES))
         return false;
-    if (d->eflags_pushed) {
+    if (site->eflags_pushed) {
         /* The flags a program may set itself (POPF at CPL 3 with IOPL 0:
          * Intel SDM vol. 2B POPF); IF and IOPL stay the frame's. */
         const uint64_t user_flags = RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF |
@@ -295,8 +309,8 @@ bool exception_door_call(struct frame *f, uint64_t cr2, uint64_t dr6)
             return false;   /* the stack went away under the stub: the process's own #OF */
         f->rflags = (f->rflags & ~user_flags) | (eflags & user_flags);
     }
-    f->rip = stub + d->resume;          /* the call returns at the stub's ret */
-    f->rsp += d->pop;
+    f->rip = site->resume;              /* the call returns at the stub's ret */
+    f->rsp += site->pop;
     f->entry = (uint64_t)m;
     syscall_front(f);
     return true;

@@ -293,7 +293,7 @@ static void icebp_door(int tcg)
     int has = (offered & (1u << SG_MECH_ICEBP)) != 0;
     long st = run_child("icebp");
     if (tcg) {
-        /* QEMU 7.2's TCG decodes F1 as #UD (its translate.c): no door. */
+        /* QEMU 7.2's TCG decodes F1 as #UD (QEMU's target/i386/tcg/translate.c): no door. */
         tap_check(!has && !sg_kip_stub(SG_MECH_ICEBP), "under TCG the icebp door is absent (icebp raises #UD)");
         tap_check(killed_by(st, SG_SIGILL), "under TCG icebp in the program is SIGILL (#UD) (status %#lx)", st);
         return;
