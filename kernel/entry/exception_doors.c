@@ -127,6 +127,9 @@ struct call_site {
 };
 static uint32_t doors_of_vector[32];
 static struct call_site call_sites[2][SG_MECH_COUNT];
+/* The rdtsc door's call sites again, for its floor (entry/floor.S): [0]
+ * 64-bit, [1] 32-bit. */
+uint64_t floor_rdtsc_call[2];
 
 void exception_doors_check(void)
 {
@@ -141,6 +144,8 @@ void exception_doors_check(void)
             uint64_t stub = kip_stub(w ? 32 : 64, m);
             call_sites[w][m] = (struct call_site){ code ? stub + d->reported : 0, stub + d->resume, d->pop,
                                                    d->eflags_pushed };
+            if (m == SG_MECH_RDTSC)
+                floor_rdtsc_call[w] = call_sites[w][m].rip;
         }
     }
 }

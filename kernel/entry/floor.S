@@ -130,20 +130,32 @@ floor_into:                     /* #OF: a trap, no error code; 32-bit code only.
 /* rdtsc and cpuid: #GP, a fault with an error code.  Resume at the stub's
  * ret, past the instruction and the 2-byte jmp, and drop what the stub
  * pushed (the saved RSP): 2 words (rdtsc) or 4 (cpuid), of the caller's
- * width.  On the stack: error, rip, cs, rflags, rsp, ss. */
+ * width.  On the stack: error, rip, cs, rflags, rsp, ss.  The rdtsc floor
+ * takes only the stub's own #GP (its address in floor_rdtsc_call[],
+ * exception_doors.c): a thread with TSD armed also faults in the vDSO's
+ * clock reads and in __sg_rdtsc - the benchmark's own TSC reads while it
+ * measures this floor - and those go on to the real path. */
 floor_rdtsc:
-    testb   $3, 16(%rsp)                /* the CS the CPU pushed: from ring 0? */
-    jz      1f
+    push    %rax
+    mov     16(%rsp), %rax              /* the saved RIP */
+    cmp     floor_rdtsc_call(%rip), %rax
+    je      1f
+    cmp     floor_rdtsc_call + 8(%rip), %rax
+    jne     3f
+    cmpq    $USER32_CS, 24(%rsp)
+    jne     3f
+    pop     %rax
     addq    $4, 8(%rsp)                 /* rdtsc, jmp */
-    cmpq    $USER32_CS, 16(%rsp)
-    je      2f
-    addq    $16, 32(%rsp)
+    addq    $8, 32(%rsp)
     add     $8, %rsp                    /* the error code */
     iretq
-2:  addq    $8, 32(%rsp)
+1:  pop     %rax
+    addq    $4, 8(%rsp)
+    addq    $16, 32(%rsp)
     add     $8, %rsp
     iretq
-1:  jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)
+3:  pop     %rax
+    jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)
 
 floor_cpuid:
     testb   $3, 16(%rsp)

@@ -239,6 +239,17 @@ __sg_stub_cpuid:
     .size __sg_stub_cpuid, . - __sg_stub_cpuid
     .balign 16
 
+/* uint64_t __sg_rdtsc(void): the TSC in edx:eax, for a program whose
+ * rdtsc may fault (kip_stubs.S).  Changes only eax and edx. */
+    .globl __sg_rdtsc
+    .type __sg_rdtsc, @function
+__sg_rdtsc:
+    lfence
+    rdtsc
+    ret
+    .size __sg_rdtsc, . - __sg_rdtsc
+    .balign 16
+
 #include "exception_stubs.S"
 
 /* The signal restorers a handler returns to when its C library gave none

@@ -220,6 +220,21 @@ __sg_stub_cpuid:
     .size __sg_stub_cpuid, . - __sg_stub_cpuid
     .balign 16
 
+/* uint64_t __sg_rdtsc(void): the TSC, for a program whose rdtsc may fault
+ * (the rdtsc door, prctl PR_TSC_SIGSEGV): the kernel does the rdtsc of
+ * the interface page itself (kernel/entry/exception_doors.c).  Changes
+ * only rax and rdx. */
+    .globl __sg_rdtsc
+    .type __sg_rdtsc, @function
+__sg_rdtsc:
+    lfence
+    rdtsc
+    shl     $32, %rdx
+    or      %rdx, %rax
+    ret
+    .size __sg_rdtsc, . - __sg_rdtsc
+    .balign 16
+
 #include "exception_stubs.S"
 
     .section .note.GNU-stack, "", @progbits
