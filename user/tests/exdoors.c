@@ -12,7 +12,7 @@
  *  - a thread whose rdtsc faults still reads the vDSO's clocks (the
  *    kernel does the page's own rdtsc for it), without a system call;
  *  - its own rdtsc outside the stub is SIGSEGV (Linux's PR_TSC_SIGSEGV),
- *    fork keeps the setting and a spawned process starts without it;
+ *    fork and execve keep the setting, a spawned process starts without it;
  *  - prctl and arch_prctl refuse bad values as Linux does.
  * Every case that may fault runs in a child process of its own.
  */
@@ -135,6 +135,13 @@ static int child_main(const char *role)
             return 6;
         return SG_WIFSIGNALED(status) && SG_WTERMSIG(status) == SG_SIGSEGV ? 0 : 7;
     }
+    if (!strcmp(role, "exec-armed")) {     /* execve keeps it (Linux keeps TIF_NOTSC) */
+        call_rdtsc_door();
+        char *argv[] = { (char *)self, "rdtsc", 0 };
+        char *envp[] = { 0 };
+        sg_syscall(SYS_execve, (long)self, (long)argv, (long)envp, 0, 0, 0);
+        return 15;
+    }
     if (!strcmp(role, "spawn-unarmed")) {  /* a process it spawns starts with rdtsc working */
         call_rdtsc_door();
         long st = run_child("rdtsc");
@@ -183,6 +190,18 @@ static int child_main(const char *role)
         __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
         return 0;
     }
+    if (!strcmp(role, "cpuid")) {          /* this process's own cpuid */
+        uint32_t a = 0, b, c = 0, d;
+        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+        return 0;
+    }
+    if (!strcmp(role, "cpuid-exec")) {     /* execve switches CPUID faulting off (Linux) */
+        sg_call_stub(sg_kip_stub(SG_MECH_CPUID), SYS_getpid, 0, 0, 0, 0, 0, 0);
+        char *argv[] = { (char *)self, "cpuid", 0 };
+        char *envp[] = { 0 };
+        sg_syscall(SYS_execve, (long)self, (long)argv, (long)envp, 0, 0, 0);
+        return 16;
+    }
     return 100;
 }
 
@@ -229,6 +248,8 @@ static void rdtsc_door(void)
               st);
     st = run_child("fork-armed");
     tap_check(exited_ok(st), "fork keeps the setting: the child's rdtsc is SIGSEGV too (status %#lx)", st);
+    st = run_child("exec-armed");
+    tap_check(killed_by(st, SG_SIGSEGV), "execve keeps it: the new program's rdtsc is SIGSEGV (status %#lx)", st);
     if (!always_armed) {
         st = run_child("reenabled");
         tap_check(exited_ok(st), "PR_TSC_ENABLE after the door: rdtsc works again (status %#lx)", st);
@@ -299,6 +320,8 @@ static void cpuid_door(int tcg)
     tap_eq(arch_prctl(SG_ARCH_GET_CPUID, 0), 0, "the door armed CPUID faulting for this thread");
     long st = run_child("cpuid-armed");
     tap_check(killed_by(st, SG_SIGSEGV), "an armed process's own cpuid is SIGSEGV (status %#lx)", st);
+    st = run_child("cpuid-exec");
+    tap_check(exited_ok(st), "execve switches CPUID faulting off: the new program's cpuid runs (status %#lx)", st);
     tap_eq(arch_prctl(SG_ARCH_SET_CPUID, 1), 0, "ARCH_SET_CPUID 1 switches it off again");
 }
 
