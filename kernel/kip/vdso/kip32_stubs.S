@@ -168,11 +168,40 @@ __sg_stub_into:
     .size __sg_stub_into, . - __sg_stub_into
     .balign 16
 
+/* The arming code of the per-thread doors, as in kip_stubs.S: system call
+ * `nr` (a1, a2: ebx, ecx) through int $0x80, ebx, ecx and the flags kept;
+ * then eax and `pops` back and the stub again, or the error returned. */
+.macro ARM_AND_RETRY stub, nr, a1, a2, pops:vararg
+    pushfl
+    push    %ebx
+    push    %ecx
+    mov     $\a1, %ebx
+    mov     $\a2, %ecx
+    mov     $\nr, %eax
+    int     $0x80
+    pop     %ecx
+    pop     %ebx
+    test    %eax, %eax
+    jnz     .Lfailed\@
+    popfl
+    pop     %eax
+    .irp reg, \pops
+    pop     \reg
+    .endr
+    jmp     \stub
+.Lfailed\@:
+    popfl
+    lea     4(%esp), %esp               /* the number (no flags changed) */
+    .irp reg, \pops
+    pop     \reg
+    .endr
+    ret
+.endm
+
 /* rdtsc with CR4.TSD set for this thread: #GP(0) at the rdtsc (+2); the
  * kernel drops the two words pushed before it and resumes at the ret
- * (+6).  Unarmed, the rdtsc runs: the stub arms the door (prctl(PR_SET_TSC,
- * PR_TSC_SIGSEGV) through int $0x80) and starts again, as the 64-bit stub
- * does (kip_stubs.S). */
+ * (+6).  Unarmed, the rdtsc runs: the stub arms the door (prctl(
+ * PR_SET_TSC, PR_TSC_SIGSEGV), 172 for i386) and starts again. */
     .globl __sg_stub_rdtsc
     .type __sg_stub_rdtsc, @function
 __sg_stub_rdtsc:
@@ -181,32 +210,14 @@ __sg_stub_rdtsc:
     rdtsc                               /* armed: the call */
     jmp     1f
     ret                                 /* where the call returns */
-1:  pushfl
-    push    %ebx
-    push    %ecx
-    mov     $SG_PR_SET_TSC, %ebx
-    mov     $SG_PR_TSC_SIGSEGV, %ecx
-    mov     $172, %eax                  /* prctl (syscalls.def, i386) */
-    int     $0x80
-    pop     %ecx
-    pop     %ebx
-    test    %eax, %eax
-    jnz     2f
-    popfl
-    pop     %eax
-    pop     %edx
-    jmp     __sg_stub_rdtsc
-2:  popfl
-    lea     4(%esp), %esp               /* the number (no flags changed) */
-    pop     %edx
-    ret
+1:  ARM_AND_RETRY __sg_stub_rdtsc, 172, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, %edx
     .size __sg_stub_rdtsc, . - __sg_stub_rdtsc
     .balign 16
 
 /* cpuid with CPUID faulting on for this thread: #GP(0) at the cpuid (+4);
  * the kernel drops the four words pushed before it and resumes at the ret
- * (+8).  Unarmed, the stub arms it (arch_prctl(ARCH_SET_CPUID, 0)) and
- * starts again. */
+ * (+8).  Unarmed, the stub arms it (arch_prctl(ARCH_SET_CPUID, 0), 384)
+ * and starts again. */
     .globl __sg_stub_cpuid
     .type __sg_stub_cpuid, @function
 __sg_stub_cpuid:
@@ -217,25 +228,7 @@ __sg_stub_cpuid:
     cpuid                               /* armed: the call */
     jmp     1f
     ret                                 /* where the call returns */
-1:  pushfl
-    mov     $SG_ARCH_SET_CPUID, %ebx
-    xor     %ecx, %ecx
-    mov     $384, %eax                  /* arch_prctl (syscalls.def, i386) */
-    int     $0x80
-    test    %eax, %eax
-    jnz     2f
-    popfl
-    pop     %eax
-    pop     %edx
-    pop     %ecx
-    pop     %ebx
-    jmp     __sg_stub_cpuid
-2:  popfl
-    lea     4(%esp), %esp               /* the number (no flags changed) */
-    pop     %edx
-    pop     %ecx
-    pop     %ebx
-    ret
+1:  ARM_AND_RETRY __sg_stub_cpuid, 384, SG_ARCH_SET_CPUID, 0, %edx, %ecx, %ebx
     .size __sg_stub_cpuid, . - __sg_stub_cpuid
     .balign 16
 
