@@ -11,11 +11,18 @@
  *                      found through AT_SYSINFO_EHDR with sysgate's
  *                      common/vdso_elf.c (a C call: BENCH_BODY_CALL_C2)
  *
- * prints BENCH lines on the console (the serial port) and ends QEMU
- * through isa-debug-exit (port 0xf4: QEMU exits with (v << 1) | 1, and
- * tools/qemu-boot subtracts its bias 0x20, so 0x20 + status is written).
+ * and the lmbench-style rows of user/bench/lmbench.h (the same file as
+ * sysgate's /bin/bench), through Linux's default way in: sg_syscall of
+ * user/lib/syscall.S calling a `syscall; ret` stub.  Then it runs /init32,
+ * this file built for 32-bit code, which measures the lmbench-style rows of
+ * a 32-bit process through the vDSO's __kernel_vsyscall (AT_SYSINFO, as
+ * i386 C libraries call the kernel).  It prints BENCH lines on the console
+ * (the serial port) and ends QEMU through isa-debug-exit (port 0xf4: QEMU
+ * exits with (v << 1) | 1, and tools/qemu-boot subtracts its bias 0x20, so
+ * 0x20 + status is written).
  *
- * Built by tools/bench.mk: gcc -static -O2, with common/vdso_elf.c.
+ * Built by tools/bench.mk: gcc -static, sysgate's code-generation flags,
+ * with common/vdso_elf.c, user/lib/syscall.S and user/lib/sigrestore.S.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -27,16 +34,35 @@
 #include <sys/reboot.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <common/vdso_elf.h>
-#include "../../user/bench/measure.h"
 
+/* user/lib/syscall.S and user/lib/sigrestore.S, linked in (sysgate's
+ * programs have these from user/lib/sysgate.h and user/lib/signals.h):
+ * sg_syscall calls *sg_kip_entry with the number in eax/rax. */
+long sg_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+void sg_restore_rt(void);
+extern uintptr_t sg_kip_entry;
+
+#include "../../user/bench/measure.h"
+#include "../../user/bench/lmbench.h"
+
+#ifdef __x86_64__
 BENCH_LOOP(bench_loop_syscall, "    mov %r13, %rax\n    syscall");
 BENCH_LOOP(bench_loop_int80, "    mov %r13, %rax\n    int $0x80");
-BENCH_LOOP(bench_loop_vdso, BENCH_BODY_CALL_C2);
+
+/* Linux's 64-bit way in, as sg_syscall's target: what sysgate's syscall
+ * stub is, without the interface page's jmp in front of it. */
+long linux_syscall_stub(void);
+__asm__(".text\n"
+        "linux_syscall_stub:\n"
+        "    syscall\n"
+        "    ret\n");
 
 #define NR_GETPID_64    39
 #define NR_GETPID_32    20
@@ -131,12 +157,12 @@ static void measure_vdso(uint64_t baseline)
     struct bench_call c = { .stub = base + sym.offset, .a = { CLOCK_MONOTONIC, (uintptr_t)&ts } };
     struct bench_stats st;
     int got = ((int (*)(clockid_t, struct timespec *))(uintptr_t)c.stub)(CLOCK_MONOTONIC, &ts);
-    bench_measure(bench_loop_vdso, &c, baseline, BENCH_BATCHES, &st);
+    bench_measure(bench_loop_call_c2, &c, baseline, BENCH_BATCHES, &st);
     bench_report("linux", "vdso", "none", "none", "clock_gettime", &st, got == 0);
     fflush(stdout);
 }
 
-static void machine_exit(int status)
+static __attribute__((noreturn)) void machine_exit(int status)
 {
     fflush(stdout);
     if (ioperm(0xf4, 4, 1) == 0)
@@ -144,6 +170,20 @@ static void machine_exit(int status)
     reboot(RB_POWER_OFF);
     for (;;)
         pause();
+}
+
+/* /init32: the lmbench-style rows of a 32-bit process, then back to /init. */
+static void run_init32(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/init32", "/init32", (char *)0);
+        printf("# linux-bench: no /init32: 32-bit processes not measured\n");
+        _exit(127);
+    }
+    int status = -1;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        printf("# linux-bench: /init32 failed (status %#x)\n", status);
 }
 
 int main(void)
@@ -177,6 +217,27 @@ int main(void)
     measure(bench_loop_syscall, "syscall", "invalid", NR_INVALID, -38, baseline);
     measure(bench_loop_int80, "int80", "getpid", NR_GETPID_32, pid, baseline);
     measure_vdso(baseline);
+    printf("# linux-bench: 64-bit: lmbench-style rows through syscall\n");
+    sg_kip_entry = (uintptr_t)linux_syscall_stub;
+    lmbench_run("linux", "syscall");
+    fflush(stdout);
+    run_init32();
     printf("# linux-bench: done\n");
     machine_exit(0);
 }
+#else
+/* /init32, run by /init: the lmbench-style rows through __kernel_vsyscall
+ * (sysenter on Intel, syscall on AMD: Linux's arch/x86/entry/vdso/vdso32/system_call.S). */
+int main(void)
+{
+    setvbuf(stdout, 0, _IOLBF, 0);
+    sg_kip_entry = (uintptr_t)getauxval(AT_SYSINFO);
+    if (!sg_kip_entry) {
+        printf("# linux-bench: 32-bit: no AT_SYSINFO\n");
+        return 1;
+    }
+    printf("# linux-bench: 32-bit: lmbench-style rows through __kernel_vsyscall\n");
+    lmbench_run("linux", "vsyscall");
+    return 0;
+}
+#endif

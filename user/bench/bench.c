@@ -22,7 +22,10 @@
  * getcpu, found through AT_SYSINFO_EHDR as a C library finds them) beside
  * clock_gettime as a system call through the default entry.  Then, when
  * /bin/bench32 exists, it runs it as a child to measure 32-bit processes
- * the same way.  Measuring is user/bench/measure.h: TSC deltas over
+ * the same way.  Last come the lmbench-style rows of user/bench/lmbench.h
+ * (signal install and catch, a pipe round trip between two processes,
+ * fork+exit and fork+execve, each waited for) through the default entry,
+ * before the 32-bit run.  Measuring is user/bench/measure.h: TSC deltas over
  * batches of BENCH_CALLS calls, minus the empty loop.  Under QEMU's
  * -icount shift=0 that is the exact instruction count of a round trip;
  * under KVM or on bare metal, TSC cycles.  This program does not know
@@ -37,16 +40,16 @@
  *                                     the one tools/bench --trace follows)
  */
 #include "../lib/files.h"
+#include "../lib/signals.h"
 #include "../lib/sysgate.h"
 #include <sysgate/kip.h>
 #include <sysgate/vvar.h>
 #include <common/vdso_elf.h>
 #include "measure.h"
+#include "lmbench.h"
 
 /* The loop body for every door: number in rax, call the stub. */
 BENCH_LOOP(bench_loop_stub, BENCH_BODY_CALL_STUB);
-/* The vDSO's functions: a C call with two arguments. */
-BENCH_LOOP(bench_loop_vdso, BENCH_BODY_CALL_C2);
 /* The query: `lock nop` raises #UD and the kernel answers in rax, rdx, rcx. */
 BENCH_LOOP(bench_loop_locknop, "    .byte 0xf0, 0x90");
 /* The same bodies between two global labels, for tools/bench --trace, which
@@ -191,7 +194,7 @@ static void measure(int mech, uintptr_t stub, enum way way, enum call call)
         /* The rdtsc floor's loop reads the TSC through the floor's check
          * too: its empty loop is measured with the floor on. */
         if (on == 0 && door == SG_MECH_RDTSC)
-            base = bench_baseline_of(bench_loop_empty_tsd, batches);
+            base = bench_baseline_of(bench_loop_empty_tsd, BENCH_CALLS, batches);
         if (on == 0)
             bench_measure(loop, &c, base, batches, &st);
         long off = set_floor(door, 0);
@@ -308,7 +311,7 @@ static void measure_vdso(void)
         /* time() returns a long, the others an int: (int)got is their value. */
         long (*fn)(long, long) = (long (*)(long, long))(uintptr_t)c.stub;
         long got = fn((long)c.a[0], (long)c.a[1]);
-        bench_measure(bench_loop_vdso, &c, baseline, batches, &st);
+        bench_measure(bench_loop_call_c2, &c, baseline, batches, &st);
         bench_report("sysgate", "vdso", "none", "none", fns[i].call, &st, fns[i].arg == 2 ? got > 0 : (int)got == 0);
     }
     memset(&c, 0, sizeof c);
@@ -378,7 +381,7 @@ int main(int argc, char **argv)
                 continue;
             }
             sg_syscall(SYS_prctl, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, 0, 0, 0, 0);
-            baseline_tsd = bench_baseline_of(bench_loop_empty_tsd, batches);
+            baseline_tsd = bench_baseline_of(bench_loop_empty_tsd, BENCH_CALLS, batches);
             printf("# bench: %d-bit: %s: TSD armed; the TSC read through __sg_rdtsc: empty loop %llu per batch\n",
                    SG_BITS, mech_name(m), (unsigned long long)baseline_tsd);
         }
@@ -404,6 +407,11 @@ int main(int argc, char **argv)
            (unsigned long long)(info.fast_exit_declined[0] - declined[0]),
            (unsigned long long)(info.fast_exit_declined[1] - declined[1]),
            (unsigned long long)(info.fast_exit_declined[2] - declined[2]));
+
+    /* Whole operations (they take slow exits: signal delivery, switches). */
+    printf("# bench: %d-bit: lmbench-style rows through the default entry (%s)\n", SG_BITS,
+           sg_mechanism_name(default_door));
+    lmbench_run("sysgate", sg_mechanism_name(default_door));
 
 #if SG_BITS == 64
     /* 32-bit processes, the same way, when the initrd has them. */

@@ -172,10 +172,14 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
 
 /* The empty loop: the baseline subtracted from every batch. */
 BENCH_LOOP(bench_loop_empty, "");
+/* A C function of two arguments per turn: the vDSO's functions and the
+ * whole operations of lmbench.h. */
+BENCH_LOOP(bench_loop_call_c2, BENCH_BODY_CALL_C2);
 
 struct bench_stats {
     uint64_t median, min, p90;  /* per round trip, in hundredths */
     unsigned samples;
+    unsigned calls;             /* round trips per sample */
 };
 
 static void bench_sort(uint64_t *v, unsigned n)
@@ -197,42 +201,59 @@ static uint64_t bench_median(uint64_t *v, unsigned n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* An empty loop's median batch, in raw TSC units. */
-static uint64_t bench_baseline_of(bench_loop_fn empty, unsigned batches)
+/* An empty loop's median batch of `calls` turns, in raw TSC units. */
+static uint64_t bench_baseline_of(bench_loop_fn empty, unsigned calls, unsigned batches)
 {
     static uint64_t raw[BENCH_BATCHES];
     struct bench_call none = { 0 };
     if (batches > BENCH_BATCHES)
         batches = BENCH_BATCHES;
-    empty(&none, BENCH_CALLS);
+    empty(&none, calls);
     for (unsigned i = 0; i < batches; i++)
-        raw[i] = empty(&none, BENCH_CALLS);
+        raw[i] = empty(&none, calls);
     return bench_median(raw, batches);
 }
 
-static uint64_t bench_baseline(unsigned batches)
+/* ... bench_loop_empty's. */
+static inline uint64_t bench_baseline_calls(unsigned calls, unsigned batches)
 {
-    return bench_baseline_of(bench_loop_empty, batches);
+    return bench_baseline_of(bench_loop_empty, calls, batches);
 }
 
-/* Runs one figure: a warm-up batch, then `batches` samples. */
-static void bench_measure(bench_loop_fn loop, const struct bench_call *c, uint64_t baseline,
-                          unsigned batches, struct bench_stats *st)
+/* ... of BENCH_CALLS turns, the batch of every figure but the whole
+ * operations of lmbench.h. */
+static inline uint64_t bench_baseline(unsigned batches)
+{
+    return bench_baseline_calls(BENCH_CALLS, batches);
+}
+
+/* Runs one figure of `calls` round trips per sample, `baseline` being the
+ * empty loop's batch of as many: a warm-up batch, then `batches` samples. */
+static void bench_measure_calls(bench_loop_fn loop, const struct bench_call *c, unsigned calls, uint64_t baseline,
+                                unsigned batches, struct bench_stats *st)
 {
     static uint64_t per[BENCH_BATCHES];
     if (batches > BENCH_BATCHES)
         batches = BENCH_BATCHES;
-    loop(c, BENCH_CALLS);
+    loop(c, calls);
     for (unsigned i = 0; i < batches; i++) {
-        uint64_t d = loop(c, BENCH_CALLS);
-        per[i] = d > baseline ? (d - baseline) * 100 / BENCH_CALLS : 0;
+        uint64_t d = loop(c, calls);
+        per[i] = d > baseline ? (d - baseline) * 100 / calls : 0;
     }
     bench_sort(per, batches);
     st->samples = batches;
+    st->calls = calls;
     st->min = per[0];
     st->median = batches % 2 ? per[batches / 2] : (per[batches / 2 - 1] + per[batches / 2]) / 2;
     /* The nearest-rank 90th percentile. */
     st->p90 = per[(batches * 9 + 9) / 10 - 1];
+}
+
+/* One figure of BENCH_CALLS round trips per sample. */
+static inline void bench_measure(bench_loop_fn loop, const struct bench_call *c, uint64_t baseline,
+                                 unsigned batches, struct bench_stats *st)
+{
+    bench_measure_calls(loop, c, BENCH_CALLS, baseline, batches, st);
 }
 
 /* One machine-readable line: BENCH {...}.  The host (tools/bench) adds
@@ -246,7 +267,7 @@ static void bench_report(const char *system, const char *mechanism, const char *
            system, BENCH_BITS, mechanism, door, args, call, (unsigned long long)(st->median / 100),
            (unsigned long long)(st->median % 100), (unsigned long long)(st->min / 100),
            (unsigned long long)(st->min % 100), (unsigned long long)(st->p90 / 100),
-           (unsigned long long)(st->p90 % 100), st->samples, (unsigned)BENCH_CALLS, ok ? "true" : "false");
+           (unsigned long long)(st->p90 % 100), st->samples, st->calls, ok ? "true" : "false");
 }
 
 #endif
