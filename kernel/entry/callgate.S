@@ -9,23 +9,24 @@
  * CPU switched to RSP0 from the TSS, loaded SS with a NULL selector
  * (64-bit mode), and pushed the user SS, RSP, CS and RIP - four quadwords,
  * NO RFLAGS - then jumped to the gate's target.  A gate changes NO flag:
- * IF is still 1 (an interrupt may arrive before our `cli`), TF, DF, AC and
- * NT are as the user left them, and GS is the user's.
+ * IF is still 1 (an interrupt may arrive before the popfq below clears
+ * it), TF, DF, AC and NT are as the user left them, and GS is the user's.
  *
  *   on arrival               after the shuffle below (the struct frame)
  *   +24 user ss              +32 ss     (the frame's ss at +176)
  *   +16 user rsp             +24 rsp
- *    +8 user cs              +16 rflags (pushfq, with IF set back)
+ *    +8 user cs              +16 rflags (pushfq: IF is 1 in ring 3)
  *    +0 user rip             +8  cs
  *                            +0  rip
  * then error 0, vector 0x80, SG_MECH_CALLGATE and the registers, as every
- * door.  The interrupt window before `cli` and a user-set TF are handled
+ * door.  The interrupt window before the popfq and a user-set TF are handled
  * as for sysenter (see sysenter.S): interrupts and #DB traps in
  * [callgate_entry, callgate_tf_window_end] test the GS base themselves,
  * and #DB traps there are ignored until the popfq clears TF.
  *
  * The exit (exit.S) is a far return (LRETQ) when that is safe, IRETQ when
- * not.
+ * not.  32-bit callers (CS = USER32_CS) take their own fast path,
+ * callgate_entry32 (compat_doors.S).
  */
 #include "frame.h"
 #include "../arch/selectors_msrs.h"
@@ -34,22 +35,13 @@
     .globl callgate_entry, callgate_tf_window_end
     .align 16
 callgate_entry:
-    cli
-    pushfq                          /* user flags, with IF = 0 now */
-    push    %rax
-    push    %rcx
-    /* [0] rcx [8] rax [16] rflags [24] rip [32] cs: make it rip cs rflags */
-    mov     16(%rsp), %rax
-    mov     24(%rsp), %rcx
-    mov     %rcx, 16(%rsp)
-    mov     32(%rsp), %rcx
-    mov     %rcx, 24(%rsp)
-    /* The user's IF was 1: IOPL 0 lets ring 3 neither clear it with CLI
-     * nor with POPF (SDM vol. 2B POPF). */
-    or      $RFLAGS_IF, %rax
-    mov     %rax, 32(%rsp)
-    pop     %rcx
-    pop     %rax
+    /* The user's flags first, before the width test changes them; IF is
+     * 1 in them: IOPL 0 lets ring 3 neither clear it with CLI nor with
+     * POPF (SDM vol. 2B POPF). */
+    pushfq
+    cmpq    $USER32_CS, 16(%rsp)        /* the caller's CS */
+    je      callgate_entry32            /* compat_doors.S */
+    CALLGATE_FRAME_ORDER
     push    $0
     push    $SYSCALL_VECTOR
     push    $SG_MECH_CALLGATE

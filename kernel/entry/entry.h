@@ -49,12 +49,17 @@ extern bool entry_default_forced;
 /* The door a frame came through, as SG_MECH_* (-1 for none). */
 int entry_mechanism_of(const struct frame *f);
 
-/* compat.c: the system call of a 32-bit SYSENTER or SYSCALL door, whose
- * frame the assembly has built. */
-void compat_fast_syscall(struct frame *f);
-/* The registers a 32-bit fast exit clobbers, written into frame f as the
- * exit will leave them (also for a forked child's copy of the frame). */
-void compat_fast_exit_regs(struct frame *f);
+/* compat.c: the full path of a SYSENTER or SYSCALL door's call (both
+ * widths), whose complete frame the assembly has built. */
+void fast_door_syscall(struct frame *f);
+/* The registers a SYSEXIT or SYSRET exit clobbers, written into frame f as
+ * the exit will leave them (also for a forked child's copy of the frame). */
+void fast_door_exit_regs(struct frame *f);
+/* CSTAR's door where 32-bit code has no SYSCALL: the process's #UD. */
+void compat_syscall_ud(struct frame *f);
+/* trap.c: the address of the 32-bit interface page's trap stub (its
+ * ud2 "SG"), which compat_doors.S compares a #UD's RIP with. */
+extern uint64_t trap_stub32;
 
 /* Programs the MSRs, the call gate and the IDT door for every mechanism
  * this CPU has, and picks the default (`syscall=` on the command line

@@ -168,6 +168,40 @@
     SAVE_GPRS
 .endm
 
+/* The SYSCALL doors' fast paths (syscall.S, compat_doors.S) write the
+ * user RSP, R11 and RCX into their slots and the six argument registers,
+ * and skip the rest: their way onto the full path, with %rsp at the last
+ * argument register (r9), writes every skipped word with the value
+ * SYSCALL_DOOR_FRAME gives it and pushes the other registers, rcx and r11
+ * as the CPU left them. */
+.macro SYSCALL_DOOR_COMPLETE user_cs
+    movq    $USER_DS, (FRAME_SS - FRAME_R9)(%rsp)
+    movq    $\user_cs, (FRAME_CS - FRAME_R9)(%rsp)
+    movq    $0, (FRAME_ERROR - FRAME_R9)(%rsp)
+    movq    $SYSCALL_VECTOR, (FRAME_VECTOR - FRAME_R9)(%rsp)
+    movq    $SG_MECH_SYSCALL, (FRAME_ENTRY - FRAME_R9)(%rsp)
+    mov     (FRAME_RIP - FRAME_R9)(%rsp), %rcx
+    mov     (FRAME_RFLAGS - FRAME_R9)(%rsp), %r11
+    SAVE_OTHER_REGS
+.endm
+
+/* The call gate's words in the frame's order: the CPU pushed SS, RSP, CS
+ * and RIP (no RFLAGS), the door the caller's RFLAGS under them; this makes
+ * it rip cs rflags rsp ss (callgate.S, compat_doors.S). */
+.macro CALLGATE_FRAME_ORDER
+    push    %rax
+    push    %rcx
+    /* [0] rcx [8] rax [16] rflags [24] rip [32] cs: make it rip cs rflags */
+    mov     16(%rsp), %rax
+    mov     24(%rsp), %rcx
+    mov     %rcx, 16(%rsp)
+    mov     32(%rsp), %rcx
+    mov     %rcx, 24(%rsp)
+    mov     %rax, 32(%rsp)
+    pop     %rcx
+    pop     %rax
+.endm
+
 /* Reloads the registers either system-call ABI passes values in (64-bit:
  * rax rdi rsi rdx r10 r8 r9; 32-bit: eax ebx ecx edx esi edi ebp) from the
  * frame, for a door that called into C before the dispatcher's front

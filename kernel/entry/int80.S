@@ -30,12 +30,7 @@
  * argument ways - takes int80_full: the skipped words written, the other
  * six registers pushed, the C dispatcher, ret_user, never back here.
  * 32-bit callers (any other CS: their arguments are in other registers)
- * build the complete frame at once and take the dispatcher's front:
- *
- *     +136 0            error code slot
- *     +128 0x80         vector
- *     +120 SG_MECH_INT80 door tag
- *     +112 rdi ... +0 r15                                  (SAVE_GPRS)
+ * take int80_entry32, their own fast path (compat_doors.S).
  *
  * AC is not cleared by the gate: SMAP_CLOSE does it.  Every exit is IRETQ:
  * the fast one restores RIP, CS, RFLAGS, RSP and SS exactly as the CPU
@@ -121,18 +116,6 @@ int80_full:
     SAVE_CALLEE_REGS
     mov     %rsp, %rdi
     call    syscall_dispatch
-    jmp     ret_user
-
-/* A 32-bit caller: the complete frame, the dispatcher's front. */
-int80_entry32:
-    push    $0
-    push    $SYSCALL_VECTOR
-    push    $SG_MECH_INT80
-    SAVE_GPRS
-    SMAP_CLOSE
-    swapgs
-    cld
-    call    syscall_enter
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

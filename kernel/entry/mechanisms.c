@@ -38,7 +38,7 @@
  *   syscall   AMD only: Intel raises #UD for SYSCALL in compatibility mode
  *             (QEMU 7.2's TCG lets it run and jumps to CSTAR, so CSTAR is
  *             set on Intel too, to a door that treats it as the #UD the
- *             hardware would raise: compat.c)
+ *             hardware would raise: syscall_compat_ud, compat_doors.S)
  */
 #include "entry.h"
 #include "../arch/cpu.h"
@@ -53,9 +53,11 @@
 void int80_entry(void);
 void callgate_entry(void);
 void syscall_entry(void);
-void syscall_compat_entry(void);
+void syscall_compat_entry(void), syscall_compat_ud(void);
 void sysenter_entry(void);
+void callgate_entry32(void), sysenter_entry32(void);
 extern const char callgate_tf_window_end[], sysenter_tf_window_end[];
+extern const char callgate_entry32_tf_window_end[], sysenter_entry32_tf_window_end[];
 
 uint32_t entry_mechanisms64;
 int entry_default64;
@@ -262,6 +264,8 @@ bool entry_in_tf_window(uint64_t rip)
 {
     return within(rip, callgate_entry, callgate_tf_window_end) ||
            within(rip, sysenter_entry, sysenter_tf_window_end) ||
+           within(rip, callgate_entry32, callgate_entry32_tf_window_end) ||
+           within(rip, sysenter_entry32, sysenter_entry32_tf_window_end) ||
            within(rip, floor_callgate, floor_callgate_end) || within(rip, floor_sysenter, floor_sysenter_end);
 }
 
@@ -277,7 +281,8 @@ void entry_init(const char *cmdline)
         /* STAR: selector bases (arithmetic in selectors_msrs.h). */
         wrmsr(MSR_STAR, (uint64_t)STAR_SYSRET_BASE << 48 | (uint64_t)STAR_SYSCALL_CS << 32);
         wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-        wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
+        /* 32-bit SYSCALL: AMD only (below); elsewhere its #UD. */
+        wrmsr(MSR_CSTAR, (uint64_t)(cpu.vendor_id == SG_VENDOR_AMD ? syscall_compat_entry : syscall_compat_ud));
         /* FMASK: flags SYSCALL clears.  IF: no interrupt before the stack
          * switch; TF: no #DB on the first kernel instruction; DF: the C
          * ABI; AC: SMAP stays armed; NT: a later IRETQ must not #GP;

@@ -134,14 +134,7 @@ syscall_door_full_call:
  * SYSCALL_DOOR_FRAME (frame.h) gives them, then the rest of the registers
  * - rcx and r11 as the hardware left them - and dispatch in C. */
 syscall_full:
-    movq    $USER_DS, FULL(SS)
-    movq    $USER64_CS, FULL(CS)
-    movq    $0, FULL(ERROR)
-    movq    $SYSCALL_VECTOR, FULL(VECTOR)
-    movq    $SG_MECH_SYSCALL, FULL(ENTRY)
-    mov     FULL(RIP), %rcx
-    mov     FULL(RFLAGS), %r11
-    SAVE_OTHER_REGS
+    SYSCALL_DOOR_COMPLETE USER64_CS
     mov     %rsp, %rdi
     call    syscall_dispatch
     jmp     ret_user

@@ -25,18 +25,15 @@
  *
  * Both widths come through the one IA32_SYSENTER_EIP, and the hardware does
  * not say which mode it left: the per-CPU flag `compat` (set at every
- * process switch) does.  A 32-bit process cannot spare two registers for
- * the return address and stack, so its convention is Linux's vDSO dance
- * (kip32_stubs.S): ebp = the user ESP, the caller's ebp, edx and ecx saved
- * on the user stack, and the kernel always returns to the stub's landing
- * point (compat.c).
+ * process switch) does.  A 32-bit process - its convention is Linux's vDSO
+ * dance (kip32_stubs.S) - takes sysenter_entry32 (compat_doors.S) once
+ * its RFLAGS are pushed.  A 64-bit process's frame:
  *
- *                  64-bit process              32-bit process
- *     +176 ss      USER_DS2 (SYSENTER_CS + 40) USER_DS (SYSENTER_CS + 24)
- *     +168 rsp     R11 (by convention)         EBP, zero-extended (the dance)
+ *     +176 ss      USER_DS2 (SYSENTER_CS + 40)
+ *     +168 rsp     R11 (by convention)
  *     +160 rflags  pushfq | IF  (the user's; IF was 1 in ring 3)
- *     +152 cs      USER64_CS (SYSENTER_CS + 32) USER32_CS (SYSENTER_CS + 16)
- *     +144 rip     RCX (by convention)         0 until compat.c fills it in
+ *     +152 cs      USER64_CS (SYSENTER_CS + 32)
+ *     +144 rip     RCX (by convention)
  *     +136 0       +128 0x80    +120 SG_MECH_SYSENTER
  *     +112 rdi ... +0 r15
  */
@@ -54,21 +51,13 @@ sysenter_entry:
      * own slot. */
     lea     -16(%rsp), %rsp
     pushfq
-    orq     $RFLAGS_IF, (%rsp)
     testb   $1, %gs:PERCPU_COMPAT
-    jnz     .Lfrom_32bit
+    jnz     sysenter_entry32            /* compat_doors.S */
+    orq     $RFLAGS_IF, (%rsp)
     movq    $USER_DS2, 16(%rsp)
     mov     %r11, 8(%rsp)
     push    $USER64_CS
     push    %rcx
-    jmp     .Lcommon
-.Lfrom_32bit:
-    movq    $USER_DS, 16(%rsp)
-    mov     %ebp, %ebp                  /* zero-extend: the user ESP */
-    mov     %rbp, 8(%rsp)
-    push    $USER32_CS
-    push    $0                          /* rip: compat.c fills it in */
-.Lcommon:
     push    $0
     push    $SYSCALL_VECTOR
     push    $SG_MECH_SYSENTER
@@ -77,17 +66,16 @@ sysenter_entry:
     push    $RFLAGS_FIXED
     popfq
 sysenter_tf_window_end:
-    cmpq    $USER32_CS, FRAME_CS(%rsp)
-    je      .Lcompat_call
     movq    $0, %gs:PERCPU_REPLACED_FRAME
     call    syscall_enter64
     /* SYSEXIT returns with RDX = RIP and RCX = RSP: the documented
      * clobbers, written into the frame now - unless the call replaced the
      * whole context (sg_setcontext), whose rdx and rcx must arrive as they
      * are; the exit, finding rdx != rip or rcx != rsp, then uses IRETQ.
-     * (compat.c does the same for 32-bit callers, in C; here it stays in
-     * assembly after the front that uses the live registers: 28
-     * instructions fewer than dispatching from C.) */
+     * (fast_door_syscall, compat.c, does the same in C on the 32-bit
+     * callers' full path; here it stays in assembly after the front that
+     * uses the live registers: 28 instructions fewer than dispatching
+     * from C.) */
     cmp     %gs:PERCPU_REPLACED_FRAME, %rsp
     je      .Lexit
     mov     FRAME_RIP(%rsp), %rax
@@ -95,11 +83,6 @@ sysenter_tf_window_end:
     mov     FRAME_RSP(%rsp), %rax
     mov     %rax, FRAME_RCX(%rsp)
 .Lexit:
-    jmp     ret_user
-
-.Lcompat_call:
-    mov     %rsp, %rdi
-    call    compat_fast_syscall
     jmp     ret_user
 
     .section .note.GNU-stack, "", @progbits

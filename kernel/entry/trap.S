@@ -15,6 +15,10 @@
  *     +120 ENTRY_EXCEPTION, SG_MECH_TRAP once trap.c recognises a door
  *     +112 rdi ... +0 r15                                  (SAVE_GPRS)
  *
+ * 32-bit callers (CS = USER32_CS) take their own fast path first,
+ * trap_ud_entry32 (compat_doors.S), which comes back to trap_ud_full for
+ * every #UD it does not answer.
+ *
  * From ring 3 the door first looks for the trap system call itself: one
  * guarded 4-byte load at RIP (a user address by construction: the fault
  * came from ring 3; the load's fixup sends anything unreadable to the slow
@@ -47,16 +51,22 @@
 #define TRAP_SYSCALL_WORD (0x0b0f | SG_TRAP_SIGNATURE_0 << 16 | SG_TRAP_SIGNATURE_1 << 24)
 #define TRAP_LOCK_NOP_WORD 0x90f0
 
-    .text
-    .globl trap_ud_entry
-    .align 16
-trap_ud_entry:
+/* The frame's words below the CPU's, and the registers. */
+.macro UD_FRAME
     push    $0
     push    $UD_VECTOR
     push    $ENTRY_EXCEPTION
     SAVE_GPRS
-    testb   $3, FRAME_CS(%rsp)
-    jz      interrupt_common_saved
+.endm
+
+    .text
+    .globl trap_ud_entry, trap_ud_full
+    .align 16
+trap_ud_entry:
+    cmpq    $USER64_CS, 8(%rsp)         /* the CS the CPU pushed */
+    jne     trap_ud_entry_not64
+    UD_FRAME
+.Lfrom_user:
     SMAP_CLOSE
     swapgs
     cld
@@ -96,5 +106,17 @@ trap_lock_nop_query:
     call    syscall_enter
     jmp     ret_user
     EXTABLE 1b, 2b
+
+/* 32-bit code (CS = USER32_CS) has its own fast path; everything else -
+ * ring 0, an LDT code segment, and every #UD that trap_ud_entry32 does not
+ * answer itself - comes through trap_ud_full. */
+trap_ud_entry_not64:
+    cmpq    $USER32_CS, 8(%rsp)
+    je      trap_ud_entry32             /* compat_doors.S */
+trap_ud_full:
+    UD_FRAME
+    testb   $3, FRAME_CS(%rsp)
+    jz      interrupt_common_saved
+    jmp     .Lfrom_user
 
     .section .note.GNU-stack, "", @progbits

@@ -37,6 +37,7 @@
 #include "../proc/proc.h"
 #include "../syscall/syscall.h"
 #include "../arch/traps.h"
+#include "../lib/kernel.h"
 #include "../syscall/uaccess.h"
 #include <sysgate/kip.h>
 
@@ -46,10 +47,20 @@ _Static_assert(sizeof(struct trap_query_answer) == 16 &&
                __builtin_offsetof(struct trap_query_answer, mechanisms) == TRAP_QUERY_MECHANISMS,
                "entry.h: trap.S's view of trap_query_answer");
 
+uint64_t trap_stub32;
+
 void trap_query_init(void)
 {
     trap_query_answer[0] = (struct trap_query_answer){ kip_vdso_base(64), entry_mechanisms64 };
     trap_query_answer[1] = (struct trap_query_answer){ kip_vdso_base(32), entry_mechanisms32 };
+
+    /* compat_doors.S takes a #UD at this address for the call without
+     * reading the bytes: they must be the door's, 0F 0B "SG". */
+    static const uint8_t door[4] = { 0x0f, 0x0b, SG_TRAP_SIGNATURE_0, SG_TRAP_SIGNATURE_1 };
+    const uint8_t *bytes = kip_stub_bytes(32, SG_MECH_TRAP);
+    if (bytes && memcmp(bytes, door, sizeof door))
+        panic("trap: the 32-bit interface page's trap stub does not start with ud2 \"SG\"");
+    trap_stub32 = bytes ? kip_stub(32, SG_MECH_TRAP) : 0;
 }
 
 int trap_classify(struct frame *f)

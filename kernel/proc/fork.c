@@ -146,7 +146,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
     /* The 32-bit fast doors write their exit's clobbers after the call;
      * the child's copy was taken before: write them now. */
     if (f->cs == USER32_CS && (f->entry == SG_MECH_SYSENTER || f->entry == SG_MECH_SYSCALL))
-        compat_fast_exit_regs(f);
+        fast_door_exit_regs(f);
     if (flags & CLONE_SETTLS) {
         err = parent->bits == 64 ? 0 : tls_set_thread_area(child, tls, false);
         if (err)

@@ -48,11 +48,14 @@ typedef long (*syscall_call)(const uint64_t *a);
 #include <sysgate/syscalls.def>
 #undef SYSCALL
 
-/* The fast paths' full-path stubs (dispatch_fast.S, entry/syscall.S). */
+/* The fast paths' full-path stubs (dispatch_fast.S, entry/syscall.S, entry/int80.S,
+ * entry/compat_doors.S). */
 void syscall_door_full_call(void);
 void syscall_door_unknown(void);
 void int80_full_call(void);
 void int80_unknown(void);
+void compat_full_call(void);
+void compat_unknown(void);
 
 #define PATH_FAST true
 #define PATH_FULL false
@@ -79,6 +82,7 @@ static syscall_call private_table[SG_PRIVATE_COUNT];
 
 void *syscall_door_table64[SYSCALL_TABLE_SIZE];
 void *int80_table64[SYSCALL_TABLE_SIZE];
+void *compat_table32[SYSCALL_TABLE_SIZE];
 void *front_table64[SYSCALL_TABLE_SIZE];
 void *front_table32[SYSCALL_TABLE_SIZE];
 uint64_t fast_calls64[UNIMPLEMENTED_WORDS], fast_calls32[UNIMPLEMENTED_WORDS];
@@ -117,6 +121,7 @@ void syscall_init(void)
     for (int i = 0; i < SYSCALL_TABLE_SIZE; i++) {
         syscall_door_table64[i] = (void *)syscall_door_unknown;
         int80_table64[i] = (void *)int80_unknown;
+        compat_table32[i] = (void *)compat_unknown;
         front_table64[i] = front_table32[i] = (void *)sys_enosys;
     }
     for (size_t i = 0; i < sizeof syscall_list / sizeof syscall_list[0]; i++) {
@@ -130,6 +135,7 @@ void syscall_init(void)
         int64_t nr32 = syscall_list[i].nr32;
         if (nr32 >= 0) {
             install(table32, (uint64_t)nr32, i);
+            install_fast(compat_table32, (uint64_t)nr32, i, (void *)compat_full_call, 0);
             install_fast(front_table32, (uint64_t)nr32, i, (void *)front_full_call, fast_calls32);
         }
     }

@@ -1,7 +1,8 @@
 /*
  * dispatch_fast.S - the dispatcher's front, syscall_enter: the fast path
- * of every door but the 64-bit SYSCALL door (which has its own, shorter
- * one: entry/syscall.S).
+ * of every door with a complete frame (the 64-bit SYSCALL and int $0x80
+ * doors and every door's 32-bit path have their own, shorter ones:
+ * entry/syscall.S, entry/int80.S, entry/compat_doors.S).
  *
  * Every door calls this right after it has saved the complete frame, with
  * the caller's registers still live and the frame just above the return
@@ -93,10 +94,12 @@ way\bits\()_page:
 
     FRONT_WAYS 64, 8, 8, USER_ARGPAGE, ARGS64
 
-/* A 32-bit caller's: six 4-byte slots above the stub's return address
- * (only int80, the call gate and the trap come here: the 32-bit sysenter
- * and syscall doors dispatch from C, entry/compat.c), or the low halves of
- * the page's six quadwords; zero-extended (the C ABI's 32-bit moves). */
+/* A 32-bit caller's: six 4-byte slots above the stub's return address,
+ * or the low halves of the page's six quadwords; zero-extended (the C
+ * ABI's 32-bit moves).  32-bit code comes here only through a door's
+ * complete frame - from an LDT code segment, or a trap system call that
+ * trap.c recognised: every door has its own fast path for USER32_CS
+ * (entry/compat_doors.S). */
     FRONT_WAYS 32, 4, 4, USER32_ARGPAGE, ARGS32
 
 result_fault:

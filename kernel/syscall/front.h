@@ -1,7 +1,7 @@
 /*
  * front.h - the dispatcher's front in C, for the doors that make their
- * call from C (entry/compat.c); dispatch_fast.S is the same for the doors
- * that make it from assembly.
+ * call from C (the exception doors: entry/exception_doors.c);
+ * dispatch_fast.S is the same for the doors that make it from assembly.
  */
 #ifndef SYSGATE_SYSCALL_FRONT_H
 #define SYSGATE_SYSCALL_FRONT_H
@@ -11,7 +11,7 @@
 #include "../arch/selectors_msrs.h"
 
 /* The dispatcher's front for a door that dispatches from C
- * (entry/compat.c): the decisions of dispatch_fast.S's, with the
+ * (entry/exception_doors.c): the decisions of dispatch_fast.S's, with the
  * arguments read from the frame.  Every handler is called with six
  * arguments, as the assembly front does: one that takes fewer ignores the
  * rest (System V AMD64 ABI). */

@@ -110,7 +110,9 @@
 #define ARGS32 %edi, %esi, %edx, %ecx, %r8d, %r9d
 
 /* A door's argument ways on its own fast path (entry/syscall.S,
- * entry/int80.S; docs/mechanisms.md "The argument ways"), after
+ * entry/int80.S, entry/compat_doors.S; docs/mechanisms.md "The argument
+ * ways"), for a caller of width \bits (its stack arguments \first bytes
+ * above the stack pointer \sp, its page USER_ARGPAGE or USER32_ARGPAGE), after
  * PAST_TABLES_OR sent a flagged number to \door\()_way: each argument
  * read once, with a guarded load, into the C ABI's register (the partial
  * frame keeps the caller's: the exit restores them), the call through
@@ -122,22 +124,33 @@
  * path, whose dispatcher reads the arguments again and answers -EFAULT
  * (nothing read here was used); a fault on the store answers -EFAULT, as
  * the dispatcher does. */
-.macro DOOR_WAYS door, table, sp, full_stack, full_page, exit, stack_exit
+.macro DOOR_WAYS door, table, sp, full_stack, full_page, exit, stack_exit, bits=64, first=8
 \door\()_way:
     WAY_DECODE \door\()_way_page, \full_stack
-    WAY_FAST fast_calls64, \full_stack
-    STACK_ARGS_BASE \sp, stack_args_top64, %r10, \full_stack
-    LOAD_ARGS %r10, 8, 8, \door\()_way_fault_stack, ARGS64
+    WAY_FAST fast_calls\bits, \full_stack
+    STACK_ARGS_BASE \sp, stack_args_top\bits, %r10, \full_stack
+    .if \bits == 64
+    LOAD_ARGS %r10, \first, 8, \door\()_way_fault_stack, ARGS64
+    .else
+    LOAD_ARGS %r10, \first, 4, \door\()_way_fault_stack, ARGS32
+    .endif
     call    *\table(,%rax,8)
 \door\()_fast_exit_stack:
     \stack_exit
 
 \door\()_way_page:
-    WAY_FAST fast_calls64, \full_page
+    WAY_FAST fast_calls\bits, \full_page
+    .if \bits == 64
     movabs  $USER_ARGPAGE, %r10
     LOAD_ARGS %r10, 0, 8, \door\()_way_fault_page, ARGS64
     call    *\table(,%rax,8)
     STORE_RESULT USER_ARGPAGE, \door\()_result_fault
+    .else
+    movabs  $USER32_ARGPAGE, %r10                  /* the low halves of its quadwords */
+    LOAD_ARGS %r10, 0, 8, \door\()_way_fault_page, ARGS32
+    call    *\table(,%rax,8)
+    STORE_RESULT USER32_ARGPAGE, \door\()_result_fault
+    .endif
     jmp     \exit
 
 \door\()_result_fault:
@@ -191,10 +204,14 @@ _Static_assert(ARGPAGE_RESULT == __builtin_offsetof(struct sg_argpage, result) &
  *                         FULL: syscall_door_full_call
  *   int80_table64         int $0x80's fast path for 64-bit callers (entry/int80.S);
  *                         FULL: int80_full_call, empty: int80_unknown
+ *   compat_table32        the fast paths of the five system-call doors for
+ *                         32-bit callers (entry/compat_doors.S); FULL:
+ *                         compat_full_call, empty: compat_unknown
  *   front_table64/32      the dispatcher's front for every other door
  *                         (dispatch_fast.S); FULL: front_full_call */
 extern void *syscall_door_table64[SYSCALL_TABLE_SIZE];
 extern void *int80_table64[SYSCALL_TABLE_SIZE];
+extern void *compat_table32[SYSCALL_TABLE_SIZE];
 extern void *front_table64[SYSCALL_TABLE_SIZE];
 extern void *front_table32[SYSCALL_TABLE_SIZE];
 /* One bit per slot: set where the slot holds a FAST call's handler (the

@@ -12,6 +12,9 @@
  *    always 1 and IOPL always 0 afterwards;
  *  - with TF set the kernel survives the entry and the call works
  *    (exit(42) through each door), and the trap lands in user mode;
+ *  - (32-bit) upper halves of eax..ebp set by 64-bit code before the far
+ *    jump back are not the call's: the number and the arguments are the
+ *    low 32 bits, through every door;
  *  - sg_setcontext hands each exit a context no door would produce (rcx !=
  *    rip, r11 != rflags, a non-canonical rip or rsp): the context arrives
  *    exactly, or the process is killed with SIGSEGV; the kernel survives.
@@ -549,6 +552,73 @@ static int child_main(int argc, char **argv)
     return 0;
 }
 
+/*
+ * The upper halves.  Compatibility mode leaves the upper 32 bits of the
+ * general registers undefined, and a 32-bit process can set them: in
+ * 64-bit code, before a far jump back.  A door that took rax or an
+ * argument register whole would index its table past its end or pass a
+ * handler a value the i386 ABI cannot express.  regs32_wide loads all
+ * seven i386 registers with 64-bit values in 64-bit code, returns to
+ * 32-bit code and goes through the door without touching them; the call
+ * must be the one their low halves make.
+ */
+uint64_t harness_wide[7];       /* rax rbx rcx rdx rsi rdi rbp */
+void regs32_wide(void);         /* door: harness_door; results: harness_out's eax..ebp */
+
+__asm__(
+    "   .text\n"
+    "   .globl regs32_wide\n"
+    "regs32_wide:\n"
+    "   push %ebx\n push %esi\n push %edi\n push %ebp\n"
+    "   mov %esp, harness_esp\n"
+    "   ljmp $0x2b, $1f\n"
+    "   .code64\n"
+    "1: mov harness_wide+8(%rip), %rbx\n mov harness_wide+16(%rip), %rcx\n"
+    "   mov harness_wide+24(%rip), %rdx\n mov harness_wide+32(%rip), %rsi\n"
+    "   mov harness_wide+40(%rip), %rdi\n mov harness_wide+48(%rip), %rbp\n"
+    "   mov harness_wide(%rip), %rax\n"
+    "   ljmpl *back32_c(%rip)\n"
+    "   .code32\n"
+    /* From here to the door only the flags and esp change. */
+    "2: cmpl $0, harness_door\n je 10f\n"
+    "   cmpl $1, harness_door\n je 11f\n"
+    "   cmpl $2, harness_door\n je 12f\n"
+    "   call *harness_stub\n jmp 3f\n"
+    "10: int $0x80\n jmp 3f\n"
+    "11: lcall $" STR(CALL_GATE_SEL) ", $0\n jmp 3f\n"
+    "12: ud2\n .ascii \"SG\"\n"
+    "3: push %eax\n"
+    "   mov harness_out, %eax\n"
+    "   popl 0(%eax)\n"
+    "   mov %ebx, 4(%eax)\n mov %ecx, 8(%eax)\n mov %edx, 12(%eax)\n"
+    "   mov %esi, 16(%eax)\n mov %edi, 20(%eax)\n mov %ebp, 24(%eax)\n"
+    "   mov harness_esp, %esp\n"
+    "   pop %ebp\n pop %edi\n pop %esi\n pop %ebx\n"
+    "   ret\n"
+    "   .section .rodata\n"
+    "back32_c: .long 2b\n .word 0x1b\n"
+    "   .text\n");
+
+static void check_wide(int d)
+{
+    static const uint32_t lo[7] = { SYS_sg_echo6, 0x11111111, 0x22222222, 0x33333333, 0x44444444, 0x55555555,
+                                    0x66666666 };
+    struct regs32 out;
+    for (int i = 0; i < 7; i++)
+        harness_wide[i] = (uint64_t)(0xdead1000u + 0x10u * (unsigned)i) << 32 | lo[i];
+    memset(&out, 0, sizeof out);
+    harness_door = d == SG_MECH_INT80 ? 0 : d == SG_MECH_CALLGATE ? 1 : d == SG_MECH_TRAP ? 2 : 3;
+    harness_stub = d == D_KIP ? sg_kip_default() : sg_kip_stub(d);
+    harness_out = &out;
+    regs32_wide();
+    tap_eq(out.eax, (uint32_t)sg_echo6_expect(lo[1], lo[2], lo[3], lo[4], lo[5], lo[6]),
+           "%s: upper halves set by 64-bit code are not the call's: number and arguments are eax..ebp",
+           door_name(d));
+    tap_check(out.ebx == lo[1] && out.ecx == lo[2] && out.edx == lo[3] && out.esi == lo[4] && out.edi == lo[5] &&
+                  out.ebp == lo[6],
+              "%s: with upper halves set, ebx ecx edx esi edi ebp preserved", door_name(d));
+}
+
 /* TF through every door but those reached by a call into the page, whose
  * `call` would trap first (sysenter and syscall by the dance done by hand). */
 static void check_tf(int d)
@@ -609,6 +679,8 @@ int main(int argc, char **argv)
         check_tf(d);
 #ifdef __x86_64__
         check_contexts(d);
+#else
+        check_wide(d);
 #endif
     }
     tap_eq(sys_getpid() > 0, 1, "the kernel is still alive");
