@@ -261,7 +261,7 @@ void interrupt_dispatch(struct frame *f)
     if (frame_from_user(f)) {
         /* A call through an exception door (entry/exception_doors.c) is
          * no fault: decided here, before anything makes it the process's. */
-        if (exception_door_call(f))
+        if (exception_door_call(f, cr2, dr6))
             return;
         if (v == 1)
             debug_user_trap(f, dr6);
@@ -275,6 +275,9 @@ void interrupt_dispatch(struct frame *f)
         user_fault(f, cr2);
         return;
     }
+    /* The boot's look at what icebp does (entry/exception_doors.c). */
+    if ((v == 1 || v == 6) && exception_doors_probe_trap(f))
+        return;
     /* A process's breakpoint fired in ring 0: at a door's first
      * instruction (a data breakpoint on the operand of MOV SS or POP SS
      * holds the #DB back until after the next instruction - the door -

@@ -188,6 +188,15 @@ const uint8_t *kip_stub_bytes(int bits, int mech)
     return k->stub_offset[mech] ? (const uint8_t *)phys_to_virt(k->frame) + k->stub_offset[mech] : 0;
 }
 
+const uint8_t *kip_code_at(int bits, uint64_t addr, uint64_t n)
+{
+    struct kip_page *k = for_bits(bits);
+    uint64_t size = (uint64_t)(k->end - k->start);
+    if (addr < k->address || addr - k->address > size || n > size - (addr - k->address))
+        return 0;
+    return (const uint8_t *)phys_to_virt(k->frame) + (addr - k->address);
+}
+
 uint64_t kip32_sysenter_return(void)
 {
     return kip32_sysenter_landing_address;

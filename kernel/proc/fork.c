@@ -121,6 +121,10 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
      * stack are inherited, nothing pending (fork(2)); a thread shares its
      * group's process-directed signals. */
     signal_fork(child, parent, flags & CLONE_SIGHAND, flags & CLONE_THREAD);
+    /* rdtsc and cpuid fault in the child as in the parent (Linux copies
+     * TIF_NOTSC and TIF_NOCPUID with the thread flags). */
+    child->tsc_faults = parent->tsc_faults;
+    child->cpuid_faults = parent->cpuid_faults;
 
     /* The caller's live registers: FPU/SSE and segments (the kernel uses
      * neither), then its frame with 0 as the child's result. */

@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "elf.h"
 #include "../arch/cpu.h"
+#include "../entry/entry.h"
 #include "../fs/file.h"
 #include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
@@ -655,6 +656,10 @@ long proc_exec(int dirfd, const char *path, int at_flags, uint64_t argv, uint64_
     p->unimplemented_count = 0;
     fast_tables_show(p->unimplemented_logged, 0);  /* the running process's */
     signal_exec(p);
+    /* A new program runs cpuid again; rdtsc keeps faulting (Linux's
+     * arch_setup_new_exec re-enables only cpuid). */
+    p->cpuid_faults = false;
+    exception_doors_switch(p);
 
     /* The running process's registers: segments, TLS and LDT empty, the
      * FPU reset, the frame the program's entry, whichever width it has. */

@@ -71,6 +71,10 @@ struct proc {
     uint32_t cwd;               /* the working directory's node (fs/fstree.h) */
     uint32_t floors;            /* doors at their benchmark floor for this process
                                    (1 << SG_MECH_x; entry/mechanisms.c) */
+    bool tsc_faults;            /* rdtsc raises #GP: CR4.TSD while it runs (prctl
+                                   PR_SET_TSC; the rdtsc door; entry/exception_doors.c) */
+    bool cpuid_faults;          /* cpuid raises #GP: CPUID faulting while it runs
+                                   (arch_prctl ARCH_SET_CPUID; the cpuid door) */
     /* Linux's per-process bookkeeping (syscall/sys_identity.c). */
     struct rlimit64 rlimits[RLIM_NLIMITS];  /* inherited from the parent */
     uint64_t clear_child_tid;   /* set_tid_address, CLONE_CHILD_CLEARTID: cleared at thread exit */

@@ -143,6 +143,7 @@ const char *sg_errno_name(long err)
     case SG_ENOMEM: return "-ENOMEM";
     case SG_EACCES: return "-EACCES";
     case SG_EFAULT: return "-EFAULT";
+    case SG_EBUSY: return "-EBUSY";
     case SG_EEXIST: return "-EEXIST";
     case SG_ENODEV: return "-ENODEV";
     case SG_EINVAL: return "-EINVAL";

@@ -44,6 +44,9 @@
  * that exit at once, wait4 and waitid with hostile options (never
  * blocking).  A hostile handler may end it; the kernel must answer after.
  *
+ * Now and then the rdtsc and cpuid doors' per-thread switches (prctl
+ * PR_SET_TSC, arch_prctl ARCH_SET_CPUID) are flipped between the calls.
+ *
  * The exception doors (from SG_MECH_FIRST_EXCEPTION on) get a second kind
  * of hostility: a child per byte of the stub's first 16 jumps into the
  * stub at that byte with every register but the stack pointer hostile -
@@ -169,6 +172,15 @@ static int fuzz(int mech, int calls)
         }
         if (excluded(nr & ~(unsigned long)SG_ARGS_MASK))
             continue;
+        /* The per-thread switches of the rdtsc and cpuid doors, flipped
+         * under the calls (modes valid and not, a hostile buffer): their
+         * stubs arm again by themselves, and no other door may care. */
+        if (next() % 16 == 0) {
+            unsigned long mode = next() % 2 ? next() % 4 : hostile();
+            sg_call_stub(stub, SYS_prctl, next() % 2 ? SG_PR_SET_TSC : SG_PR_GET_TSC, (long)mode, 0, 0, 0, 0);
+            sg_call_stub(stub, SYS_arch_prctl, next() % 2 ? SG_ARCH_SET_CPUID : SG_ARCH_GET_CPUID,
+                         (long)(next() % 3), 0, 0, 0, 0);
+        }
         unsigned long way = next() % 8 == 0 ? SG_ARGS_STACK : next() % 8 == 0 ? SG_ARGS_PAGE : 0;
         unsigned long a[6];
         for (int j = 0; j < 6; j++)
