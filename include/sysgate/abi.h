@@ -16,6 +16,19 @@
 #define SG_ARGS_STACK_BIT 28
 #define SG_ARGS_PAGE_BIT  29
 
+/* The per-thread switches of the rdtsc and cpuid doors (for C and for the
+ * stubs, which arm them).  arch_prctl ARCH_GET_CPUID / ARCH_SET_CPUID
+ * (Linux asm/prctl.h; both widths): 1 - cpuid runs, 0 - it faults (CPUID
+ * faulting; -ENODEV where the CPU lacks it).  prctl(2) PR_GET_TSC /
+ * PR_SET_TSC: rdtsc runs (PR_TSC_ENABLE) or raises SIGSEGV
+ * (PR_TSC_SIGSEGV: CR4.TSD while the thread runs). */
+#define SG_ARCH_GET_CPUID 0x1011
+#define SG_ARCH_SET_CPUID 0x1012
+#define SG_PR_GET_TSC 25
+#define SG_PR_SET_TSC 26
+#define SG_PR_TSC_ENABLE 1
+#define SG_PR_TSC_SIGSEGV 2
+
 /* The page-fault door's range (doors.def: pf; kernel/entry/exception_doors.c):
  * SG_PF_RANGE bytes at SG_PF_BASE64 in every 64-bit process and at
  * SG_PF_BASE32 in every 32-bit one, reserved by the loader (a pinned region
@@ -226,7 +239,8 @@ static inline uint64_t sg_echo6_expect(uint64_t a, uint64_t b, uint64_t c,
 #define SG_AT_KIP          0x5347
 
 /* arch_prctl codes (Linux asm/prctl.h).  The four base calls exist for
- * 64-bit callers only: from 32-bit code they are -EINVAL, as on Linux. */
+ * 64-bit callers only: from 32-bit code they are -EINVAL, as on Linux
+ * (the CPUID codes, above, serve both widths). */
 #define SG_ARCH_SET_GS 0x1001
 #define SG_ARCH_SET_FS 0x1002
 #define SG_ARCH_GET_FS 0x1003
@@ -292,6 +306,7 @@ _Static_assert(sizeof(struct sg_user_desc) == 16, "struct user_desc is 16 bytes"
 #define SG_ENOMEM  12
 #define SG_EACCES  13
 #define SG_EFAULT  14
+#define SG_EBUSY   16
 #define SG_EEXIST  17
 #define SG_ENODEV  19
 #define SG_ENOTDIR 20

@@ -59,6 +59,10 @@
 #define SG_SI_USER    0
 #define SG_SI_KERNEL  0x80
 #define SG_SI_TKILL   (-6)
+#define SG_CLD_EXITED    1      /* SIGCHLD's codes */
+#define SG_CLD_KILLED    2
+#define SG_CLD_STOPPED   5
+#define SG_CLD_CONTINUED 6
 #define SG_SEGV_MAPERR 1
 #define SG_SEGV_ACCERR 2
 #define SG_BUS_ADRALN  1
@@ -111,6 +115,7 @@ struct sg_siginfo64 {
     int32_t signo, errno_, code, pad;
     union {
         struct { int32_t pid; uint32_t uid; } kill;
+        struct { int32_t pid; uint32_t uid; int32_t status, pad; int64_t utime, stime; } chld;
         struct { uint64_t addr; } fault;
         struct { int32_t tid, overrun; uint64_t value; } timer;
         uint8_t bytes[SG_SIGINFO_SIZE - 16];
@@ -120,6 +125,7 @@ struct sg_siginfo32 {
     int32_t signo, errno_, code;
     union {
         struct { int32_t pid; uint32_t uid; } kill;
+        struct { int32_t pid; uint32_t uid; int32_t status, utime, stime; } chld;
         struct { uint32_t addr; } fault;
         struct { int32_t tid, overrun; uint32_t value; } timer;
         uint8_t bytes[SG_SIGINFO_SIZE - 12];

@@ -77,6 +77,10 @@ _Static_assert(GDT_TLS_MIN + GDT_TLS_ENTRIES == LDT_SEL >> 3, "the LDT descripto
 _Static_assert((LDT_SEL >> 3) + 2 == GDT_ENTRIES, "the LDT's 16 bytes end the GDT");
 #endif
 
+#define MSR_PLATFORM_INFO 0xCE    /* Intel: bit 32 - CPUID faulting exists (SDM vol. 4 2.17) */
+#define PLATFORM_INFO_CPUID_FAULTING (1ull << 32)
+#define MSR_MISC_FEATURES_ENABLES 0x140   /* Intel: bit 0 - CPUID faults at CPL > 0 */
+#define MISC_FEATURES_CPUID_FAULTING 1ull
 #define MSR_SYSENTER_CS   0x174   /* SDM vol. 3A 5.8.7: sysenter's CS, SS = +8 */
 #define MSR_SYSENTER_ESP  0x175   /* kernel RSP loaded by sysenter           */
 #define MSR_SYSENTER_EIP  0x176   /* kernel RIP loaded by sysenter           */
@@ -99,6 +103,7 @@ _Static_assert((LDT_SEL >> 3) + 2 == GDT_ENTRIES, "the LDT's 16 bytes end the GD
 #define CR0_NE    (1 << 5)
 #define CR0_WP    (1 << 16)
 #define CR0_AM    (1 << 18)  /* alignment checks at CPL 3 with EFLAGS.AC: the ac door, per process */
+#define CR4_TSD   (1 << 2)     /* rdtsc/rdtscp at CPL > 0: #GP (SDM vol. 3A 2.5) */
 #define CR4_PAE   (1 << 5)
 #define CR4_PGE   (1 << 7)
 #define CR4_OSFXSR (1 << 9)

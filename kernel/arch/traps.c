@@ -23,6 +23,7 @@
 #include <common/format.h>
 #include "../mm/space.h"
 #include "../proc/proc.h"
+#include "../proc/signal.h"
 #include <sysgate/abi.h>
 
 struct extable_entry {
@@ -260,7 +261,7 @@ void interrupt_dispatch(struct frame *f)
     if (frame_from_user(f)) {
         /* A call through an exception door (entry/exception_doors.c) is
          * no fault: decided here, before anything makes it the process's. */
-        if (exception_door_call(f))
+        if (exception_door_call(f, cr2, dr6))
             return;
         if (v == 1)
             debug_user_trap(f, dr6);
@@ -274,6 +275,9 @@ void interrupt_dispatch(struct frame *f)
         user_fault(f, cr2);
         return;
     }
+    /* The boot's look at what icebp does (entry/exception_doors.c). */
+    if ((v == 1 || v == 6) && exception_doors_probe_trap(f))
+        return;
     /* A process's breakpoint fired in ring 0: at a door's first
      * instruction (a data breakpoint on the operand of MOV SS or POP SS
      * holds the #DB back until after the next instruction - the door -
@@ -310,9 +314,15 @@ void interrupt_dispatch(struct frame *f)
             enum mm_fault_result r = mm_fault(current_proc(), cr2, f->error);
             if (r == MM_FAULT_DONE)
                 return;
-            if (r == MM_FAULT_OOM)
-                printk("sysgate: pid %d (%s): out of memory for user address %#lx in a kernel copy\n",
+            /* No frame for the page (a copy-on-write copy, or a fresh
+             * one): the copy fails, and the process goes as if its own
+             * access had found no memory (SIGKILL, acted on before it
+             * returns to user mode). */
+            if (r == MM_FAULT_OOM) {
+                printk("sysgate: pid %d (%s): out of memory for user address %#lx in a kernel copy: SIGKILL\n",
                        current_proc()->pid, current_proc()->name, cr2);
+                signal_send(current_proc(), SG_SIGKILL);
+            }
         }
         f->rip = fixup;
         return;

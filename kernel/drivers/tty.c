@@ -65,7 +65,7 @@ static bool controls(const struct proc *p)
 static bool group_in_session(int pgrp, int sid)
 {
     for (int i = 0; i < MAX_PROCS; i++)
-        if (is_live(&procs[i]) && procs[i].pgid == pgrp && procs[i].sid == sid)
+        if (proc_in_group(&procs[i]) && procs[i].pgid == pgrp && procs[i].sid == sid)
             return true;
     return false;
 }
@@ -73,14 +73,60 @@ static bool group_in_session(int pgrp, int sid)
 static bool group_exists(int pgrp)
 {
     for (int i = 0; i < MAX_PROCS; i++)
-        if (is_live(&procs[i]) && procs[i].pgid == pgrp)
+        if (proc_in_group(&procs[i]) && procs[i].pgid == pgrp)
             return true;
     return false;
 }
 
+/* Sends sig to every process of group pgrp but init (once per thread
+ * group). */
+static void signal_group(int pgrp, int sig)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (is_live(&procs[i]) && procs[i].pgid == pgrp && procs[i].pid != 1 && proc_first_of_group(&procs[i]))
+            signal_send(&procs[i], sig);
+}
+
+/* An orphaned process group: no member has a parent in another group of
+ * the same session (POSIX; Linux's will_become_orphaned_pgrp).  Nobody
+ * would continue it, so the terminal stops none of it. */
+static bool group_orphaned(int pgrp, int sid)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        const struct proc *p = &procs[i], *parent = p->parent;
+        if (is_live(p) && p->pgid == pgrp && parent && is_live(parent) && parent->pgid != pgrp &&
+            parent->sid == sid)
+            return false;
+    }
+    return true;
+}
+
+/* Job control for a process of a background group that uses its
+ * controlling terminal (Linux's __tty_check_change and n_tty_read's
+ * job_control): a read (SIGTTIN), or a write under TOSTOP or a change of
+ * the terminal (SIGTTOU).  0 when it may go on (not its terminal, the
+ * foreground, or - for SIGTTOU - the signal ignored or blocked); else the
+ * signal goes to its whole group, which stops (or runs a handler) and
+ * tries again: -ERESTARTSYS.  A read with SIGTTIN ignored or blocked, or
+ * from an orphaned group, is -EIO. */
+static long background_check(int sig)
+{
+    struct proc *p = current_proc();
+    /* init is let through: it is never stopped (signal_send drops the
+     * signals it has no handler for), and its group, having no parent, is
+     * orphaned - Linux would say -EIO. */
+    if (!controls(p) || !console_pgrp || p->pgid == console_pgrp || p->pid == 1)
+        return 0;
+    if (p->sig.hand->action[sig - 1].handler == SG_SIG_IGN || (p->sig.blocked & SG_SIGSET(sig)))
+        return sig == SG_SIGTTIN ? -SG_EIO : 0;
+    if (group_orphaned(p->pgid, p->sid))
+        return -SG_EIO;
+    signal_group(p->pgid, sig);
+    return signal_restart(-SG_ERESTARTSYS);
+}
+
 /* The signals the discipline raised, to every process of the foreground
- * group (signal_send: SIGTSTP does nothing while stopping is not there).
- * init is left out: Linux's init gets only the signals it handles
+ * group (a stop signal stops it: job control).  init is left out: Linux's init gets only the signals it handles
  * (SIGNAL_UNKILLABLE). */
 static void deliver_signals(void)
 {
@@ -89,13 +135,9 @@ static void deliver_signals(void)
     if (!console_pgrp)
         return;
     static const int sigs[] = { LDISC_SIGINT, LDISC_SIGQUIT, LDISC_SIGTSTP };
-    for (size_t s = 0; s < ARRAY_SIZE(sigs); s++) {
-        if (!(raised & (1u << sigs[s])))
-            continue;
-        for (int i = 0; i < MAX_PROCS; i++)
-            if (is_live(&procs[i]) && procs[i].pgid == console_pgrp && procs[i].pid != 1)
-                signal_send(&procs[i], sigs[s]);
-    }
+    for (size_t s = 0; s < ARRAY_SIZE(sigs); s++)
+        if (raised & (1u << sigs[s]))
+            signal_group(console_pgrp, sigs[s]);
 }
 
 /* The session leader's end ends the console's being its controlling
@@ -157,6 +199,9 @@ static long copy_out(uint64_t buf, size_t n)
 static long console_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
 {
     (void)pos;
+    long stop = background_check(SG_SIGTTIN);
+    if (stop)
+        return stop;
     if (len == 0)
         return 0;
     uint64_t deadline = 0;
@@ -195,6 +240,9 @@ static long console_read(struct file *f, uint64_t buf, uint64_t len, uint64_t po
 static long console_write(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
 {
     (void)f, (void)pos;
+    long stop = console.t.c_lflag & L_TOSTOP ? background_check(SG_SIGTTOU) : 0;
+    if (stop)
+        return stop;
     uint8_t chunk[256];
     uint64_t done = 0;
     while (done < len) {
@@ -224,6 +272,9 @@ static long console_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
     case L_TCSETSF: {
         /* Output is written before write() returns: nothing to drain. */
         struct l_termios t;
+        long stop = background_check(SG_SIGTTOU);
+        if (stop)
+            return stop;
         if (copy_from_user(&t, arg, sizeof t))
             return -SG_EFAULT;
         if ((uint32_t)cmd == L_TCSETSF)
@@ -264,6 +315,9 @@ static long console_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
             return -SG_ESRCH;
         if (!group_in_session((int)pgrp, p->sid))
             return -SG_EPERM;
+        long stop = background_check(SG_SIGTTOU);
+        if (stop)
+            return stop;
         console_pgrp = (int)pgrp;
         return 0;
     }
@@ -283,15 +337,14 @@ static long console_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
         return 0;
     }
     case L_TIOCNOTTY:
-        /* A session leader lets it go (Linux then hangs up the foreground
-         * group: SIGHUP and SIGCONT); anyone else keeps it, as a process
+        /* A session leader lets it go and hangs up the foreground group:
+         * SIGHUP and SIGCONT (Linux's disassociate_ctty); anyone else keeps it, as a process
          * cannot leave its session's terminal without leaving the session. */
         if (!controls(current_proc()))
             return -SG_ENOTTY;
         if (current_proc()->sid == current_proc()->tgid) {
-            for (int i = 0; i < MAX_PROCS; i++)
-                if (is_live(&procs[i]) && procs[i].pgid == console_pgrp && procs[i].pid != 1)
-                    signal_send(&procs[i], SG_SIGHUP);
+            signal_group(console_pgrp, SG_SIGHUP);
+            signal_group(console_pgrp, SG_SIGCONT);
             console_session = console_pgrp = 0;
         }
         return 0;

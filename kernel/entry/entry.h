@@ -87,12 +87,32 @@ void entry_floor_switch(uint32_t floors);
  * its result and return point.  false: the exception is the process's own
  * (kernel/arch/traps.c goes on as for any fault).  Also true, with no
  * call, for a #NM the nm door's CR0.TS caused outside its stub (TS taken
- * back, the instruction runs again).  Called for every exception from
- * user mode, before it becomes the process's fault. */
-bool exception_door_call(struct frame *f);
+ * back, the instruction runs again).  cr2: the #PF's address (the pf
+ * door); dr6: the #DB's causes (the icebp door).  Called for every
+ * exception from user mode, before it becomes the process's fault. */
+bool exception_door_call(struct frame *f, uint64_t cr2, uint64_t dr6);
 /* At boot, after kip_init: every exception door's stub starts with the
- * instruction the recognition expects (panics otherwise). */
+ * instruction the recognition expects and returns with a ret (panics
+ * otherwise). */
 void exception_doors_check(void);
+/* At boot, from entry_init: the exception doors that depend on the CPU
+ * and that this one has (rdtsc, umip, cpuid, icebp, ac; the others are
+ * always there), each absent one said on the console. */
+uint32_t exception_doors_offered(void);
+/* traps.c, for an exception in ring 0: the boot's icebp probe trapped
+ * (then the frame resumes after it). */
+bool exception_doors_probe_trap(struct frame *f);
+/* The per-thread CPU state of the rdtsc and cpuid doors (CR4.TSD, CPUID
+ * faulting) as `next` wants it: on every switch, and when the running
+ * thread changes it. */
+struct proc;
+void exception_doors_switch(const struct proc *next);
+/* prctl PR_GET_TSC / PR_SET_TSC and arch_prctl ARCH_GET_CPUID /
+ * ARCH_SET_CPUID for the running thread (Linux's values and errors). */
+long exception_doors_tsc_mode(void);
+long exception_doors_set_tsc_mode(uint64_t mode);
+long exception_doors_cpuid_mode(void);
+long exception_doors_set_cpuid_mode(uint64_t runs);
 
 /* traps.c: a #DB taken in ring 0 inside a door that single-steps until
  * it clears TF (sysenter, call gate). */

@@ -51,6 +51,7 @@
     .globl floor_int80, floor_callgate, floor_callgate_end, floor_syscall
     .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound, floor_into
     .globl floor_pf, floor_nm, floor_ac
+    .globl floor_rdtsc, floor_umip, floor_cpuid, floor_icebp
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -221,5 +222,65 @@ floor_ac:                       /* #AC: a fault, error code 0, CPL 3 only.
     add     $8, %rsp
     iretq
 1:  jmp     *interrupt_stub_table + 8 * AC_VECTOR(%rip)
+
+/* rdtsc and cpuid: #GP, a fault with an error code.  Resume at the stub's
+ * ret, past the instruction and the 2-byte jmp, and drop what the stub
+ * pushed (the saved RSP): 2 words (rdtsc) or 4 (cpuid), of the caller's
+ * width.  On the stack: error, rip, cs, rflags, rsp, ss.  The rdtsc floor
+ * takes only the stub's own #GP (its address in floor_rdtsc_call[],
+ * exception_doors.c): a thread with TSD armed also faults in the vDSO's
+ * clock reads and in __sg_rdtsc - the benchmark's own TSC reads while it
+ * measures this floor - and those go on to the real path. */
+floor_rdtsc:
+    push    %rax
+    mov     16(%rsp), %rax              /* the saved RIP */
+    cmp     floor_rdtsc_call(%rip), %rax
+    je      1f
+    cmp     floor_rdtsc_call + 8(%rip), %rax
+    jne     3f
+    cmpq    $USER32_CS, 24(%rsp)
+    jne     3f
+    pop     %rax
+    addq    $4, 8(%rsp)                 /* rdtsc, jmp */
+    addq    $8, 32(%rsp)
+    add     $8, %rsp                    /* the error code */
+    iretq
+1:  pop     %rax
+    addq    $4, 8(%rsp)
+    addq    $16, 32(%rsp)
+    add     $8, %rsp
+    iretq
+3:  pop     %rax
+    jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)
+
+floor_cpuid:
+    testb   $3, 16(%rsp)
+    jz      1f
+    addq    $4, 8(%rsp)                 /* cpuid, jmp */
+    cmpq    $USER32_CS, 16(%rsp)
+    je      2f
+    addq    $32, 32(%rsp)
+    add     $8, %rsp
+    iretq
+2:  addq    $16, 32(%rsp)
+    add     $8, %rsp
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)
+
+floor_umip:                     /* #GP: skip smsw %eax (3 bytes) */
+    testb   $3, 16(%rsp)
+    jz      1f
+    addq    $3, 8(%rsp)
+    add     $8, %rsp
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)
+
+floor_icebp:                    /* #DB: a trap, no error code; RIP is past icebp.
+                                   Every #DB from ring 3 comes here while it is
+                                   on; the kernel's own (ring 0) take the real path */
+    testb   $3, 8(%rsp)
+    jz      1f
+    iretq
+1:  jmp     *interrupt_stub_table + 8 * DB_VECTOR(%rip)
 
     .section .note.GNU-stack, "", @progbits

@@ -74,7 +74,8 @@
 /* #BP, the int3 door's vector, and #DE, the divide door's (same table). */
 #define BP_VECTOR 3
 #define DE_VECTOR 0
-#define GP_VECTOR 13    /* #GP, the hlt door's */
+#define GP_VECTOR 13    /* #GP: the hlt, rdtsc, umip and cpuid doors' */
+#define DB_VECTOR 1     /* #DB, the icebp door's */
 #define BR_VECTOR 5     /* #BR, the bound door's */
 #define OF_VECTOR 4     /* #OF, the into door's */
 #define PF_VECTOR 14    /* #PF, the pf door's */

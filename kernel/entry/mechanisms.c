@@ -18,6 +18,15 @@
  *   hlt       always: hlt in the page's stub (#GP; the same file)
  *   bound     never: bound does not exist in 64-bit mode
  *   into      never: nor does into
+ *   rdtsc     always: rdtsc in the page's stub with CR4.TSD set for the
+ *             thread (#GP; exception_doors.c)
+ *   umip      where CPUID has UMIP (EPYC-Rome, not Skylake-Client): smsw
+ *             in the stub (#GP)
+ *   cpuid     where the CPU has CPUID faulting (Intel's MSR_PLATFORM_INFO
+ *             bit 32; neither TCG model): cpuid in the stub (#GP)
+ *   icebp     where icebp raises #DB - the one door decided by a probe,
+ *             as no CPUID bit tells (QEMU 7.2's TCG raises #UD): icebp in
+ *             the stub
  *   pf        always: a load from the reserved page-fault range
  *             (SG_PF_BASE64; #PF; exception_doors.c)
  *   ac        wherever the CPU checks alignment - every x86-64 CPU does
@@ -32,7 +41,7 @@
  * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
  * vol. 2B SYSENTER/SYSCALL):
  *   int80, callgate, trap, int3, divide, hlt, bound, into, pf, nm   always
- *   ac        as for 64-bit code
+ *   rdtsc, umip, cpuid, icebp, ac   as for 64-bit code
  *   sysenter  Intel only: AMD raises #UD for SYSENTER in compatibility mode
  *             (QEMU 7.2's TCG lets it run; SYSENTER_CS = 0 then makes it
  *             #GP)
@@ -99,7 +108,8 @@ static int mechanism_by_name(const char *name)
 
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall32(void), floor_sysenter(void),
     floor_trap(void), floor_int3(void), floor_divide(void), floor_hlt(void), floor_bound(void), floor_into(void),
-    floor_pf(void), floor_nm(void), floor_ac(void);
+    floor_rdtsc(void), floor_umip(void), floor_cpuid(void), floor_icebp(void), floor_pf(void), floor_nm(void),
+    floor_ac(void);
 extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
@@ -154,6 +164,19 @@ static void aim_door(int mech, bool floor)
     case SG_MECH_INTO:      /* DPL 3 as idt_init sets it: INTO checks it */
         idt_set(OF_VECTOR, floor ? floor_into : (void (*)(void))interrupt_stub_table[OF_VECTOR], 3, 0);
         break;
+    /* #GP is also hlt's: entry_set_floor lets one of them have it. */
+    case SG_MECH_RDTSC:
+        idt_set(GP_VECTOR, floor ? floor_rdtsc : (void (*)(void))interrupt_stub_table[GP_VECTOR], 0, 0);
+        break;
+    case SG_MECH_UMIP:
+        idt_set(GP_VECTOR, floor ? floor_umip : (void (*)(void))interrupt_stub_table[GP_VECTOR], 0, 0);
+        break;
+    case SG_MECH_CPUID:
+        idt_set(GP_VECTOR, floor ? floor_cpuid : (void (*)(void))interrupt_stub_table[GP_VECTOR], 0, 0);
+        break;
+    case SG_MECH_ICEBP:     /* DPL 0, the #DB stack, as idt_init sets them */
+        idt_set(DB_VECTOR, floor ? floor_icebp : (void (*)(void))interrupt_stub_table[DB_VECTOR], 0, IST_DB);
+        break;
     case SG_MECH_PF:
         idt_set(PF_VECTOR, floor ? floor_pf : (void (*)(void))interrupt_stub_table[PF_VECTOR], 0, 0);
         break;
@@ -184,11 +207,17 @@ void entry_floor_switch(uint32_t floors)
     floors_aimed = floors;
 }
 
+/* The doors whose floors share the #GP vector. */
+#define GP_FLOORS (1u << SG_MECH_HLT | 1u << SG_MECH_RDTSC | 1u << SG_MECH_UMIP | 1u << SG_MECH_CPUID)
+
 long entry_set_floor(int mech, bool on)
 {
     struct proc *p = current_proc();
     if (mech < 0 || mech >= SG_MECH_COUNT || !((entry_mechanisms64 | entry_mechanisms32) & (1u << mech)))
         return -SG_EINVAL;
+    /* One vector, one floor at a time. */
+    if (on && (GP_FLOORS & (1u << mech)) && (p->floors & GP_FLOORS & ~(1u << mech)))
+        return -SG_EBUSY;
     if (on)
         p->floors |= 1u << mech;
     else
@@ -318,12 +347,9 @@ void entry_init(const char *cmdline)
         wrmsr(MSR_SYSENTER_CS, 0);
     }
 
-    if (strcmp(cpu.hypervisor_vendor, "TCGTCGTCGTCG")) {
-        entry_mechanisms64 |= 1u << SG_MECH_AC;
-        entry_mechanisms32 |= 1u << SG_MECH_AC;
-    } else {
-        printk("entry: the ac door is not offered: QEMU's TCG never raises #AC (no alignment check)\n");
-    }
+    uint32_t by_cpu = exception_doors_offered();
+    entry_mechanisms64 |= by_cpu;
+    entry_mechanisms32 |= by_cpu;
 
     char off[96];
     if (cmdline_get(cmdline, "nodoor", off, sizeof off))

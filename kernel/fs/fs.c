@@ -78,16 +78,19 @@ long fs_copy_path(char *buf, uint64_t user_path)
     return strncpy_from_user(buf, user_path, FS_PATH_MAX);
 }
 
-int fs_exec_lookup(struct proc *caller, const char *path, const void **data, size_t *size)
+int fs_exec_lookup(struct proc *caller, int dirfd, const char *path, bool nofollow, bool empty_ok,
+                   const void **data, size_t *size)
 {
     uint32_t n;
-    uint32_t start = caller ? caller->cwd : FS_ROOT;
-    int r = fs_walk(&fs_tree, start, path, FS_WALK_FOLLOW, &n, 0);
+    unsigned walk = nofollow ? 0 : FS_WALK_FOLLOW;
+    int r = caller ? fs_resolve(caller, dirfd, path, walk, empty_ok, &n, 0) : fs_walk(&fs_tree, FS_ROOT, path, walk, &n, 0);
     if (r)
         return r;
     /* execve(2): EACCES for anything but a regular file with an execute
      * permission bit (root needs only one of the three). */
     const struct fs_node *node = fs_node(n);
+    if ((node->mode & FS_S_IFMT) == FS_S_IFLNK)
+        return -SG_ELOOP;       /* AT_SYMLINK_NOFOLLOW found a symlink */
     if ((node->mode & FS_S_IFMT) != FS_S_IFREG || !(node->mode & 0111))
         return -SG_EACCES;
     *data = node->data;

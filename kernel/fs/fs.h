@@ -42,9 +42,13 @@ int fs_resolve(struct proc *p, int dirfd, const char *path, unsigned walk_flags,
  * -EFAULT, or -ENAMETOOLONG (no NUL within PATH_MAX bytes). */
 long fs_copy_path(char *buf, uint64_t user_path);
 
-/* The program the loader runs: path resolved from the caller's working
- * directory (following symlinks), a regular file with an execute bit.
- * 0 with its bytes, or -ENOENT, -ENOTDIR, -ELOOP, -EACCES, ... */
-int fs_exec_lookup(struct proc *caller, const char *path, const void **data, size_t *size);
+/* The program the loader runs: path resolved as fs_resolve does from dirfd
+ * (FS_AT_FDCWD: the caller's working directory; no caller: the root),
+ * following a symlink unless nofollow (then -ELOOP, as execveat(2)), an
+ * empty path the file dirfd itself with empty_ok (AT_EMPTY_PATH): a
+ * regular file with an execute bit.  0 with its bytes, or -ENOENT,
+ * -ENOTDIR, -ELOOP, -EACCES, -EBADF, ... */
+int fs_exec_lookup(struct proc *caller, int dirfd, const char *path, bool nofollow, bool empty_ok,
+                   const void **data, size_t *size);
 
 #endif

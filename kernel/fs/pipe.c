@@ -71,7 +71,7 @@ static long pipe_write(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
         if (!p->readers) {
             if (done)
                 return (long)done;
-            signal_send(current_proc(), SG_SIGPIPE);
+            signal_send_thread(current_proc(), SG_SIGPIPE, 0);
             return -SG_EPIPE;
         }
         uint32_t room = PIPE_SIZE - p->count;

@@ -40,6 +40,9 @@ uint64_t kip32_sysenter_return(void);
 uint64_t kip_stub(int bits, int mech);
 /* The same stub's bytes in the kernel's copy (NULL where not offered). */
 const uint8_t *kip_stub_bytes(int bits, int mech);
+/* The kernel's copy of the `n` image bytes at user address `addr` of the
+ * width's interface page (NULL unless all of them are in the image). */
+const uint8_t *kip_code_at(int bits, uint64_t addr, uint64_t n);
 /* The 32-bit image's __kernel_rt_sigreturn (rt) or __kernel_sigreturn: a
  * handler's return address when it came without SA_RESTORER. */
 uint64_t kip32_sigreturn(bool rt);

@@ -20,6 +20,11 @@ struct boot_info;
  * of a PROT_NONE range (the CPU ignores every other bit when P is clear,
  * SDM vol. 3A 4.5.4).  mprotect makes it present again. */
 #define PTE_PROTNONE (1ull << 10)
+/* Software bit of a page fork shares read-only between address spaces
+ * (phys_share counts them): a write to it copies the frame, or takes it
+ * over when no other space maps it any more (space.c mm_fault).  Such an
+ * entry never has PTE_W. */
+#define PTE_COW  (1ull << 11)
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
@@ -33,13 +38,21 @@ static inline uint64_t virt_to_phys(const void *va)
 /* Physical frames (phys.c). */
 void phys_init(const struct boot_info *bi);
 uint64_t phys_alloc(uint64_t frames);          /* zeroed; 0 if none left */
+uint64_t phys_alloc_copy(uint64_t src);        /* one frame holding src's bytes (not cleared first) */
 void phys_free(uint64_t pa, uint64_t frames);
 uint64_t phys_free_frames(void);
+/* User frames mapped by more than one space (fork's copy-on-write): one
+ * reference more; whether others map it; one reference less, freeing the
+ * frame with the last.  phys_free of a frame with references panics. */
+void phys_share(uint64_t pa);
+#define PHYS_SHARE_MAX 255      /* spaces besides the first */
+bool phys_shared(uint64_t pa);
+void phys_put(uint64_t pa);
 
 /* Page tables (paging.c). */
 void paging_init(void);
 uint64_t *vm_create(void);                      /* a PML4 with the kernel half */
-void vm_destroy(uint64_t *pml4);                /* frees the user half and its frames */
+void vm_destroy(uint64_t *pml4);                /* frees the user half; phys_put on its frames */
 int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t flags);
 uint64_t vm_lookup(uint64_t *pml4, uint64_t va);   /* leaf PTE or 0 */
 /* The leaf entry's slot for va, creating the tables above it; 0 when out

@@ -123,14 +123,17 @@ static void free_level(uint64_t *table, int level)
             continue;
         if (level > 0)
             free_level(table_of(table[i]), level - 1);
-        if (level > 0 || !(table[i] & PTE_SHARED))
+        if (level > 0)
             phys_free(table[i] & PTE_ADDR, 1);
+        else if (!(table[i] & PTE_SHARED))
+            phys_put(table[i] & PTE_ADDR);
     }
 }
 
 void vm_destroy(uint64_t *pml4)
 {
-    /* Leaves in the user half are frames the process owned. */
+    /* Leaves in the user half are frames the process owned (or shares
+     * copy-on-write: the last space to let go frees them). */
     for (int i = 0; i < 256; i++) {
         if (!(pml4[i] & PTE_P))
             continue;

@@ -1,4 +1,8 @@
-/* Physical frames: the boot memory map fed into the frame allocator. */
+/*
+ * Physical frames: the boot memory map fed into the frame allocator, and
+ * the reference counts of user frames that several address spaces map
+ * copy-on-write after a fork (space.c).
+ */
 #include "mm.h"
 #include "frame_alloc.h"
 #include "../arch/boot_info.h"
@@ -8,6 +12,11 @@
 #define MAX_FRAMES (4ull << 30 >> 12)
 
 static uint64_t bitmap[MAX_FRAMES / 64];
+/* How many address spaces map a frame besides the first (fork shares a
+ * page, a copy-on-write fault or an unmap lets go of it): PHYS_SHARE_MAX
+ * at most (mm.h). */
+static uint8_t extra_refs[MAX_FRAMES];
+_Static_assert(PHYS_SHARE_MAX <= UINT8_MAX, "phys.c: extra_refs holds PHYS_SHARE_MAX");
 static struct frame_alloc frames;
 uint64_t max_ram_end;     /* paging.c maps this much at PHYS_MAP_BASE */
 extern char __kernel_end[];
@@ -54,11 +63,42 @@ uint64_t phys_alloc(uint64_t n)
     return pa;
 }
 
+uint64_t phys_alloc_copy(uint64_t src)
+{
+    uint64_t pa = frame_alloc_take(&frames, 1, 1);
+    if (pa)
+        memcpy(phys_to_virt(pa), phys_to_virt(src), FRAME_SIZE);
+    return pa;
+}
+
 void phys_free(uint64_t pa, uint64_t n)
 {
+    for (uint64_t i = 0; i < n && pa / FRAME_SIZE + i < MAX_FRAMES; i++)
+        if (extra_refs[pa / FRAME_SIZE + i])
+            panic("phys_free: %#llx is still mapped by %u more spaces", (unsigned long long)pa + i * FRAME_SIZE,
+                  (unsigned)extra_refs[pa / FRAME_SIZE + i]);
     if (!frame_alloc_give(&frames, pa, n))
         panic("phys_free: %#llx (%llu frames) was not allocated", (unsigned long long)pa,
               (unsigned long long)n);
+}
+
+void phys_share(uint64_t pa)
+{
+    if (extra_refs[pa / FRAME_SIZE]++ == PHYS_SHARE_MAX)
+        panic("phys_share: %#llx shared by too many spaces", (unsigned long long)pa);
+}
+
+bool phys_shared(uint64_t pa)
+{
+    return extra_refs[pa / FRAME_SIZE] != 0;
+}
+
+void phys_put(uint64_t pa)
+{
+    if (extra_refs[pa / FRAME_SIZE])
+        extra_refs[pa / FRAME_SIZE]--;
+    else
+        phys_free(pa, 1);
 }
 
 uint64_t phys_free_frames(void)

@@ -7,7 +7,10 @@
  *   PROT_WRITE     + W                 PROT_EXEC   without NX
  * (x86 pages cannot be write-only or execute-only: both also read.)
  * Frames a space does not own (the interface page) carry PTE_SHARED and are
- * never freed by it.
+ * never freed by it.  fork shares the pages a space owns with the child,
+ * copy-on-write (PTE_COW, never PTE_W; phys_share counts the spaces): the
+ * first write, by the program or by a kernel user copy, copies the page or
+ * takes it over when no other space maps it any more.
  */
 #include "space.h"
 #include "mm.h"
@@ -31,36 +34,39 @@ int mm_create(struct proc *p)
     return 0;
 }
 
-struct fork_copy {
-    uint64_t *pml4;
+struct fork_share {
+    uint64_t *pml4;         /* the child's */
     int err;
 };
 
-static void copy_page(uint64_t *pte, uint64_t va, void *ctx)
+/* One page of the parent's into the child's tables: a frame the space
+ * owns (anonymous, file, stack, argument page) is shared copy-on-write -
+ * both entries lose W and gain PTE_COW, the frame one reference - whatever
+ * its protection, so that a later mprotect(PROT_WRITE) still copies; a
+ * PTE_PROTNONE page is shared alike.  A PTE_SHARED frame (the interface
+ * page and its data page) is mapped as it is. */
+static void share_page(uint64_t *pte, uint64_t va, void *ctx)
 {
-    struct fork_copy *c = ctx;
-    uint64_t e = *pte, pa = e & PTE_ADDR;
+    struct fork_share *c = ctx;
     if (c->err)
         return;
-    if (!(e & PTE_SHARED)) {
-        uint64_t copy = phys_alloc(1);
-        if (!copy) {
-            c->err = -SG_ENOMEM;
-            return;
-        }
-        memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
-        pa = copy;
-    }
     /* The child's tables are not loaded: no TLB entry to flush. */
     uint64_t *slot = vm_pte(c->pml4, va, true);
     if (!slot) {
-        if (!(e & PTE_SHARED))
-            phys_free(pa, 1);
         c->err = -SG_ENOMEM;
         return;
     }
-    *slot = (e & ~PTE_ADDR) | pa;
+    uint64_t e = *pte;
+    if (!(e & PTE_SHARED)) {
+        phys_share(e & PTE_ADDR);
+        e = (e & ~PTE_W) | PTE_COW;
+        *pte = e;
+    }
+    *slot = e;
 }
+
+/* A space maps a frame once at most, so the processes bound its sharers. */
+_Static_assert(MAX_PROCS - 1 <= PHYS_SHARE_MAX, "space.c: phys_share counts every process's mapping");
 
 int mm_fork(struct proc *child, struct proc *parent)
 {
@@ -73,9 +79,13 @@ int mm_fork(struct proc *child, struct proc *parent)
     *vm = *parent->vm;
     vm->users = 1;
     child->vm = vm;
-    struct fork_copy c = { child->pml4, 0 };
+    struct fork_share c = { child->pml4, 0 };
     for (int i = 0; i < vm->regions.count && !c.err; i++)
-        vm_walk_range(parent->pml4, vm->regions.v[i].start, vm->regions.v[i].end, copy_page, &c, false);
+        vm_walk_range(parent->pml4, vm->regions.v[i].start, vm->regions.v[i].end, share_page, &c, false);
+    /* The parent's entries lost W: its TLB may still hold them writable
+     * (SDM vol. 3A 4.10.4.1: a CR3 load flushes the non-global ones). */
+    if (read_cr3() == virt_to_phys(parent->pml4))
+        write_cr3(read_cr3());
     return c.err;
 }
 
@@ -118,7 +128,8 @@ int mm_map(struct proc *p, const struct vma *r)
     return vma_insert(&p->vm->regions, r);
 }
 
-/* Unmaps one page and frees its frame unless the space does not own it. */
+/* Unmaps one page and lets go of its frame unless the space does not own
+ * it (a copy-on-write frame stays while another space maps it). */
 static void drop_page(uint64_t *pte, uint64_t va, void *ctx)
 {
     (void)ctx;
@@ -126,7 +137,7 @@ static void drop_page(uint64_t *pte, uint64_t va, void *ctx)
     *pte = 0;
     invlpg(va);
     if (!(e & PTE_SHARED))
-        phys_free(e & PTE_ADDR, 1);
+        phys_put(e & PTE_ADDR);
 }
 
 int mm_unmap(struct proc *p, uint64_t start, uint64_t end)
@@ -138,9 +149,12 @@ int mm_unmap(struct proc *p, uint64_t start, uint64_t end)
     return 0;
 }
 
+/* The region's new entry bits; a copy-on-write page stays read-only (its
+ * first write copies it). */
 static void reprotect_page(uint64_t *pte, uint64_t va, void *ctx)
 {
-    *pte = (*pte & (PTE_ADDR | PTE_SHARED)) | *(uint64_t *)ctx;
+    uint64_t e = (*pte & (PTE_ADDR | PTE_SHARED | PTE_COW)) | *(uint64_t *)ctx;
+    *pte = e & PTE_COW ? e & ~PTE_W : e;
     invlpg(va);
 }
 
@@ -211,6 +225,28 @@ void mm_discard(struct proc *p, uint64_t start, uint64_t end)
     vm_walk_range(p->pml4, start, end, drop_page, 0, true);
 }
 
+/* A write to a copy-on-write page (its region allows writing): the
+ * space gets a page of its own - a copy, or the frame itself when no
+ * other space maps it any more (the last one need not copy) - mapped with
+ * the region's entry bits. */
+static enum mm_fault_result unshare_page(struct proc *p, uint64_t page, uint64_t flags)
+{
+    uint64_t *pte = vm_pte(p->pml4, page, false);
+    if (!pte || (*pte & (PTE_P | PTE_COW)) != (PTE_P | PTE_COW))
+        return MM_FAULT_SEGV;
+    uint64_t pa = *pte & PTE_ADDR;
+    if (phys_shared(pa)) {
+        uint64_t copy = phys_alloc_copy(pa);
+        if (!copy)
+            return MM_FAULT_OOM;
+        phys_put(pa);
+        pa = copy;
+    }
+    *pte = pa | flags;
+    invlpg(page);
+    return MM_FAULT_DONE;
+}
+
 enum mm_fault_result mm_fault(struct proc *p, uint64_t addr, uint64_t error)
 {
     if (!p || !p->vm)
@@ -222,11 +258,14 @@ enum mm_fault_result mm_fault(struct proc *p, uint64_t addr, uint64_t error)
     if (!r->prot || (error & PF_WRITE && !(r->prot & VMA_WRITE)) ||
         (error & PF_FETCH && !(r->prot & VMA_EXEC)))
         return MM_FAULT_SEGV;
-    /* The page is there and its entry refused: nothing to fill in (a
-     * present entry always carries its region's protection). */
-    if (error & (PF_PRESENT | PF_RESERVED))
-        return MM_FAULT_SEGV;
     uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE);
+    if (error & PF_RESERVED)
+        return MM_FAULT_SEGV;
+    /* The page is there and its entry refused: a write to a copy-on-write
+     * page of a writable region is served; anything else is the region's
+     * protection at work (a present entry always carries it). */
+    if (error & PF_PRESENT)
+        return error & PF_WRITE ? unshare_page(p, page, pte_flags(r->prot)) : MM_FAULT_SEGV;
     /* Only anonymous and file regions fill pages on demand; an entry that
      * is there already is not ours to replace. */
     if (r->backing == VMA_SHARED || vm_lookup(p->pml4, page))
@@ -247,4 +286,19 @@ enum mm_fault_result mm_fault(struct proc *p, uint64_t addr, uint64_t error)
         return MM_FAULT_OOM;
     }
     return MM_FAULT_DONE;
+}
+
+void mm_prepare_write(struct proc *p, uint64_t addr, uint64_t len)
+{
+    if (!len || addr + len < addr)
+        return;
+    for (uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE); page < addr + len; page += PAGE_SIZE) {
+        uint64_t e = vm_lookup(p->pml4, page);
+        if (!(e & PTE_P))
+            mm_fault(p, page, PF_WRITE);
+        else if (e & PTE_COW)
+            mm_fault(p, page, PF_PRESENT | PF_WRITE);
+        if (page + PAGE_SIZE < page)
+            break;
+    }
 }

@@ -28,9 +28,10 @@ struct vm_space {
 /* An empty space for p (p->bits and p->pml4 set); 0 or -ENOMEM. */
 int mm_create(struct proc *p);
 /* child's address space as a copy of parent's (fork): the same regions,
- * and a copy of every page parent has (eager: no copy-on-write); shared
- * frames (the interface page) are mapped, not copied.  0 or -ENOMEM (what
- * was made stays in child for mm_destroy). */
+ * and every page parent has shared copy-on-write (the frames parent owns;
+ * the first write on either side copies); shared frames (the interface
+ * page) are mapped as they are.  0 or -ENOMEM (what was made stays in
+ * child for mm_destroy). */
 int mm_fork(struct proc *child, struct proc *parent);
 /* clone(CLONE_VM): child uses parent's address space, one user more. */
 void mm_share(struct proc *child, struct proc *parent);
@@ -55,7 +56,10 @@ int mm_move(struct proc *p, uint64_t start, uint64_t end, uint64_t to);
 void mm_discard(struct proc *p, uint64_t start, uint64_t end);
 
 /* A page fault at addr with the CPU's error code (SDM vol. 3A 4.7), from
- * user mode or from a kernel user copy (or asked for by MAP_POPULATE). */
+ * user mode or from a kernel user copy (or asked for by MAP_POPULATE and
+ * the kernel's own writes, as PF_PRESENT | PF_WRITE for a copy-on-write
+ * page).  Ring 0 writes fault on a read-only page too: CR0.WP is set
+ * (SDM vol. 3A 4.6.1, arch/cpu.c). */
 #define PF_PRESENT  0x01    /* the page was there: its entry refused the access */
 #define PF_WRITE    0x02
 #define PF_RESERVED 0x08
@@ -67,5 +71,11 @@ enum mm_fault_result {
     MM_FAULT_OOM,       /* no frame for it */
 };
 enum mm_fault_result mm_fault(struct proc *p, uint64_t addr, uint64_t error);
+/* Before the kernel writes [addr, addr + len) of p's memory while p is not
+ * the current process (its tables loaded for the copy, or written through
+ * them): the pages p may write are made present and its own, as its own
+ * write would (a kernel copy's fault is served for the current process
+ * only).  What cannot be had stays as it is: the write then fails. */
+void mm_prepare_write(struct proc *p, uint64_t addr, uint64_t len);
 
 #endif

@@ -109,17 +109,23 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
         goto fail;
     memcpy(child->name, parent->name, sizeof child->name);
     child->parent = (flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
+    child->exit_signal = (int)(flags & CLONE_CSIGNAL);
     if (flags & CLONE_THREAD) {
         child->tgid = parent->tgid;
         child->parent = parent->parent;
+        child->exit_signal = 0;
     }
     child->pgid = parent->pgid;
     child->sid = parent->sid;
     proc_identity_init(child, parent);
-    /* Handlers, mask and alternate stack are inherited, nothing pending
-     * (fork(2)); a thread gets a copy too: sysgate keeps the signal state
-     * per thread (docs/linux-abi.md). */
-    signal_fork(child, parent);
+    /* Handlers (the same table under CLONE_SIGHAND), mask and alternate
+     * stack are inherited, nothing pending (fork(2)); a thread shares its
+     * group's process-directed signals. */
+    signal_fork(child, parent, flags & CLONE_SIGHAND, flags & CLONE_THREAD);
+    /* rdtsc and cpuid fault in the child as in the parent (Linux copies
+     * TIF_NOTSC and TIF_NOCPUID with the thread flags). */
+    child->tsc_faults = parent->tsc_faults;
+    child->cpuid_faults = parent->cpuid_faults;
 
     /* The caller's live registers: FPU/SSE and segments (the kernel uses
      * neither), then its frame with 0 as the child's result. */
@@ -168,6 +174,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
     /* CLONE_CHILD_SETTID writes into the child's memory, CLONE_PARENT_SETTID
      * into the parent's (the same memory with CLONE_VM). */
     if (flags & CLONE_CHILD_SETTID) {
+        mm_prepare_write(child, child_tid, 4);      /* the page is the child's, copy-on-write */
         vm_activate(child->pml4);
         int bad = put_tid(child_tid, child->pid);
         vm_activate(parent->pml4);
@@ -189,6 +196,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
     return pid;
 
 fail:
+    signal_release(child);
     seg_release(&child->seg, false);
     files_release(child);
     mm_destroy(child);
@@ -215,4 +223,47 @@ long sys_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t a3,
     if (current_proc()->bits == 32)
         return do_clone(flags, newsp, parent_tid, a4, a3);
     return do_clone(flags, newsp, parent_tid, a3, a4);
+}
+
+/* clone3's struct clone_args (include/uapi/linux/sched.h): 64-bit fields
+ * for either width; CLONE_ARGS_SIZE_VER0 is its first 64 bytes. */
+struct clone_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    uint64_t set_tid, set_tid_size, cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64
+#define CLONE_ARGS_MAX 4096         /* Linux: a page */
+
+/* clone3(2), as Linux's copy_clone_args_from_user and clone3_args_valid:
+ * the exit signal as its own field (not in flags), the stack as its lowest
+ * address and size; a structure larger than the one known here must be
+ * zero beyond it (-E2BIG).  set_tid (choosing the pid) and CLONE_INTO_CGROUP
+ * are not supported: -EINVAL. */
+long sys_clone3(uint64_t uargs, uint64_t size)
+{
+    struct clone_args a;
+    if (size < CLONE_ARGS_SIZE_VER0)
+        return -SG_EINVAL;
+    if (size > CLONE_ARGS_MAX)
+        return -SG_E2BIG;
+    memset(&a, 0, sizeof a);
+    if (copy_from_user(&a, uargs, size < sizeof a ? size : sizeof a))
+        return -SG_EFAULT;
+    for (uint64_t at = sizeof a; at < size; at++) {
+        uint8_t b;
+        if (copy_from_user(&b, uargs + at, 1))
+            return -SG_EFAULT;
+        if (b)
+            return -SG_E2BIG;
+    }
+    if ((a.flags & CLONE_CSIGNAL) || (a.flags >> 32) || a.exit_signal > SG_NSIG)
+        return -SG_EINVAL;
+    if (((a.flags & CLONE_THREAD) || (a.flags & CLONE_PARENT)) && a.exit_signal)
+        return -SG_EINVAL;
+    if (a.set_tid || a.set_tid_size || a.cgroup)
+        return -SG_EINVAL;
+    if ((a.stack == 0) != (a.stack_size == 0) || (a.stack && !user_range_ok(a.stack, a.stack_size)))
+        return -SG_EINVAL;
+    uint64_t sp = a.stack ? a.stack + a.stack_size : 0;
+    return do_clone(a.flags | a.exit_signal, sp, a.parent_tid, a.child_tid, a.tls);
 }

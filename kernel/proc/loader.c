@@ -11,6 +11,7 @@
 #include "elf.h"
 #include "../arch/cpu.h"
 #include "../arch/io.h"
+#include "../entry/entry.h"
 #include "../fs/file.h"
 #include "../fs/fs.h"
 #include "../arch/selectors_msrs.h"
@@ -445,10 +446,12 @@ void proc_start_at_frame(struct proc *p)
  * -ENOENT, -EACCES, ... (fs_exec_lookup), -ENOEXEC; with `log` the reason
  * an image is refused goes to the console (sg_spawn; execve's callers -
  * shells trying a script - expect -ENOEXEC as an answer, not an event). */
-static long find_image(struct proc *caller, const char *path, const void **file, struct elf_image *img, bool log)
+static long find_image(struct proc *caller, int dirfd, const char *path, int at_flags, const void **file,
+                       struct elf_image *img, bool log)
 {
     size_t size;
-    int found = fs_exec_lookup(caller, path, file, &size);
+    int found = fs_exec_lookup(caller, dirfd, path, at_flags & L_AT_SYMLINK_NOFOLLOW, at_flags & L_AT_EMPTY_PATH,
+                               file, &size);
     if (found)
         return found;
     enum elf_error err = elf_parse(*file, size, img);
@@ -574,7 +577,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
 {
     const void *file;
     struct elf_image img;
-    long r = find_image(parent, path, &file, &img, true);
+    long r = find_image(parent, FS_AT_FDCWD, path, 0, &file, &img, true);
     if (r)
         return r;
 
@@ -611,6 +614,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     seg_init(&p->seg, p->bits);
     fpu_reset_image(p->fxsave);
     signal_reset(p);
+    p->exit_signal = SG_SIGCHLD;
     proc_start_at_frame(p);
     p->state = PROC_RUNNABLE;
     return p->pid;
@@ -620,12 +624,12 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
  * is never preempted and execve does not block while building). */
 static struct proc exec_scratch;
 
-long proc_exec(const char *path, uint64_t argv, uint64_t envp)
+long proc_exec(int dirfd, const char *path, int at_flags, uint64_t argv, uint64_t envp)
 {
     struct proc *p = current_proc();
     const void *file;
     struct elf_image img;
-    long r = find_image(p, path, &file, &img, false);
+    long r = find_image(p, dirfd, path, at_flags, &file, &img, false);
     if (r)
         return r;
 
@@ -660,6 +664,10 @@ long proc_exec(const char *path, uint64_t argv, uint64_t envp)
     p->unimplemented_count = 0;
     fast_tables_show(p->unimplemented_logged, 0);  /* the running process's */
     signal_exec(p);
+    /* A new program runs cpuid again; rdtsc keeps faulting (Linux's
+     * arch_setup_new_exec re-enables only cpuid). */
+    p->cpuid_faults = false;
+    exception_doors_switch(p);
 
     /* The running process's registers: segments, TLS and LDT empty, the
      * FPU reset, the frame the program's entry, whichever width it has. */

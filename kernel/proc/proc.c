@@ -32,6 +32,7 @@ void proc_add_exit_hook(void (*hook)(struct proc *p))
 /* Frees what a dead process still holds (its address space went at exit). */
 static void proc_release(struct proc *p)
 {
+    signal_release(p);
     kstack_free(p->kstack);
     memset(p, 0, sizeof *p);
 }
@@ -83,6 +84,9 @@ static void clear_child_tid(struct proc *p)
     uint64_t addr = p->clear_child_tid;
     if (!addr || !p->vm || p->vm->users < 2 || addr % 4 || addr >= p->vm->limit)
         return;
+    /* A page still shared copy-on-write with a forked child gets its own
+     * copy first, as a write by the thread itself would. */
+    mm_prepare_write(p, addr, 4);
     uint64_t pte = vm_lookup(p->pml4, addr);
     if ((pte & (PTE_P | PTE_U | PTE_W)) == (PTE_P | PTE_U | PTE_W)) {
         *(uint32_t *)((uint8_t *)phys_to_virt(pte & PTE_ADDR) + addr % PAGE_SIZE) = 0;
@@ -90,9 +94,15 @@ static void clear_child_tid(struct proc *p)
     }
 }
 
+struct proc *proc_leader(struct proc *p)
+{
+    struct proc *leader = p->pid == p->tgid ? p : proc_find(p->tgid);
+    return leader ? leader : p;
+}
+
 /* A child of parent's group changed: every thread of the group waiting in
  * wait4 looks again (any of them may wait for it). */
-static void wake_waiters(const struct proc *parent)
+void proc_wake_waiters(const struct proc *parent)
 {
     for (int i = 0; parent && i < MAX_PROCS; i++)
         if (procs[i].tgid == parent->tgid && procs[i].state == PROC_WAITING)
@@ -139,19 +149,23 @@ static void proc_make_zombie(struct proc *p, int wait_status)
         if (procs[i].parent == p) {
             procs[i].parent = heir;
             if (procs[i].state == PROC_ZOMBIE)
-                wake_waiters(heir);
+                proc_wake_waiters(heir);
         }
 
-    /* A waiting parent looks again (proc_wait decides whether p is what
-     * it waits for).  A thread's end may be its group's: then the leader's
-     * parent. */
-    struct proc *parent = p->parent;
-    if (p->pid != p->tgid) {
-        struct proc *leader = proc_find(p->tgid);
-        parent = leader && leader->state == PROC_ZOMBIE && !group_alive(leader) ? leader->parent : 0;
+    /* The group's end (this thread's, or the last of its threads') is
+     * told to the leader's parent: its exit signal, and a waiting parent
+     * looks again.  A parent that takes no status has the leader
+     * collected by proc_alloc. */
+    struct proc *leader = proc_leader(p);
+    if (leader != p)
         p->parent = 0;      /* nobody collects a thread: proc_alloc does */
+    if (leader->state == PROC_ZOMBIE && !group_alive(leader)) {
+        int st = leader->wait_status;
+        bool exited = SG_WIFEXITED(st);
+        if (signal_notify_parent(leader, exited ? SG_CLD_EXITED : SG_CLD_KILLED,
+                                 exited ? SG_WEXITSTATUS(st) : SG_WTERMSIG(st)))
+            leader->parent = 0;
     }
-    wake_waiters(parent);
 }
 
 noreturn void proc_exit(struct proc *p, int wait_status)
@@ -185,10 +199,29 @@ noreturn void proc_exit_group(struct proc *p, int wait_status)
     proc_exit(p, wait_status);
 }
 
+bool proc_in_group(const struct proc *p)
+{
+    if (p->state == PROC_FREE)
+        return false;
+    return p->state != PROC_ZOMBIE || (p->pid == p->tgid && p->parent);
+}
+
+bool proc_first_of_group(const struct proc *p)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        const struct proc *q = &procs[i];
+        if (q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
+            return q == p;
+    }
+    return false;
+}
+
 long proc_kill(int pid, int sig)
 {
     struct proc *p = proc_find(pid);
-    if (!p || p->state == PROC_ZOMBIE)
+    /* A leader that has ended while other threads run still names its
+     * process (signal_send finds a live thread). */
+    if (!p || (p->state == PROC_ZOMBIE && !group_alive(p)))
         return -SG_ESRCH;
     if (sig == 0)
         return 0;
@@ -231,7 +264,13 @@ static bool wait_selects(const struct proc *parent, const struct proc *c, int pi
     return c->pgid == -pid;
 }
 
-static struct proc *find_child(struct proc *parent, int pid, bool *have_child)
+/* Whether c (a group leader) has ended: its group has no live thread. */
+static bool group_ended(const struct proc *c)
+{
+    return c->state == PROC_ZOMBIE && !group_alive(c);
+}
+
+static struct proc *find_child(struct proc *parent, int pid, unsigned how, bool *have_child)
 {
     *have_child = false;
     for (int i = 0; i < MAX_PROCS; i++) {
@@ -242,19 +281,33 @@ static struct proc *find_child(struct proc *parent, int pid, bool *have_child)
             !wait_selects(parent, c, pid))
             continue;
         *have_child = true;
-        if (c->state == PROC_ZOMBIE && !group_alive(c))
+        if (group_ended(c)) {
+            if (how & WAIT_EXITED)
+                return c;
+            continue;
+        }
+        int report = c->sig.wait_report;
+        if (report && (how & (report == 0xffff ? WAIT_CONTINUED : WAIT_STOPPED)))
             return c;
     }
     return 0;
 }
 
-long proc_wait(struct proc *parent, int pid, int *status, bool nohang, bool reap)
+long proc_wait(struct proc *parent, int pid, int *status, unsigned how)
 {
     for (;;) {
         bool have_child;
-        struct proc *c = find_child(parent, pid, &have_child);
+        struct proc *c = find_child(parent, pid, how, &have_child);
         if (c) {
             int cpid = c->pid;
+            bool reap = !(how & WAIT_NOREAP);
+            if (!group_ended(c)) {
+                /* A stop or continue, reported once. */
+                *status = c->sig.wait_report;
+                if (reap)
+                    c->sig.wait_report = 0;
+                return cpid;
+            }
             *status = c->wait_status;
             if (reap) {
                 parent->children_full_calls += c->full_calls + c->children_full_calls;
@@ -264,7 +317,7 @@ long proc_wait(struct proc *parent, int pid, int *status, bool nohang, bool reap
         }
         if (!have_child)
             return -SG_ECHILD;
-        if (nohang)
+        if (how & WAIT_NOHANG)
             return 0;
         /* A signal interrupts the wait: restarted under SA_RESTART, else
          * -EINTR (signal(7)). */

@@ -32,6 +32,7 @@ enum proc_state {
     PROC_WAITING,       /* wait4: until a child exits */
     PROC_BLOCKED,       /* sched_block: until sched_wake(wait_chan), or wake_ns if set */
     PROC_ZOMBIE,        /* exited; waits for its parent to collect it */
+    PROC_STOPPED,       /* a stop signal (job control): until SIGCONT or SIGKILL */
 };
 
 struct proc {
@@ -58,6 +59,8 @@ struct proc {
     struct proc *vfork_parent;  /* blocked in vfork until this child execs or ends */
     bool execed;                /* has called execve (setpgid's -EACCES) */
     int wait_status;            /* Linux wait4 encoding, once a zombie */
+    int exit_signal;            /* sent to the parent when the process ends (clone's CSIGNAL;
+                                   SIGCHLD for fork and sg_spawn, 0 for a thread) */
     uint64_t wake_ns;           /* PROC_SLEEPING: CLOCK_MONOTONIC to wake at
                                    (PROC_BLOCKED: the same, 0 for none) */
     const void *wait_chan;      /* PROC_BLOCKED: what it waits for */
@@ -72,6 +75,10 @@ struct proc {
                                    unaligned access with EFLAGS.AC is then #AC) */
     uint32_t floors;            /* doors at their benchmark floor for this process
                                    (1 << SG_MECH_x; entry/mechanisms.c) */
+    bool tsc_faults;            /* rdtsc raises #GP: CR4.TSD while it runs (prctl
+                                   PR_SET_TSC; the rdtsc door; entry/exception_doors.c) */
+    bool cpuid_faults;          /* cpuid raises #GP: CPUID faulting while it runs
+                                   (arch_prctl ARCH_SET_CPUID; the cpuid door) */
     /* Linux's per-process bookkeeping (syscall/sys_identity.c). */
     struct rlimit64 rlimits[RLIM_NLIMITS];  /* inherited from the parent */
     uint64_t clear_child_tid;   /* set_tid_address, CLONE_CHILD_CLEARTID: cleared at thread exit */
@@ -109,10 +116,11 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
  * Linux's defaults for the first) and Linux bookkeeping. */
 void proc_identity_init(struct proc *p, const struct proc *parent);
 
-/* loader.c: execve for the running process: path (already copied in),
- * argv and envp arrays in its memory.  0 with the new image in place (its
- * frame rewritten), or -errno with the caller untouched. */
-long proc_exec(const char *path, uint64_t argv, uint64_t envp);
+/* loader.c: execve (and execveat: dirfd and AT_* flags as
+ * fs_exec_lookup takes them) for the running process: path (already
+ * copied in), argv and envp arrays in its memory.  0 with the new image in
+ * place (its frame rewritten), or -errno with the caller untouched. */
+long proc_exec(int dirfd, const char *path, int at_flags, uint64_t argv, uint64_t envp);
 /* loader.c: a process whose kernel stack holds `frame` at its top (the
  * frame the exit path restores) starts in process_first_return when first
  * switched to. */
@@ -146,17 +154,37 @@ noreturn void proc_exit(struct proc *p, int wait_status);
 noreturn void proc_exit_group(struct proc *p, int wait_status);
 /* execve: the other threads of p's group end (their slots free). */
 void proc_end_other_threads(struct proc *p);
+/* Whether p still belongs to its process group: alive, or a process its
+ * parent has not collected yet (Linux keeps a zombie in its group until it
+ * is reaped: setpgid and TIOCSPGRP find a group whose first member has
+ * already ended, as a pipeline's does). */
+bool proc_in_group(const struct proc *p);
+/* Whether p is the first live thread of its group in the table: loops
+ * over the table that act once per process (kill of a process group). */
+bool proc_first_of_group(const struct proc *p);
 /* kill(2) of one process: signal 0 tests for existence; any other is sent
  * (signal_send).  init (pid 1) refuses with -EPERM. */
 long proc_kill(int pid, int sig);
 /* Kills the current process for a fault it took in user mode: one log
  * line naming the fault, then exit with the signal's wait status. */
 noreturn void proc_kill_current(int signal, const char *what, uint64_t rip, uint64_t addr);
+/* What proc_wait looks for and how (wait4's and waitid's options). */
+#define WAIT_EXITED    1u       /* an ended child (wait4 always) */
+#define WAIT_STOPPED   2u       /* a child stopped by a signal (WUNTRACED, WSTOPPED) */
+#define WAIT_CONTINUED 4u       /* a stopped child continued by SIGCONT (WCONTINUED) */
+#define WAIT_NOHANG    8u       /* do not block */
+#define WAIT_NOREAP    16u      /* leave what was found to be found again (WNOWAIT) */
 /* Waits for a child: pid > 0 that one, -1 any, 0 the caller's process
- * group, < -1 group -pid.  The child's pid and its status, 0 with nohang
- * and nothing to collect, -ECHILD.  With reap false (waitid's WNOWAIT) the
- * zombie stays. */
-long proc_wait(struct proc *parent, int pid, int *status, bool nohang, bool reap);
+ * group, < -1 group -pid.  The child's pid and its status in wait4's
+ * encoding (exited, killed, stopped (sig << 8 | 0x7f) or continued
+ * (0xffff)), 0 with WAIT_NOHANG and nothing to report, -ECHILD.  An ended
+ * child is collected unless WAIT_NOREAP; a stop or continue is reported
+ * once. */
+long proc_wait(struct proc *parent, int pid, int *status, unsigned how);
+/* Every thread of parent's group waiting in wait4/waitid looks again. */
+void proc_wake_waiters(const struct proc *parent);
+/* The leader of p's thread group (p itself for a single-threaded one). */
+struct proc *proc_leader(struct proc *p);
 
 /* sched.c */
 void sched_init(void);

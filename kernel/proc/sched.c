@@ -37,6 +37,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     percpu0.work &= ~(uint64_t)WORK_RESCHED;   /* this switch is the one asked for */
     signal_update_work(next);
     entry_floor_switch(next->floors);
+    exception_doors_switch(next);
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);

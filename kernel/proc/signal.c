@@ -8,8 +8,10 @@
  * and wakes a blocked receiver; everything else happens in the receiver's
  * own context, in signal_exit_work(), which the exit path (entry/exit.S)
  * calls through the per-CPU work word before any return to user mode:
- *   - the default action: ignore, or end the process (no stopping: the
- *     stop signals are ignored, docs/linux-abi.md);
+ *   - the default action: ignore, end the process, or stop it (job
+ *     control: every thread of the group stops on its way back to user
+ *     mode, the parent hears of it through SIGCHLD and wait, and SIGCONT
+ *     makes the group run again the moment it is sent);
  *   - a handler: the interrupted registers, mask and FPU state go into a
  *     signal frame on the user stack laid out exactly as Linux's
  *     (arch/x86/kernel/signal.c, signal_32.c; include/sysgate/signal.h),
@@ -39,10 +41,15 @@
 /* Faults first, as Linux's SYNCHRONOUS_MASK: their frame is the fault's. */
 #define SYNCHRONOUS (SIGSET(SG_SIGSEGV) | SIGSET(SG_SIGBUS) | SIGSET(SG_SIGILL) | SIGSET(SG_SIGTRAP) | \
                      SIGSET(SG_SIGFPE) | SIGSET(SG_SIGSYS))
-/* Default action ignore (signal(7)); the stop and continue signals too,
- * since sysgate stops no process. */
-#define DEFAULT_IGNORE (SIGSET(SG_SIGCHLD) | SIGSET(SG_SIGURG) | SIGSET(SG_SIGWINCH) | SIGSET(SG_SIGCONT) | \
-                        SIGSET(SG_SIGSTOP) | SIGSET(SG_SIGTSTP) | SIGSET(SG_SIGTTIN) | SIGSET(SG_SIGTTOU))
+/* Default action ignore (signal(7)); SIGCONT's continuing is done when it
+ * is sent, its delivery is then ignored. */
+#define DEFAULT_IGNORE (SIGSET(SG_SIGCHLD) | SIGSET(SG_SIGURG) | SIGSET(SG_SIGWINCH) | SIGSET(SG_SIGCONT))
+/* Default action stop (signal(7)). */
+#define STOP_SIGNALS (SIGSET(SG_SIGSTOP) | SIGSET(SG_SIGTSTP) | SIGSET(SG_SIGTTIN) | SIGSET(SG_SIGTTOU))
+/* A stopped or continued child's wait status (wait(2): WIFSTOPPED,
+ * WIFCONTINUED; Linux's wait_task_stopped, wait_task_continued). */
+#define WSTATUS_STOPPED(sig) ((sig) << 8 | 0x7f)
+#define WSTATUS_CONTINUED 0xffff
 
 /* The flags a signal return takes from the user (Linux's FIX_EFLAGS, but
  * without RF: sysgate never returns with RF set from a user value).  IOPL,
@@ -72,16 +79,44 @@ void signal_init(void)
     memcpy(fpu_init_image + SG_FXSAVE_MXCSR, &mxcsr, 4);
 }
 
+/* The handler tables.  Each process slot holds at most one reference, a
+ * table at least one, so a free table is there whenever a process asks
+ * for one (a new or exec'ing process holds none, or shares its own). */
+static struct sighand sighands[MAX_PROCS];
+
+/* A free table, its actions a copy of `from`'s, or all SIG_DFL. */
+static struct sighand *sighand_new(const struct sighand *from)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (!sighands[i].refs) {
+            if (from)
+                memcpy(sighands[i].action, from->action, sizeof sighands[i].action);
+            else
+                memset(sighands[i].action, 0, sizeof sighands[i].action);
+            sighands[i].refs = 1;
+            return &sighands[i];
+        }
+    panic("no free signal handler table");
+}
+
 void signal_reset(struct proc *p)
 {
     memset(&p->sig, 0, sizeof p->sig);
+    p->sig.hand = sighand_new(0);
+    p->sig.group = &p->sig;
     p->sig.altstack_flags = SG_SS_DISABLE;
 }
 
-void signal_fork(struct proc *child, const struct proc *parent)
+void signal_fork(struct proc *child, struct proc *parent, bool share_hand, bool thread)
 {
-    signal_reset(child);
-    memcpy(child->sig.action, parent->sig.action, sizeof child->sig.action);
+    memset(&child->sig, 0, sizeof child->sig);
+    if (share_hand) {
+        child->sig.hand = parent->sig.hand;
+        child->sig.hand->refs++;
+    } else {
+        child->sig.hand = sighand_new(parent->sig.hand);
+    }
+    child->sig.group = thread ? parent->sig.group : &child->sig;
     child->sig.blocked = parent->sig.blocked;
     child->sig.altstack_sp = parent->sig.altstack_sp;
     child->sig.altstack_size = parent->sig.altstack_size;
@@ -90,16 +125,65 @@ void signal_fork(struct proc *child, const struct proc *parent)
 
 void signal_exec(struct proc *p)
 {
+    if (p->sig.hand->refs > 1) {
+        struct sighand *own = sighand_new(p->sig.hand);
+        p->sig.hand->refs--;
+        p->sig.hand = own;
+    }
+    struct sig_action *action = p->sig.hand->action;
     for (int i = 0; i < SG_NSIG; i++)
-        if (p->sig.action[i].handler != SG_SIG_IGN)
-            memset(&p->sig.action[i], 0, sizeof p->sig.action[i]);
+        if (action[i].handler != SG_SIG_IGN)
+            memset(&action[i], 0, sizeof action[i]);
     p->sig.altstack_sp = p->sig.altstack_size = 0;
     p->sig.altstack_flags = SG_SS_DISABLE;
 }
 
+void signal_release(struct proc *p)
+{
+    if (p->sig.hand)
+        p->sig.hand->refs--;
+    p->sig.hand = 0;
+}
+
+static struct sig_action *action_of(const struct proc *p, int sig)
+{
+    return &p->sig.hand->action[sig - 1];
+}
+
+uint64_t signal_pending_set(const struct proc *p)
+{
+    return p->sig.pending | (p->sig.group ? p->sig.group->shared_pending : 0);
+}
+
 static uint64_t deliverable(const struct proc *p)
 {
-    return p->sig.pending & ~(p->sig.blocked & ~UNBLOCKABLE);
+    return signal_pending_set(p) & ~(p->sig.blocked & ~UNBLOCKABLE);
+}
+
+struct sig_info signal_take(struct proc *p, int sig)
+{
+    if (p->sig.pending & SIGSET(sig)) {
+        p->sig.pending &= ~SIGSET(sig);
+        return p->sig.info[sig - 1];
+    }
+    p->sig.group->shared_pending &= ~SIGSET(sig);
+    return p->sig.group->shared_info[sig - 1];
+}
+
+/* Takes the signals of set off every thread of p's group and the group's
+ * shared set. */
+static void discard_set(struct proc *p, uint64_t set)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state != PROC_FREE && procs[i].tgid == p->tgid)
+            procs[i].sig.pending &= ~set;
+    if (p->sig.group)
+        p->sig.group->shared_pending &= ~set;
+}
+
+void signal_discard(struct proc *p, int sig)
+{
+    discard_set(p, SIGSET(sig));
 }
 
 bool signal_pending(const struct proc *p)
@@ -111,7 +195,7 @@ void signal_update_work(struct proc *p)
 {
     if (p != current_proc())
         return;
-    if (deliverable(p) || p->sig.restart_pending || p->sig.restore_saved_mask)
+    if (deliverable(p) || p->sig.restart_pending || p->sig.restore_saved_mask || p->sig.stop_pending)
         percpu0.work |= WORK_SIGNAL;
     else
         percpu0.work &= ~(uint64_t)WORK_SIGNAL;
@@ -119,36 +203,166 @@ void signal_update_work(struct proc *p)
 
 static bool ignored(const struct proc *p, int sig)
 {
-    uint64_t h = p->sig.action[sig - 1].handler;
+    uint64_t h = action_of(p, sig)->handler;
     if (sig == SG_SIGKILL || sig == SG_SIGSTOP)
         return false;
     return h == SG_SIG_IGN || (h == SG_SIG_DFL && (DEFAULT_IGNORE & SIGSET(sig)));
 }
 
-void signal_send_info(struct proc *p, int sig, const struct sig_info *info)
+static bool is_live(const struct proc *p)
 {
-    if (sig < 1 || sig > SG_NSIG || p->state == PROC_FREE || p->state == PROC_ZOMBIE)
+    return p->state != PROC_FREE && p->state != PROC_ZOMBIE;
+}
+
+/* SIGCONT, at its sending: the group runs again, whatever SIGCONT's
+ * action or mask, and no stop signal stays pending (Linux's
+ * prepare_signal).  The parent hears of it if the group had stopped. */
+static void continue_group(struct proc *p)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t->tgid != p->tgid || !is_live(t))
+            continue;
+        t->sig.stop_pending = false;
+        if (t->state == PROC_STOPPED)
+            t->state = PROC_RUNNABLE;
+        signal_update_work(t);
+    }
+    discard_set(p, STOP_SIGNALS);
+    struct proc *leader = proc_leader(p);
+    if (leader->sig.group_stop_sig) {
+        leader->sig.group_stop_sig = 0;
+        leader->sig.wait_report = WSTATUS_CONTINUED;
+        signal_notify_parent(leader, SG_CLD_CONTINUED, SG_SIGCONT);
+    }
+}
+
+/* A stop signal's default action: every thread of the group stops on its
+ * next way back to user mode; the parent hears of it now (Linux tells it
+ * once the last thread has stopped: nothing of the group runs user code
+ * in between either way). */
+static void stop_group(struct proc *p, int sig)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t->tgid == p->tgid && is_live(t)) {
+            t->sig.stop_pending = true;
+            signal_update_work(t);
+        }
+    }
+    struct proc *leader = proc_leader(p);
+    if (!leader->sig.group_stop_sig) {
+        leader->sig.group_stop_sig = sig;
+        leader->sig.wait_report = WSTATUS_STOPPED(sig);
+        signal_notify_parent(leader, SG_CLD_STOPPED, sig);
+    }
+}
+
+/* The running thread stops until SIGCONT (or SIGKILL) makes it runnable. */
+static void stop_here(struct proc *p)
+{
+    p->sig.stop_pending = false;
+    p->state = PROC_STOPPED;
+    schedule();
+    signal_update_work(p);
+}
+
+bool signal_notify_parent(struct proc *p, int code, int status)
+{
+    struct proc *parent = p->parent;
+    if (!parent || !is_live(parent))
+        return false;
+    const struct sig_action *a = action_of(parent, SG_SIGCHLD);
+    bool end = code == SG_CLD_EXITED || code == SG_CLD_KILLED;
+    int sig = end ? p->exit_signal : SG_SIGCHLD;
+    bool autoreap = end && sig == SG_SIGCHLD && (a->handler == SG_SIG_IGN || (a->flags & SG_SA_NOCLDWAIT));
+    if (!end && (a->flags & SG_SA_NOCLDSTOP))
+        sig = 0;
+    if (sig > 0 && sig <= SG_NSIG) {
+        struct sig_info info = { .code = code, .pid = p->pid, .status = status };
+        signal_send_info(parent, sig, &info);
+    }
+    proc_wake_waiters(parent);
+    return autoreap;
+}
+
+/* The thread of p's group that takes a process-directed sig: p unless it
+ * blocks sig, else the running thread, else any that does not (Linux's
+ * complete_signal); NULL when every thread blocks it. */
+static struct proc *taker(struct proc *p, int sig)
+{
+    uint64_t bit = SIGSET(sig) & ~UNBLOCKABLE;
+    struct proc *self = current_proc();
+    if (is_live(p) && !(p->sig.blocked & bit))
+        return p;
+    if (self->tgid == p->tgid && is_live(self) && !(self->sig.blocked & bit))
+        return self;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].tgid == p->tgid && is_live(&procs[i]) && !(procs[i].sig.blocked & bit))
+            return &procs[i];
+    return 0;
+}
+
+/* Makes sig pending for thread p (group false) or p's thread group, and
+ * wakes the thread that is to take it. */
+static void send(struct proc *p, int sig, const struct sig_info *info, bool group)
+{
+    if (sig < 1 || sig > SG_NSIG || !p->sig.hand)
         return;
+    /* A group whose leader has ended is reached through a live thread. */
+    if (group && !is_live(p))
+        for (int i = 0; i < MAX_PROCS && !is_live(p); i++)
+            if (procs[i].tgid == p->tgid)
+                p = &procs[i];
+    if (!is_live(p))
+        return;
+    /* init gets only the signals it has handlers for (Linux's
+     * SIGNAL_UNKILLABLE): a shell as init catches its own raise(SIGINT);
+     * it is never stopped or continued either. */
+    if (p->pid == 1 && action_of(p, sig)->handler == SG_SIG_DFL)
+        return;
+    if (sig == SG_SIGCONT)
+        continue_group(p);
+    else if (STOP_SIGNALS & SIGSET(sig))
+        discard_set(p, SIGSET(SG_SIGCONT));
     /* An ignored signal is dropped at once unless blocked (signal(7)). */
     if (ignored(p, sig) && !(p->sig.blocked & SIGSET(sig)))
         return;
-    /* init gets only the signals it has handlers for (Linux's
-     * SIGNAL_UNKILLABLE): a shell as init catches its own raise(SIGINT). */
-    if (p->pid == 1 && p->sig.action[sig - 1].handler == SG_SIG_DFL)
-        return;
-    if (!(p->sig.pending & SIGSET(sig)))
-        p->sig.info[sig - 1] = *info;
-    p->sig.pending |= SIGSET(sig);
-    if (signal_pending(p) && p->state != PROC_RUNNABLE)
-        p->state = PROC_RUNNABLE;   /* its call sees signal_pending() and returns */
-    signal_update_work(p);
+    uint64_t *pending = group ? &p->sig.group->shared_pending : &p->sig.pending;
+    struct sig_info *slot = group ? p->sig.group->shared_info : p->sig.info;
+    if (!(*pending & SIGSET(sig)))
+        slot[sig - 1] = *info;
+    *pending |= SIGSET(sig);
+    /* The taker's blocked call sees signal_pending() and returns; a
+     * stopped one stays stopped but for SIGKILL. */
+    struct proc *t = group ? taker(p, sig) : p;
+    if (t && signal_pending(t) && t->state != PROC_RUNNABLE && (t->state != PROC_STOPPED || sig == SG_SIGKILL))
+        t->state = PROC_RUNNABLE;
+    signal_update_work(current_proc());
+}
+
+/* si_pid: the sending process (its thread group), 0 for the kernel. */
+static struct sig_info from_user(void)
+{
+    struct proc *from = current_proc();
+    return (struct sig_info){ .code = SG_SI_USER, .pid = from ? from->tgid : 0 };
+}
+
+void signal_send_info(struct proc *p, int sig, const struct sig_info *info)
+{
+    send(p, sig, info, true);
 }
 
 void signal_send(struct proc *p, int sig)
 {
-    struct proc *from = current_proc();
-    struct sig_info info = { .code = SG_SI_USER, .pid = from ? from->pid : 0 };
-    signal_send_info(p, sig, &info);
+    struct sig_info info = from_user();
+    send(p, sig, &info, true);
+}
+
+void signal_send_thread(struct proc *p, int sig, const struct sig_info *info)
+{
+    struct sig_info user = from_user();
+    send(p, sig, info ? info : &user, false);
 }
 
 long signal_restart(long err)
@@ -167,7 +381,7 @@ long signal_restart(long err)
 bool signal_fault(struct frame *f, int sig, int code, uint64_t addr)
 {
     struct proc *p = current_proc();
-    uint64_t h = p->sig.action[sig - 1].handler;
+    uint64_t h = action_of(p, sig)->handler;
     /* Linux's force_sig: a fault that is blocked or ignored cannot be
      * delivered and ends the process. */
     if (h == SG_SIG_DFL || h == SG_SIG_IGN || (p->sig.blocked & SIGSET(sig)))
@@ -188,7 +402,7 @@ bool signal_fault(struct frame *f, int sig, int code, uint64_t addr)
  * force_sigsegv). */
 static void force_sigsegv(struct proc *p, int failed_sig)
 {
-    struct sig_action *a = &p->sig.action[SG_SIGSEGV - 1];
+    struct sig_action *a = action_of(p, SG_SIGSEGV);
     if (failed_sig == SG_SIGSEGV || a->handler == SG_SIG_IGN)
         a->handler = SG_SIG_DFL;
     p->sig.blocked &= ~SIGSET(SG_SIGSEGV);
@@ -330,6 +544,12 @@ static void fpu_load(const struct proc *p, const uint8_t *image)
         stts();
 }
 
+/* A child's news (signal_notify_parent): si_status follows si_uid. */
+static bool is_child_info(int sig, const struct sig_info *in)
+{
+    return sig == SG_SIGCHLD && in->code >= SG_CLD_EXITED && in->code <= SG_CLD_CONTINUED;
+}
+
 static void fill_siginfo64(struct sg_siginfo64 *si, int sig, const struct sig_info *in)
 {
     memset(si, 0, sizeof *si);
@@ -339,6 +559,8 @@ static void fill_siginfo64(struct sg_siginfo64 *si, int sig, const struct sig_in
         si->u.fault.addr = in->addr;
     else
         si->u.kill.pid = in->pid;
+    if (is_child_info(sig, in))
+        si->u.chld.status = in->status;
 }
 
 static void fill_siginfo32(struct sg_siginfo32 *si, int sig, const struct sig_info *in)
@@ -350,6 +572,8 @@ static void fill_siginfo32(struct sg_siginfo32 *si, int sig, const struct sig_in
         si->u.fault.addr = (uint32_t)in->addr;
     else
         si->u.kill.pid = in->pid;
+    if (is_child_info(sig, in))
+        si->u.chld.status = in->status;
 }
 
 static bool setup_frame64(struct proc *p, struct frame *f, int sig, const struct sig_action *a,
@@ -513,7 +737,7 @@ static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct
 
 static void run_handler(struct proc *p, struct frame *f, int sig, const struct sig_info *in)
 {
-    struct sig_action a = p->sig.action[sig - 1];
+    struct sig_action a = *action_of(p, sig);
     settle_restart(p, f, &a);
     uint64_t oldmask = p->sig.restore_saved_mask ? p->sig.saved_mask : p->sig.blocked;
     uint64_t sp_before = f->rsp;
@@ -536,7 +760,7 @@ static void run_handler(struct proc *p, struct frame *f, int sig, const struct s
     if (!(a.flags & SG_SA_NODEFER))
         p->sig.blocked |= SIGSET(sig);
     if (a.flags & SG_SA_RESETHAND)
-        memset(&p->sig.action[sig - 1], 0, sizeof p->sig.action[sig - 1]);
+        memset(action_of(p, sig), 0, sizeof a);
     /* The new frame must take the iretq exit: mark it replaced, so the
      * 32-bit fast doors write no clobbers over the handler's registers. */
     percpu0.replaced_frame = f;
@@ -554,14 +778,25 @@ void signal_exit_work(struct frame *f)
 {
     struct proc *p = current_proc();
     int sig;
-    while ((sig = next_signal(p))) {
-        struct sig_info in = p->sig.info[sig - 1];
-        p->sig.pending &= ~SIGSET(sig);
-        uint64_t h = p->sig.action[sig - 1].handler;
+    for (;;) {
+        /* A stop of the group: here until SIGCONT, then on with what is
+         * pending (SIGKILL ends a stopped process at once). */
+        if (p->sig.stop_pending && !(signal_pending_set(p) & SIGSET(SG_SIGKILL))) {
+            stop_here(p);
+            continue;
+        }
+        if (!(sig = next_signal(p)))
+            break;
+        struct sig_info in = signal_take(p, sig);
+        uint64_t h = action_of(p, sig)->handler;
         if (sig == SG_SIGKILL || h == SG_SIG_DFL) {
             if (sig != SG_SIGKILL && (DEFAULT_IGNORE & SIGSET(sig)))
                 continue;
-            if (in.pid && in.pid != p->pid)
+            if (STOP_SIGNALS & SIGSET(sig)) {
+                stop_group(p, sig);
+                continue;
+            }
+            if (in.pid && in.pid != p->tgid)
                 printk("sysgate: pid %d (%s) killed by signal %d from pid %d\n", p->pid, p->name, sig, in.pid);
             proc_exit_group(p, SG_WSTATUS_KILLED(sig));   /* a fatal signal ends every thread */
         }
@@ -712,6 +947,23 @@ long signal_return(bool rt)
     percpu0.replaced_frame = f;
     signal_update_work(p);
     return (long)rax;
+}
+
+bool signal_stop_in_call(struct proc *p)
+{
+    uint64_t set = deliverable(p);
+    if (!set)
+        return false;
+    for (uint64_t s = set; s; s &= s - 1) {
+        int sig = __builtin_ctzll(s) + 1;
+        if (!(STOP_SIGNALS & SIGSET(sig)) || action_of(p, sig)->handler != SG_SIG_DFL)
+            return false;
+    }
+    for (uint64_t s = set; s; s &= s - 1)
+        signal_take(p, __builtin_ctzll(s) + 1);
+    stop_group(p, __builtin_ctzll(set) + 1);
+    stop_here(p);
+    return true;
 }
 
 void signal_timer_tick(uint64_t now_ns)

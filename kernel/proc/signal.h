@@ -17,7 +17,8 @@ struct proc;
 /* What a pending signal carries into its siginfo. */
 struct sig_info {
     int32_t code;               /* si_code */
-    int32_t pid;                /* sender (kill, tkill), 0 for the kernel */
+    int32_t pid;                /* sender (kill, tkill), 0 for the kernel; SIGCHLD: the child */
+    int32_t status;             /* SIGCHLD: si_status (exit code or signal) */
     uint64_t addr;              /* si_addr of a fault */
 };
 
@@ -27,11 +28,26 @@ struct sig_action {
     uint64_t handler, flags, restorer, mask;
 };
 
-struct signal_state {
+/* The handlers: one table per process, shared by the threads that
+ * CLONE_SIGHAND made (a sigaction in one is seen by all), counted by its
+ * users; execve gives the caller a table of its own. */
+struct sighand {
+    int refs;                   /* 0: free */
     struct sig_action action[SG_NSIG];
-    uint64_t blocked;           /* bit sig-1 */
+};
+
+struct signal_state {
+    struct sighand *hand;
+    uint64_t blocked;           /* bit sig-1; per thread */
+    /* Thread-directed signals (tkill, tgkill, faults, SIGPIPE). */
     uint64_t pending;
     struct sig_info info[SG_NSIG];
+    /* The thread group's: the leader's signal state, whose shared set holds
+     * the process-directed signals (kill, the terminal's, SIGCHLD,
+     * SIGALRM) until a thread that does not block them takes one. */
+    struct signal_state *group;
+    uint64_t shared_pending;
+    struct sig_info shared_info[SG_NSIG];
     uint64_t altstack_sp, altstack_size;
     uint32_t altstack_flags;    /* SG_SS_DISABLE, SG_SS_AUTODISARM */
     /* rt_sigsuspend: the mask to restore once a handler has been set up. */
@@ -45,6 +61,14 @@ struct signal_state {
     /* ITIMER_REAL: the next expiry (CLOCK_MONOTONIC ns, 0 = off) and the
      * interval. */
     uint64_t itimer_next_ns, itimer_interval_ns;
+    /* Job control (signal(7), "stop" and "cont"): the thread stops at its
+     * next way back to user mode, a stop of its group being under way. */
+    bool stop_pending;
+    /* Kept in the group leader's: the signal that stopped the group (0
+     * while it runs), and a stop or continue that wait has not reported
+     * yet (its wait status; 0 for none). */
+    int group_stop_sig;
+    int wait_report;
 };
 
 /* The restart errors a blocking call returns (Linux's, never seen by user
@@ -57,21 +81,38 @@ struct signal_state {
 void signal_init(void);
 /* A new process (sg_spawn): every action SIG_DFL, nothing blocked. */
 void signal_reset(struct proc *p);
-/* fork: the child gets the parent's actions, mask and alternate stack,
- * nothing pending, no timer (signal(7), fork(2)). */
-void signal_fork(struct proc *child, const struct proc *parent);
-/* execve: handled signals go back to SIG_DFL, ignored ones stay; the mask
- * and pending set stay; the alternate stack goes (execve(2)). */
+/* fork: the child gets the parent's actions (a copy, or with share_hand -
+ * CLONE_SIGHAND - the same table), mask and alternate stack, nothing
+ * pending, no timer (signal(7), fork(2)); with thread (CLONE_THREAD) it
+ * joins the parent's thread group's shared pending set. */
+void signal_fork(struct proc *child, struct proc *parent, bool share_hand, bool thread);
+/* execve: a shared handler table is left for a copy of its own; handled
+ * signals go back to SIG_DFL, ignored ones stay; the mask and pending set
+ * stay; the alternate stack goes (execve(2)). */
 void signal_exec(struct proc *p);
+/* The process slot is freed: its hold on the handler table goes. */
+void signal_release(struct proc *p);
 
-/* Sends sig to p (from the running process, or the kernel with pid 0 in
- * info).  Never ends or switches anything itself: p acts on it on its next
- * way back to user mode; a blocked process (sleeping, waiting, blocked on
- * a channel) is made runnable so that its call can return -EINTR or be
- * restarted.  A signal whose action is to ignore it is dropped, as Linux
- * does. */
+/* Sends sig to the process (thread group) p belongs to, as kill(2) does
+ * (from the running process, SI_USER, or with info): it is pending for the
+ * group and taken by a thread that does not block it - p if it does not,
+ * else the running thread, else any.  Never ends or switches anything
+ * itself: the thread acts on it on its next way back to user mode; a
+ * blocked one (sleeping, waiting, blocked on a channel) is made runnable so
+ * that its call can return -EINTR or be restarted.  A signal whose action
+ * is to ignore it is dropped, as Linux does. */
 void signal_send(struct proc *p, int sig);
 void signal_send_info(struct proc *p, int sig, const struct sig_info *info);
+/* The same for thread p alone (tkill, tgkill, SIGPIPE); info NULL: SI_USER
+ * from the running process. */
+void signal_send_thread(struct proc *p, int sig, const struct sig_info *info);
+/* What is pending for thread p: its own and its group's. */
+uint64_t signal_pending_set(const struct proc *p);
+/* Takes pending sig off thread p (its own first, then its group's) and
+ * returns what it carries. */
+struct sig_info signal_take(struct proc *p, int sig);
+/* Drops pending sig everywhere in p's thread group (sigaction to ignore). */
+void signal_discard(struct proc *p, int sig);
 /* True when p has a signal pending that it does not block: a blocking call
  * must stop and return signal_restart(-SG_ERESTART*) or -EINTR. */
 bool signal_pending(const struct proc *p);
@@ -97,6 +138,20 @@ void signal_update_work(struct proc *p);
  * the frame from the user's signal frame with every value checked; an
  * unacceptable frame gets SIGSEGV instead. */
 long signal_return(bool rt);
+
+/* Tells the parent of group leader p that p ended, stopped or continued
+ * (code SG_CLD_*, status as siginfo's si_status): the exit signal for an
+ * end, SIGCHLD for the others (not under SA_NOCLDSTOP); a waiting parent
+ * looks again.  For an end, true when the parent takes no status
+ * (SIGCHLD ignored or SA_NOCLDWAIT: the child is collected at once,
+ * wait(2) NOTES). */
+bool signal_notify_parent(struct proc *p, int code, int status);
+
+/* A call that sleeps until a deadline (nanosleep) and finds a signal
+ * pending: if every deliverable signal is a stop signal without a handler,
+ * the process stops right here until SIGCONT and the call goes on (as
+ * Linux's restart of the sleep does); false when a signal must end it. */
+bool signal_stop_in_call(struct proc *p);
 
 /* The timer tick: ITIMER_REAL expiries. */
 void signal_timer_tick(uint64_t now_ns);

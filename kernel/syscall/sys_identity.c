@@ -8,6 +8,7 @@
  */
 #include "syscall.h"
 #include "uaccess.h"
+#include "../entry/entry.h"
 #include "../lib/random.h"
 #include "../proc/proc.h"
 #include <sysgate/abi.h>
@@ -248,8 +249,10 @@ long sys_setrlimit(uint64_t resource, uint64_t ptr)
 #define TASK_COMM_LEN 16    /* with its NUL (include/linux/sched.h) */
 
 /* PR_SET_NAME and PR_GET_NAME (prctl(2)): the name is the one the kernel's
- * log lines show.  Linux cuts a longer name to 15 bytes; every other
- * option is -EINVAL here. */
+ * log lines show.  Linux cuts a longer name to 15 bytes.  PR_GET_TSC and
+ * PR_SET_TSC: whether rdtsc works or faults (SIGSEGV) in this thread - the
+ * rdtsc door's switch (entry/exception_doors.c).  Every other option is
+ * -EINVAL here. */
 long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
 {
     (void)arg3, (void)arg4, (void)arg5;
@@ -270,6 +273,12 @@ long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uin
         memset(comm, 0, sizeof comm);
         strlcpy(comm, p->name, sizeof comm);
         return copy_to_user(arg2, comm, sizeof comm) ? -SG_EFAULT : 0;
+    case SG_PR_GET_TSC: {
+        int mode = (int)exception_doors_tsc_mode();
+        return copy_to_user(arg2, &mode, sizeof mode) ? -SG_EFAULT : 0;
+    }
+    case SG_PR_SET_TSC:
+        return exception_doors_set_tsc_mode(arg2);
     }
     return -SG_EINVAL;
 }

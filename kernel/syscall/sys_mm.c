@@ -33,13 +33,15 @@ static uint64_t page_round(uint64_t len)
 }
 
 /* Touches every page of [start, end) as the program would (MAP_POPULATE,
- * MADV_POPULATE_*); stops at the first page that cannot be had. */
+ * MADV_POPULATE_*: a write also copies a copy-on-write page); stops at the
+ * first page that cannot be had. */
 static enum mm_fault_result populate(struct proc *p, uint64_t start, uint64_t end, bool write)
 {
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-        if (vm_lookup(p->pml4, va) & PTE_P)
+        uint64_t e = vm_lookup(p->pml4, va);
+        if (e & PTE_P && !(write && e & PTE_COW))
             continue;
-        enum mm_fault_result r = mm_fault(p, va, write ? PF_WRITE : 0);
+        enum mm_fault_result r = mm_fault(p, va, (write ? PF_WRITE : 0) | (e & PTE_P ? PF_PRESENT : 0));
         if (r != MM_FAULT_DONE)
             return r;
     }

@@ -6,6 +6,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "../fs/fs.h"
+#include "../fs/linux.h"
 #include "../proc/proc.h"
 #include <sysgate/abi.h>
 
@@ -50,7 +51,7 @@ long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
     bool found = false, self_too = false;
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *p = &procs[i];
-        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE)
+        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE || !proc_first_of_group(p))
             continue;
         if (pid == -1 ? p->tgid == self->tgid : p->pgid != pgid)
             continue;
@@ -75,7 +76,7 @@ long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
         return -SG_ESRCH;
     if (sig) {
         struct sig_info info = { .code = SG_SI_TKILL, .pid = current_proc()->tgid };
-        signal_send_info(p, (int)sig, &info);
+        signal_send_thread(p, (int)sig, &info);
     }
     return 0;
 }
@@ -101,8 +102,8 @@ long sys_tkill(uint64_t tid, uint64_t sig)
 /* struct rusage: two timevals and fourteen longs, of the caller's width. */
 #define RUSAGE_SIZE(bits) ((bits) == 32 ? 72 : 144)
 
-/* No process stops and CPU time is not split per child: a reaped child's
- * usage reads as zeros (getrusage(2) fields sysgate does not count). */
+/* CPU time is not split per child: a reaped child's usage reads as zeros
+ * (getrusage(2) fields sysgate does not count). */
 static long put_rusage(uint64_t rusage)
 {
     static const uint8_t zeros[144];
@@ -125,7 +126,9 @@ long sys_wait4(uint64_t pid, uint64_t status_ptr, uint64_t options, uint64_t rus
      * child's status. */
     if (status_ptr && !user_range_ok(status_ptr, sizeof status))
         return -SG_EFAULT;
-    long r = proc_wait(current_proc(), pid_arg, &status, options & WNOHANG, true);
+    unsigned how = WAIT_EXITED | (options & WUNTRACED ? WAIT_STOPPED : 0) |
+                   (options & WCONTINUED ? WAIT_CONTINUED : 0) | (options & WNOHANG ? WAIT_NOHANG : 0);
+    long r = proc_wait(current_proc(), pid_arg, &status, how);
     if (r > 0 && status_ptr && copy_to_user(status_ptr, &status, sizeof status))
         return -SG_EFAULT;
     if (r > 0 && put_rusage(rusage))
@@ -144,8 +147,6 @@ long sys_waitpid(uint64_t pid, uint64_t status_ptr, uint64_t options)
 #define P_ALL  0
 #define P_PID  1
 #define P_PGID 2
-#define CLD_EXITED 1
-#define CLD_KILLED 2
 
 long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, uint64_t rusage)
 {
@@ -161,13 +162,12 @@ long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, 
         return -SG_EINVAL;
     if (!(options & (WEXITED | WUNTRACED | WCONTINUED)))
         return -SG_EINVAL;
-    /* Only exits are reported: nothing stops or continues, so without
-     * WEXITED there is never anything to report (answered at once, as
-     * with WNOHANG). */
+    /* WSTOPPED is WUNTRACED's value. */
+    unsigned how = (options & WEXITED ? WAIT_EXITED : 0) | (options & WUNTRACED ? WAIT_STOPPED : 0) |
+                   (options & WCONTINUED ? WAIT_CONTINUED : 0) | (options & WNOHANG ? WAIT_NOHANG : 0) |
+                   (options & WNOWAIT ? WAIT_NOREAP : 0);
     int status = 0;
-    long r = 0;
-    if (options & WEXITED)
-        r = proc_wait(self, pid, &status, options & WNOHANG, !(options & WNOWAIT));
+    long r = proc_wait(self, pid, &status, how);
     if (r < 0)
         return r;
     /* siginfo_t: signo, errno, code, then (after padding to the union's
@@ -177,9 +177,17 @@ long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, 
         int u = self->bits == 32 ? 3 : 4;
         if (r > 0) {
             info[0] = SG_SIGCHLD;
-            info[2] = SG_WIFEXITED(status) ? CLD_EXITED : CLD_KILLED;
             info[u] = (int32_t)r;
-            info[u + 2] = SG_WIFEXITED(status) ? SG_WEXITSTATUS(status) : SG_WTERMSIG(status);
+            if (status == 0xffff) {                     /* continued */
+                info[2] = SG_CLD_CONTINUED;
+                info[u + 2] = SG_SIGCONT;
+            } else if ((status & 0xff) == 0x7f) {       /* stopped */
+                info[2] = SG_CLD_STOPPED;
+                info[u + 2] = status >> 8;
+            } else {
+                info[2] = SG_WIFEXITED(status) ? SG_CLD_EXITED : SG_CLD_KILLED;
+                info[u + 2] = SG_WIFEXITED(status) ? SG_WEXITSTATUS(status) : SG_WTERMSIG(status);
+            }
         }
         if (copy_to_user(infop, info, sizeof info))
             return -SG_EFAULT;
@@ -195,7 +203,20 @@ long sys_execve(uint64_t path_ptr, uint64_t argv, uint64_t envp)
     long r = fs_copy_path(path, path_ptr);
     if (r < 0)
         return r;
-    return proc_exec(path, argv, envp);
+    return proc_exec(FS_AT_FDCWD, path, 0, argv, envp);
+}
+
+/* execveat(2): the program relative to dirfd; AT_EMPTY_PATH runs the file
+ * open as dirfd (fexecve), AT_SYMLINK_NOFOLLOW refuses a symlink. */
+long sys_execveat(uint64_t dirfd, uint64_t path_ptr, uint64_t argv, uint64_t envp, uint64_t flags)
+{
+    static char path[FS_PATH_MAX];
+    if ((uint32_t)flags & ~(uint32_t)(L_AT_EMPTY_PATH | L_AT_SYMLINK_NOFOLLOW))
+        return -SG_EINVAL;
+    long r = fs_copy_path(path, path_ptr);
+    if (r < 0)
+        return r;
+    return proc_exec((int)dirfd, path, (int)flags, argv, envp);
 }
 
 /* ---- process groups and sessions (credentials(7)) ---- */
@@ -223,12 +244,11 @@ long sys_getsid(uint64_t pid)
     return p ? p->sid : -SG_ESRCH;
 }
 
-/* Whether a live process is in group pgid of session sid. */
+/* Whether group pgid of session sid has a member (proc_in_group). */
 static bool group_exists(int pgid, int sid)
 {
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state != PROC_FREE && procs[i].state != PROC_ZOMBIE && procs[i].pgid == pgid &&
-            procs[i].sid == sid)
+        if (proc_in_group(&procs[i]) && procs[i].pgid == pgid && procs[i].sid == sid)
             return true;
     return false;
 }

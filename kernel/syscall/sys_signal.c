@@ -33,20 +33,24 @@ static long set_action(int sig, const struct sig_action *act, struct sig_action 
     struct proc *p = current_proc();
     if (!valid_signal((uint64_t)sig))
         return -SG_EINVAL;
+    /* The table may be the thread group's (CLONE_SIGHAND): a change is
+     * seen by every thread. */
+    struct sig_action *action = &p->sig.hand->action[sig - 1];
     if (old)
-        *old = p->sig.action[sig - 1];
+        *old = *action;
     if (!act)
         return 0;
     /* SIGKILL and SIGSTOP keep their default (sigaction(2): -EINVAL). */
     if (sig == SG_SIGKILL || sig == SG_SIGSTOP)
         return -SG_EINVAL;
-    p->sig.action[sig - 1] = *act;
-    p->sig.action[sig - 1].mask &= ~UNBLOCKABLE;
+    *action = *act;
+    action->mask &= ~UNBLOCKABLE;
     /* Setting SIG_IGN (or SIG_DFL where that ignores) discards a pending
-     * one (POSIX; Linux's do_sigaction). */
+     * one, in every thread (POSIX; Linux's do_sigaction). */
     uint64_t h = act->handler;
-    if (h == SG_SIG_IGN || (h == SG_SIG_DFL && (sig == SG_SIGCHLD || sig == SG_SIGURG || sig == SG_SIGWINCH)))
-        p->sig.pending &= ~SG_SIGSET(sig);
+    if (h == SG_SIG_IGN || (h == SG_SIG_DFL && (sig == SG_SIGCHLD || sig == SG_SIGURG || sig == SG_SIGWINCH ||
+                                                  sig == SG_SIGCONT)))
+        signal_discard(p, sig);
     signal_update_work(p);
     return 0;
 }
@@ -167,7 +171,7 @@ long sys_rt_sigpending(uint64_t set_ptr, uint64_t setsize)
     struct proc *p = current_proc();
     if (setsize > SIGSET_SIZE)
         return -SG_EINVAL;
-    uint64_t set = p->sig.pending & p->sig.blocked;
+    uint64_t set = signal_pending_set(p) & p->sig.blocked;
     return copy_to_user(set_ptr, &set, setsize) ? -SG_EFAULT : 0;
 }
 
@@ -253,11 +257,10 @@ static long timedwait(uint64_t set_ptr, uint64_t info_ptr, uint64_t ts_ptr, uint
      * do_sigtimedwait), so that sending one wakes us. */
     uint64_t blocked = p->sig.blocked;
     for (;;) {
-        uint64_t ready = p->sig.pending & set;
+        uint64_t ready = signal_pending_set(p) & set;
         if (ready) {
             int sig = __builtin_ctzll(ready) + 1;
-            struct sig_info in = p->sig.info[sig - 1];
-            p->sig.pending &= ~SG_SIGSET(sig);
+            struct sig_info in = signal_take(p, sig);
             p->sig.blocked = blocked;
             signal_update_work(p);
             if (info_ptr) {
@@ -270,7 +273,7 @@ static long timedwait(uint64_t set_ptr, uint64_t info_ptr, uint64_t ts_ptr, uint
             }
             return sig;
         }
-        if (signal_pending(p) && (p->sig.pending & ~set & ~p->sig.blocked)) {
+        if (signal_pending(p) && (signal_pending_set(p) & ~set & ~p->sig.blocked)) {
             p->sig.blocked = blocked;
             return signal_restart(-SG_ERESTARTNOHAND);
         }

@@ -173,7 +173,9 @@ long sys_time(uint64_t tloc)
 static long sleep_until(uint64_t deadline, uint64_t rem_ptr, enum ts_layout layout)
 {
     struct proc *p = current_proc();
-    while (clock_monotonic_ns() < deadline && !signal_pending(p))
+    /* A stop signal stops the sleeper here, and the sleep goes on after
+     * SIGCONT (signal_stop_in_call). */
+    while (clock_monotonic_ns() < deadline && (!signal_pending(p) || signal_stop_in_call(p)))
         sched_sleep_until(deadline);
     uint64_t now = clock_monotonic_ns();
     if (now >= deadline || !signal_pending(p))

@@ -12,6 +12,7 @@
 #include "../arch/gdt.h"
 #include "../arch/segments.h"
 #include "../arch/layout.h"
+#include "../entry/entry.h"
 #include "../mm/mm.h"
 #include "../proc/proc.h"
 #include <sysgate/abi.h>
@@ -26,8 +27,15 @@ long sys_arch_prctl(uint64_t code, uint64_t addr)
     struct proc *p = current_proc();
     uint64_t base;
 
-    /* 32-bit callers reach only Linux's common codes, none of which
-     * sysgate has (compat arch_prctl: do_arch_prctl_common). */
+    /* Linux's common codes, for both widths (do_arch_prctl_common): CPUID
+     * faulting for this thread, the cpuid door's switch. */
+    switch ((int)code) {
+    case SG_ARCH_GET_CPUID:
+        return exception_doors_cpuid_mode();
+    case SG_ARCH_SET_CPUID:
+        return exception_doors_set_cpuid_mode(addr);
+    }
+    /* 32-bit callers reach only those (compat arch_prctl). */
     if (p->bits == 32)
         return -SG_EINVAL;
     switch ((int)code) {

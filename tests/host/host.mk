@@ -11,7 +11,8 @@
 #
 # The module sources are compiled against the kernel's common/string.h but
 # common/string.c is not linked: the modules use libc's memcpy/strlen/...
-# (which ASan intercepts).  tests/host/compat.c supplies strlcpy, which
+# (which ASan intercepts); tests/host/test_string.c compiles it under sg_*
+# names.  tests/host/compat.c supplies strlcpy, which
 # glibc < 2.38 lacks.
 
 HOST_MK := $(lastword $(MAKEFILE_LIST))
@@ -44,7 +45,7 @@ HOST_TEST_SRCS := tests/host/main.c tests/host/compat.c tests/host/test_descript
                   tests/host/test_frame_alloc.c tests/host/test_uaccess.c tests/host/test_cpio.c \
                   tests/host/test_vma.c tests/host/arc.c tests/host/test_fstree.c \
                   tests/host/test_vdso_elf.c tests/host/test_timeconv.c tests/host/test_debugcheck.c \
-                  tests/host/test_ldisc.c
+                  tests/host/test_ldisc.c tests/host/test_string.c
 
 HOST_MODULE_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_MODULE_SRCS))
 HOST_TEST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_TEST_SRCS))

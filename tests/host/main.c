@@ -21,6 +21,7 @@ int main(void)
     srunner_add_suite(sr, fstree_suite());
     srunner_add_suite(sr, debugcheck_suite());
     srunner_add_suite(sr, ldisc_suite());
+    srunner_add_suite(sr, string_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

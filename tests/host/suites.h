@@ -16,5 +16,6 @@ Suite *debugcheck_suite(void);
 Suite *vma_suite(void);
 Suite *fstree_suite(void);
 Suite *ldisc_suite(void);
+Suite *string_suite(void);
 
 #endif

@@ -135,6 +135,10 @@ START_TEST(header_agrees_with_symbols)
     ck_assert(find(&e, "__sg_kip_header", "SYSGATE_1", &off) && off == SG_KIP_HEADER_OFFSET);
     ck_assert(find(&e, "__sg_default_entry", "SYSGATE_1", &off) && off == h.default_offset);
     ck_assert_int_eq(img[h.default_offset], 0xe9);                   /* jmp rel32, patched at boot */
+    /* __sg_rdtsc: lfence (0F AE E8), then rdtsc (0F 31), the read the
+     * kernel does for a thread whose rdtsc faults. */
+    ck_assert(find(&e, "__sg_rdtsc", "SYSGATE_1", &off) && off + 5 <= size && img[off + 3] == 0x0f &&
+              img[off + 4] == 0x31);
     for (int m = 0; m < SG_MECH_COUNT; m++)
         ck_assert_msg(find(&e, stubs[m], "SYSGATE_1", &off) && off == h.stub_offset[m], "%s", stubs[m]);
     if (_i == 1) {

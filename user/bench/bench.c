@@ -60,6 +60,20 @@ BENCH_LOOP(bench_trace_loop, ".globl bench_trace_start\nbench_trace_start:\n" BE
 BENCH_LOOP(bench_trace_locknop, ".globl bench_trace_locknop_start\nbench_trace_locknop_start:\n"
                                 "    .byte 0xf0, 0x90\n.globl bench_trace_locknop_end\nbench_trace_locknop_end:");
 
+/* The same loop and its empty one for the rdtsc door, whose TSD makes the
+ * loop's own rdtsc fault: the TSC is read through the interface page's
+ * __sg_rdtsc instead, whose rdtsc the kernel does for the thread
+ * (kernel/entry/exception_doors.c).  The read's cost is in both loops
+ * and cancels. */
+uintptr_t bench_page_tsc;
+#ifdef __x86_64__
+#define BENCH_READ_PAGE_TSC "    call *bench_page_tsc(%rip)\n    mov %rax, %rdx\n    shr $32, %rdx"
+#else
+#define BENCH_READ_PAGE_TSC "    call *bench_page_tsc"
+#endif
+BENCH_LOOP_READ(bench_loop_stub_tsd, BENCH_BODY_CALL_STUB, BENCH_READ_PAGE_TSC);
+BENCH_LOOP_READ(bench_loop_empty_tsd, "", BENCH_READ_PAGE_TSC);
+
 #define MECH_DEFAULT SG_MECH_COUNT      /* the interface page's default entry */
 
 enum way { WAY_REGS, WAY_PAGE, WAY_STACK, WAY_COUNT };
@@ -80,6 +94,7 @@ static int default_door;        /* the door behind the default entry */
 static long self_pid;
 static unsigned batches = BENCH_BATCHES;
 static uint64_t baseline;
+static uint64_t baseline_tsd;   /* bench_loop_empty_tsd's, measured with TSD armed */
 static const char one_byte[1] = { 'x' };
 static long dev_null;          /* the descriptor write1 writes to */
 
@@ -167,6 +182,8 @@ static void measure(int mech, uintptr_t stub, enum way way, enum call call)
     int door = mech == MECH_DEFAULT ? default_door : mech;
 
     prepare(&c, stub, way, call, &expect);
+    bench_loop_fn loop = door == SG_MECH_RDTSC ? bench_loop_stub_tsd : bench_loop_stub;
+    uint64_t base = door == SG_MECH_RDTSC ? baseline_tsd : baseline;
     if (call == CALL_FLOOR) {
         if (!floor_fits(door))
             return;
@@ -174,8 +191,12 @@ static void measure(int mech, uintptr_t stub, enum way way, enum call call)
          * on: no printing until it is off again. */
         long on = set_floor(door, 1);
         got = call_once(&c);
+        /* The rdtsc floor's loop reads the TSC through the floor's check
+         * too: its empty loop is measured with the floor on. */
+        if (on == 0 && door == SG_MECH_RDTSC)
+            base = bench_baseline_of(bench_loop_empty_tsd, BENCH_CALLS, batches);
         if (on == 0)
-            bench_measure(bench_loop_stub, &c, baseline, batches, &st);
+            bench_measure(loop, &c, base, batches, &st);
         long off = set_floor(door, 0);
         if (on != 0 || off != 0) {
             printf("# bench: %s: sg_bench_floor failed (%s, %s)\n", mech_name(mech), sg_errno_name(on),
@@ -184,7 +205,7 @@ static void measure(int mech, uintptr_t stub, enum way way, enum call call)
         }
     } else {
         got = call_once(&c);
-        bench_measure(bench_loop_stub, &c, baseline, batches, &st);
+        bench_measure(loop, &c, base, batches, &st);
     }
     if (got != expect)
         printf("# bench: %s, %s, %s: one call returned %ld, expected %ld\n", mech_name(mech), way_names[way],
@@ -228,6 +249,10 @@ static int trace(const char *door_name, const char *way_name, const char *call_n
         return 0;
     }
     uintptr_t stub = mech < 0 ? 0 : mech == MECH_DEFAULT ? sg_kip_default() : sg_kip_stub(mech);
+    if (mech == SG_MECH_RDTSC) {
+        printf("# bench: trace: the rdtsc door's TSD would fault the traced loop's own rdtsc\n");
+        return 2;
+    }
     if (!stub || way < 0 || call < 0) {
         printf("# bench: trace: no such door, way or call here: %s %s %s\n", door_name, way_name, call_name);
         return 2;
@@ -306,6 +331,18 @@ int main(int argc, char **argv)
     default_door = (int)(SG_BITS == 64 ? info.default64 : info.default32);
     self_pid = sys_getpid();
     dev_null = sys_open("/dev/null", O_WRONLY);
+    /* With syscall=rdtsc every call arms this thread's TSD, and the
+     * loops' own rdtsc would fault. */
+    if (default_door == SG_MECH_RDTSC) {
+        printf("# bench: %d-bit: the default entry is the rdtsc door: not measured\n", SG_BITS);
+        return 1;
+    }
+    struct vdso_elf elf;
+    struct vdso_elf_sym sym;
+    uintptr_t vdso = sg_auxv_get(SG_AT_SYSINFO_EHDR);
+    if (vdso && vdso_elf_open(&elf, (const void *)vdso, 0) == VDSO_ELF_OK &&
+        vdso_elf_lookup(&elf, "__sg_rdtsc", "SYSGATE_1", VDSO_HASH_ANY, &sym))
+        bench_page_tsc = vdso + sym.offset;
     if (argc == 5 && !strcmp(argv[1], "trace"))
         return trace(argv[2], argv[3], argv[4]);
     printf("BENCH-INFO {\"system\":\"sysgate\",\"bits\":%d,\"kernel\":\"%s\",\"vendor\":\"%s\",\"brand\":\"%s\","
@@ -332,6 +369,22 @@ int main(int argc, char **argv)
             printf("# bench: %d-bit: %s: not offered on this CPU\n", SG_BITS, mech_name(m));
             continue;
         }
+        /* The rdtsc door arms CR4.TSD for this thread (its stub asks
+         * prctl(PR_SET_TSC)), which would fault the loops' own rdtsc: its
+         * rows read the TSC through the interface page, with their own
+         * empty loop, and the thread is disarmed afterwards. */
+        int tsd = m == SG_MECH_RDTSC;
+        if (tsd) {
+            if (!bench_page_tsc) {
+                printf("# bench: %d-bit: %s: no __sg_rdtsc in the interface page: not measured\n", SG_BITS,
+                       mech_name(m));
+                continue;
+            }
+            sg_syscall(SYS_prctl, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, 0, 0, 0, 0);
+            baseline_tsd = bench_baseline_of(bench_loop_empty_tsd, BENCH_CALLS, batches);
+            printf("# bench: %d-bit: %s: TSD armed; the TSC read through __sg_rdtsc: empty loop %llu per batch\n",
+                   SG_BITS, mech_name(m), (unsigned long long)baseline_tsd);
+        }
         if (m == MECH_DEFAULT)
             printf("# bench: %d-bit: default entry (%s)\n", SG_BITS, sg_mechanism_name(default_door));
         else
@@ -340,6 +393,8 @@ int main(int argc, char **argv)
         for (int w = 0; w < WAY_COUNT; w++)
             for (int call = 0; call < CALL_COUNT; call++)
                 measure(m, stub, w, call);
+        if (tsd)
+            sg_syscall(SYS_prctl, SG_PR_SET_TSC, SG_PR_TSC_ENABLE, 0, 0, 0, 0);
     }
     printf("# bench: %d-bit: lock nop query\n", SG_BITS);
     measure_query();

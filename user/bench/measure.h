@@ -54,9 +54,10 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
 /*
  * BENCH_LOOP(name, body): uint64_t name(const struct bench_call *c,
  * unsigned n) runs `body` n times between two fenced TSC reads and
- * returns the difference.  Everything between the reads except the body
- * is the same in every loop - the argument set-up, the stack layout, the
- * loop's own `dec; jnz` - so the empty loop's count removes it exactly.
+ * returns the difference (BENCH_LOOP_READ: with another read, below).
+ * Everything between the reads except the body is the same in every loop
+ * - the argument set-up, the stack layout, the loop's own `dec; jnz` - so
+ * the empty loop's count removes it exactly.
  *
  * 64-bit, during the loop: rbx = count, r12 = stub, r13 = number, r14 =
  * first TSC value, rbp = the caller's stack pointer; the arguments are in
@@ -77,7 +78,7 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
 #define BENCH_BITS 64
 #define BENCH_BODY_CALL_STUB "    mov %r13, %rax\n    call *%r12"
 #define BENCH_BODY_CALL_C2 "    mov 0(%rsp), %rdi\n    mov 8(%rsp), %rsi\n    call *%r12"
-#define BENCH_LOOP(name, body)                                                  \
+#define BENCH_LOOP_READ(name, body, read)                                      \
     uint64_t name(const struct bench_call *c, unsigned n);                     \
     __asm__(".text\n"                                                           \
             ".globl " #name "\n"                                                \
@@ -102,7 +103,7 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
             "    mov  56(%rdi), %r9\n"                                          \
             "    mov  24(%rdi), %rsi\n"                                         \
             "    mov  16(%rdi), %rdi\n"                                         \
-            "    lfence; rdtsc\n"                                               \
+            read "\n"                                                          \
             "    shl  $32, %rdx; or %rax, %rdx; mov %rdx, %r14\n"               \
             "    mov  %r15, %rdx\n"                                             \
             "    .balign 16\n"                                                  \
@@ -110,7 +111,7 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
             body "\n"                                                           \
             "    dec  %rbx\n"                                                   \
             "    jnz  2b\n"                                                     \
-            "    lfence; rdtsc\n"                                               \
+            read "\n"                                                          \
             "    shl  $32, %rdx; or %rdx, %rax; sub %r14, %rax\n"               \
             "    mov  %rbp, %rsp\n"                                             \
             "    pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"  \
@@ -120,7 +121,7 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
 #define BENCH_BITS 32
 #define BENCH_BODY_CALL_STUB "    mov 32(%esp), %eax\n    call *28(%esp)"
 #define BENCH_BODY_CALL_C2 "    push 4(%esp)\n    push 4(%esp)\n    call *36(%esp)\n    add $8, %esp"
-#define BENCH_LOOP(name, body)                                                  \
+#define BENCH_LOOP_READ(name, body, read)                                      \
     uint64_t name(const struct bench_call *c, unsigned n);                     \
     __asm__(".text\n"                                                           \
             ".globl " #name "\n"                                                \
@@ -146,7 +147,7 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
             "    mov  40(%eax), %esi\n"                                         \
             "    mov  48(%eax), %edi\n"                                         \
             "    mov  56(%eax), %ebp\n"                                         \
-            "    lfence; rdtsc\n"                                               \
+            read "\n"                                                          \
             "    mov  %eax, 40(%esp); mov %edx, 44(%esp)\n"                     \
             "    mov  36(%esp), %edx\n"                                         \
             "    .balign 16\n"                                                  \
@@ -154,13 +155,20 @@ typedef uint64_t (*bench_loop_fn)(const struct bench_call *c, unsigned n);
             body "\n"                                                           \
             "    decl 24(%esp)\n"                                               \
             "    jnz  2b\n"                                                     \
-            "    lfence; rdtsc\n"                                               \
+            read "\n"                                                          \
             "    sub  40(%esp), %eax; sbb 44(%esp), %edx\n"                     \
             "    add  $48, %esp\n"                                              \
             "    pop %edi; pop %esi; pop %ebx; pop %ebp\n"                      \
             "    ret\n"                                                         \
             ".size " #name ", . - " #name "\n")
 #endif
+
+/* The loops' TSC read: edx:eax as rdtsc leaves them, nothing else
+ * changed.  BENCH_LOOP_READ lets a program put another read in its place
+ * (sysgate's bench, for a thread whose own rdtsc faults); the empty loop
+ * to subtract must then use the same read. */
+#define BENCH_READ_TSC "    lfence; rdtsc"
+#define BENCH_LOOP(name, body) BENCH_LOOP_READ(name, body, BENCH_READ_TSC)
 
 /* The empty loop: the baseline subtracted from every batch. */
 BENCH_LOOP(bench_loop_empty, "");
@@ -193,17 +201,23 @@ static uint64_t bench_median(uint64_t *v, unsigned n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The empty loop's median batch of `calls` turns, in raw TSC units. */
-static uint64_t bench_baseline_calls(unsigned calls, unsigned batches)
+/* An empty loop's median batch of `calls` turns, in raw TSC units. */
+static uint64_t bench_baseline_of(bench_loop_fn empty, unsigned calls, unsigned batches)
 {
     static uint64_t raw[BENCH_BATCHES];
     struct bench_call none = { 0 };
     if (batches > BENCH_BATCHES)
         batches = BENCH_BATCHES;
-    bench_loop_empty(&none, calls);
+    empty(&none, calls);
     for (unsigned i = 0; i < batches; i++)
-        raw[i] = bench_loop_empty(&none, calls);
+        raw[i] = empty(&none, calls);
     return bench_median(raw, batches);
+}
+
+/* ... bench_loop_empty's. */
+static inline uint64_t bench_baseline_calls(unsigned calls, unsigned batches)
+{
+    return bench_baseline_of(bench_loop_empty, calls, batches);
 }
 
 /* ... of BENCH_CALLS turns, the batch of every figure but the whole

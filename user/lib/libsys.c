@@ -143,6 +143,7 @@ const char *sg_errno_name(long err)
     case SG_ENOMEM: return "-ENOMEM";
     case SG_EACCES: return "-EACCES";
     case SG_EFAULT: return "-EFAULT";
+    case SG_EBUSY: return "-EBUSY";
     case SG_EEXIST: return "-EEXIST";
     case SG_ENODEV: return "-ENODEV";
     case SG_EINVAL: return "-EINVAL";
@@ -152,4 +153,29 @@ const char *sg_errno_name(long err)
     case SG_EOPNOTSUPP: return "-EOPNOTSUPP";
     }
     return "-E?";
+}
+
+long sg_clone_call(long flags, void (*fn)(void), void *stack_top, volatile int *tid)
+{
+    uintptr_t *sp = (uintptr_t *)stack_top - 4;
+    sp[0] = (uintptr_t)fn;
+    long r;
+#ifdef __x86_64__
+    register long r10 __asm__("r10") = (long)tid;
+    register long r8 __asm__("r8") = 0;
+    __asm__ volatile("syscall\n test %%rax, %%rax\n jnz 1f\n"
+                     "call *(%%rsp)\n mov $60, %%eax\n xor %%edi, %%edi\n syscall\n"
+                     "1:"
+                     : "=a"(r)
+                     : "a"((long)SYS_clone), "D"(flags), "S"(sp), "d"(tid), "r"(r10), "r"(r8)
+                     : "rcx", "r11", "memory");
+#else
+    __asm__ volatile("push %%ebx\n mov %2, %%ebx\n int $0x80\n test %%eax, %%eax\n jnz 1f\n"
+                     "call *(%%esp)\n mov $1, %%eax\n xor %%ebx, %%ebx\n int $0x80\n"
+                     "1: pop %%ebx"
+                     : "=a"(r)
+                     : "a"((long)SYS_clone), "r"(flags), "c"(sp), "d"(tid), "S"(0), "D"(tid)
+                     : "memory");
+#endif
+    return r;
 }

@@ -84,6 +84,13 @@ long sys_madvise(void *addr, size_t len, int advice);
 long sys_brk(void *addr);
 long sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr);
 
+/* clone(flags) with a new stack: the child calls fn on stack_top (found
+ * there, in assembly: it has no frame of its own to return to) and then
+ * exit(0)s - a thread, or a CLONE_VM process; the parent gets the child's
+ * tid or -errno.  tid goes as both parent_tid and child_tid (for
+ * CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID); no TLS. */
+long sg_clone_call(long flags, void (*fn)(void), void *stack_top, volatile int *tid);
+
 /* Spawns path with argv and waits; returns the wait status or -errno. */
 long sg_run(const char *path, char *const argv[]);
 /* The same for init: every child is collected while it waits, the

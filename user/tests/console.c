@@ -204,7 +204,12 @@ static void test_interrupt(void)
 
     child = fork_child();
     if (child == 0) {
+        /* It reads once its group is the foreground one: a background
+         * reader would get SIGTTIN and stop (job control). */
         sg_syscall(SYS_setpgid, 0, 0, 0, 0, 0, 0);
+        int fg = 0;
+        while (sys_ioctl(0, TIOCGPGRP, &fg) == 0 && fg != sys_getpid())
+            sys_sched_yield();
         sys_read(0, buf, sizeof buf);
         sys_exit(0);
     }

@@ -87,6 +87,34 @@ static void do_hlt_page_end(void)
     static const unsigned char hlt = 0xf4;
     run_at_page_end(&hlt, 1, 1);
 }
+/* rdtsc with this thread's TSD armed (prctl, as the rdtsc door's stub
+ * does): a copy of the stub, or rdtsc as a page's last two bytes, is the
+ * process's #GP - SIGSEGV, as Linux's PR_TSC_SIGSEGV. */
+static void arm_tsc(void)
+{
+    sg_syscall(SYS_prctl, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, 0, 0, 0, 0);
+}
+static void do_rdtsc_stub_copy(void)
+{
+    arm_tsc();
+    run_stub_copy(SG_MECH_RDTSC, 0);
+}
+static void do_rdtsc_page_end(void)
+{
+    static const unsigned char rdtsc[2] = { 0x0f, 0x31 };
+    arm_tsc();
+    run_at_page_end(rdtsc, 2, 1);
+}
+/* The umip door's stub copied: where the door exists (UMIP), #GP. */
+static void do_umip_stub_copy(void) { run_stub_copy(SG_MECH_UMIP, 0); }
+/* The cpuid and icebp doors' stubs copied, where they exist: cpuid armed
+ * first (the copy's cpuid faults), icebp a #DB - SIGTRAP. */
+static void do_cpuid_stub_copy(void)
+{
+    sg_syscall(SYS_arch_prctl, SG_ARCH_SET_CPUID, 0, 0, 0, 0, 0);
+    run_stub_copy(SG_MECH_CPUID, 0);
+}
+static void do_icebp_stub_copy(void) { run_stub_copy(SG_MECH_ICEBP, 0); }
 #ifndef __x86_64__
 /* bound against [1, 0], in the program: #BR, SIGSEGV as on Linux. */
 static void do_bound(void)
@@ -244,9 +272,19 @@ static const struct fault_case ac_cases[] = {
       do_ac_armed_unaligned, SG_MECH_AC },
 };
 
+static void do_smsw(void)
+{
+    unsigned long msw;
+    __asm__ volatile("smsw %0" : "=r"(msw));
+}
+
+/* Linux emulates sgdt, sidt and smsw for user programs where UMIP is on
+ * (its arch/x86/kernel/umip.c: dummy values); sysgate does not - they are
+ * the process's #GP, SIGSEGV, except inside the umip door's stub. */
 static const struct fault_case umip_cases[] = {
     { "sgdt", "sgdt (where is the GDT?)", SG_SIGSEGV, do_sgdt, 0 },
     { "sidt", "sidt (where is the IDT?)", SG_SIGSEGV, do_sidt, 0 },
+    { "smsw", "smsw (the machine status word)", SG_SIGSEGV, do_smsw, 0 },
 };
 #define NUMIP (sizeof umip_cases / sizeof umip_cases[0])
 
@@ -280,6 +318,16 @@ static const struct fault_case cases[] = {
     { "int3_stub_copy", "a copy of the int3 door's stub outside the interface page", SG_SIGTRAP, do_int3_stub_copy,
       SG_MECH_INT3 },
     { "int3_page_end", "int3 as the last byte before an unmapped page", SG_SIGTRAP, do_int3_page_end, 0 },
+    { "rdtsc_stub_copy", "a copy of the rdtsc door's stub outside the interface page, TSD armed", SG_SIGSEGV,
+      do_rdtsc_stub_copy, SG_MECH_RDTSC },
+    { "rdtsc_page_end", "rdtsc, TSD armed, as the last bytes before an unmapped page", SG_SIGSEGV,
+      do_rdtsc_page_end, 0 },
+    { "umip_stub_copy", "a copy of the umip door's stub outside the interface page", SG_SIGSEGV, do_umip_stub_copy,
+      SG_MECH_UMIP },
+    { "cpuid_stub_copy", "a copy of the cpuid door's stub outside the interface page, cpuid faulting on",
+      SG_SIGSEGV, do_cpuid_stub_copy, SG_MECH_CPUID },
+    { "icebp_stub_copy", "a copy of the icebp door's stub outside the interface page", SG_SIGTRAP,
+      do_icebp_stub_copy, SG_MECH_ICEBP },
 #ifndef __x86_64__
     { "bound", "bound with an index outside its range", SG_SIGSEGV, do_bound, 0 },
     { "bound_stub_copy", "a copy of the bound door's stub outside the interface page", SG_SIGSEGV,

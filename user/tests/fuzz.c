@@ -15,16 +15,21 @@
  *
  * Left out of the draw, because they would end, stall or blind the child
  * rather than test the kernel: exit, exit_group, kill, nanosleep,
- * clock_nanosleep and poll (a valid-looking time can be a million seconds;
- * console.c gives poll its hostile input), sg_setcontext (a
+ * clock_nanosleep, poll and the select family (a valid-looking time can be
+ * a million seconds, none at all is for ever; console.c gives poll its
+ * hostile input, procs.c tests select), sg_setcontext (a
  * valid-looking context jumps anywhere; regs.c tests it), sg_bench_floor
  * (a floor turns a door off; mechanisms.c tests it), sg_set_debugreg (a
  * breakpoint on its own text ends the child; debugreg.c tests it), the
  * memory calls that could unmap or reprotect the child's own text and stack
- * (mmap, munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox), and
+ * (mmap, munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox),
+ * brk (a hostile break hundreds of MiB up, then a hostile read or write
+ * there, makes the kernel's copy fault in more memory than the machine has:
+ * the child is killed for it, as Linux's OOM killer would; memory.c tests
+ * brk and running out of memory), and
  * prlimit64 (a hostile pid can be init's: it would change the limits every
  * later test inherits; linux.c tests it with hostile input), fork, vfork
- * and clone (children would multiply), execve (it would replace the
+ * clone and clone3 (children would multiply), execve and execveat (it would replace the
  * child), pipe and pipe2 (a read of the child's own empty pipe blocks for
  * ever), futex (a FUTEX_WAIT without timeout can sleep for ever), tkill and
  * tgkill (as kill) - procs.c fuzzes the process and thread calls in a
@@ -35,6 +40,17 @@
  * hostile write or ioctl reaches the console; the file calls get its open
  * files, the fixture's and a directory among the hostile small integers.
  *
+ * The signal and process calls left out above get a bounded child of their
+ * own (`fuzz sig N`): rt_sigaction with hostile signals, structures,
+ * handlers and flags, rt_sigprocmask, sigaltstack, rt_sigpending,
+ * rt_sigtimedwait (never waiting), kill and tgkill of itself (no stop
+ * signal: nothing would continue it), setitimer, fork and clone3 children
+ * that exit at once, wait4 and waitid with hostile options (never
+ * blocking).  A hostile handler may end it; the kernel must answer after.
+ *
+ * Now and then the rdtsc and cpuid doors' per-thread switches (prctl
+ * PR_SET_TSC, arch_prctl ARCH_SET_CPUID) are flipped between the calls.
+ *
  * The exception doors (from SG_MECH_FIRST_EXCEPTION on) get a second kind
  * of hostility: a child per byte of the stub (up to the next stub, 16 to
  * 64 bytes) jumps into the stub at that byte with every register but the stack pointer hostile -
@@ -44,6 +60,7 @@
  * must answer afterwards.
  */
 #include "../lib/files.h"
+#include "../lib/signals.h"
 #include "../lib/tap.h"
 
 static uint64_t state = 0x9e3779b97f4a7c15ull;
@@ -108,7 +125,7 @@ static int excluded(unsigned long nr)
            nr == (unsigned long)SYS_clock_nanosleep || nr == (unsigned long)SYS_clock_nanosleep_time64 ||
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
            nr == SYS_sg_set_debugreg ||
-           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
+           nr == SYS_brk || nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
            nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_execve || nr == SYS_pipe ||
            nr == SYS_pipe2 || nr == SYS_futex || nr == SYS_tkill || nr == SYS_tgkill ||
            nr == (unsigned long)SYS_futex_time64 ||
@@ -117,6 +134,10 @@ static int excluded(unsigned long nr)
            nr == (unsigned long)SYS_sigreturn || nr == (unsigned long)SYS_sigaction ||
            nr == (unsigned long)SYS_signal || nr == (unsigned long)SYS_sigsuspend ||
            nr == (unsigned long)SYS_rt_sigtimedwait_time64 ||
+           nr == (unsigned long)SYS_select || nr == (unsigned long)SYS__newselect ||
+           nr == (unsigned long)SYS_old_select || nr == SYS_pselect6 || nr == SYS_ppoll ||
+           nr == (unsigned long)SYS_pselect6_time64 || nr == (unsigned long)SYS_ppoll_time64 ||
+           nr == SYS_clone3 || nr == SYS_execveat ||
            /* -1 where this width has no such call */
            nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }
@@ -155,6 +176,15 @@ static int fuzz(int mech, int calls)
         }
         if (excluded(nr & ~(unsigned long)SG_ARGS_MASK))
             continue;
+        /* The per-thread switches of the rdtsc and cpuid doors, flipped
+         * under the calls (modes valid and not, a hostile buffer): their
+         * stubs arm again by themselves, and no other door may care. */
+        if (next() % 16 == 0) {
+            unsigned long mode = next() % 2 ? next() % 4 : hostile();
+            sg_call_stub(stub, SYS_prctl, next() % 2 ? SG_PR_SET_TSC : SG_PR_GET_TSC, (long)mode, 0, 0, 0, 0);
+            sg_call_stub(stub, SYS_arch_prctl, next() % 2 ? SG_ARCH_SET_CPUID : SG_ARCH_GET_CPUID,
+                         (long)(next() % 3), 0, 0, 0, 0);
+        }
         unsigned long way = next() % 8 == 0 ? SG_ARGS_STACK : next() % 8 == 0 ? SG_ARGS_PAGE : 0;
         unsigned long a[6];
         for (int j = 0; j < 6; j++)
@@ -211,6 +241,84 @@ static int stub_span(int mech)
     return span < 16 ? 16 : (int)span;
 }
 
+/* A signal number: mostly valid, sometimes not; never a stop signal. */
+static long hostile_signal(void)
+{
+    long sig = (long)(next() % 8 ? next() % 65 : next() % 200) - (next() % 16 == 0 ? 100 : 0);
+    return sig >= 19 && sig <= 22 ? 10 : sig;
+}
+
+static void counting_handler(int sig) { (void)sig; }
+
+/* A struct sigaction of this width (kernel layout): mostly one that lets
+ * the child go on - a harmless handler or SIG_IGN, SA_RESTORER with the
+ * library's restorer, some of the SA_* flags - sometimes hostile in every
+ * field (its delivery may end the child). */
+static unsigned long act[5];
+static void draw_action(void)
+{
+    unsigned long handler = next() % 2 ? (uintptr_t)counting_handler : next() % 2 ? SG_SIG_IGN : hostile();
+    unsigned long flags = SG_SA_RESTORER | (next() & (SG_SA_SIGINFO | SG_SA_NODEFER | SG_SA_RESETHAND |
+                                                      SG_SA_ONSTACK | SG_SA_RESTART | SG_SA_NOCLDSTOP |
+                                                      SG_SA_NOCLDWAIT));
+    unsigned long restorer = (uintptr_t)(flags & SG_SA_SIGINFO || SG_BITS == 64 ? sg_restore_rt : sg_restore);
+    unsigned long mask = hostile();
+    if (next() % 16 == 0)
+        flags = hostile(), restorer = hostile();
+    act[0] = handler, act[1] = flags, act[2] = restorer, act[3] = mask, act[4] = next();
+}
+
+/* The signal and process calls, `calls` times, with hostile arguments. */
+static int fuzz_signals(int calls)
+{
+    static const long zero_ts[2] = { 0, 0 };
+    long self = sys_getpid();
+    for (int sig = 1; sig <= 64; sig++)
+        sg_sigaction(sig, (void *)counting_handler, 0, 0, 0);
+    for (int i = 0; i < calls; i++) {
+        draw_action();
+        long ptr = next() % 8 ? (long)(uintptr_t)act : (long)hostile();
+        switch (next() % 12) {
+        case 0: sg_syscall(SYS_rt_sigaction, hostile_signal(), ptr, next() % 2 ? 0 : (long)hostile(),
+                           next() % 8 ? 8 : (long)hostile(), 0, 0); break;
+        case 1: sg_syscall(SYS_rt_sigprocmask, (long)(next() % 5), ptr, (long)hostile(), 8, 0, 0); break;
+        case 2: sg_syscall(SYS_sigaltstack, ptr, (long)hostile(), 0, 0, 0, 0); break;
+        case 3: sg_syscall(SYS_rt_sigpending, (long)hostile(), (long)(next() % 12), 0, 0, 0, 0); break;
+        case 4: sg_syscall(SYS_rt_sigtimedwait, ptr, (long)hostile(), (long)(uintptr_t)zero_ts, 8, 0, 0); break;
+        case 5: sys_kill((int)self, (int)hostile_signal()); break;
+        case 6: sg_syscall(SYS_tgkill, self, sg_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0), hostile_signal(), 0, 0, 0); break;
+        case 7: {
+            long itv[4] = { 0, 0, 0, (long)(next() % 50000) };
+            sg_syscall(SYS_setitimer, (long)(next() % 4), next() % 2 ? (long)(uintptr_t)itv : (long)hostile(),
+                       (long)hostile(), 0, 0, 0);
+            break;
+        }
+        case 8:
+            if (next() % 8 == 0 && sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0) == 0)
+                sys_exit(0);
+            break;
+        case 9: {
+            /* Not CLONE_VM (nor what needs it), CLONE_PARENT or CLONE_VFORK:
+             * the children are this process's own and exit at once. */
+            static uint64_t args[11];
+            for (int j = 0; j < 11; j++)
+                args[j] = next() % 3 ? 0 : hostile();
+            args[0] &= ~(uint64_t)(0x100 | 0x800 | 0x10000 | 0x8000 | 0x4000);
+            args[4] = next() % 2 ? 17 : args[4];
+            if (sg_syscall(SYS_clone3, next() % 4 ? (long)(uintptr_t)args : (long)hostile(),
+                           next() % 4 ? 64 : (long)(next() % 200), 0, 0, 0, 0) == 0)
+                sys_exit(0);
+            break;
+        }
+        case 10: sg_syscall(SYS_wait4, next() % 2 ? -1 : (long)hostile(), (long)hostile(),
+                            (long)(1 | (next() % 2 ? hostile() : 0xaul)), (long)hostile(), 0, 0); break;
+        default: sg_syscall(SYS_waitid, (long)(next() % 4), (long)hostile(), (long)hostile(),
+                            (long)(1 | (hostile() & 0x0100000e)), (long)hostile(), 0); break;
+        }
+    }
+    return 0;
+}
+
 static long parse_count(const char *s)
 {
     long n = 0;
@@ -221,6 +329,8 @@ static long parse_count(const char *s)
 
 int main(int argc, char **argv)
 {
+    if (argc > 2 && !strcmp(argv[1], "sig"))
+        return fuzz_signals((int)parse_count(argv[2]));
     if (argc > 3 && !strcmp(argv[2], "jump")) {
         state ^= (uint64_t)parse_count(argv[3]) * 0x100000001b3ull;
         jump_into(argv[1][0] - '0', (int)parse_count(argv[3]));
@@ -271,5 +381,13 @@ int main(int argc, char **argv)
         tap_eq(sys_getpid() > 0 && sg_info(&info) == sizeof info, 1, "%s: the kernel still answers after them",
                sg_mechanism_name(m));
     }
+    /* The signal and process calls: the child returns or dies (a hostile
+     * handler), its children end, the kernel answers. */
+    char *sig_argv[] = { argv[0], "sig", "3000", 0 };
+    long st = sg_run(argv[0], sig_argv);
+    tap_check(st >= 0 && (SG_WIFEXITED(st) || SG_WIFSIGNALED(st)), "3000 hostile signal and process calls (sigaction, "
+              "masks, alternate stacks, kill, tgkill, timers, fork, clone3, wait4, waitid): the child returned or "
+              "died (status %#lx)", st);
+    tap_eq(sys_getpid() > 0 && sg_info(&info) == sizeof info, 1, "the kernel still answers after them");
     return tap_end();
 }

@@ -7,6 +7,7 @@
  */
 #include "../lib/tap.h"
 #include "../lib/files.h"
+#include "../lib/signals.h"
 
 static const char *self;
 
@@ -29,6 +30,8 @@ static const char *self;
 #define CLONE_PARENT_SETTID 0x100000
 #define CLONE_CHILD_SETTID 0x1000000
 #define SIGCHLD 17
+#define SIGKILL 9
+#define SIGSTOP 19
 #define MAX_ARG_STRLEN (32 * 4096)
 
 static long sys_fork(void) { return sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0); }
@@ -569,32 +572,16 @@ static long sys_futex(volatile int *addr, int op, int val, const void *ts, int v
 }
 
 /* A thread running fn on stack (its top), its tid at *tid until it ends
- * (CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID: pthread's way).  The child
- * finds fn on its new stack and calls it, in assembly: it has no frame
- * of its own to return to. */
+ * (CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID: pthread's way), or a
+ * process sharing what flags say. */
+static long spawn_clone(long flags, void (*fn)(void), uint8_t *stack_top, volatile int *tid)
+{
+    return sg_clone_call(flags, fn, stack_top, tid);
+}
+
 static long spawn_thread(void (*fn)(void), uint8_t *stack_top, volatile int *tid)
 {
-    uintptr_t *sp = (uintptr_t *)stack_top - 4;
-    sp[0] = (uintptr_t)fn;
-    long r;
-#if SG_BITS == 64
-    register long r10 __asm__("r10") = (long)tid;
-    register long r8 __asm__("r8") = 0;
-    __asm__ volatile("syscall\n test %%rax, %%rax\n jnz 1f\n"
-                     "call *(%%rsp)\n mov $60, %%eax\n xor %%edi, %%edi\n syscall\n"
-                     "1:"
-                     : "=a"(r)
-                     : "a"((long)SYS_clone), "D"((long)THREAD_FLAGS), "S"(sp), "d"(tid), "r"(r10), "r"(r8)
-                     : "rcx", "r11", "memory");
-#else
-    __asm__ volatile("push %%ebx\n mov %2, %%ebx\n int $0x80\n test %%eax, %%eax\n jnz 1f\n"
-                     "call *(%%esp)\n mov $1, %%eax\n xor %%ebx, %%ebx\n int $0x80\n"
-                     "1: pop %%ebx"
-                     : "=a"(r)
-                     : "a"((long)SYS_clone), "r"((long)THREAD_FLAGS), "c"(sp), "d"(tid), "S"(0), "D"(tid)
-                     : "memory");
-#endif
-    return r;
+    return spawn_clone(THREAD_FLAGS, fn, stack_top, tid);
 }
 
 /* pthread_join's wait: until the kernel clears the tid (CLEARTID). */
@@ -793,8 +780,17 @@ static int fuzz_role(void)
      * child sharing the memory on a hostile stack would scribble on ours. */
     static const long flag_pool[] = { 0x4000, 0x40000, 0x100000, 0x200000, 0x400000, 0x800000, 0x1000000,
                                       0x80000, 0x400, 0x200, 0x20000, 0x2000 };
+    /* The drawn exit signals come to this process as its children end
+     * (Linux's too): ignored, but for SIGCHLD (ignoring it would reap the
+     * children before wait4 can) and for SIGKILL and SIGSTOP, which are
+     * not drawn. */
+    for (int sig = 1; sig <= 64; sig++)
+        if (sig != SIGCHLD && sig != SIGKILL && sig != SIGSTOP)
+            sg_sigaction(sig, (void *)SG_SIG_IGN, 0, 0, 0);
     for (int i = 0; i < 300; i++) {
         long flags = (long)(fuzz_next() % 70);
+        if (flags == SIGKILL || flags == SIGSTOP)
+            flags = SIGCHLD;
         for (int j = 0; j < 3; j++)
             if (fuzz_next() % 2)
                 flags |= flag_pool[fuzz_next() % (sizeof flag_pool / sizeof flag_pool[0])];
@@ -834,6 +830,278 @@ static void check_fuzz(void)
     tap_eq(sys_getpid() > 0, 1, "the kernel answers afterwards");
 }
 
+/* ---- signals and threads: one handler table (CLONE_SIGHAND), signals
+ * to the process taken by a thread that does not block them ---- */
+
+#define SIGUSR1 10
+#define SIGUSR2 12
+static volatile long handled_by;
+static volatile int handled_count, thread_ready, thread_go;
+
+static long gettid(void) { return sg_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0); }
+static void tid_handler(int sig) { (void)sig; handled_by = gettid(); handled_count++; }
+
+static void block(int how, int sig)
+{
+    uint64_t set = 1ull << (sig - 1);
+    sys_rt_sigprocmask(how, &set, 0);
+}
+
+/* Waits (futex) until *word is set. */
+static void await(volatile int *word)
+{
+    while (!*word)
+        sys_futex(word, FUTEX_WAIT, 0, 0, 0);
+}
+
+static void set_and_wake(volatile int *word)
+{
+    *word = 1;
+    sys_futex(word, FUTEX_WAKE, 1, 0, 0);
+}
+
+static void installer_body(void)
+{
+    sg_sigaction(SIGUSR1, (void *)tid_handler, 0, 0, 0);
+}
+
+/* Runs handlers: does not block SIGUSR2 (whatever mask it inherited),
+ * pauses until one ran. */
+static volatile long taker_tid;
+static void taker_body(void)
+{
+    taker_tid = gettid();
+    block(SG_SIG_UNBLOCK, SIGUSR2);
+    set_and_wake(&thread_ready);
+    while (!handled_count)
+        sys_pause();
+}
+
+/* Blocks SIGUSR2 (as the main thread does), unblocks it when told. */
+static void late_taker_body(void)
+{
+    taker_tid = gettid();
+    block(SG_SIG_BLOCK, SIGUSR2);
+    set_and_wake(&thread_ready);
+    await(&thread_go);
+    block(SG_SIG_UNBLOCK, SIGUSR2);
+}
+
+static void check_thread_signals(void)
+{
+    static volatile int tid;
+    uintptr_t old = 0;
+    long me = gettid();
+
+    spawn_thread(installer_body, thread_stacks[0] + sizeof thread_stacks[0], &tid);
+    join(&tid);
+    sg_sigaction(SIGUSR1, (void *)SG_SIG_DFL, 0, 0, &old);
+    tap_eq(old, (uintptr_t)tid_handler, "CLONE_SIGHAND: a handler one thread installs is every thread's");
+
+    /* kill(getpid()) while this thread blocks the signal: another takes it. */
+    sg_sigaction(SIGUSR2, (void *)tid_handler, 0, 0, 0);
+    block(SG_SIG_BLOCK, SIGUSR2);
+    handled_count = 0, handled_by = 0, thread_ready = 0;
+    spawn_thread(taker_body, thread_stacks[0] + sizeof thread_stacks[0], &tid);
+    await(&thread_ready);
+    sys_kill((int)sys_getpid(), SIGUSR2);
+    join(&tid);
+    tap_eq(handled_by, taker_tid, "a signal to the process is taken by the thread that does not block it");
+    uint64_t pending = 1;
+    sys_rt_sigpending(&pending);
+    tap_eq(pending, 0, "... and no longer pending for the thread that blocks it");
+
+    /* Every thread blocks it: pending for the process until one unblocks. */
+    handled_count = 0, handled_by = 0, thread_ready = 0, thread_go = 0;
+    spawn_thread(late_taker_body, thread_stacks[0] + sizeof thread_stacks[0], &tid);
+    await(&thread_ready);
+    sys_kill((int)sys_getpid(), SIGUSR2);
+    pending = 0;
+    sys_rt_sigpending(&pending);
+    tap_eq(pending, 1ull << (SIGUSR2 - 1), "blocked by every thread: pending for the process (rt_sigpending)");
+    set_and_wake(&thread_go);
+    join(&tid);
+    tap_check(handled_count == 1 && handled_by == taker_tid, "the first thread to unblock it takes it (%d, %ld, %ld)",
+              handled_count, handled_by, taker_tid);
+
+    /* tgkill: that thread, although this one does not block it. */
+    block(SG_SIG_UNBLOCK, SIGUSR2);
+    handled_count = 0, handled_by = 0, thread_ready = 0;
+    spawn_thread(taker_body, thread_stacks[0] + sizeof thread_stacks[0], &tid);
+    await(&thread_ready);
+    sys_tgkill((int)sys_getpid(), (int)taker_tid, SIGUSR2);
+    join(&tid);
+    tap_check(handled_by == taker_tid && handled_by != me, "tgkill reaches the thread it names");
+    sg_sigaction(SIGUSR2, (void *)SG_SIG_DFL, 0, 0, 0);
+
+    /* CLONE_VM|CLONE_SIGHAND without CLONE_THREAD: another process with
+     * the same handler table. */
+    long pid = spawn_clone(0x100 | 0x800 | 0x100000 | 0x200000 | SIGCHLD, installer_body,
+                           thread_stacks[0] + sizeof thread_stacks[0], &tid);
+    join(&tid);
+    tap_eq(reap(pid), 0, "a CLONE_VM|CLONE_SIGHAND process ...");
+    sg_sigaction(SIGUSR1, (void *)SG_SIG_DFL, 0, 0, &old);
+    tap_eq(old, (uintptr_t)tid_handler, "... shares its handlers with its parent");
+}
+
+/* ---- clone3, execveat, select/pselect6/ppoll ---- */
+
+#define AT_FDCWD -100
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH 0x1000
+
+struct clone_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    uint64_t set_tid, set_tid_size, cgroup;
+};
+
+static long clone3(struct clone_args *a, unsigned long size)
+{
+    return sg_syscall(SYS_clone3, (long)a, (long)size, 0, 0, 0, 0);
+}
+
+static void check_clone3(void)
+{
+    static uint8_t big[80];
+    struct clone_args a;
+    memset(&a, 0, sizeof a);
+    tap_eq(clone3(&a, 0), -SG_EINVAL, "clone3 with a size below CLONE_ARGS_SIZE_VER0 (64) is -EINVAL");
+    memset(big, 0, sizeof big);
+    big[72] = 1;
+    tap_eq(clone3((struct clone_args *)big, 80), -SG_EINVAL, "clone3 with set_tid is -EINVAL (not supported)");
+    uint8_t *larger = fuzz_scratch;
+    memset(larger, 0, 200);
+    larger[150] = 1;
+    tap_eq(clone3((struct clone_args *)larger, 200), -SG_E2BIG, "clone3: non-zero bytes beyond the known structure: -E2BIG");
+    a.flags = SIGCHLD;
+    tap_eq(clone3(&a, 64), -SG_EINVAL, "clone3 with the exit signal in flags is -EINVAL");
+    a.flags = 0, a.stack = 0x10000;
+    tap_eq(clone3(&a, 64), -SG_EINVAL, "clone3 with a stack but no stack size is -EINVAL");
+    tap_eq(clone3((struct clone_args *)16, 64), -SG_EFAULT, "clone3 with an unreadable structure is -EFAULT");
+
+    memset(&a, 0, sizeof a);
+    volatile int tid_slot = 0;
+    a.exit_signal = SIGCHLD;
+    a.flags = CLONE_PARENT_SETTID;
+    a.parent_tid = (uintptr_t)&tid_slot;
+    memset(larger, 0, 200);
+    memcpy(larger, &a, sizeof a);
+    long pid = clone3((struct clone_args *)larger, 200);    /* zeros beyond: accepted */
+    if (pid == 0)
+        sys_exit(9);
+    tap_check(pid > 0 && tid_slot == pid, "clone3 (exit signal SIGCHLD, CLONE_PARENT_SETTID) makes a child (%ld)", pid);
+    int status = reap(pid);
+    tap_check(exited_with(status, 9), "... which the parent collects (status %#x)", status);
+}
+
+static void check_execveat(void)
+{
+    char *args[] = { (char *)self, "exit7", 0 };
+    long pid = sys_fork();
+    if (pid == 0)
+        sys_exit((int)sg_syscall(SYS_execveat, AT_FDCWD, (long)self, (long)args, 0, 0, 0) + 100);
+    tap_check(exited_with(reap(pid), 7), "execveat(AT_FDCWD, path) runs the program");
+    int fd = (int)sys_open(self, O_RDONLY | O_CLOEXEC);
+    pid = sys_fork();
+    if (pid == 0)
+        sys_exit((int)sg_syscall(SYS_execveat, fd, (long)"", (long)args, 0, AT_EMPTY_PATH, 0) + 100);
+    tap_check(exited_with(reap(pid), 7), "execveat(fd, \"\", AT_EMPTY_PATH) runs the file open as fd (fexecve)");
+    sys_close(fd);
+    int dir = (int)sys_open("/fixture", O_RDONLY | O_DIRECTORY);
+    tap_eq(sg_syscall(SYS_execveat, dir, (long)"link", (long)args, 0, AT_SYMLINK_NOFOLLOW, 0), -SG_ELOOP,
+           "execveat(dirfd, symlink, AT_SYMLINK_NOFOLLOW) is -ELOOP");
+    tap_eq(sg_syscall(SYS_execveat, dir, (long)"link", (long)args, 0, 0, 0), -SG_EACCES,
+           "... followed, the file (relative to dirfd) has no execute bit: -EACCES");
+    tap_eq(sg_syscall(SYS_execveat, dir, (long)"", (long)args, 0, 0, 0), -SG_ENOENT,
+           "an empty path without AT_EMPTY_PATH is -ENOENT");
+    tap_eq(sg_syscall(SYS_execveat, dir, (long)"link", (long)args, 0, 0x4, 0), -SG_EINVAL,
+           "execveat with an unknown flag is -EINVAL");
+    sys_close(dir);
+    tap_eq(sg_syscall(SYS_execveat, 999, (long)"x", (long)args, 0, 0, 0), -SG_EBADF, "execveat with a bad dirfd: -EBADF");
+}
+
+/* fd_set as the kernel sees it: bits in longs of the caller's width. */
+typedef struct { unsigned long w[4]; } fdset;
+#define FDBITS (8 * sizeof(unsigned long))
+static void fd_put(fdset *s, int fd) { s->w[fd / FDBITS] |= 1ul << (fd % FDBITS); }
+static int fd_has(const fdset *s, int fd) { return (s->w[fd / FDBITS] >> (fd % FDBITS)) & 1; }
+
+static volatile int usr1_runs;
+static void usr1_handler(int sig) { (void)sig; usr1_runs++; }
+
+static void check_select(void)
+{
+    int p[2];
+    sys_pipe2(p, 0);
+    fdset r, w;
+    memset(&r, 0, sizeof r), memset(&w, 0, sizeof w);
+    fd_put(&r, p[0]), fd_put(&w, p[1]);
+    long tv[2] = { 0, 0 };
+#if SG_BITS == 64
+    long nr = SYS_select;
+#else
+    long nr = SYS__newselect;
+#endif
+    long n = sg_syscall(nr, p[1] + 1, (long)&r, (long)&w, 0, (long)tv, 0);
+    tap_check(n == 1 && !fd_has(&r, p[0]) && fd_has(&w, p[1]), "select: an empty pipe's write end is ready, its "
+              "read end not (%ld)", n);
+    sys_write(p[1], "x", 1);
+    memset(&r, 0, sizeof r);
+    fd_put(&r, p[0]);
+    n = sg_syscall(nr, p[0] + 1, (long)&r, 0, 0, 0, 0);
+    tap_check(n == 1 && fd_has(&r, p[0]), "select without a timeout returns once the read end has data (%ld)", n);
+    char c;
+    sys_read(p[0], &c, 1);
+    memset(&r, 0, sizeof r);
+    fd_put(&r, p[0]);
+    tv[0] = 0, tv[1] = 20000;
+    n = sg_syscall(nr, p[0] + 1, (long)&r, 0, 0, (long)tv, 0);
+    tap_check(n == 0 && !fd_has(&r, p[0]) && tv[0] == 0 && tv[1] == 0, "a 20 ms select on nothing: 0, the set "
+              "cleared, the timeval counted down to 0 (%ld, %ld)", n, tv[1]);
+    memset(&r, 0, sizeof r);
+    fd_put(&r, 77);
+    tap_eq(sg_syscall(nr, 78, (long)&r, 0, 0, (long)tv, 0), -SG_EBADF, "select of a closed descriptor is -EBADF");
+    tap_eq(sg_syscall(nr, -1, 0, 0, 0, 0, 0), -SG_EINVAL, "select with nfds < 0 is -EINVAL");
+    tv[1] = 1000000;
+    tap_eq(sg_syscall(nr, 1, 0, 0, 0, (long)tv, 0), -SG_EINVAL, "select with tv_usec 1000000 is -EINVAL");
+#if SG_BITS == 32
+    unsigned long old_args[5] = { (unsigned long)p[1] + 1, 0, (unsigned long)&w, 0, 0 };
+    memset(&w, 0, sizeof w);
+    fd_put(&w, p[1]);
+    tap_eq(sg_syscall(SYS_old_select, (long)old_args, 0, 0, 0, 0, 0), 1, "i386's old select (82) takes its arguments "
+                                                                          "from a structure");
+#endif
+
+    /* pselect6 and ppoll wait with their own mask: a blocked, pending
+     * SIGUSR1 runs its handler inside them, and the mask is back after. */
+    uint64_t set = 1ull << (SIGUSR1 - 1), none = 0;
+    sg_sigaction(SIGUSR1, (void *)usr1_handler, 0, 0, 0);
+    sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0);
+    sys_kill((int)sys_getpid(), SIGUSR1);
+    usr1_runs = 0;
+    memset(&r, 0, sizeof r);
+    fd_put(&r, p[0]);
+    long sigarg[2] = { (long)&none, 8 };
+    n = sg_syscall(SYS_pselect6, p[0] + 1, (long)&r, 0, 0, 0, (long)sigarg);
+    tap_check(n == -SG_EINTR && usr1_runs == 1, "pselect6 with an empty mask: the pending SIGUSR1's handler runs, "
+              "-EINTR (%ld, %d)", n, usr1_runs);
+    tap_eq(sg_blocked() & set, set, "... and SIGUSR1 is blocked again afterwards");
+    sys_kill((int)sys_getpid(), SIGUSR1);
+    struct { int fd; short events, revents; } pfd = { p[0], 1, 0 };
+    usr1_runs = 0;
+    n = sg_syscall(SYS_ppoll, (long)&pfd, 1, 0, (long)&none, 8, 0);
+    tap_check(n == -SG_EINTR && usr1_runs == 1, "ppoll with an empty mask: the same (%ld, %d)", n, usr1_runs);
+    tap_eq(sg_blocked() & set, set, "... the mask back afterwards");
+    long ts[2] = { 0, 0 };
+    n = sg_syscall(SYS_ppoll, (long)&pfd, 1, (long)ts, (long)&set, 8, 0);
+    tap_eq(n, 0, "ppoll with a zero timeout and nothing to read: 0");
+    tap_eq(sg_syscall(SYS_ppoll, (long)&pfd, 1, 0, (long)&set, 4, 0), -SG_EINVAL, "ppoll with sigsetsize 4: -EINVAL");
+    sys_rt_sigprocmask(SG_SIG_UNBLOCK, &set, 0);
+    sg_sigaction(SIGUSR1, (void *)SG_SIG_DFL, 0, 0, 0);
+    sys_close(p[0]);
+    sys_close(p[1]);
+}
+
 int main(int argc, char **argv)
 {
     self = argv[0];
@@ -860,6 +1128,10 @@ int main(int argc, char **argv)
     check_pipes();
     check_table_full();
     check_threads();
+    check_thread_signals();
+    check_clone3();
+    check_execveat();
+    check_select();
     check_fuzz();
     return tap_end();
 }

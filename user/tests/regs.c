@@ -104,6 +104,10 @@ uint64_t harness_kip;                 /* the interface page's default entry */
 uint64_t harness_int3;                /* the exception doors' stubs */
 uint64_t harness_divide;
 uint64_t harness_hlt;
+uint64_t harness_rdtsc;
+uint64_t harness_umip;
+uint64_t harness_cpuid;
+uint64_t harness_icebp;
 uint64_t harness_pf;
 uint64_t harness_nm;
 uint64_t harness_ac;
@@ -123,6 +127,10 @@ __asm__(
     ".macro DOOR_int3\n call *harness_int3(%rip)\n .endm\n"
     ".macro DOOR_divide\n call *harness_divide(%rip)\n .endm\n"
     ".macro DOOR_hlt\n call *harness_hlt(%rip)\n .endm\n"
+    ".macro DOOR_rdtsc\n call *harness_rdtsc(%rip)\n .endm\n"
+    ".macro DOOR_umip\n call *harness_umip(%rip)\n .endm\n"
+    ".macro DOOR_cpuid\n call *harness_cpuid(%rip)\n .endm\n"
+    ".macro DOOR_icebp\n call *harness_icebp(%rip)\n .endm\n"
     ".macro DOOR_pf\n call *harness_pf(%rip)\n .endm\n"
     ".macro DOOR_nm\n call *harness_nm(%rip)\n .endm\n"
     ".macro DOOR_ac\n call *harness_ac(%rip)\n .endm\n"
@@ -133,6 +141,7 @@ __asm__(
      * traps after the next instruction): sysenter's return RIP and RSP. */
     ".macro PRE_int80\n .endm\n .macro PRE_syscall\n .endm\n .macro PRE_callgate\n .endm\n"
     ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n .macro PRE_int3\n .endm\n .macro PRE_divide\n .endm\n .macro PRE_hlt\n .endm\n .macro PRE_bound\n .endm\n .macro PRE_into\n .endm\n"
+    ".macro PRE_rdtsc\n .endm\n .macro PRE_umip\n .endm\n .macro PRE_cpuid\n .endm\n .macro PRE_icebp\n .endm\n"
     ".macro PRE_pf\n .endm\n .macro PRE_nm\n .endm\n .macro PRE_ac\n .endm\n"
     ".macro PRE_sysenter\n lea 1f(%rip), %rcx\n lea 8(%rsp), %r11\n .endm\n"
     "   .section .rodata\n"
@@ -643,6 +652,10 @@ int main(int argc, char **argv)
     harness_int3 = sg_kip_stub(SG_MECH_INT3);
     harness_divide = sg_kip_stub(SG_MECH_DIVIDE);
     harness_hlt = sg_kip_stub(SG_MECH_HLT);
+    harness_rdtsc = sg_kip_stub(SG_MECH_RDTSC);
+    harness_umip = sg_kip_stub(SG_MECH_UMIP);
+    harness_cpuid = sg_kip_stub(SG_MECH_CPUID);
+    harness_icebp = sg_kip_stub(SG_MECH_ICEBP);
     harness_pf = sg_kip_stub(SG_MECH_PF);
     harness_nm = sg_kip_stub(SG_MECH_NM);
     harness_ac = sg_kip_stub(SG_MECH_AC);

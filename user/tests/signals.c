@@ -6,12 +6,15 @@
  * setitimer; calls interrupted through every door (-EINTR, or restarted
  * under SA_RESTART); faults caught and resumed (SIGSEGV, SIGFPE, SIGILL,
  * SIGTRAP from int3 and from TF); every register, and the SSE state, the
- * same after a handler as before; kill of a child.  Cases that end a
+ * same after a handler as before; kill of a child; job control - stop
+ * signals, SIGCONT, SIGCHLD with its siginfo, wait4's WUNTRACED and
+ * WCONTINUED, waitid's WSTOPPED and WCONTINUED.  Cases that end a
  * process run in a child (this program again, with the case in argv[1]).
  * The structures are checked against the host's Linux headers.
  */
 #include "../lib/tap.h"
 #include "../lib/signals.h"
+#include "../lib/files.h"
 #include <asm/sigcontext.h>
 #include <asm/signal.h>
 
@@ -515,6 +518,253 @@ static void check_processes(void)
     tap_eq(sys_tgkill(1, 2, SG_SIGTERM), -SG_ESRCH, "tgkill with a thread outside the group: -ESRCH");
 }
 
+/* ---- Job control: stop, continue, SIGCHLD ---- */
+
+#define WUNTRACED  2
+#define WSTOPPED   2
+#define WEXITED    4
+#define WCONTINUED 8
+#define WNOHANG    1
+#define WNOWAIT    0x01000000
+#define P_PID      1
+
+static volatile int chld_count, chld_code, chld_pid, chld_status;
+static void chld_handler(int sig, sg_siginfo_t *info, void *uc)
+{
+    (void)sig, (void)uc;
+    chld_count++;
+    chld_code = info->code;
+    chld_pid = info->u.chld.pid;
+    chld_status = info->u.chld.status;
+}
+
+static long sys_pipe(int fds[2]) { return sg_syscall(SYS_pipe2, (long)fds, 0, 0, 0, 0, 0); }
+
+/* A forked child running role(), which says "ready" (child_ready) once it
+ * has set itself up: fork_child returns after that. */
+static int ready_fds[2];
+static void child_ready(void) { sys_write(ready_fds[1], "r", 1); }
+
+static long fork_child(int (*role)(void))
+{
+    sys_pipe(ready_fds);
+    long pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (pid == 0)
+        sys_exit(role());
+    char c;
+    sys_read(ready_fds[0], &c, 1);
+    sys_close(ready_fds[0]);
+    sys_close(ready_fds[1]);
+    return pid;
+}
+
+static int pauser_role(void)
+{
+    child_ready();
+    while (sys_pause() == -SG_EINTR)
+        ;
+    return 1;
+}
+
+static int exit5_role(void)
+{
+    child_ready();
+    return 5;
+}
+
+static void tstp_handler(int sig) { (void)sig; sys_exit(20); }
+
+static int tstp_catcher_role(void)
+{
+    sg_sigaction(SG_SIGTSTP, (void *)tstp_handler, 0, 0, 0);
+    return pauser_role();
+}
+
+/* Ignores the terminal's stop signals, then sleeps through them. */
+static int tstp_ignorer_role(void)
+{
+    sg_sigaction(SG_SIGTSTP, (void *)SG_SIG_IGN, 0, 0, 0);
+    sg_sigaction(SG_SIGTTIN, (void *)SG_SIG_IGN, 0, 0, 0);
+    sg_sigaction(SG_SIGTTOU, (void *)SG_SIG_IGN, 0, 0, 0);
+    child_ready();
+    long req[2] = { 0, 200000000 };
+    return sg_syscall(SYS_nanosleep, (long)req, 0, 0, 0, 0, 0) ? 1 : 0;
+}
+
+static int long_sleeper_role(void)
+{
+    child_ready();
+    long req[2] = { 0, 300000000 };
+    return sg_syscall(SYS_nanosleep, (long)req, 0, 0, 0, 0, 0) ? 1 : 0;
+}
+
+static long wait_opts(long pid, int *status, int options)
+{
+    return sg_syscall(SYS_wait4, pid, (long)status, options, 0, 0, 0);
+}
+
+/* SIGCHLD's news: how many came since `before`, and the last one's fields. */
+static int chld_said(int before, int code, long pid, int status)
+{
+    return chld_count == before + 1 && chld_code == code && chld_pid == pid && chld_status == status;
+}
+
+/* SIGSTOP, SIGCONT and the end of a child, seen through wait4 and SIGCHLD. */
+static void check_stop_continue(void)
+{
+    sg_sigaction(SG_SIGCHLD, (void *)chld_handler, SG_SA_SIGINFO | SG_SA_RESTART, 0, 0);
+    long child = fork_child(pauser_role);
+    int status = 0, before = chld_count;
+    tap_eq(sys_kill((int)child, SG_SIGSTOP), 0, "kill(child, SIGSTOP)");
+    tap_eq(wait_opts(child, &status, WUNTRACED), child, "wait4(WUNTRACED) reports the stopped child");
+    tap_eq(status, 0x137f, "... WIFSTOPPED, WSTOPSIG = SIGSTOP (status %#x)", status);
+    tap_check(chld_said(before, SG_CLD_STOPPED, child, SG_SIGSTOP),
+              "SIGCHLD came with CLD_STOPPED, si_pid, si_status = SIGSTOP (%d, %d, %d, %d)", chld_count - before,
+              chld_code, chld_pid, chld_status);
+    tap_eq(wait_opts(child, &status, WUNTRACED | WNOHANG), 0, "the stop is reported once");
+    tap_eq(wait_opts(child, &status, WNOHANG), 0, "wait4 without WUNTRACED does not report a stop");
+    before = chld_count;
+    tap_eq(sys_kill((int)child, SG_SIGCONT), 0, "kill(child, SIGCONT)");
+    tap_eq(wait_opts(child, &status, WCONTINUED), child, "wait4(WCONTINUED) reports the continued child");
+    tap_eq(status, 0xffff, "... WIFCONTINUED (status %#x)", status);
+    tap_check(chld_said(before, SG_CLD_CONTINUED, child, SG_SIGCONT), "SIGCHLD came with CLD_CONTINUED, si_status = "
+              "SIGCONT (%d, %d, %d)", chld_count - before, chld_code, chld_status);
+    before = chld_count;
+    sys_kill((int)child, SG_SIGTERM);
+    tap_eq(wait_opts(child, &status, 0), child, "the continued child still takes SIGTERM");
+    tap_eq(status, SG_WSTATUS_KILLED(SG_SIGTERM), "... which ends it (status %#x)", status);
+    tap_check(chld_said(before, SG_CLD_KILLED, child, SG_SIGTERM), "SIGCHLD came with CLD_KILLED, si_status = SIGTERM");
+
+    before = chld_count;
+    child = fork_child(exit5_role);
+    tap_eq(wait_opts(child, &status, 0), child, "a child that exits 5 is collected");
+    tap_check(chld_said(before, SG_CLD_EXITED, child, 5), "SIGCHLD came with CLD_EXITED, si_status = 5 (%d, %d, %d)",
+              chld_count - before, chld_code, chld_status);
+
+    /* A stopped child runs no code: it answers over a pipe only after
+     * SIGCONT.  (A child that ran would answer at once.) */
+    int to[2], from[2];
+    sys_pipe(to);
+    sys_pipe(from);
+    long pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (pid == 0) {
+        char c;
+        sys_close(to[1]);
+        sys_close(from[0]);
+        while (sys_read(to[0], &c, 1) == 1)
+            sys_write(from[1], &c, 1);
+        sys_exit(0);
+    }
+    char c = 0;
+    sys_kill((int)pid, SG_SIGSTOP);
+    wait_opts(pid, &status, WUNTRACED);
+    sys_write(to[1], "x", 1);
+    sys_fcntl(from[0], F_SETFL, O_NONBLOCK);
+    for (int i = 0; i < 20; i++)
+        sys_nanosleep_ms(1);
+    tap_eq(sys_read(from[0], &c, 1), -SG_EAGAIN, "a stopped child does not answer");
+    sys_fcntl(from[0], F_SETFL, 0);
+    sys_kill((int)pid, SG_SIGCONT);
+    tap_eq(sys_read(from[0], &c, 1), 1, "after SIGCONT it does");
+    tap_eq(c, 'x', "... with what it read while stopped");
+    sys_close(to[1]);
+    tap_eq(wait_opts(pid, &status, 0), pid, "it ends at end of file");
+    sys_close(to[0]);
+    sys_close(from[0]);
+    sys_close(from[1]);
+
+    /* SIGKILL ends a stopped process; SIGTERM waits for SIGCONT. */
+    child = fork_child(pauser_role);
+    sys_kill((int)child, SG_SIGSTOP);
+    wait_opts(child, &status, WUNTRACED);
+    sys_kill((int)child, SG_SIGTERM);
+    tap_eq(wait_opts(child, &status, WNOHANG), 0, "SIGTERM to a stopped child waits for SIGCONT");
+    sys_kill((int)child, SG_SIGKILL);
+    tap_eq(wait_opts(child, &status, 0), child, "SIGKILL ends a stopped child");
+    tap_eq(status, SG_WSTATUS_KILLED(SG_SIGKILL), "... killed by SIGKILL (status %#x)", status);
+    sg_sigaction(SG_SIGCHLD, (void *)SG_SIG_DFL, 0, 0, 0);
+}
+
+/* The terminal's stop signals: SIGTSTP stops by default, runs a handler
+ * if there is one, nothing if ignored; a sleep goes on after SIGCONT. */
+static void check_tstp(void)
+{
+    int status = 0;
+    long child = fork_child(pauser_role);
+    sys_kill((int)child, SG_SIGTSTP);
+    tap_eq(wait_opts(child, &status, WUNTRACED), child, "SIGTSTP (default action) stops a child");
+    tap_eq(status, 0x147f, "... WSTOPSIG = SIGTSTP (status %#x)", status);
+    sys_kill((int)child, SG_SIGKILL);
+    wait_opts(child, &status, 0);
+
+    child = fork_child(tstp_catcher_role);
+    sys_kill((int)child, SG_SIGTSTP);
+    tap_eq(wait_opts(child, &status, WUNTRACED), child, "a child with a SIGTSTP handler ...");
+    tap_eq(status, SG_WSTATUS_EXITED(20), "... runs it instead of stopping (status %#x)", status);
+
+    child = fork_child(tstp_ignorer_role);
+    sys_kill((int)child, SG_SIGTSTP);
+    sys_kill((int)child, SG_SIGTTIN);
+    sys_kill((int)child, SG_SIGTTOU);
+    tap_eq(wait_opts(child, &status, WUNTRACED), child, "a child ignoring SIGTSTP, SIGTTIN, SIGTTOU ...");
+    tap_eq(status, SG_WSTATUS_EXITED(0), "... is not stopped by them (status %#x)", status);
+
+    child = fork_child(long_sleeper_role);
+    sys_nanosleep_ms(20);       /* most likely asleep by now; if not, it stops before its sleep */
+    sys_kill((int)child, SG_SIGSTOP);
+    wait_opts(child, &status, WUNTRACED);
+    sys_kill((int)child, SG_SIGCONT);
+    tap_eq(wait_opts(child, &status, 0), child, "a nanosleep stopped and continued ...");
+    tap_eq(status, SG_WSTATUS_EXITED(0), "... goes on and returns 0, not -EINTR (status %#x)", status);
+}
+
+/* waitid's WSTOPPED and WCONTINUED, with WNOWAIT; SA_NOCLDSTOP; SIGCHLD
+ * ignored or SA_NOCLDWAIT: the children are not kept for wait. */
+static void check_waitid_jobs(void)
+{
+    int32_t info[32];
+    int u = SG_BITS == 64 ? 4 : 3;
+    long child = fork_child(pauser_role);
+    sys_kill((int)child, SG_SIGSTOP);
+    memset(info, 0xff, sizeof info);
+    tap_eq(sg_syscall(SYS_waitid, P_PID, child, (long)info, WSTOPPED | WNOWAIT, 0, 0), 0, "waitid(WSTOPPED | WNOWAIT)");
+    tap_check(info[0] == SG_SIGCHLD && info[2] == SG_CLD_STOPPED && info[u] == child && info[u + 2] == SG_SIGSTOP,
+              "siginfo: CLD_STOPPED, the pid, si_status SIGSTOP (%d %d %d)", info[2], info[u], info[u + 2]);
+    tap_eq(sg_syscall(SYS_waitid, P_PID, child, (long)info, WSTOPPED, 0, 0), 0, "WNOWAIT left the stop to report again");
+    info[0] = -1;
+    tap_eq(sg_syscall(SYS_waitid, P_PID, child, (long)info, WSTOPPED | WNOHANG, 0, 0), 0, "then it is reported");
+    tap_eq(info[0], 0, "... and the next waitid(WNOHANG) finds nothing (si_signo 0)");
+    sys_kill((int)child, SG_SIGCONT);
+    tap_eq(sg_syscall(SYS_waitid, P_PID, child, (long)info, WCONTINUED, 0, 0), 0, "waitid(WCONTINUED)");
+    tap_check(info[2] == SG_CLD_CONTINUED && info[u + 2] == SG_SIGCONT, "siginfo: CLD_CONTINUED, si_status SIGCONT");
+    sys_kill((int)child, SG_SIGKILL);
+    tap_eq(sg_syscall(SYS_waitid, P_PID, child, (long)info, WEXITED, 0, 0), 0, "waitid(WEXITED) reaps it");
+    tap_check(info[2] == SG_CLD_KILLED && info[u + 2] == SG_SIGKILL, "siginfo: CLD_KILLED, SIGKILL");
+
+    int status, before = chld_count;
+    sg_sigaction(SG_SIGCHLD, (void *)chld_handler, SG_SA_SIGINFO | SG_SA_RESTART | SG_SA_NOCLDSTOP, 0, 0);
+    child = fork_child(pauser_role);
+    sys_kill((int)child, SG_SIGSTOP);
+    wait_opts(child, &status, WUNTRACED);
+    sys_kill((int)child, SG_SIGCONT);
+    wait_opts(child, &status, WCONTINUED);
+    tap_eq(chld_count, before, "SA_NOCLDSTOP: no SIGCHLD for a stop or a continue");
+    sys_kill((int)child, SG_SIGKILL);
+    wait_opts(child, &status, 0);
+    tap_eq(chld_count, before + 1, "... but one for the end");
+
+    sg_sigaction(SG_SIGCHLD, (void *)SG_SIG_IGN, 0, 0, 0);
+    child = fork_child(exit5_role);
+    tap_eq(wait_opts(child, &status, 0), -SG_ECHILD, "SIGCHLD ignored: the child is not kept (wait4 -ECHILD "
+                                                     "once it ended)");
+    before = chld_count;
+    sg_sigaction(SG_SIGCHLD, (void *)chld_handler, SG_SA_SIGINFO | SG_SA_RESTART | SG_SA_NOCLDWAIT, 0, 0);
+    child = fork_child(exit5_role);
+    tap_eq(wait_opts(child, &status, 0), -SG_ECHILD, "SA_NOCLDWAIT: the child is not kept either");
+    tap_eq(chld_count, before + 1, "... but SIGCHLD is sent");
+    sg_sigaction(SG_SIGCHLD, (void *)SG_SIG_DFL, 0, 0, 0);
+}
+
 static int child_case(const char *name)
 {
     if (!strcmp(name, "sleeper")) {
@@ -565,5 +815,8 @@ int main(int argc, char **argv)
     check_suspend_and_timers();
     check_interrupted();
     check_processes();
+    check_stop_continue();
+    check_tstp();
+    check_waitid_jobs();
     return tap_end();
 }

@@ -111,6 +111,10 @@ static void symbols(void)
     tap_eq(find("__sg_kip_header", "SYSGATE_1"), base + SG_KIP_HEADER_OFFSET,
            "__sg_kip_header@SYSGATE_1 is sysgate's header at +%#x", SG_KIP_HEADER_OFFSET);
     tap_eq(find("__sg_default_entry", "SYSGATE_1"), sg_kip_default(), "__sg_default_entry is the default entry");
+    uint64_t (*tsc)(void) = (uint64_t (*)(void))find("__sg_rdtsc", "SYSGATE_1");
+    uint64_t t0 = tsc ? tsc() : 0, t1 = tsc ? tsc() : 0;
+    tap_check(tsc && t1 > t0, "__sg_rdtsc@SYSGATE_1 reads the TSC (%llu, then %llu)", (unsigned long long)t0,
+              (unsigned long long)t1);
     static const char *const stubs[SG_MECH_COUNT] = {
 #define DOOR(NAME, name, nr, rank, what) [SG_MECH_##NAME] = "__sg_stub_" #name,
 #include <sysgate/doors.def>

@@ -168,6 +168,81 @@ __sg_stub_into:
     .size __sg_stub_into, . - __sg_stub_into
     .balign 16
 
+/* The arming code of the per-thread doors, as in kip_stubs.S: system call
+ * `nr` (a1, a2: ebx, ecx) through int $0x80, ebx, ecx and the flags kept;
+ * then eax and `pops` back and the stub again, or the error returned. */
+.macro ARM_AND_RETRY stub, nr, a1, a2, pops:vararg
+    pushfl
+    push    %ebx
+    push    %ecx
+    mov     $\a1, %ebx
+    mov     $\a2, %ecx
+    mov     $\nr, %eax
+    int     $0x80
+    pop     %ecx
+    pop     %ebx
+    test    %eax, %eax
+    jnz     .Lfailed\@
+    popfl
+    pop     %eax
+    .irp reg, \pops
+    pop     \reg
+    .endr
+    jmp     \stub
+.Lfailed\@:
+    popfl
+    lea     4(%esp), %esp               /* the number (no flags changed) */
+    .irp reg, \pops
+    pop     \reg
+    .endr
+    ret
+.endm
+
+/* rdtsc with CR4.TSD set for this thread: #GP(0) at the rdtsc (+2); the
+ * kernel drops the two words pushed before it and resumes at the ret
+ * (+6).  Unarmed, the rdtsc runs: the stub arms the door (prctl(
+ * PR_SET_TSC, PR_TSC_SIGSEGV), 172 for i386) and starts again. */
+    .globl __sg_stub_rdtsc
+    .type __sg_stub_rdtsc, @function
+__sg_stub_rdtsc:
+    push    %edx
+    push    %eax
+    rdtsc                               /* armed: the call */
+    jmp     1f
+    ret                                 /* where the call returns */
+1:  ARM_AND_RETRY __sg_stub_rdtsc, 172, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, %edx
+    .size __sg_stub_rdtsc, . - __sg_stub_rdtsc
+    .balign 16
+
+/* cpuid with CPUID faulting on for this thread: #GP(0) at the cpuid (+4);
+ * the kernel drops the four words pushed before it and resumes at the ret
+ * (+8).  Unarmed, the stub arms it (arch_prctl(ARCH_SET_CPUID, 0), 384)
+ * and starts again. */
+    .globl __sg_stub_cpuid
+    .type __sg_stub_cpuid, @function
+__sg_stub_cpuid:
+    push    %ebx
+    push    %ecx
+    push    %edx
+    push    %eax
+    cpuid                               /* armed: the call */
+    jmp     1f
+    ret                                 /* where the call returns */
+1:  ARM_AND_RETRY __sg_stub_cpuid, 384, SG_ARCH_SET_CPUID, 0, %edx, %ecx, %ebx
+    .size __sg_stub_cpuid, . - __sg_stub_cpuid
+    .balign 16
+
+/* uint64_t __sg_rdtsc(void): the TSC in edx:eax, for a program whose
+ * rdtsc may fault (kip_stubs.S).  Changes only eax and edx. */
+    .globl __sg_rdtsc
+    .type __sg_rdtsc, @function
+__sg_rdtsc:
+    lfence
+    rdtsc
+    ret
+    .size __sg_rdtsc, . - __sg_rdtsc
+    .balign 16
+
 /* A load from the reserved page-fault range (SG_PF_BASE32, include/
  * sysgate/abi.h), never mapped: #PF, a fault - the saved EIP is the load
  * and CR2 the address, whose offset in the range is the call number (a

@@ -139,6 +139,94 @@ __sg_stub_into:
     .size __sg_stub_into, . - __sg_stub_into
     .balign 16
 
+/* The arming code of the per-thread doors (rdtsc, cpuid), after their
+ * stub's ret: the stub's instruction ran instead of faulting, so the
+ * thread has not switched the door on yet.  System call `nr` (a1, a2)
+ * through int $0x80, which changes nothing but rax; rdi, rsi and the
+ * flags kept.  Then the registers the stub pushed are popped back (rax,
+ * then `pops`) and the stub starts again - or, if the call failed, its
+ * error is the result and the stub returns. */
+.macro ARM_AND_RETRY stub, nr, a1, a2, pops:vararg
+    pushfq
+    push    %rdi
+    push    %rsi
+    mov     $\a1, %edi
+    mov     $\a2, %esi
+    mov     $\nr, %eax
+    int     $0x80
+    pop     %rsi
+    pop     %rdi
+    test    %rax, %rax
+    jnz     .Lfailed\@
+    popfq
+    pop     %rax
+    .irp reg, \pops
+    pop     \reg
+    .endr
+    jmp     \stub
+.Lfailed\@:
+    popfq
+    lea     8(%rsp), %rsp               /* the number (no flags changed) */
+    .irp reg, \pops
+    pop     \reg
+    .endr
+    ret
+.endm
+
+/* rdtsc with CR4.TSD set for this thread: #GP(0), a fault - the saved RIP
+ * is the rdtsc (+2), which changed nothing; the kernel drops the two
+ * words pushed before it and resumes at the ret (+6).  TSD is per thread
+ * and off until the thread asks (prctl(PR_SET_TSC, PR_TSC_SIGSEGV), 157 in
+ * syscalls.def): if the rdtsc ran, rax and rdx are lost (their values
+ * wait on the stack), and the stub arms the door and starts again. */
+    .globl __sg_stub_rdtsc
+    .type __sg_stub_rdtsc, @function
+__sg_stub_rdtsc:
+    push    %rdx
+    push    %rax
+    rdtsc                               /* armed: the call */
+    jmp     1f
+    ret                                 /* where the call returns */
+1:  ARM_AND_RETRY __sg_stub_rdtsc, 157, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, %rdx
+    .size __sg_stub_rdtsc, . - __sg_stub_rdtsc
+    .balign 16
+
+/* cpuid with CPUID faulting on for this thread (MSR_MISC_FEATURES_ENABLES
+ * bit 0, switched with the thread): #GP(0), a fault - the saved RIP is
+ * the cpuid (+4); the kernel drops the four words pushed before it and
+ * resumes at the ret (+8).  Off until the thread asks (arch_prctl(
+ * ARCH_SET_CPUID, 0), 158): a cpuid that ran destroyed rax, rbx, rcx,
+ * rdx, whose values wait on the stack.  Offered only where the CPU has
+ * CPUID faulting. */
+    .globl __sg_stub_cpuid
+    .type __sg_stub_cpuid, @function
+__sg_stub_cpuid:
+    push    %rbx
+    push    %rcx
+    push    %rdx
+    push    %rax
+    cpuid                               /* armed: the call */
+    jmp     1f
+    ret                                 /* where the call returns */
+1:  ARM_AND_RETRY __sg_stub_cpuid, 158, SG_ARCH_SET_CPUID, 0, %rdx, %rcx, %rbx
+    .size __sg_stub_cpuid, . - __sg_stub_cpuid
+    .balign 16
+
+/* uint64_t __sg_rdtsc(void): the TSC, for a program whose rdtsc may fault
+ * (the rdtsc door, prctl PR_TSC_SIGSEGV): the kernel does the rdtsc of
+ * the interface page itself (kernel/entry/exception_doors.c).  Changes
+ * only rax and rdx. */
+    .globl __sg_rdtsc
+    .type __sg_rdtsc, @function
+__sg_rdtsc:
+    lfence
+    rdtsc
+    shl     $32, %rdx
+    or      %rdx, %rax
+    ret
+    .size __sg_rdtsc, . - __sg_rdtsc
+    .balign 16
+
 /* A load from the reserved page-fault range (SG_PF_BASE64, include/
  * sysgate/abi.h), which is never mapped: #PF, a fault - the saved RIP is
  * the load and CR2 the address, whose offset in the range is the call

@@ -1,0 +1,361 @@
+/*
+ * exdoors: the exception doors whose CPU state is per thread or per CPU
+ * model - rdtsc (CR4.TSD), umip (CR4.UMIP), cpuid (CPUID faulting) and
+ * icebp (#DB) - beyond what every door gets from mechanisms, regs and
+ * faults:
+ *  - each is offered exactly where this CPU (or emulator) has it, and the
+ *    test says per model and accelerator what it expected;
+ *  - the rdtsc door arms CR4.TSD for the calling thread only (prctl
+ *    PR_GET_TSC shows it), and it never leaks: a process that did not arm
+ *    it reads the TSC while an armed one runs beside it and is preempted,
+ *    and an armed one keeps faulting across the switches;
+ *  - a thread whose rdtsc faults still reads the vDSO's clocks (the
+ *    kernel does the page's own rdtsc for it), without a system call;
+ *  - its own rdtsc outside the stub is SIGSEGV (Linux's PR_TSC_SIGSEGV),
+ *    fork and execve keep the setting, a spawned process starts without it;
+ *  - prctl and arch_prctl refuse bad values as Linux does.
+ * Every case that may fault runs in a child process of its own.
+ */
+#include "../lib/tap.h"
+#include <common/vdso_elf.h>
+#include <sysgate/kip.h>
+#include <sysgate/vvar.h>
+
+static const char *self;
+static struct sg_info info;
+
+static long prctl(long option, long arg2)
+{
+    return sg_syscall(SYS_prctl, option, arg2, 0, 0, 0, 0);
+}
+
+static long arch_prctl(long code, long arg)
+{
+    return sg_syscall(SYS_arch_prctl, code, arg, 0, 0, 0, 0);
+}
+
+static int tsc_mode(void)
+{
+    int mode = -1;
+    return prctl(SG_PR_GET_TSC, (long)&mode) ? -1 : mode;
+}
+
+static uint64_t read_tsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static long run_child(const char *role)
+{
+    char *argv[] = { (char *)self, (char *)role, 0 };
+    return sg_run(self, argv);
+}
+
+static long spawn_child(const char *role)
+{
+    char *argv[] = { (char *)self, (char *)role, 0 };
+    return sg_spawn(self, argv);
+}
+
+/* Arms the rdtsc door as a program does: one call through its stub. */
+static long call_rdtsc_door(void)
+{
+    return sg_call_stub(sg_kip_stub(SG_MECH_RDTSC), SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
+
+/* The vDSO's clock_gettime, found as a C library finds it. */
+struct vts {
+    long tv_sec, tv_nsec;
+};
+typedef int (*gettime_fn)(int clock, struct vts *ts);
+static uintptr_t vdso_find(const char *name, const char *version)
+{
+    struct vdso_elf elf;
+    struct vdso_elf_sym sym;
+    uintptr_t base = sg_auxv_get(SG_AT_SYSINFO_EHDR);
+    if (!base || vdso_elf_open(&elf, (const void *)base, 0) != VDSO_ELF_OK ||
+        !vdso_elf_lookup(&elf, name, version, VDSO_HASH_ANY, &sym))
+        return 0;
+    return base + (uintptr_t)sym.offset;
+}
+
+static int child_main(const char *role)
+{
+    if (!strcmp(role, "rdtsc")) {          /* this process's own rdtsc */
+        read_tsc();
+        return 0;
+    }
+    if (!strcmp(role, "armed-rdtsc")) {    /* armed by the door, then its own rdtsc: SIGSEGV */
+        call_rdtsc_door();
+        read_tsc();
+        return 0;
+    }
+    if (!strcmp(role, "prctl-rdtsc")) {    /* armed by prctl alone, as on Linux */
+        prctl(SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV);
+        read_tsc();
+        return 0;
+    }
+    if (!strcmp(role, "reenabled")) {      /* armed, then PR_TSC_ENABLE: rdtsc works again */
+        call_rdtsc_door();
+        if (prctl(SG_PR_SET_TSC, SG_PR_TSC_ENABLE) || tsc_mode() != SG_PR_TSC_ENABLE)
+            return 3;
+        read_tsc();
+        return 0;
+    }
+    if (!strcmp(role, "rdtsc-loop")) {     /* reads the TSC across many switches */
+        for (int i = 0; i < 2000; i++) {
+            read_tsc();
+            if (i % 16 == 0)
+                sys_sched_yield();
+        }
+        return tsc_mode() == SG_PR_TSC_ENABLE ? 0 : 4;
+    }
+    if (!strcmp(role, "armed-loop")) {     /* armed, calls its door across many switches */
+        long pid = sys_getpid();
+        for (int i = 0; i < 2000; i++) {
+            if (call_rdtsc_door() != pid)
+                return 5;
+            if (i % 16 == 0)
+                sys_sched_yield();
+        }
+        read_tsc();                         /* still armed: SIGSEGV */
+        return 0;
+    }
+    if (!strcmp(role, "fork-armed")) {     /* fork keeps PR_TSC_SIGSEGV (Linux's thread flags) */
+        call_rdtsc_door();
+        long pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+        if (pid == 0) {
+            read_tsc();                     /* SIGSEGV in the child */
+            sys_exit(0);
+        }
+        int status = 0;
+        if (pid < 0 || sys_wait4((int)pid, &status, 0) != pid)
+            return 6;
+        return SG_WIFSIGNALED(status) && SG_WTERMSIG(status) == SG_SIGSEGV ? 0 : 7;
+    }
+    if (!strcmp(role, "exec-armed")) {     /* execve keeps it (Linux keeps TIF_NOTSC) */
+        call_rdtsc_door();
+        char *argv[] = { (char *)self, "rdtsc", 0 };
+        char *envp[] = { 0 };
+        sg_syscall(SYS_execve, (long)self, (long)argv, (long)envp, 0, 0, 0);
+        return 15;
+    }
+    if (!strcmp(role, "spawn-unarmed")) {  /* a process it spawns starts with rdtsc working */
+        call_rdtsc_door();
+        long st = run_child("rdtsc");
+        return SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0 ? 0 : 8;
+    }
+    if (!strcmp(role, "vdso-armed")) {     /* the vDSO's clocks while armed */
+        gettime_fn gettime = (gettime_fn)vdso_find("__vdso_clock_gettime", "LINUX_2.6");
+        uint64_t (*tsc)(void) = (uint64_t (*)(void))vdso_find("__sg_rdtsc", "SYSGATE_1");
+        if (!gettime || !tsc)
+            return 9;
+        call_rdtsc_door();
+        if (tsc_mode() != SG_PR_TSC_SIGSEGV)
+            return 10;
+        struct sg_info before, after;
+        struct vts a, b, s;
+        sg_info(&before);
+        int ra = gettime(SG_CLOCK_MONOTONIC, &a);
+        int rb = gettime(SG_CLOCK_MONOTONIC, &b);
+        sg_info(&after);
+        if (ra || rb)
+            return 11;
+        /* sg_info itself is one system call; the two reads none. */
+        if (after.syscalls - before.syscalls != 1)
+            return 12;
+        sg_syscall(SYS_clock_gettime, SG_CLOCK_MONOTONIC, (long)&s, 0, 0, 0, 0);
+        uint64_t na = (uint64_t)a.tv_sec * SG_NSEC_PER_SEC + (uint64_t)a.tv_nsec;
+        uint64_t nb = (uint64_t)b.tv_sec * SG_NSEC_PER_SEC + (uint64_t)b.tv_nsec;
+        uint64_t ns = (uint64_t)s.tv_sec * SG_NSEC_PER_SEC + (uint64_t)s.tv_nsec;
+        if (nb < na || ns < nb || ns - na > 1000000000ull)
+            return 13;                      /* the emulated reads must be the TSC's */
+        uint64_t t0 = tsc(), t1 = tsc();    /* the page's TSC read works too */
+        return t1 > t0 ? 0 : 14;
+    }
+    if (!strcmp(role, "umip-smsw")) {      /* smsw in the program, not the stub */
+        unsigned long msw;
+        __asm__ volatile("smsw %0" : "=r"(msw));
+        return 0;
+    }
+    if (!strcmp(role, "icebp")) {          /* icebp in the program, not the stub */
+        __asm__ volatile(".byte 0xf1");
+        return 0;
+    }
+    if (!strcmp(role, "cpuid-armed")) {    /* armed by the door, then its own cpuid */
+        uint32_t a = 0, b, c = 0, d;
+        sg_call_stub(sg_kip_stub(SG_MECH_CPUID), SYS_getpid, 0, 0, 0, 0, 0, 0);
+        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+        return 0;
+    }
+    if (!strcmp(role, "cpuid")) {          /* this process's own cpuid */
+        uint32_t a = 0, b, c = 0, d;
+        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+        return 0;
+    }
+    if (!strcmp(role, "cpuid-exec")) {     /* execve switches CPUID faulting off (Linux) */
+        sg_call_stub(sg_kip_stub(SG_MECH_CPUID), SYS_getpid, 0, 0, 0, 0, 0, 0);
+        char *argv[] = { (char *)self, "cpuid", 0 };
+        char *envp[] = { 0 };
+        sg_syscall(SYS_execve, (long)self, (long)argv, (long)envp, 0, 0, 0);
+        return 16;
+    }
+    return 100;
+}
+
+static int killed_by(long st, int sig)
+{
+    return st >= 0 && SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == sig;
+}
+
+static int exited_ok(long st)
+{
+    return st >= 0 && SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0;
+}
+
+static void rdtsc_door(void)
+{
+    uint32_t offered = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    if (!(offered & (1u << SG_MECH_RDTSC))) {
+        tap_skip("the door is switched off (nodoor=)", "the rdtsc door's per-thread TSD");
+        return;
+    }
+    /* With syscall=rdtsc every process arms the door with its first
+     * system call (the default entry is the door's stub): nothing here
+     * runs unarmed, and a disarmed thread arms again at its next call. */
+    uint32_t default_door = SG_BITS == 64 ? info.default64 : info.default32;
+    int always_armed = default_door == SG_MECH_RDTSC;
+    if (always_armed) {
+        tap_eq(tsc_mode(), SG_PR_TSC_SIGSEGV, "syscall=rdtsc: the first system call armed this process");
+        tap_skip("syscall=rdtsc: every process is armed from its first call", "the checks of unarmed processes");
+    } else {
+        /* Before this process ever arms it: rdtsc works, PR_GET_TSC says so. */
+        tap_eq(tsc_mode(), SG_PR_TSC_ENABLE, "a new process's rdtsc works (PR_GET_TSC: PR_TSC_ENABLE)");
+        tap_check(exited_ok(run_child("rdtsc")), "rdtsc in a process that never called the door works");
+    }
+    tap_eq(prctl(SG_PR_SET_TSC, 3), -SG_EINVAL, "PR_SET_TSC with a mode that is neither: -EINVAL");
+    tap_eq(prctl(SG_PR_SET_TSC, 0), -SG_EINVAL, "PR_SET_TSC 0: -EINVAL");
+    tap_eq(prctl(SG_PR_GET_TSC, 8), -SG_EFAULT, "PR_GET_TSC into page 0: -EFAULT");
+
+    /* The stub arms the door for the thread that calls it. */
+    long st = run_child("armed-rdtsc");
+    tap_check(killed_by(st, SG_SIGSEGV),
+              "after a call through the door, the process's own rdtsc is SIGSEGV (PR_TSC_SIGSEGV) (status %#lx)", st);
+    st = run_child("prctl-rdtsc");
+    tap_check(killed_by(st, SG_SIGSEGV), "prctl(PR_SET_TSC, PR_TSC_SIGSEGV) alone: rdtsc is SIGSEGV (status %#lx)",
+              st);
+    st = run_child("fork-armed");
+    tap_check(exited_ok(st), "fork keeps the setting: the child's rdtsc is SIGSEGV too (status %#lx)", st);
+    st = run_child("exec-armed");
+    tap_check(killed_by(st, SG_SIGSEGV), "execve keeps it: the new program's rdtsc is SIGSEGV (status %#lx)", st);
+    if (!always_armed) {
+        st = run_child("reenabled");
+        tap_check(exited_ok(st), "PR_TSC_ENABLE after the door: rdtsc works again (status %#lx)", st);
+        st = run_child("spawn-unarmed");
+        tap_check(exited_ok(st), "a process spawned by an armed one reads the TSC (status %#lx)", st);
+
+        /* Never leaking: an unarmed reader and an armed caller, side by
+         * side, both preempted and yielding many times. */
+        long reader = spawn_child("rdtsc-loop");
+        long caller = spawn_child("armed-loop");
+        int rs = -1, cs = -1;
+        long rw = sys_wait4((int)reader, &rs, 0), cw = sys_wait4((int)caller, &cs, 0);
+        tap_check(rw == reader && SG_WIFEXITED(rs) && SG_WEXITSTATUS(rs) == 0,
+                  "an unarmed process reads the TSC 2000 times while an armed one runs beside it (status %#x)", rs);
+        tap_check(cw == caller && SG_WIFSIGNALED(cs) && SG_WTERMSIG(cs) == SG_SIGSEGV,
+                  "the armed one's 2000 door calls all answer, and its rdtsc still faults afterwards (status %#x)",
+                  cs);
+    }
+
+    st = run_child("vdso-armed");
+    tap_check(exited_ok(st),
+              "a thread whose rdtsc faults reads CLOCK_MONOTONIC from the vDSO without a system call, "
+              "between the syscall's values, and the TSC through __sg_rdtsc (status %#lx)", st);
+
+    /* And this process, armed now, still reads the TSC's clocks. */
+    tap_eq(call_rdtsc_door(), sys_getpid(), "getpid through the rdtsc door");
+    tap_eq(tsc_mode(), SG_PR_TSC_SIGSEGV, "the door armed this thread (PR_GET_TSC: PR_TSC_SIGSEGV)");
+}
+
+static void umip_door(int tcg, int amd)
+{
+    int has = (info.features & SG_FEAT_UMIP) != 0;
+    uint32_t offered = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    if (tcg)
+        tap_eq(has, amd, "UMIP under TCG: %s", amd ? "EPYC-Rome has it" : "Skylake-Client has not");
+    if (!has) {
+        tap_check(!(offered & (1u << SG_MECH_UMIP)) && !sg_kip_stub(SG_MECH_UMIP),
+                  "no UMIP: the umip door is absent and the page has no stub for it");
+        tap_check(exited_ok(run_child("umip-smsw")), "no UMIP: smsw works in ring 3");
+        return;
+    }
+    if (!(offered & (1u << SG_MECH_UMIP))) {
+        tap_skip("the door is switched off (nodoor=)", "the umip door");
+        return;
+    }
+    tap_eq(sg_call_stub(sg_kip_stub(SG_MECH_UMIP), SYS_getpid, 0, 0, 0, 0, 0, 0), sys_getpid(),
+           "getpid through the umip door");
+    long st = run_child("umip-smsw");
+    tap_check(killed_by(st, SG_SIGSEGV),
+              "smsw outside the stub is the process's #GP: SIGSEGV (Linux would emulate it) (status %#lx)", st);
+}
+
+static void cpuid_door(int tcg)
+{
+    uint32_t offered = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    int has = (offered & (1u << SG_MECH_CPUID)) != 0;
+    tap_eq(arch_prctl(SG_ARCH_GET_CPUID, 0), 1, "ARCH_GET_CPUID: cpuid runs in a new process");
+    if (tcg)    /* QEMU 7.2's TCG models neither MSR_PLATFORM_INFO bit 32 nor the faulting */
+        tap_check(!has, "under TCG the cpuid door is absent (no CPUID faulting)");
+    if (!has) {
+        tap_check(!sg_kip_stub(SG_MECH_CPUID), "no CPUID faulting: the page has no cpuid stub");
+        tap_eq(arch_prctl(SG_ARCH_SET_CPUID, 0), -SG_ENODEV, "no CPUID faulting: ARCH_SET_CPUID 0 is -ENODEV");
+        tap_eq(arch_prctl(SG_ARCH_SET_CPUID, 1), -SG_ENODEV, "ARCH_SET_CPUID 1 too, as on Linux");
+        return;
+    }
+    tap_eq(sg_call_stub(sg_kip_stub(SG_MECH_CPUID), SYS_getpid, 0, 0, 0, 0, 0, 0), sys_getpid(),
+           "getpid through the cpuid door");
+    tap_eq(arch_prctl(SG_ARCH_GET_CPUID, 0), 0, "the door armed CPUID faulting for this thread");
+    long st = run_child("cpuid-armed");
+    tap_check(killed_by(st, SG_SIGSEGV), "an armed process's own cpuid is SIGSEGV (status %#lx)", st);
+    st = run_child("cpuid-exec");
+    tap_check(exited_ok(st), "execve switches CPUID faulting off: the new program's cpuid runs (status %#lx)", st);
+    tap_eq(arch_prctl(SG_ARCH_SET_CPUID, 1), 0, "ARCH_SET_CPUID 1 switches it off again");
+}
+
+static void icebp_door(int tcg)
+{
+    uint32_t offered = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    int has = (offered & (1u << SG_MECH_ICEBP)) != 0;
+    long st = run_child("icebp");
+    if (tcg) {
+        /* QEMU 7.2's TCG decodes F1 as #UD (QEMU's target/i386/tcg/translate.c): no door. */
+        tap_check(!has && !sg_kip_stub(SG_MECH_ICEBP), "under TCG the icebp door is absent (icebp raises #UD)");
+        tap_check(killed_by(st, SG_SIGILL), "under TCG icebp in the program is SIGILL (#UD) (status %#lx)", st);
+        return;
+    }
+    /* Hardware: #DB, a trap, delivered as SIGTRAP. */
+    tap_check(killed_by(st, SG_SIGTRAP), "icebp in the program is the process's #DB: SIGTRAP (status %#lx)", st);
+    if (has)
+        tap_eq(sg_call_stub(sg_kip_stub(SG_MECH_ICEBP), SYS_getpid, 0, 0, 0, 0, 0, 0), sys_getpid(),
+               "getpid through the icebp door");
+}
+
+int main(int argc, char **argv)
+{
+    self = argv[0];
+    if (argc > 1)
+        return child_main(argv[1]);
+    tap_begin("exdoors");
+    sg_info(&info);
+    int tcg = !strcmp(info.hypervisor_vendor, "TCGTCGTCGTCG");
+    int amd = info.vendor_id == SG_VENDOR_AMD;
+    tap_diag("%s, %s, %d-bit process", info.model, tcg ? "QEMU TCG" : "hardware or KVM", SG_BITS);
+    umip_door(tcg, amd);
+    cpuid_door(tcg);
+    icebp_door(tcg);
+    rdtsc_door();       /* last: it leaves this process armed */
+    return tap_end();
+}
