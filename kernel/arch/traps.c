@@ -315,14 +315,14 @@ void interrupt_dispatch(struct frame *f)
             if (r == MM_FAULT_DONE)
                 return;
             /* No frame for the page (a copy-on-write copy, or a fresh
-             * one): the copy fails, and the process goes as if its own
-             * access had found no memory (SIGKILL, acted on before it
-             * returns to user mode). */
-            if (r == MM_FAULT_OOM) {
-                printk("sysgate: pid %d (%s): out of memory for user address %#lx in a kernel copy: SIGKILL\n",
+             * one): the copy fails with -EFAULT and the process lives on,
+             * as on Linux (arch/x86/mm/fault.c, mm_fault_error: a
+             * VM_FAULT_OOM in kernel mode takes the exception fixup).  A
+             * program's own access with no frame left is killed instead
+             * (mm_fault's caller for user mode). */
+            if (r == MM_FAULT_OOM)
+                printk("sysgate: pid %d (%s): out of memory for user address %#lx in a kernel copy: -EFAULT\n",
                        current_proc()->pid, current_proc()->name, cr2);
-                signal_send(current_proc(), SG_SIGKILL);
-            }
         }
         f->rip = fixup;
         return;

@@ -105,7 +105,7 @@ sysenter_fast_test:
      * the RSP, TF as the carry, the work word - not 0 if any is. */
     or      %r11, %rcx
     shr     $47, %rcx
-    bt      $RFLAGS_TF_BIT, FULL(RFLAGS)
+    btl     $RFLAGS_TF_BIT, FULL(RFLAGS)
     adc     %gs:PERCPU_WORK, %rcx
     jnz     sysenter_full
     DOOR_FAST_PATH sysenter, sysenter_table64, FULL(RSP), SYSENTER_FAST_EXIT

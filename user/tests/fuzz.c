@@ -23,10 +23,7 @@
  * breakpoint on its own text ends the child; debugreg.c tests it), the
  * memory calls that could unmap or reprotect the child's own text and stack
  * (mmap, munmap, mprotect, madvise: memory.c fuzzes them inside a sandbox),
- * brk (a hostile break hundreds of MiB up, then a hostile read or write
- * there, makes the kernel's copy fault in more memory than the machine has:
- * the child is killed for it, as Linux's OOM killer would; memory.c tests
- * brk and running out of memory), and
+ * and
  * prlimit64 (a hostile pid can be init's: it would change the limits every
  * later test inherits; linux.c tests it with hostile input), fork, vfork
  * clone and clone3 (children would multiply), execve and execveat (it would replace the
@@ -125,7 +122,7 @@ static int excluded(unsigned long nr)
            nr == (unsigned long)SYS_clock_nanosleep || nr == (unsigned long)SYS_clock_nanosleep_time64 ||
            nr == SYS_sg_setcontext || nr == SYS_sg_shutdown || nr == SYS_sg_bench_floor ||
            nr == SYS_sg_set_debugreg ||
-           nr == SYS_brk || nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
+           nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
            nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_execve || nr == SYS_pipe ||
            nr == SYS_pipe2 || nr == SYS_futex || nr == SYS_tkill || nr == SYS_tgkill ||
            nr == (unsigned long)SYS_futex_time64 ||
