@@ -59,15 +59,13 @@
 #include "../lib/files.h"
 #include "../lib/signals.h"
 #include "../lib/tap.h"
+#include "../lib/xorshift.h"
 
 static uint64_t state = 0x9e3779b97f4a7c15ull;
 
 static uint64_t next(void)
 {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
+    return xorshift64(&state);
 }
 
 static void text_marker(void) {}

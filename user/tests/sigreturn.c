@@ -19,6 +19,7 @@
  */
 #include "../lib/tap.h"
 #include "../lib/signals.h"
+#include "../lib/xorshift.h"
 
 #define CAUGHT 42           /* the child's SIGSEGV handler exits with this */
 #define SANITISED 43        /* the resumed code found what it expected */
@@ -371,10 +372,7 @@ static void check_doors(void)
 static uint64_t state = 0x9e3779b97f4a7c15ull;
 static uint64_t next(void)
 {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
+    return xorshift64(&state);
 }
 
 /* A value for one field: mostly plausible, sometimes hostile. */
