@@ -59,6 +59,10 @@ struct file {
  * files with one reference each; flags may hold O_NONBLOCK.  0 or -ENOMEM. */
 long pipe_create(uint32_t flags, struct file *ends[2]);
 bool file_is_pipe(const struct file *f);
+/* sendfile(2) into the pipe whose write end is f: waits for room, moves
+ * what fits of len kernel bytes at src; the count, or -EAGAIN, -EPIPE
+ * (with SIGPIPE), a restart for a pending signal. */
+long pipe_splice_in(struct file *f, const uint8_t *src, uint64_t len);
 
 /* Opens node with open()'s flags (the caller has checked access and
  * type); -ENXIO for a device sysgate does not have, -ENOMEM. */

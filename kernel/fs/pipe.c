@@ -97,6 +97,41 @@ static long pipe_write(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
     return (long)done;
 }
 
+/* sendfile(2) into a pipe (Linux's splice_file_to_pipe): waits until the
+ * pipe has room (-EAGAIN instead with O_NONBLOCK, a pending signal
+ * interrupts), then moves as much of the len kernel bytes at src as fits
+ * now and returns that count - unlike write(), never waiting for the rest. */
+long pipe_splice_in(struct file *f, const uint8_t *src, uint64_t len)
+{
+    struct pipe *p = f->priv;
+    for (;;) {
+        if (!p->readers) {
+            signal_send_thread(current_proc(), SG_SIGPIPE, 0);
+            return -SG_EPIPE;
+        }
+        if (p->count < PIPE_SIZE)
+            break;
+        if (f->flags & L_O_NONBLOCK)
+            return -SG_EAGAIN;
+        if (signal_pending(current_proc()))
+            return signal_restart(-SG_ERESTARTSYS);
+        sched_block(p, 0);
+    }
+    uint64_t done = 0;
+    while (done < len && p->count < PIPE_SIZE) {
+        uint32_t tail = (p->head + p->count) % PIPE_SIZE;
+        uint32_t room = PIPE_SIZE - p->count;
+        uint32_t n = PIPE_SIZE - tail < room ? PIPE_SIZE - tail : room;
+        if (n > len - done)
+            n = (uint32_t)(len - done);
+        memcpy(p->buf + tail, src + done, n);
+        p->count += n;
+        done += n;
+    }
+    pipe_changed(p);
+    return (long)done;
+}
+
 /* poll(2) (Linux's pipe_poll): the read end is readable with data or
  * with no writer left (POLLHUP); the write end writable with room, and
  * POLLERR with no reader left. */

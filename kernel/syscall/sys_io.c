@@ -292,3 +292,101 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
     }
     return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -SG_ENOTTY;
 }
+
+/* ---- sendfile(2) --------------------------------------------------------- */
+
+/* Linux's MAX_NON_LFS: i386's sendfile (a 32-bit off_t) stops short of 2^31. */
+#define MAX_NON_LFS 0x7fffffffll
+
+/* do_sendfile (Linux fs/read_write.c), checks in its order: in_fd open for
+ * reading (-EBADF); an explicit position only on a file with one (-ESPIPE);
+ * rw_verify_area's -EINVAL for a negative position or count; the count cut
+ * to MAX_RW_COUNT; out_fd open for writing (-EBADF); past max -EOVERFLOW.
+ * Only a regular file reads at a position in sysgate (Linux: has
+ * splice_read), so any other in_fd - a pipe, the console, a directory -
+ * is -EINVAL, as is an O_APPEND out_fd that is not a pipe.  The bytes go
+ * straight from the initrd to out_fd: into a pipe what fits once there is
+ * room (splice_file_to_pipe), elsewhere through the file's write.  ppos
+ * NULL: in_fd's position is used and moved; else *ppos is, and in_fd's
+ * position stays.  The files are held for the call (a pipe may block). */
+static long do_sendfile(uint64_t out_fd, uint64_t in_fd, int64_t *ppos, uint64_t count, int64_t max)
+{
+    struct proc *p = current_proc();
+    struct file *in = file_of(in_fd);
+    if (!in || !file_readable(in))
+        return -SG_EBADF;
+    if (ppos && in->ops->seek == SEEK_NONE)
+        return -SG_ESPIPE;
+    int64_t pos = ppos ? *ppos : (int64_t)in->pos;
+    if ((int64_t)count < 0 || pos < 0 || (int64_t)((uint64_t)pos + count) < 0)
+        return -SG_EINVAL;
+    if (count > MAX_RW_COUNT)
+        count = MAX_RW_COUNT;
+    struct file *out = file_of(out_fd);
+    if (!out || !file_writable(out))
+        return -SG_EBADF;
+    if (pos + (int64_t)count > max) {
+        if (pos >= max)
+            return -SG_EOVERFLOW;
+        count = (uint64_t)(max - pos);
+    }
+    const uint8_t *data;
+    uint64_t size;
+    int oflags;
+    if (fd_file_bytes(p, (int)in_fd, &data, &size, &oflags) < 0 || !out->ops->write ||
+        (!file_is_pipe(out) && (out->flags & L_O_APPEND)))
+        return -SG_EINVAL;
+    uint64_t n = (uint64_t)pos >= size ? 0 : size - (uint64_t)pos < count ? size - (uint64_t)pos : count;
+    if (!n)
+        return 0;
+    file_get(in);
+    file_get(out);
+    long r = file_is_pipe(out) ? pipe_splice_in(out, data + pos, n)
+                               : out->ops->write(out, (uint64_t)(data + pos), n, out->pos);
+    if (r > 0) {
+        if (ppos)
+            *ppos = pos + r;
+        else
+            in->pos = (uint64_t)(pos + r);
+        if (out->ops->seek == SEEK_FILE)
+            out->pos += (uint64_t)r;
+    }
+    file_put(out);
+    file_put(in);
+    return r;
+}
+
+/* x86-64's sendfile (40) is Linux's sendfile64: a 64-bit loff_t *offset.
+ * i386's sendfile (187) takes a 32-bit off_t and stops before 2^31
+ * (compat_sys_sendfile).  *offset is read first and written back after
+ * the transfer, -EFAULT either way (the bytes have moved by then). */
+long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t offset, uint64_t count)
+{
+    if (current_proc()->bits == 64)
+        return sys_sendfile64(out_fd, in_fd, offset, count);
+    if (!offset)
+        return do_sendfile(out_fd, in_fd, 0, count, INT64_MAX);
+    int32_t off;
+    if (copy_from_user(&off, offset, sizeof off))
+        return -SG_EFAULT;
+    int64_t pos = off;
+    long r = do_sendfile(out_fd, in_fd, &pos, count, MAX_NON_LFS);
+    off = (int32_t)pos;
+    if (copy_to_user(offset, &off, sizeof off))
+        return -SG_EFAULT;
+    return r;
+}
+
+/* sendfile64 (i386 239; x86-64's sendfile): a 64-bit loff_t *offset. */
+long sys_sendfile64(uint64_t out_fd, uint64_t in_fd, uint64_t offset, uint64_t count)
+{
+    if (!offset)
+        return do_sendfile(out_fd, in_fd, 0, count, INT64_MAX);
+    int64_t pos;
+    if (copy_from_user(&pos, offset, sizeof pos))
+        return -SG_EFAULT;
+    long r = do_sendfile(out_fd, in_fd, &pos, count, INT64_MAX);
+    if (copy_to_user(offset, &pos, sizeof pos))
+        return -SG_EFAULT;
+    return r;
+}
