@@ -12,6 +12,9 @@
  *                 process switched to may have one
  *   WORK_STEPPED  nothing to do: it only sent the call that entered with TF
  *                 set here, to an exit that restores TF; done with it
+ *   WORK_RSEQ     the thread's rseq area and critical section (proc/rseq.c),
+ *                 after a switch (which is what makes it due) and before
+ *                 signals (a fault there is a SIGSEGV to deliver now)
  *
  * Frames that return to ring 0 also pass through ret_user (a fault fixed up
  * inside seg_load_gs's swapgs pair, a #DB at a door's first instruction):
@@ -19,6 +22,7 @@
  */
 #include "frame.h"
 #include "../proc/proc.h"
+#include "../proc/rseq.h"
 
 void exit_to_user_work(struct frame *f);
 
@@ -31,6 +35,8 @@ void exit_to_user_work(struct frame *f)
         percpu0.work &= ~(uint64_t)WORK_RESCHED;
         schedule();
     }
+    if (percpu0.work & WORK_RSEQ)
+        rseq_exit_work(f);
     if (percpu0.work & WORK_SIGNAL)
         signal_exit_work(f);
 }

@@ -123,6 +123,10 @@
  * gives it back - the call gate's fast path reads this bit instead of the
  * flags.  Cleared by the next return to user mode. */
 #define WORK_STEPPED  (1 << 3)
+/* WORK_RSEQ: the running thread registered rseq and was switched in (a
+ * preemption) or has just registered: its rseq area wants the CPU fields
+ * and its critical section the abort check (kernel/proc/rseq.c). */
+#define WORK_RSEQ     (1 << 4)
 
 #ifdef __ASSEMBLER__
 #include "../arch/selectors_msrs.h"

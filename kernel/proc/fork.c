@@ -126,6 +126,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
      * TIF_NOTSC and TIF_NOCPUID with the thread flags). */
     child->tsc_faults = parent->tsc_faults;
     child->cpuid_faults = parent->cpuid_faults;
+    rseq_fork(&child->rseq, &parent->rseq, flags & CLONE_VM);
 
     /* The caller's live registers: FPU/SSE and segments (the kernel uses
      * neither), then its frame with 0 as the child's result. */

@@ -664,6 +664,7 @@ long proc_exec(int dirfd, const char *path, int at_flags, uint64_t argv, uint64_
     p->unimplemented_count = 0;
     fast_tables_show(p->unimplemented_logged, 0);  /* the running process's */
     signal_exec(p);
+    rseq_exec(&p->rseq);
     /* A new program runs cpuid again; rdtsc keeps faulting (Linux's
      * arch_setup_new_exec re-enables only cpuid). */
     p->cpuid_faults = false;

@@ -9,6 +9,7 @@
 #include "../arch/segments.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
+#include "rseq.h"
 #include "signal.h"
 #include "../syscall/tables.h"
 
@@ -93,6 +94,7 @@ struct proc {
     uint64_t full_calls;
     uint64_t children_full_calls;
     struct signal_state sig;    /* handlers, mask, pending set, alternate stack (signal.h) */
+    struct rseq_reg rseq;       /* rseq(2): the thread's registration (rseq.h) */
 };
 
 

@@ -36,6 +36,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     percpu0.compat = next->bits == 32;
     percpu0.work &= ~(uint64_t)WORK_RESCHED;   /* this switch is the one asked for */
     signal_update_work(next);
+    rseq_switch_in(&next->rseq);
     entry_floor_switch(next->floors);
     exception_doors_switch(next);
     if (next != &idle_proc) {

@@ -400,7 +400,7 @@ bool signal_fault(struct frame *f, int sig, int code, uint64_t addr)
  * return was refused): SIGSEGV that cannot be blocked or ignored; if it
  * was SIGSEGV's own handler that failed, the default (Linux's
  * force_sigsegv). */
-static void force_sigsegv(struct proc *p, int failed_sig)
+void signal_force_sigsegv(struct proc *p, int failed_sig)
 {
     struct sig_action *a = action_of(p, SG_SIGSEGV);
     if (failed_sig == SG_SIGSEGV || a->handler == SG_SIG_IGN)
@@ -739,11 +739,14 @@ static void run_handler(struct proc *p, struct frame *f, int sig, const struct s
 {
     struct sig_action a = *action_of(p, sig);
     settle_restart(p, f, &a);
+    /* A critical section the signal interrupts is aborted first, so the
+     * frame holds its abort address (Linux's setup_rt_frame). */
+    rseq_signal_deliver(&p->rseq, f, sig);
     uint64_t oldmask = p->sig.restore_saved_mask ? p->sig.saved_mask : p->sig.blocked;
     uint64_t sp_before = f->rsp;
     bool ok = p->bits == 64 ? setup_frame64(p, f, sig, &a, in, oldmask) : setup_frame32(p, f, sig, &a, in, oldmask);
     if (!ok) {
-        force_sigsegv(p, sig);
+        signal_force_sigsegv(p, sig);
         return;
     }
     p->sig.restore_saved_mask = false;
@@ -938,7 +941,7 @@ long signal_return(bool rt)
      * (Linux sets orig_ax to -1). */
     p->sig.restart_pending = false;
     if (!ok) {
-        force_sigsegv(p, 0);
+        signal_force_sigsegv(p, 0);
         return -SG_EFAULT;
     }
     /* The exit path checks the restored frame like any other (a fast

@@ -124,6 +124,11 @@ long signal_restart(long err);
  * sig that it does not block, with the signal queued to run it; false when
  * the fault must end the process (the caller logs and kills as ever). */
 bool signal_fault(struct frame *f, int sig, int code, uint64_t addr);
+/* A signal the process cannot take, or a fault the kernel found in its
+ * memory on its behalf (rseq): SIGSEGV it can neither block nor ignore;
+ * when failed_sig is SIGSEGV itself, with the default action (Linux's
+ * force_sigsegv). */
+void signal_force_sigsegv(struct proc *p, int failed_sig);
 
 /* The work before a return to user mode (exit path): deliver what is
  * pending - run the default action or set up a handler's frame - and settle

@@ -1,7 +1,7 @@
 /*
  * Who a process is and what it may use, as Linux answers (man pages
  * getuid(2), getppid(2), gettid(2), uname(2), getrandom(2), getrlimit(2),
- * set_tid_address(2), set_robust_list(2), sched_getaffinity(2), prctl(2)).  Every
+ * set_tid_address(2), set_robust_list(2), sched_getaffinity(2), getcpu(2), prctl(2)).  Every
  * process runs as root (uid and gid 0) on one CPU; limits are kept and
  * reported per process but not enforced beyond what sysgate's own fixed
  * sizes enforce.
@@ -78,6 +78,18 @@ long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask)
         return -SG_EINVAL;
     uint64_t one = 1;
     return copy_to_user(mask, &one, word) ? -SG_EFAULT : (long)word;
+}
+
+/* getcpu(2): CPU 0 of node 0, the one there is (the vDSOs answer the
+ * same in user space: musl's i386 sched_getcpu has no vDSO to ask); the
+ * third argument, a cache, has been unused since Linux 2.6.24. */
+long sys_getcpu(uint64_t cpu, uint64_t node, uint64_t cache)
+{
+    (void)cache;
+    uint32_t zero = 0;
+    if ((cpu && copy_to_user(cpu, &zero, sizeof zero)) || (node && copy_to_user(node, &zero, sizeof zero)))
+        return -SG_EFAULT;
+    return 0;
 }
 
 struct linux_utsname {

@@ -3,10 +3,14 @@
  * output that is the same on every correct kernel (tests/clients/expected/
  * libctour): the environment and arguments start-up handed over, small and
  * large malloc (brk and mmap behind it), stdio on a file of the initrd,
- * a directory listing, time that advances, random bytes.  Built with glibc
+ * a directory listing, time that advances, random bytes, the CPU number
+ * (glibc reads it from the rseq area it registered at start-up).  Built with glibc
  * and musl, 64-bit and 32-bit; each section prints "ok" or what went wrong.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
+#include <sched.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +146,35 @@ static void randomness(void)
     check(ok && memcmp(x, y, sizeof x) && memcmp(x, zero, sizeof x), "getrandom: two draws of 16 bytes differ");
 }
 
+#ifdef __GLIBC__
+#include <sys/rseq.h>
+
+/* glibc's registration: __rseq_size is 0 unless rseq(2) took its area
+ * (2.36 says 20, the fields it knows), which lies __rseq_offset from the
+ * thread pointer (the TCB, whose first word points at itself). */
+static int rseq_registered(void)
+{
+    char *tp;
+#ifdef __x86_64__
+    __asm__("mov %%fs:0, %0" : "=r"(tp));
+#else
+    __asm__("mov %%gs:0, %0" : "=r"(tp));
+#endif
+    const struct rseq *rs = (const struct rseq *)(tp + __rseq_offset);
+    return __rseq_size > 0 && rs->cpu_id == 0;
+}
+#else
+static int rseq_registered(void)
+{
+    return 1;       /* musl does not use rseq */
+}
+#endif
+
+static void cpu(void)
+{
+    check(sched_getcpu() == 0 && rseq_registered(), "sched_getcpu is 0 (glibc: from its rseq area)");
+}
+
 int main(int argc, char **argv)
 {
     environment(argc, argv);
@@ -150,6 +183,7 @@ int main(int argc, char **argv)
     directory();
     time_passes();
     randomness();
+    cpu();
     printf("libctour: %s\n", failures ? "FAILED" : "all ok");
     return failures != 0;
 }
