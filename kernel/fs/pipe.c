@@ -30,6 +30,20 @@ static void pipe_changed(struct pipe *p)
     file_poll_wake();
 }
 
+/* One wait for the other end, by a call that has moved `done` bytes so
+ * far: with O_NONBLOCK, or a pending signal, the call ends - with done if
+ * not 0, else -EAGAIN, or a restart under SA_RESTART and -EINTR otherwise
+ * (pipe(7)); else 0 once woken, and the caller looks again. */
+static long pipe_wait(struct file *f, struct pipe *p, uint64_t done)
+{
+    if (f->flags & L_O_NONBLOCK)
+        return done ? (long)done : -SG_EAGAIN;
+    if (signal_pending(current_proc()))
+        return done ? (long)done : signal_restart(-SG_ERESTARTSYS);
+    sched_block(p, 0);
+    return 0;
+}
+
 static long pipe_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
 {
     (void)pos;
@@ -39,13 +53,9 @@ static long pipe_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
     while (!p->count) {
         if (!p->writers)
             return 0;
-        if (f->flags & L_O_NONBLOCK)
-            return -SG_EAGAIN;
-        /* A signal interrupts the read: restarted under SA_RESTART, else
-         * -EINTR (pipe(7)). */
-        if (signal_pending(current_proc()))
-            return signal_restart(-SG_ERESTARTSYS);
-        sched_block(p, 0);
+        long err = pipe_wait(f, p, 0);
+        if (err)
+            return err;
     }
     uint64_t done = 0;
     while (done < len && p->count) {
@@ -77,11 +87,9 @@ static long pipe_write(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
         uint32_t room = PIPE_SIZE - p->count;
         /* At most PIPE_BUF bytes go in one piece or not at all. */
         if (!room || (len <= PIPE_BUF && room < len)) {
-            if (f->flags & L_O_NONBLOCK)
-                return done ? (long)done : -SG_EAGAIN;
-            if (signal_pending(current_proc()))
-                return done ? (long)done : signal_restart(-SG_ERESTARTSYS);
-            sched_block(p, 0);
+            long end = pipe_wait(f, p, done);
+            if (end)
+                return end;
             continue;
         }
         uint32_t tail = (p->head + p->count) % PIPE_SIZE;
@@ -111,11 +119,9 @@ long pipe_splice_in(struct file *f, const uint8_t *src, uint64_t len)
         }
         if (p->count < PIPE_SIZE)
             break;
-        if (f->flags & L_O_NONBLOCK)
-            return -SG_EAGAIN;
-        if (signal_pending(current_proc()))
-            return signal_restart(-SG_ERESTARTSYS);
-        sched_block(p, 0);
+        long err = pipe_wait(f, p, 0);
+        if (err)
+            return err;
     }
     uint64_t done = 0;
     while (done < len && p->count < PIPE_SIZE) {

@@ -13,8 +13,8 @@
  * second time must bring the free-frame count back exactly (no frame
  * leaked, none freed twice: a double free panics the kernel).
  */
+#include "../lib/cases.h"
 #include "../lib/signals.h"
-#include "../lib/tap.h"
 
 #define PAGE 4096ul
 #define RW (SG_PROT_READ | SG_PROT_WRITE)
@@ -23,16 +23,6 @@
 #define CLONE_CHILD_SETTID 0x1000000
 #define SIGCHLD 17
 #define FUTEX_WAIT 0
-
-/* A case's verdict: 0, or the line of the first check that failed (the
- * forked helpers exit with it; the case process prints it). */
-#define EXPECT(cond)                                                               \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            printf("# cow: %s:%d: %s\n", __func__, __LINE__, #cond);               \
-            return __LINE__ % 250 + 1;                                             \
-        }                                                                          \
-    } while (0)
 
 static long sys_fork(void) { return sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0); }
 static long sys_pipe2(int fds[2]) { return sg_syscall(SYS_pipe2, (long)fds, 0, 0, 0, 0, 0); }
@@ -418,10 +408,7 @@ static int oom_kernel_copy(void)
     return 0;
 }
 
-static const struct {
-    const char *name, *hazard;
-    int (*run)(void);
-} cases[] = {
+static const struct test_case cases[] = {
     { "both_write", "a page written by the parent, then by the child: each sees its own", both_write },
     { "child_first", "the child writes first and exits; the parent keeps its contents and its page", child_first },
     { "kernel_read", "read() into shared pages on both sides: the kernel's writes copy", kernel_read },
@@ -438,33 +425,20 @@ static const struct {
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
-static long run_case(const char *self, unsigned i)
-{
-    char *child_argv[] = { (char *)self, (char *)cases[i].name, 0 };
-    return sg_run(self, child_argv);
-}
-
 int main(int argc, char **argv)
 {
-    if (argc > 1) {
-        for (unsigned i = 0; i < NCASES; i++)
-            if (!strcmp(argv[1], cases[i].name))
-                return cases[i].run();
-        return 99;
-    }
+    int child = case_child(argc, argv, cases, NCASES);
+    if (child >= 0)
+        return child;
     tap_begin("cow");
-    for (unsigned i = 0; i < NCASES; i++) {
-        long status = run_case(argv[0], i);
-        tap_check(status >= 0 && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0, "%s (status %#lx)",
-                  cases[i].hazard, status);
-    }
+    case_report_all(argv[0], cases, NCASES);
     /* Every case has run once, so whatever the kernel keeps for good is
      * there: a second round must give back every frame it took. */
     struct sg_info info;
     sg_info(&info);
     uint64_t before = info.free_frames;
     for (unsigned i = 0; i < NCASES; i++)
-        run_case(argv[0], i);
+        case_spawn(argv[0], cases[i].name);
     sg_info(&info);
     tap_eq(info.free_frames, before, "no frame leaks: the free count is back after every case ran again");
     return tap_end();

@@ -17,8 +17,8 @@
  * Each case runs in a process of its own (this program again, the case's
  * name in argv[1]).
  */
+#include "../lib/cases.h"
 #include "../lib/signals.h"
-#include "../lib/tap.h"
 #include <linux/rseq.h>
 
 #define SIG 0x53053053u             /* glibc's x86 RSEQ_SIG */
@@ -44,14 +44,6 @@ _Static_assert(__builtin_offsetof(struct area, rseq_cs) == __builtin_offsetof(st
 _Static_assert(sizeof(struct cs_desc) == sizeof(struct rseq_cs) &&
                __builtin_offsetof(struct cs_desc, abort_ip) == __builtin_offsetof(struct rseq_cs, abort_ip), "rseq_cs");
 
-/* A case's verdict: 0, or the line of the first check that failed. */
-#define EXPECT(cond)                                                               \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            printf("# rseq: %s:%d: %s\n", __func__, __LINE__, #cond);              \
-            return __LINE__ % 250 + 1;                                             \
-        }                                                                          \
-    } while (0)
 
 /* long cs_spin(struct area *a, long n, struct cs_desc *d): points a's
  * rseq_cs at d, then counts n down inside the section [cs_start, cs_post);
@@ -410,10 +402,7 @@ static int exec_check(void)
 static const char *self;
 static int inheritance_case(void) { return inheritance(self); }
 
-static const struct {
-    const char *name, *hazard;
-    int (*run)(void);
-} cases[] = {
+static const struct test_case cases[] = {
     { "register_unregister", "register writes the ids; -EBUSY, -EPERM, -EINVAL on mismatch; unregister writes -1",
       register_unregister },
     { "register_refusals", "short length, misalignment, unknown flags -EINVAL; unmapped area -EFAULT; stale rseq_cs cleared",
@@ -434,20 +423,10 @@ static const struct {
 int main(int argc, char **argv)
 {
     self = argv[0];
-    if (argc > 1) {
-        for (unsigned i = 0; i < NCASES; i++)
-            if (!strcmp(argv[1], cases[i].name))
-                return cases[i].run();
-        return 99;
-    }
+    int child = case_child(argc, argv, cases, NCASES);
+    if (child >= 0)
+        return child;
     tap_begin("rseq");
-    for (unsigned i = 0; i < NCASES; i++) {
-        if (!cases[i].hazard)
-            continue;
-        char *child_argv[] = { argv[0], (char *)cases[i].name, 0 };
-        long status = sg_run(argv[0], child_argv);
-        tap_check(status >= 0 && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0, "%s (status %#lx)",
-                  cases[i].hazard, status);
-    }
+    case_report_all(argv[0], cases, NCASES);
     return tap_end();
 }

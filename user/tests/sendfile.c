@@ -14,22 +14,14 @@
  * (the bytes have moved).  Each case runs in a process of its own (this
  * program again, the case's name in argv[1]).
  */
+#include "../lib/cases.h"
 #include "../lib/files.h"
 #include "../lib/signals.h"
-#include "../lib/tap.h"
 
 #define DATA "/fixture/data.bin"
 #define DATA_SIZE 4196
 #define PIPE_SIZE 65536
 
-/* A case's verdict: 0, or the line of the first check that failed. */
-#define EXPECT(cond)                                                               \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            printf("# sendfile: %s:%d: %s\n", __func__, __LINE__, #cond);          \
-            return __LINE__ % 250 + 1;                                             \
-        }                                                                          \
-    } while (0)
 
 #if SG_BITS == 64
 typedef int64_t off_arg;        /* x86-64 sendfile: loff_t */
@@ -266,10 +258,7 @@ static int offset_32bit_limit(void)
 }
 #endif
 
-static const struct {
-    const char *name, *hazard;
-    int (*run)(void);
-} cases[] = {
+static const struct test_case cases[] = {
     { "null_offset", "offset NULL: from the file's position, which moves (shared by a dup)", null_offset },
     { "explicit_offset", "an offset: from *offset, which moves; the file's position stays", explicit_offset },
     { "end_of_file", "a short count at the end of the file, 0 at or past it", end_of_file },
@@ -292,18 +281,10 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    if (argc > 1) {
-        for (unsigned i = 0; i < NCASES; i++)
-            if (!strcmp(argv[1], cases[i].name))
-                return cases[i].run();
-        return 99;
-    }
+    int child = case_child(argc, argv, cases, NCASES);
+    if (child >= 0)
+        return child;
     tap_begin("sendfile");
-    for (unsigned i = 0; i < NCASES; i++) {
-        char *child_argv[] = { argv[0], (char *)cases[i].name, 0 };
-        long status = sg_run(argv[0], child_argv);
-        tap_check(status >= 0 && SG_WIFEXITED(status) && SG_WEXITSTATUS(status) == 0, "%s (status %#lx)",
-                  cases[i].hazard, status);
-    }
+    case_report_all(argv[0], cases, NCASES);
     return tap_end();
 }
