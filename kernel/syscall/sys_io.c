@@ -337,12 +337,14 @@ static long do_sendfile(uint64_t out_fd, uint64_t in_fd, int64_t *ppos, uint64_t
         (!file_is_pipe(out) && (out->flags & L_O_APPEND)))
         return -SG_EINVAL;
     uint64_t n = (uint64_t)pos >= size ? 0 : size - (uint64_t)pos < count ? size - (uint64_t)pos : count;
-    if (!n)
+    /* A pipe is waited for (and its reader checked) even for nothing to
+     * move, as splice_file_to_pipe's wait_for_space comes first. */
+    if (!n && !file_is_pipe(out))
         return 0;
+    const uint8_t *from = n ? data + pos : data;
     file_get(in);
     file_get(out);
-    long r = file_is_pipe(out) ? pipe_splice_in(out, data + pos, n)
-                               : out->ops->write(out, (uint64_t)(data + pos), n, out->pos);
+    long r = file_is_pipe(out) ? pipe_splice_in(out, from, n) : out->ops->write(out, (uint64_t)from, n, out->pos);
     if (r > 0) {
         if (ppos)
             *ppos = pos + r;

@@ -29,7 +29,9 @@
  * clone and clone3 (children would multiply), execve and execveat (it would replace the
  * child), pipe and pipe2 (a read of the child's own empty pipe blocks for
  * ever), futex (a FUTEX_WAIT without timeout can sleep for ever), tkill and
- * tgkill (as kill) - procs.c fuzzes the process and thread calls in a
+ * tgkill (as kill), rseq (a hostile area the kernel cannot write when the
+ * child next returns to user mode is a SIGSEGV, as on Linux; rseq.c gives
+ * it hostile input) - procs.c fuzzes the process and thread calls in a
  * bounded way - and the signal calls that would end the child, jump
  * anywhere or wait for ever (sigreturn: the sigreturn test fuzzes it with
  * frames that come back; handlers, suspends, waits and alarms: signals.c).  The
@@ -132,7 +134,7 @@ static int excluded(unsigned long nr)
            nr == (unsigned long)SYS_select || nr == (unsigned long)SYS__newselect ||
            nr == (unsigned long)SYS_old_select || nr == SYS_pselect6 || nr == SYS_ppoll ||
            nr == (unsigned long)SYS_pselect6_time64 || nr == (unsigned long)SYS_ppoll_time64 ||
-           nr == SYS_clone3 || nr == SYS_execveat ||
+           nr == SYS_clone3 || nr == SYS_execveat || nr == SYS_rseq ||
            /* -1 where this width has no such call */
            nr == (unsigned long)SYS_mmap || nr == (unsigned long)SYS_mmap2 || nr == (unsigned long)SYS_old_mmap;
 }
@@ -147,11 +149,11 @@ static int fuzz(int mech, int calls)
         SYS_dup2, SYS_dup3, SYS_fcntl, SYS_getdents, SYS_getdents64, SYS_getcwd, SYS_chdir, SYS_fchdir,
         SYS_readlink, SYS_readlinkat, SYS_faccessat, SYS_faccessat2, SYS_statx, SYS_gettimeofday, SYS_time,
         SYS_clock_gettime, SYS_clock_getres, SYS_arch_prctl, SYS_set_thread_area, SYS_get_thread_area,
-        SYS_modify_ldt, SYS_sg_get_debugreg,
+        SYS_modify_ldt, SYS_sg_get_debugreg, SYS_sendfile, SYS_getcpu,
 #ifdef __x86_64__
         SYS_newfstatat,
 #else
-        SYS__llseek, SYS_stat64, SYS_lstat64, SYS_fstat64, SYS_fcntl64, SYS_fstatat64,
+        SYS__llseek, SYS_stat64, SYS_lstat64, SYS_fstat64, SYS_fcntl64, SYS_fstatat64, SYS_sendfile64,
 #endif
     };
     /* No descriptor of the child reaches the console; some reach files. */

@@ -208,6 +208,8 @@ static int pipe_room(void)
     EXPECT(sg_sigaction(SG_SIGPIPE, (void *)SG_SIG_IGN, 0, 0, 0) == 0);
     EXPECT(sys_close(p[0]) == 0);
     EXPECT(sendfile(p[1], (int)fd, &off, 100) == -SG_EPIPE && off == 10);
+    off = DATA_SIZE;        /* at the end of the file: still -EPIPE */
+    EXPECT(sendfile(p[1], (int)fd, &off, 100) == -SG_EPIPE && sendfile(p[1], (int)fd, 0, 0) == -SG_EPIPE);
     return 0;
 }
 
