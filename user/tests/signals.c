@@ -685,12 +685,22 @@ static void check_stop_continue(void)
     sg_sigaction(SG_SIGCHLD, (void *)SG_SIG_DFL, 0, 0, 0);
 }
 
+/* A child in a process group of its own, as a shell puts a job: its
+ * parent, in another group of the session, keeps the group from being
+ * orphaned (where SIGTSTP, SIGTTIN and SIGTTOU would not stop it). */
+static long fork_job(int (*role)(void))
+{
+    long child = fork_child(role);
+    sg_syscall(SYS_setpgid, child, child, 0, 0, 0, 0);
+    return child;
+}
+
 /* The terminal's stop signals: SIGTSTP stops by default, runs a handler
  * if there is one, nothing if ignored; a sleep goes on after SIGCONT. */
 static void check_tstp(void)
 {
     int status = 0;
-    long child = fork_child(pauser_role);
+    long child = fork_job(pauser_role);
     sys_kill((int)child, SG_SIGTSTP);
     tap_eq(wait_opts(child, &status, WUNTRACED), child, "SIGTSTP (default action) stops a child");
     tap_eq(status, 0x147f, "... WSTOPSIG = SIGTSTP (status %#x)", status);
@@ -765,6 +775,235 @@ static void check_waitid_jobs(void)
     sg_sigaction(SG_SIGCHLD, (void *)SG_SIG_DFL, 0, 0, 0);
 }
 
+/* ---- Job control: orphaned process groups, stops in blocking calls ---- */
+
+#define THREAD_FLAGS (0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x100000 | 0x200000)
+#define POLLIN 1
+#define HANG_BOUND_MS 20000     /* a bound for a hang, never a measurement */
+
+/* A case in a process of its own: its exit status (role's result). */
+static int run_role(int (*role)(void))
+{
+    long pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (pid == 0)
+        sys_exit(role());
+    int status = -1;
+    wait_opts(pid, &status, 0);
+    return status;
+}
+
+/* Reads n bytes from fd, waiting at most HANG_BOUND_MS for each; how many
+ * came. */
+static int read_bounded(int fd, char *buf, int n)
+{
+    int got = 0;
+    while (got < n) {
+        struct { int fd; short events, revents; } pfd = { fd, POLLIN, 0 };
+        if (sg_syscall(SYS_poll, (long)&pfd, 1, HANG_BOUND_MS, 0, 0, 0) != 1 || sys_read(fd, buf + got, 1) != 1)
+            break;
+        got++;
+    }
+    return got;
+}
+
+/* The signals' handler for the orphan case: one byte per signal. */
+static int note_fds[2];
+static void note_signal(int sig)
+{
+    char c = sig == SG_SIGHUP ? 'H' : sig == SG_SIGCONT ? 'C' : '?';
+    sys_write(note_fds[1], &c, 1);
+}
+
+/* Hazard: a stopped job whose group loses its last parent outside it
+ * would stay stopped for ever - nobody in the session can continue it.
+ * P, in a group of its own (its parent, this process, in another group:
+ * not orphaned), has a child C that stops; P ends, C goes to init, and C's
+ * group is orphaned with a stopped member: SIGHUP then SIGCONT to it
+ * (POSIX _exit(2); Linux's kill_orphaned_pgrp).  0, or what went wrong. */
+static int orphaned_stop_role(void)
+{
+    int pid_fds[2];
+    sys_pipe(note_fds);
+    sys_pipe(pid_fds);
+    long p = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (p == 0) {
+        sg_syscall(SYS_setpgid, 0, 0, 0, 0, 0, 0);
+        long c = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+        if (c == 0) {
+            sg_sigaction(SG_SIGHUP, (void *)note_signal, 0, 0, 0);
+            sg_sigaction(SG_SIGCONT, (void *)note_signal, 0, 0, 0);
+            sys_kill((int)sys_getpid(), SG_SIGSTOP);
+            sys_exit(0);
+        }
+        int st = 0;
+        long r = wait_opts(c, &st, WUNTRACED);
+        sys_write(pid_fds[1], &c, sizeof c);
+        sys_exit(r == c && st == 0x137f ? 0 : 3);      /* the end that orphans C's group */
+    }
+    int st = -1;
+    if (wait_opts(p, &st, 0) != p || st != 0)
+        return 2;
+    long c = 0;
+    sys_read(pid_fds[0], &c, sizeof c);
+    char got[2] = { 0, 0 };
+    int n = read_bounded(note_fds[0], got, 2);
+    if (n < 2) {
+        sys_kill((int)c, SG_SIGKILL);
+        return 10 + n;
+    }
+    return (got[0] == 'H' || got[1] == 'H') && (got[0] == 'C' || got[1] == 'C') ? 0 : 4;
+}
+
+/* Hazard: in an orphaned group a terminal stop signal's default action
+ * would stop a process that nobody continues: SIGTSTP, SIGTTIN and SIGTTOU
+ * are discarded there (POSIX; Linux's get_signal), SIGSTOP still stops.
+ * After setsid this process's group is orphaned (its parent is in another
+ * session); each child gets the stop signal and then SIGPROF (27, taken
+ * after it): killed by SIGPROF means the stop signal did nothing. */
+static int orphaned_tstp_role(void)
+{
+    static const int sigs[] = { SG_SIGTSTP, SG_SIGTTIN, SG_SIGTTOU };
+    if (sg_syscall(SYS_setsid, 0, 0, 0, 0, 0, 0) != sys_getpid())
+        return 2;
+    for (int i = 0; i < 3; i++) {
+        long c = fork_child(pauser_role);
+        sys_kill((int)c, sigs[i]);
+        sys_kill((int)c, SG_SIGPROF);
+        int st = 0;
+        if (wait_opts(c, &st, WUNTRACED) != c || st != SG_WSTATUS_KILLED(SG_SIGPROF)) {
+            sys_kill((int)c, SG_SIGKILL);
+            return 10 + i;
+        }
+    }
+    long c = fork_child(pauser_role);
+    sys_kill((int)c, SG_SIGSTOP);
+    int st = 0;
+    long r = wait_opts(c, &st, WUNTRACED);
+    sys_kill((int)c, SG_SIGKILL);
+    wait_opts(c, &st, 0);
+    return r == c ? 0 : 3;
+}
+
+/* A child blocked in read() on an empty pipe (or in nanosleep): SIGSTOP
+ * wakes it, its call stops it (Linux: -ERESTARTSYS, then the stop in
+ * signal handling), wait4(WUNTRACED) sees it stopped, and after SIGCONT
+ * the call goes on: the read returns the data written meanwhile, the sleep
+ * returns 0 - never -EINTR, no handler having run. */
+static int data_fds[2], result_fds[2];
+
+static int blocked_reader_role(void)
+{
+    char buf[8];
+    child_ready();
+    long n = sys_read(data_fds[0], buf, sizeof buf);
+    sys_write(result_fds[1], &n, sizeof n);
+    return n == 4 && !memcmp(buf, "data", 4) ? 0 : 1;
+}
+
+static int blocked_sleeper_role(void)
+{
+    long req[2] = { 0, 200000000 }, rem[2] = { -1, -1 };
+    child_ready();
+    long r = sg_syscall(SYS_nanosleep, (long)req, (long)rem, 0, 0, 0, 0);
+    sys_write(result_fds[1], &r, sizeof r);
+    return r == 0 ? 0 : 1;
+}
+
+/* Hazard: a thread blocked in a call must stop with its group - not run
+ * on (and consume input) until it happens to return to user mode.  C's
+ * second thread blocks in read() on pipe B while its main thread blocks in
+ * read() on pipe A.  After SIGSTOP and wait4(WUNTRACED), a byte written to
+ * B must stay there (the thread is stopped, not blocked); after SIGCONT
+ * both reads complete with the data. */
+static uint8_t reader_stack[16384] __attribute__((aligned(16)));
+static volatile int reader_tid;
+static int b_fds[2];
+static void second_reader(void)
+{
+    char c = 0;
+    long n = sys_read(b_fds[0], &c, 1);
+    long report = n == 1 && c == 'b' ? 100 : -100 + n;
+    sys_write(result_fds[1], &report, sizeof report);
+}
+
+static int two_readers_role(void)
+{
+    sg_clone_call(THREAD_FLAGS, second_reader, reader_stack + sizeof reader_stack, &reader_tid);
+    int r = blocked_reader_role();
+    /* pthread_join's wait (CLEARTID), before the exit that ends both. */
+    for (int t; (t = reader_tid) != 0;)
+        sg_syscall(SYS_futex, (long)&reader_tid, 0 /* FUTEX_WAIT */, t, 0, 0, 0);
+    return r;
+}
+
+/* Forks role's child, waits until it is blocked in its call, stops it and
+ * continues it: 0, or what went wrong. */
+static int stop_blocked(int (*role)(void), int threads)
+{
+    sys_pipe(data_fds);
+    sys_pipe(result_fds);
+    sys_pipe(b_fds);
+    long c = fork_child(role);
+    sys_nanosleep_ms(20);       /* its call blocks at once; this is only slack */
+    int st = 0, fails = 0;
+    sys_kill((int)c, SG_SIGSTOP);
+    /* wait4(WUNTRACED), bounded: a child that never stops fails. */
+    long r0 = 0;
+    for (int i = 0; i < HANG_BOUND_MS / 10 && (r0 = wait_opts(c, &st, WUNTRACED | WNOHANG)) == 0; i++)
+        sys_nanosleep_ms(10);
+    if (r0 != c || st != 0x137f)
+        fails |= 1;
+    if (threads) {
+        /* A stopped thread leaves the byte in pipe B. */
+        char b = 'b';
+        sys_write(b_fds[1], &b, 1);
+        for (int i = 0; i < 20; i++)
+            sys_nanosleep_ms(1);
+        sys_fcntl(b_fds[0], F_SETFL, O_NONBLOCK);
+        if (sys_read(b_fds[0], &b, 1) != 1)
+            fails |= 2;
+        sys_fcntl(b_fds[0], F_SETFL, 0);
+        sys_write(b_fds[1], "b", 1);
+    }
+    sys_write(data_fds[1], "data", 4);
+    sys_kill((int)c, SG_SIGCONT);
+    long r[2] = { -1, -1 };
+    for (int i = 0; i < (threads ? 2 : 1); i++)
+        if (read_bounded(result_fds[0], (char *)&r[i], sizeof r[i]) != sizeof r[i])
+            fails |= 4;
+    sys_kill((int)c, SG_SIGKILL);
+    wait_opts(c, &st, 0);
+    if (r[0] < 0 || (threads && r[1] < 0))
+        fails |= 8;
+    for (int i = 0; i < 2; i++) {
+        sys_close(data_fds[i]);
+        sys_close(result_fds[i]);
+        sys_close(b_fds[i]);
+    }
+    return fails;
+}
+
+static int blocked_read_case(void) { return stop_blocked(blocked_reader_role, 0); }
+static int blocked_sleep_case(void) { return stop_blocked(blocked_sleeper_role, 0); }
+static int blocked_threads_case(void) { return stop_blocked(two_readers_role, 1); }
+
+static void check_job_control(void)
+{
+    int st = run_role(orphaned_stop_role);
+    tap_eq(st, 0, "a stopped child whose group its parent's end orphans gets SIGHUP and SIGCONT (status %#x)", st);
+    st = run_role(orphaned_tstp_role);
+    tap_eq(st, 0, "in an orphaned group SIGTSTP, SIGTTIN, SIGTTOU do not stop (discarded), SIGSTOP does "
+                  "(status %#x)", st);
+    st = run_role(blocked_read_case);
+    tap_eq(st, 0, "a child blocked in read() of an empty pipe stops (wait4 WUNTRACED) and, continued, reads the "
+                  "data, no -EINTR (status %#x)", st);
+    st = run_role(blocked_sleep_case);
+    tap_eq(st, 0, "a child blocked in nanosleep stops and, continued, sleeps on and returns 0 (status %#x)", st);
+    st = run_role(blocked_threads_case);
+    tap_eq(st, 0, "every thread of a stopped child stops in its blocked read (a byte for one stays in its pipe), "
+                  "and both reads complete after SIGCONT (status %#x)", st);
+}
+
 static int child_case(const char *name)
 {
     if (!strcmp(name, "sleeper")) {
@@ -818,5 +1057,6 @@ int main(int argc, char **argv)
     check_stop_continue();
     check_tstp();
     check_waitid_jobs();
+    check_job_control();
     return tap_end();
 }
