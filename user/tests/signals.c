@@ -987,6 +987,54 @@ static int blocked_read_case(void) { return stop_blocked(blocked_reader_role, 0)
 static int blocked_sleep_case(void) { return stop_blocked(blocked_sleeper_role, 0); }
 static int blocked_threads_case(void) { return stop_blocked(two_readers_role, 1); }
 
+/* Hazard: a session's jobs would keep the terminal after the shell that
+ * controls it has gone.  The controlling process's end hangs up the
+ * terminal's foreground group - SIGHUP - and the terminal is no longer
+ * the session's (POSIX _exit(2); Linux's disassociate_ctty).  T makes a
+ * session, takes the console as its controlling terminal (TIOCSCTTY), puts
+ * its child C's group in the foreground and ends; C's SIGHUP handler
+ * notes 'H', then TIOCGPGRP must fail (-ENOTTY: no controlling terminal)
+ * and C notes 'N'. */
+#define TIOCSCTTY 0x540E
+#define TIOCGPGRP 0x540F
+#define TIOCSPGRP 0x5410
+static volatile int hup_seen;
+static void hup_handler(int sig) { (void)sig; hup_seen = 1; }
+
+static int session_end_role(void)
+{
+    sys_pipe(note_fds);
+    long t = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (t == 0) {
+        if (sg_syscall(SYS_setsid, 0, 0, 0, 0, 0, 0) < 0 || sys_ioctl(0, TIOCSCTTY, 0) != 0)
+            sys_exit(3);
+        long c = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+        if (c == 0) {
+            sg_sigaction(SG_SIGHUP, (void *)hup_handler, 0, 0, 0);
+            sg_syscall(SYS_setpgid, 0, 0, 0, 0, 0, 0);
+            sys_write(note_fds[1], "r", 1);
+            while (!hup_seen)
+                sys_pause();
+            int pgrp = 0;
+            sys_write(note_fds[1], "H", 1);
+            if (sys_ioctl(0, TIOCGPGRP, &pgrp) == -SG_ENOTTY)
+                sys_write(note_fds[1], "N", 1);
+            sys_exit(0);
+        }
+        char r;
+        sys_read(note_fds[0], &r, 1);
+        int group = (int)c;
+        sg_syscall(SYS_setpgid, c, c, 0, 0, 0, 0);
+        sys_exit(sys_ioctl(0, TIOCSPGRP, &group) == 0 ? 0 : 4);     /* the controlling process ends */
+    }
+    int st = -1;
+    if (wait_opts(t, &st, 0) != t || st != 0)
+        return 2;
+    char got[2] = { 0, 0 };
+    int n = read_bounded(note_fds[0], got, 2);
+    return n == 2 && got[0] == 'H' && got[1] == 'N' ? 0 : 10 + n;
+}
+
 static void check_job_control(void)
 {
     int st = run_role(orphaned_stop_role);
@@ -994,6 +1042,9 @@ static void check_job_control(void)
     st = run_role(orphaned_tstp_role);
     tap_eq(st, 0, "in an orphaned group SIGTSTP, SIGTTIN, SIGTTOU do not stop (discarded), SIGSTOP does "
                   "(status %#x)", st);
+    st = run_role(session_end_role);
+    tap_eq(st, 0, "the controlling process's end sends SIGHUP to the terminal's foreground group and the terminal "
+                  "leaves the session (TIOCGPGRP -ENOTTY) (status %#x)", st);
     st = run_role(blocked_read_case);
     tap_eq(st, 0, "a child blocked in read() of an empty pipe stops (wait4 WUNTRACED) and, continued, reads the "
                   "data, no -EINTR (status %#x)", st);
