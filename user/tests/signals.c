@@ -995,9 +995,6 @@ static int blocked_threads_case(void) { return stop_blocked(two_readers_role, 1)
  * its child C's group in the foreground and ends; C's SIGHUP handler
  * notes 'H', then TIOCGPGRP must fail (-ENOTTY: no controlling terminal)
  * and C notes 'N'. */
-#define TIOCSCTTY 0x540E
-#define TIOCGPGRP 0x540F
-#define TIOCSPGRP 0x5410
 static volatile int hup_seen;
 static void hup_handler(int sig) { (void)sig; hup_seen = 1; }
 
@@ -1035,6 +1032,58 @@ static int session_end_role(void)
     return n == 2 && got[0] == 'H' && got[1] == 'N' ? 0 : 10 + n;
 }
 
+/* Hazard: a process of an orphaned background group that uses the
+ * terminal would get SIGTTIN or SIGTTOU, which nobody would ever follow
+ * with SIGCONT: its read, its write under TOSTOP and its TCSETS fail with
+ * -EIO instead (Linux's __tty_check_change, n_tty_read).  T makes a
+ * session with the console as its terminal, its group in the foreground;
+ * C, in a group of its own, has a child D and ends: D's group is orphaned
+ * and in the background.  D reports the three results ('E' each -EIO). */
+static int orphaned_tty_role(void)
+{
+    int go[2];
+    sys_pipe(note_fds);
+    sys_pipe(go);
+    long t = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (t == 0) {
+        struct termios saved, t2;
+        if (sg_syscall(SYS_setsid, 0, 0, 0, 0, 0, 0) < 0 || sys_ioctl(0, TIOCSCTTY, 0) != 0 ||
+            sys_ioctl(0, TCGETS, &saved) != 0)
+            sys_exit(3);
+        t2 = saved;
+        t2.c_lflag |= TOSTOP;
+        sys_ioctl(0, TCSETS, &t2);
+        long c = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+        if (c == 0) {
+            sg_syscall(SYS_setpgid, 0, 0, 0, 0, 0, 0);
+            if (sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0) == 0) {
+                char b, res[3];
+                sys_read(go[0], &b, 1);         /* once C has ended */
+                res[0] = sys_read(0, &b, 1) == -SG_EIO ? 'E' : 'r';
+                res[1] = sys_write(1, "", 0) == -SG_EIO ? 'E' : 'w';
+                res[2] = sys_ioctl(0, TCSETS, &t2) == -SG_EIO ? 'E' : 's';
+                sys_write(note_fds[1], res, 3);
+                sys_exit(0);
+            }
+            sys_exit(0);
+        }
+        int st;
+        wait_opts(c, &st, 0);
+        sys_write(go[1], "g", 1);
+        char res[3];
+        int n = read_bounded(note_fds[0], res, 3);
+        sys_ioctl(0, TCSETS, &saved);
+        sys_write(note_fds[1], res, (size_t)n);
+        sys_exit(n == 3 ? 0 : 4);
+    }
+    int st = -1;
+    if (wait_opts(t, &st, 0) != t || st != 0)
+        return 2;
+    char got[3] = { 0, 0, 0 };
+    int n = read_bounded(note_fds[0], got, 3);
+    return n == 3 && !memcmp(got, "EEE", 3) ? 0 : 10 + (got[0] == 'E') + 2 * (got[1] == 'E') + 4 * (got[2] == 'E');
+}
+
 static void check_job_control(void)
 {
     int st = run_role(orphaned_stop_role);
@@ -1045,6 +1094,9 @@ static void check_job_control(void)
     st = run_role(session_end_role);
     tap_eq(st, 0, "the controlling process's end sends SIGHUP to the terminal's foreground group and the terminal "
                   "leaves the session (TIOCGPGRP -ENOTTY) (status %#x)", st);
+    st = run_role(orphaned_tty_role);
+    tap_eq(st, 0, "in an orphaned background group, a read of the terminal, a write under TOSTOP and TCSETS are "
+                  "-EIO, not SIGTTIN/SIGTTOU (status %#x)", st);
     st = run_role(blocked_read_case);
     tap_eq(st, 0, "a child blocked in read() of an empty pipe stops (wait4 WUNTRACED) and, continued, reads the "
                   "data, no -EINTR (status %#x)", st);
