@@ -884,11 +884,12 @@ static int orphaned_tstp_role(void)
     return r == c ? 0 : 3;
 }
 
-/* A child blocked in read() on an empty pipe (or in nanosleep): SIGSTOP
- * wakes it, its call stops it (Linux: -ERESTARTSYS, then the stop in
- * signal handling), wait4(WUNTRACED) sees it stopped, and after SIGCONT
- * the call goes on: the read returns the data written meanwhile, the sleep
- * returns 0 - never -EINTR, no handler having run. */
+/* A child blocked in read() on an empty pipe (or in nanosleep, wait4,
+ * poll): SIGSTOP wakes it, its call stops it (Linux: -ERESTARTSYS, then
+ * the stop in signal handling), wait4(WUNTRACED) sees it stopped, and
+ * after SIGCONT the call goes on: the read returns the data written
+ * meanwhile, the sleep returns 0, wait4 its child, poll the data - never
+ * -EINTR, no handler having run. */
 static int data_fds[2], result_fds[2];
 
 static int blocked_reader_role(void)
@@ -907,6 +908,31 @@ static int blocked_sleeper_role(void)
     long r = sg_syscall(SYS_nanosleep, (long)req, (long)rem, 0, 0, 0, 0);
     sys_write(result_fds[1], &r, sizeof r);
     return r == 0 ? 0 : 1;
+}
+
+/* wait4 for a grandchild that ends once "data" is written. */
+static int blocked_waiter_role(void)
+{
+    long g = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (g == 0) {
+        char buf[8];
+        sys_exit(sys_read(data_fds[0], buf, sizeof buf) == 4 ? 0 : 1);
+    }
+    child_ready();
+    int st = -1;
+    long r = wait_opts(g, &st, 0);
+    sys_write(result_fds[1], &r, sizeof r);
+    return r == g && st == 0 ? 0 : 1;
+}
+
+/* poll with a timeout far beyond the test (it goes on with its deadline). */
+static int blocked_poller_role(void)
+{
+    struct { int fd; short events, revents; } pfd = { data_fds[0], POLLIN, 0 };
+    child_ready();
+    long r = sg_syscall(SYS_poll, (long)&pfd, 1, 10 * HANG_BOUND_MS, 0, 0, 0);
+    sys_write(result_fds[1], &r, sizeof r);
+    return r == 1 && pfd.revents == POLLIN ? 0 : 1;
 }
 
 /* Hazard: a thread blocked in a call must stop with its group - not run
@@ -986,6 +1012,8 @@ static int stop_blocked(int (*role)(void), int threads)
 static int blocked_read_case(void) { return stop_blocked(blocked_reader_role, 0); }
 static int blocked_sleep_case(void) { return stop_blocked(blocked_sleeper_role, 0); }
 static int blocked_threads_case(void) { return stop_blocked(two_readers_role, 1); }
+static int blocked_wait_case(void) { return stop_blocked(blocked_waiter_role, 0); }
+static int blocked_poll_case(void) { return stop_blocked(blocked_poller_role, 0); }
 
 /* Hazard: a session's jobs would keep the terminal after the shell that
  * controls it has gone.  The controlling process's end hangs up the
@@ -1102,6 +1130,11 @@ static void check_job_control(void)
                   "data, no -EINTR (status %#x)", st);
     st = run_role(blocked_sleep_case);
     tap_eq(st, 0, "a child blocked in nanosleep stops and, continued, sleeps on and returns 0 (status %#x)", st);
+    st = run_role(blocked_wait_case);
+    tap_eq(st, 0, "a child blocked in wait4 stops and, continued, collects its child (status %#x)", st);
+    st = run_role(blocked_poll_case);
+    tap_eq(st, 0, "a child blocked in poll with a timeout stops and, continued, sees the data written meanwhile "
+                  "(status %#x)", st);
     st = run_role(blocked_threads_case);
     tap_eq(st, 0, "every thread of a stopped child stops in its blocked read (a byte for one stays in its pipe), "
                   "and both reads complete after SIGCONT (status %#x)", st);
