@@ -935,6 +935,22 @@ static int blocked_poller_role(void)
     return r == 1 && pfd.revents == POLLIN ? 0 : 1;
 }
 
+/* rt_sigtimedwait for SIGUSR2 with a long timeout: after a stop and
+ * SIGCONT it fails with -EINTR, as Linux's does (signal(7), "Interruption
+ * of system calls and library functions by stop signals") - neither
+ * restarted for its whole timeout nor stopped for ever. */
+static int blocked_sigwaiter_role(void)
+{
+    uint64_t set = SG_SIGSET(SG_SIGUSR2);
+    long ts[2] = { 10 * HANG_BOUND_MS / 1000, 0 };
+    sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0);
+    child_ready();
+    long r = sys_rt_sigtimedwait(&set, 0, ts);
+    long report = r == -SG_EINTR ? 0 : -1;      /* stop_blocked: negative is a failure */
+    sys_write(result_fds[1], &report, sizeof report);
+    return r == -SG_EINTR ? 0 : 1;
+}
+
 /* Hazard: a thread blocked in a call must stop with its group - not run
  * on (and consume input) until it happens to return to user mode.  C's
  * second thread blocks in read() on pipe B while its main thread blocks in
@@ -952,9 +968,21 @@ static void second_reader(void)
     sys_write(result_fds[1], &report, sizeof report);
 }
 
-static int two_readers_role(void)
+/* The second thread in rt_sigtimedwait: a group stop taken by the main
+ * thread must end its wait too (-EINTR once continued, as Linux's). */
+static void second_sigwaiter(void)
 {
-    sg_clone_call(THREAD_FLAGS, second_reader, reader_stack + sizeof reader_stack, &reader_tid);
+    uint64_t set = SG_SIGSET(SG_SIGUSR2);
+    long ts[2] = { 10 * HANG_BOUND_MS / 1000, 0 };
+    sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0);
+    long r = sys_rt_sigtimedwait(&set, 0, ts);
+    long report = r == -SG_EINTR ? 100 : -1;
+    sys_write(result_fds[1], &report, sizeof report);
+}
+
+static int with_second_thread(void (*body)(void))
+{
+    sg_clone_call(THREAD_FLAGS, body, reader_stack + sizeof reader_stack, &reader_tid);
     int r = blocked_reader_role();
     /* pthread_join's wait (CLEARTID), before the exit that ends both. */
     for (int t; (t = reader_tid) != 0;)
@@ -962,8 +990,13 @@ static int two_readers_role(void)
     return r;
 }
 
+static int two_readers_role(void) { return with_second_thread(second_reader); }
+static int reader_and_sigwaiter_role(void) { return with_second_thread(second_sigwaiter); }
+
 /* Forks role's child, waits until it is blocked in its call, stops it and
  * continues it: 0, or what went wrong. */
+/* threads: 0 one thread; 1 a second thread reading pipe B (checked to
+ * leave a byte there while stopped); 2 a second thread in rt_sigtimedwait. */
 static int stop_blocked(int (*role)(void), int threads)
 {
     sys_pipe(data_fds);
@@ -979,7 +1012,7 @@ static int stop_blocked(int (*role)(void), int threads)
         sys_nanosleep_ms(10);
     if (r0 != c || st != 0x137f)
         fails |= 1;
-    if (threads) {
+    if (threads == 1) {
         /* A stopped thread leaves the byte in pipe B. */
         char b = 'b';
         sys_write(b_fds[1], &b, 1);
@@ -1014,6 +1047,8 @@ static int blocked_sleep_case(void) { return stop_blocked(blocked_sleeper_role, 
 static int blocked_threads_case(void) { return stop_blocked(two_readers_role, 1); }
 static int blocked_wait_case(void) { return stop_blocked(blocked_waiter_role, 0); }
 static int blocked_poll_case(void) { return stop_blocked(blocked_poller_role, 0); }
+static int blocked_sigwait_case(void) { return stop_blocked(blocked_sigwaiter_role, 0); }
+static int thread_sigwait_case(void) { return stop_blocked(reader_and_sigwaiter_role, 2); }
 
 /* Hazard: a session's jobs would keep the terminal after the shell that
  * controls it has gone.  The controlling process's end hangs up the
@@ -1135,6 +1170,11 @@ static void check_job_control(void)
     st = run_role(blocked_poll_case);
     tap_eq(st, 0, "a child blocked in poll with a timeout stops and, continued, sees the data written meanwhile "
                   "(status %#x)", st);
+    st = run_role(blocked_sigwait_case);
+    tap_eq(st, 0, "a child in rt_sigtimedwait stops and, continued, fails with -EINTR as on Linux (status %#x)", st);
+    st = run_role(thread_sigwait_case);
+    tap_eq(st, 0, "a group stop taken by one thread ends another's rt_sigtimedwait: both stop (wait4 WUNTRACED), "
+                  "continued it fails with -EINTR (status %#x)", st);
     st = run_role(blocked_threads_case);
     tap_eq(st, 0, "every thread of a stopped child stops in its blocked read (a byte for one stays in its pipe), "
                   "and both reads complete after SIGCONT (status %#x)", st);
