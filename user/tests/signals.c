@@ -1147,37 +1147,37 @@ static int orphaned_tty_role(void)
     return n == 3 && !memcmp(got, "EEE", 3) ? 0 : 10 + (got[0] == 'E') + 2 * (got[1] == 'E') + 4 * (got[2] == 'E');
 }
 
+/* Each case in a process of its own; 0 is a pass, anything else says
+ * what went wrong. */
+static const struct {
+    int (*role)(void);
+    const char *what;
+} job_cases[] = {
+    { orphaned_stop_role, "a stopped child whose group its parent's end orphans gets SIGHUP and SIGCONT" },
+    { orphaned_tstp_role, "in an orphaned group SIGTSTP, SIGTTIN, SIGTTOU do not stop (discarded), SIGSTOP does" },
+    { session_end_role, "the controlling process's end sends SIGHUP to the terminal's foreground group and the "
+                        "terminal leaves the session (TIOCGPGRP -ENOTTY)" },
+    { orphaned_tty_role, "in an orphaned background group, a read of the terminal, a write under TOSTOP and TCSETS "
+                         "are -EIO, not SIGTTIN/SIGTTOU" },
+    { blocked_read_case, "a child blocked in read() of an empty pipe stops (wait4 WUNTRACED) and, continued, reads "
+                         "the data, no -EINTR" },
+    { blocked_sleep_case, "a child blocked in nanosleep stops and, continued, sleeps on and returns 0" },
+    { blocked_wait_case, "a child blocked in wait4 stops and, continued, collects its child" },
+    { blocked_poll_case, "a child blocked in poll with a timeout stops and, continued, sees the data written "
+                         "meanwhile" },
+    { blocked_sigwait_case, "a child in rt_sigtimedwait stops and, continued, fails with -EINTR as on Linux" },
+    { thread_sigwait_case, "a group stop taken by one thread ends another's rt_sigtimedwait: both stop (wait4 "
+                           "WUNTRACED), continued it fails with -EINTR" },
+    { blocked_threads_case, "every thread of a stopped child stops in its blocked read (a byte for one stays in "
+                            "its pipe), and both reads complete after SIGCONT" },
+};
+
 static void check_job_control(void)
 {
-    int st = run_role(orphaned_stop_role);
-    tap_eq(st, 0, "a stopped child whose group its parent's end orphans gets SIGHUP and SIGCONT (status %#x)", st);
-    st = run_role(orphaned_tstp_role);
-    tap_eq(st, 0, "in an orphaned group SIGTSTP, SIGTTIN, SIGTTOU do not stop (discarded), SIGSTOP does "
-                  "(status %#x)", st);
-    st = run_role(session_end_role);
-    tap_eq(st, 0, "the controlling process's end sends SIGHUP to the terminal's foreground group and the terminal "
-                  "leaves the session (TIOCGPGRP -ENOTTY) (status %#x)", st);
-    st = run_role(orphaned_tty_role);
-    tap_eq(st, 0, "in an orphaned background group, a read of the terminal, a write under TOSTOP and TCSETS are "
-                  "-EIO, not SIGTTIN/SIGTTOU (status %#x)", st);
-    st = run_role(blocked_read_case);
-    tap_eq(st, 0, "a child blocked in read() of an empty pipe stops (wait4 WUNTRACED) and, continued, reads the "
-                  "data, no -EINTR (status %#x)", st);
-    st = run_role(blocked_sleep_case);
-    tap_eq(st, 0, "a child blocked in nanosleep stops and, continued, sleeps on and returns 0 (status %#x)", st);
-    st = run_role(blocked_wait_case);
-    tap_eq(st, 0, "a child blocked in wait4 stops and, continued, collects its child (status %#x)", st);
-    st = run_role(blocked_poll_case);
-    tap_eq(st, 0, "a child blocked in poll with a timeout stops and, continued, sees the data written meanwhile "
-                  "(status %#x)", st);
-    st = run_role(blocked_sigwait_case);
-    tap_eq(st, 0, "a child in rt_sigtimedwait stops and, continued, fails with -EINTR as on Linux (status %#x)", st);
-    st = run_role(thread_sigwait_case);
-    tap_eq(st, 0, "a group stop taken by one thread ends another's rt_sigtimedwait: both stop (wait4 WUNTRACED), "
-                  "continued it fails with -EINTR (status %#x)", st);
-    st = run_role(blocked_threads_case);
-    tap_eq(st, 0, "every thread of a stopped child stops in its blocked read (a byte for one stays in its pipe), "
-                  "and both reads complete after SIGCONT (status %#x)", st);
+    for (unsigned i = 0; i < sizeof job_cases / sizeof job_cases[0]; i++) {
+        int st = run_role(job_cases[i].role);
+        tap_eq(st, 0, "%s (status %#x)", job_cases[i].what, st);
+    }
 }
 
 static int child_case(const char *name)
