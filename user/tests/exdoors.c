@@ -1,8 +1,13 @@
 /*
  * exdoors: the exception doors whose CPU state is per thread or per CPU
  * model - rdtsc (CR4.TSD), umip (CR4.UMIP), cpuid (CPUID faulting) and
- * icebp (#DB) - beyond what every door gets from mechanisms, regs and
- * faults:
+ * icebp (#DB) - and the two #BP doors, int3 (CC) and int3n (int $3, CD
+ * 03), beyond what every door gets from mechanisms, regs and faults:
+ *  - int3 and int3n share vector 3 and are told apart only by the saved
+ *    RIP, the end of the instruction: each call reports its own door; the
+ *    same instructions in the program stay SIGTRAP; and a CC ending where
+ *    the other width's int3n stub ends is no call (the kernel compares
+ *    with the caller's width's page only);
  *  - each is offered exactly where this CPU (or emulator) has it, and the
  *    test says per model and accelerator what it expected;
  *  - the rdtsc door arms CR4.TSD for the calling thread only (prctl
@@ -16,6 +21,7 @@
  *  - prctl and arch_prctl refuse bad values as Linux does.
  * Every case that may fault runs in a child process of its own.
  */
+#include "../lib/files.h"
 #include "../lib/tap.h"
 #include <common/vdso_elf.h>
 #include <sysgate/kip.h>
@@ -81,8 +87,72 @@ static uintptr_t vdso_find(const char *name, const char *version)
     return base + (uintptr_t)sym.offset;
 }
 
-static int child_main(const char *role)
+static int killed_by(long st, int sig)
 {
+    return st >= 0 && SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == sig;
+}
+
+static int exited_ok(long st)
+{
+    return st >= 0 && SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0;
+}
+
+#ifdef __x86_64__
+/* The 32-bit int3n door's call site (the stub's end) as a 32-bit
+ * process sees it: asked of /bin/tests32/exdoors through a pipe.  0: none
+ * (the door is off, or the helper failed). */
+static uint32_t int3n_site32(void)
+{
+    int fds[2];
+    uint32_t site = 0;
+    if (sg_syscall(SYS_pipe2, (long)fds, 0, 0, 0, 0, 0))
+        return 0;
+    char fd[2] = { (char)('0' + fds[1]), 0 };
+    char *argv[] = { "/bin/tests32/exdoors", "int3n-site", fd, 0 };
+    long st = fds[1] < 10 ? sg_run(argv[0], argv) : -1;
+    sys_close(fds[1]);
+    if (exited_ok(st) && sys_read(fds[0], &site, sizeof site) != sizeof site)
+        site = 0;
+    sys_close(fds[0]);
+    return site;
+}
+#endif
+
+static int child_main(const char *role, const char *arg)
+{
+    if (!strcmp(role, "int3")) {           /* int3 (CC) in the program, not the stub */
+        __asm__ volatile("int3");
+        return 0;
+    }
+    if (!strcmp(role, "int-3")) {          /* int $3 (CD 03) in the program; GNU as would write CC */
+        __asm__ volatile(".byte 0xcd, 0x03");
+        return 0;
+    }
+    if (!strcmp(role, "int3n-site")) {     /* this width's int3n call site, written to fd `arg` */
+        uint32_t site = sg_kip_stub(SG_MECH_INT3N) ? (uint32_t)sg_kip_stub(SG_MECH_INT3N) + 2 : 0;
+        return sys_write(arg[0] - '0', &site, sizeof site) == sizeof site ? 0 : 17;
+    }
+    if (!strcmp(role, "cc-at")) {          /* a CC ending at address `arg` (hex), called with getpid's number */
+        uintptr_t end = 0;
+        for (const char *c = arg; *c; c++)
+            end = end * 16 + (uintptr_t)(*c <= '9' ? *c - '0' : *c - 'a' + 10);
+        uintptr_t page = (end - 1) & ~(uintptr_t)4095;
+        unsigned char *p = (unsigned char *)sys_mmap((void *)page, 8192, SG_PROT_READ | SG_PROT_WRITE | SG_PROT_EXEC,
+                                                     SG_MAP_PRIVATE | SG_MAP_ANONYMOUS | SG_MAP_FIXED_NOREPLACE, -1, 0);
+        if ((uintptr_t)p != page)
+            return 18;
+        ((unsigned char *)end)[-1] = 0xcc;
+        ((unsigned char *)end)[0] = 0xc3;
+        long r;
+        __asm__ volatile("call *%2" : "=a"(r) : "0"((long)SYS_getpid), "r"(end - 1) : "memory", "cc"
+#ifdef __x86_64__
+                         , "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11"
+#else
+                         , "ecx", "edx"
+#endif
+        );
+        return r == sys_getpid() ? 19 : 0;     /* a call would have answered: 19 */
+    }
     if (!strcmp(role, "rdtsc")) {          /* this process's own rdtsc */
         read_tsc();
         return 0;
@@ -203,16 +273,6 @@ static int child_main(const char *role)
         return 16;
     }
     return 100;
-}
-
-static int killed_by(long st, int sig)
-{
-    return st >= 0 && SG_WIFSIGNALED(st) && SG_WTERMSIG(st) == sig;
-}
-
-static int exited_ok(long st)
-{
-    return st >= 0 && SG_WIFEXITED(st) && SG_WEXITSTATUS(st) == 0;
 }
 
 static void rdtsc_door(void)
@@ -343,11 +403,67 @@ static void icebp_door(int tcg)
                "getpid through the icebp door");
 }
 
+static long call_via(int mech, long nr, long a1, long a2)
+{
+    return sg_call_stub(sg_kip_stub(mech), nr, a1, a2, 0, 0, 0, 0);
+}
+
+static void int3n_door(void)
+{
+    uint32_t offered = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    /* The same instructions in the program: the process's own #BP, a
+     * SIGTRAP as on Linux, whether the doors are on or off. */
+    long st = run_child("int-3");
+    tap_check(killed_by(st, SG_SIGTRAP), "int $3 (CD 03) in the program is SIGTRAP (status %#lx)", st);
+    st = run_child("int3");
+    tap_check(killed_by(st, SG_SIGTRAP), "int3 (CC) in the program is SIGTRAP (status %#lx)", st);
+    if (!(offered & (1u << SG_MECH_INT3N))) {
+        tap_check(!sg_kip_stub(SG_MECH_INT3N), "int3n switched off (nodoor=): the page has no stub for it");
+        tap_skip("the door is switched off (nodoor=)", "the int3n door's calls");
+        return;
+    }
+    const unsigned char *stub = (const unsigned char *)sg_kip_stub(SG_MECH_INT3N);
+    tap_check(stub[0] == 0xcd && stub[1] == 0x03 && stub[2] == 0xc3,
+              "the int3n stub is int $3; ret (CD 03 C3): no CC can end where its call ends");
+    tap_eq(call_via(SG_MECH_INT3N, SYS_getpid, 0, 0), sys_getpid(), "getpid through the int3n door");
+    /* One vector, two doors: the saved RIP alone says which instruction
+     * raised the #BP, and the call is tagged with that door. */
+    struct sg_info through;
+    memset(&through, 0, sizeof through);
+    call_via(SG_MECH_INT3N, SYS_sg_info, (long)&through, sizeof through);
+    tap_eq(through.entry, SG_MECH_INT3N, "a call through int $3 is int3n's (sg_info's door)");
+    if (offered & (1u << SG_MECH_INT3)) {
+        memset(&through, 0, sizeof through);
+        call_via(SG_MECH_INT3, SYS_sg_info, (long)&through, sizeof through);
+        tap_eq(through.entry, SG_MECH_INT3, "a call through int3 is int3's, not int3n's");
+    }
+#ifdef __x86_64__
+    /* A CC whose end is the 32-bit page's int3n call site, in this
+     * 64-bit process (the 32-bit page is not mapped here; the address is
+     * free): the RIP a 32-bit caller's call has, from the wrong width -
+     * the process's own #BP. */
+    uint32_t site = int3n_site32();
+    if (!site) {
+        tap_skip("the 32-bit int3n door is off or its helper failed", "a CC at the 32-bit int3n stub's end");
+        return;
+    }
+    char hex[12], *h = hex + sizeof hex - 1;
+    *h = 0;
+    for (uint32_t v = site; v || h == hex + sizeof hex - 1; v /= 16)
+        *--h = "0123456789abcdef"[v % 16];
+    char *argv[] = { (char *)self, "cc-at", h, 0 };
+    st = sg_run(self, argv);
+    tap_check(killed_by(st, SG_SIGTRAP),
+              "a CC ending at the 32-bit int3n stub's call site %#x, in a 64-bit process, is SIGTRAP (status %#lx)",
+              site, st);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     self = argv[0];
     if (argc > 1)
-        return child_main(argv[1]);
+        return child_main(argv[1], argc > 2 ? argv[2] : "");
     tap_begin("exdoors");
     sg_info(&info);
     int tcg = !strcmp(info.hypervisor_vendor, "TCGTCGTCGTCG");
@@ -356,6 +472,7 @@ int main(int argc, char **argv)
     umip_door(tcg, amd);
     cpuid_door(tcg);
     icebp_door(tcg);
+    int3n_door();
     rdtsc_door();       /* last: it leaves this process armed */
     return tap_end();
 }
