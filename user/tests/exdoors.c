@@ -3,6 +3,9 @@
  * model - rdtsc (CR4.TSD), umip (CR4.UMIP), cpuid (CPUID faulting) and
  * icebp (#DB) - and the two #BP doors, int3 (CC) and int3n (int $3, CD
  * 03), beyond what every door gets from mechanisms, regs and faults:
+ *  - int3, int $3 and, in 32-bit code, bound and into in the program are
+ *    signals delivered exactly there (the saved IP at the fault, or right
+ *    after the trap), never calls through a door of their vector;
  *  - int3 and int3n share vector 3 and are told apart only by the saved
  *    RIP, the end of the instruction: each call reports its own door; the
  *    same instructions in the program stay SIGTRAP; and a CC ending where
@@ -22,6 +25,7 @@
  * Every case that may fault runs in a child process of its own.
  */
 #include "../lib/files.h"
+#include "../lib/signals.h"
 #include "../lib/tap.h"
 #include <common/vdso_elf.h>
 #include <sysgate/kip.h>
@@ -403,6 +407,75 @@ static void icebp_door(int tcg)
                "getpid through the icebp door");
 }
 
+/* The exception doors' instructions in the program, each delivered as
+ * the process's own signal exactly where the CPU raised it: a trap's
+ * saved IP after the instruction, a fault's at it (then resumed past it
+ * by the handler, as a C library's siglongjmp would).  A door that took
+ * one of them for a call would return through its stub instead, and the
+ * handler would see another IP - or none. */
+extern char int3_insn[], int3_after[], int_3_insn[], int_3_after[];
+__attribute__((noinline)) static void do_int3(void) { __asm__ volatile("int3_insn: int3\nint3_after:"); }
+__attribute__((noinline)) static void do_int_3(void)
+{
+    __asm__ volatile("int_3_insn: .byte 0xcd, 0x03\nint_3_after:");
+}
+#ifndef __x86_64__
+extern char bound_insn[], bound_after[], into_insn[], into_after[];
+static const int32_t bound_range[2] = { 1, 0 };     /* holds no value */
+__attribute__((noinline)) static void do_bound(void)
+{
+    __asm__ volatile("bound_insn: bound %0, %1\nbound_after:" ::"r"(0), "m"(bound_range));
+}
+__attribute__((noinline)) static void do_into(void)
+{
+    __asm__ volatile("mov $0x7f, %%al\n add $1, %%al\ninto_insn: into\ninto_after:" ::: "eax", "cc");
+}
+#endif
+
+static volatile int caught_sig, caught_code;
+static volatile uintptr_t caught_ip, resume_at;
+
+static void catch_fault(int sig, sg_siginfo_t *si, void *ucv)
+{
+    sg_ucontext_t *uc = ucv;
+    caught_sig = sig;
+    caught_code = si->code;
+    caught_ip = SG_UC_IP(uc);
+    if (resume_at)
+        SG_UC_IP(uc) = resume_at;
+}
+
+static void delivered_exactly(void)
+{
+    static const struct {
+        int sig;
+        void (*run)(void);
+        char *insn, *ip, *resume;
+        const char *what;
+    } cases[] = {
+        { SG_SIGTRAP, do_int3, int3_insn, int3_after, 0, "int3 (CC), a trap" },
+        { SG_SIGTRAP, do_int_3, int_3_insn, int_3_after, 0, "int $3 (CD 03), a trap" },
+#ifndef __x86_64__
+        { SG_SIGSEGV, do_bound, bound_insn, bound_insn, bound_after, "bound outside its range (#BR), a fault" },
+        { SG_SIGSEGV, do_into, into_insn, into_after, 0, "into with OF set (#OF), a trap" },
+#endif
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        caught_sig = caught_code = 0;
+        caught_ip = 0;
+        resume_at = (uintptr_t)cases[i].resume;
+        sg_sigaction(cases[i].sig, (void *)catch_fault, SG_SA_SIGINFO, 0, 0);
+        cases[i].run();
+        sg_sigaction(cases[i].sig, (void *)SG_SIG_DFL, 0, 0, 0);
+        /* Linux: do_trap for #BP, #BR and #OF, si_code SI_KERNEL */
+        tap_check(caught_sig == cases[i].sig && caught_code == SG_SI_KERNEL && caught_ip == (uintptr_t)cases[i].ip,
+                  "%s in the program: signal %d (want %d), si_code %d, saved IP the instruction%s (IP - instruction: %ld)",
+                  cases[i].what, caught_sig, cases[i].sig, caught_code,
+                  cases[i].ip == cases[i].insn ? "'s own" : "'s end", (long)(caught_ip - (uintptr_t)cases[i].insn));
+    }
+    resume_at = 0;
+}
+
 static long call_via(int mech, long nr, long a1, long a2)
 {
     return sg_call_stub(sg_kip_stub(mech), nr, a1, a2, 0, 0, 0, 0);
@@ -472,6 +545,7 @@ int main(int argc, char **argv)
     umip_door(tcg, amd);
     cpuid_door(tcg);
     icebp_door(tcg);
+    delivered_exactly();
     int3n_door();
     rdtsc_door();       /* last: it leaves this process armed */
     return tap_end();
