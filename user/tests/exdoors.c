@@ -476,6 +476,34 @@ static void delivered_exactly(void)
     resume_at = 0;
 }
 
+/* sg_bench_floor through int $0x80, which every process has and no
+ * floor here touches. */
+static long floor_set(int mech, int on)
+{
+    return sg_syscall_via(SG_MECH_INT80, SYS_sg_bench_floor, mech, on, 0, 0, 0, 0);
+}
+
+/* Doors that share a vector share its IDT gate: one of their floors at
+ * a time (kernel/entry/mechanisms.c), or switching one off would take the
+ * other's away unnoticed. */
+static void floors_share_a_vector(void)
+{
+    uint32_t offered = SG_BITS == 64 ? info.mechanisms64 : info.mechanisms32;
+    static const int pairs[][2] = { { SG_MECH_INT3, SG_MECH_INT3N }, { SG_MECH_HLT, SG_MECH_RDTSC } };
+    for (unsigned i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        int a = pairs[i][0], b = pairs[i][1];
+        if ((offered & (1u << a | 1u << b)) != (1u << a | 1u << b)) {
+            tap_skip("a door of the pair is switched off (nodoor=)", "one floor per vector");
+            continue;
+        }
+        long on = floor_set(a, 1), busy = floor_set(b, 1), off = floor_set(a, 0);
+        long again = floor_set(b, 1), off2 = floor_set(b, 0);
+        tap_check(on == 0 && busy == -SG_EBUSY && off == 0 && again == 0 && off2 == 0,
+                  "%s's floor on: %s's (the same vector) is -EBUSY until it is off (%ld %ld %ld %ld %ld)",
+                  sg_mechanism_name(a), sg_mechanism_name(b), on, busy, off, again, off2);
+    }
+}
+
 static long call_via(int mech, long nr, long a1, long a2)
 {
     return sg_call_stub(sg_kip_stub(mech), nr, a1, a2, 0, 0, 0, 0);
@@ -547,6 +575,7 @@ int main(int argc, char **argv)
     icebp_door(tcg);
     delivered_exactly();
     int3n_door();
+    floors_share_a_vector();
     rdtsc_door();       /* last: it leaves this process armed */
     return tap_end();
 }
