@@ -3,7 +3,8 @@
  * model - rdtsc (CR4.TSD), umip (CR4.UMIP), cpuid (CPUID faulting) and
  * icebp (#DB) - and the two #BP doors, int3 (CC) and int3n (int $3, CD
  * 03), beyond what every door gets from mechanisms, regs and faults:
- *  - int3, int $3 and, in 32-bit code, bound and into in the program are
+ *  - int3, int $3, a load from the pf range and, in 32-bit code, bound
+ *    and into in the program are
  *    signals delivered exactly there (the saved IP at the fault, or right
  *    after the trap), never calls through a door of their vector;
  *  - int3 and int3n share vector 3 and are told apart only by the saved
@@ -432,8 +433,17 @@ __attribute__((noinline)) static void do_into(void)
 }
 #endif
 
+/* A load from the pf door's range, of the byte a getpid call through the
+ * door would name. */
+extern char pf_insn[], pf_after[];
+#define PF_GETPID_BYTE ((SG_BITS == 64 ? SG_PF_BASE64 : SG_PF_BASE32) + SYS_getpid)
+__attribute__((noinline)) static void do_pf_load(void)
+{
+    __asm__ volatile("pf_insn: testb $0, (%0)\npf_after:" ::"r"((uintptr_t)PF_GETPID_BYTE) : "memory", "cc");
+}
+
 static volatile int caught_sig, caught_code;
-static volatile uintptr_t caught_ip, resume_at;
+static volatile uintptr_t caught_ip, caught_addr, resume_at;
 
 static void catch_fault(int sig, sg_siginfo_t *si, void *ucv)
 {
@@ -441,37 +451,47 @@ static void catch_fault(int sig, sg_siginfo_t *si, void *ucv)
     caught_sig = sig;
     caught_code = si->code;
     caught_ip = SG_UC_IP(uc);
+    caught_addr = si->u.fault.addr;
     if (resume_at)
         SG_UC_IP(uc) = resume_at;
 }
 
 static void delivered_exactly(void)
 {
+    /* Linux: do_trap for #BP, #BR and #OF, si_code SI_KERNEL; the pf
+     * range is never mapped: SEGV_MAPERR and the address, as Linux gives
+     * for an address no mapping covers. */
     static const struct {
         int sig;
         void (*run)(void);
         char *insn, *ip, *resume;
+        int code;
+        uintptr_t addr;
         const char *what;
     } cases[] = {
-        { SG_SIGTRAP, do_int3, int3_insn, int3_after, 0, "int3 (CC), a trap" },
-        { SG_SIGTRAP, do_int_3, int_3_insn, int_3_after, 0, "int $3 (CD 03), a trap" },
+        { SG_SIGTRAP, do_int3, int3_insn, int3_after, 0, SG_SI_KERNEL, 0, "int3 (CC), a trap" },
+        { SG_SIGTRAP, do_int_3, int_3_insn, int_3_after, 0, SG_SI_KERNEL, 0, "int $3 (CD 03), a trap" },
+        { SG_SIGSEGV, do_pf_load, pf_insn, pf_insn, pf_after, SG_SEGV_MAPERR, PF_GETPID_BYTE,
+          "a load of getpid's byte of the pf door's range (#PF), a fault" },
 #ifndef __x86_64__
-        { SG_SIGSEGV, do_bound, bound_insn, bound_insn, bound_after, "bound outside its range (#BR), a fault" },
-        { SG_SIGSEGV, do_into, into_insn, into_after, 0, "into with OF set (#OF), a trap" },
+        { SG_SIGSEGV, do_bound, bound_insn, bound_insn, bound_after, SG_SI_KERNEL, 0,
+          "bound outside its range (#BR), a fault" },
+        { SG_SIGSEGV, do_into, into_insn, into_after, 0, SG_SI_KERNEL, 0, "into with OF set (#OF), a trap" },
 #endif
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         caught_sig = caught_code = 0;
-        caught_ip = 0;
+        caught_ip = caught_addr = 0;
         resume_at = (uintptr_t)cases[i].resume;
         sg_sigaction(cases[i].sig, (void *)catch_fault, SG_SA_SIGINFO, 0, 0);
         cases[i].run();
         sg_sigaction(cases[i].sig, (void *)SG_SIG_DFL, 0, 0, 0);
-        /* Linux: do_trap for #BP, #BR and #OF, si_code SI_KERNEL */
-        tap_check(caught_sig == cases[i].sig && caught_code == SG_SI_KERNEL && caught_ip == (uintptr_t)cases[i].ip,
-                  "%s in the program: signal %d (want %d), si_code %d, saved IP the instruction%s (IP - instruction: %ld)",
-                  cases[i].what, caught_sig, cases[i].sig, caught_code,
-                  cases[i].ip == cases[i].insn ? "'s own" : "'s end", (long)(caught_ip - (uintptr_t)cases[i].insn));
+        tap_check(caught_sig == cases[i].sig && caught_code == cases[i].code && caught_ip == (uintptr_t)cases[i].ip &&
+                      (cases[i].code == SG_SI_KERNEL || caught_addr == cases[i].addr),
+                  "%s in the program: signal %d (want %d), si_code %d (want %d), saved IP the instruction%s "
+                  "(IP - instruction: %ld)%s", cases[i].what, caught_sig, cases[i].sig, caught_code, cases[i].code,
+                  cases[i].ip == cases[i].insn ? "'s own" : "'s end", (long)(caught_ip - (uintptr_t)cases[i].insn),
+                  cases[i].code == SG_SI_KERNEL ? "" : ", si_addr the byte");
     }
     resume_at = 0;
 }
