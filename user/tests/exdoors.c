@@ -3,8 +3,8 @@
  * model - rdtsc (CR4.TSD), umip (CR4.UMIP), cpuid (CPUID faulting) and
  * icebp (#DB) - and the two #BP doors, int3 (CC) and int3n (int $3, CD
  * 03), beyond what every door gets from mechanisms, regs and faults:
- *  - int3, int $3, a load from the pf range and, in 32-bit code, bound
- *    and into in the program are
+ *  - int3, int $3, hlt, smsw (UMIP), an armed rdtsc, a load from the pf
+ *    range and, in 32-bit code, bound and into in the program are
  *    signals delivered exactly there (the saved IP at the fault, or right
  *    after the trap), never calls through a door of their vector;
  *  - int3 and int3n share vector 3 and are told apart only by the saved
@@ -442,6 +442,21 @@ __attribute__((noinline)) static void do_pf_load(void)
     __asm__ volatile("pf_insn: testb $0, (%0)\npf_after:" ::"r"((uintptr_t)PF_GETPID_BYTE) : "memory", "cc");
 }
 
+/* The #GP doors' instructions: hlt; smsw where UMIP is on; rdtsc with
+ * this thread's TSD set (armed by prctl around it, off again after). */
+extern char hlt_insn[], hlt_after[], smsw_insn[], smsw_after[], rdtsc_insn[], rdtsc_after[];
+__attribute__((noinline)) static void do_hlt(void) { __asm__ volatile("hlt_insn: hlt\nhlt_after:"); }
+__attribute__((noinline)) static void do_smsw(void)
+{
+    __asm__ volatile("smsw_insn: smsw %%eax\nsmsw_after:" ::: "eax");
+}
+__attribute__((noinline)) static void do_rdtsc_armed(void)
+{
+    prctl(SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV);
+    __asm__ volatile("rdtsc_insn: rdtsc\nrdtsc_after:" ::: "eax", "edx");
+    prctl(SG_PR_SET_TSC, SG_PR_TSC_ENABLE);
+}
+
 static volatile int caught_sig, caught_code;
 static volatile uintptr_t caught_ip, caught_addr, resume_at;
 
@@ -458,9 +473,9 @@ static void catch_fault(int sig, sg_siginfo_t *si, void *ucv)
 
 static void delivered_exactly(void)
 {
-    /* Linux: do_trap for #BP, #BR and #OF, si_code SI_KERNEL; the pf
-     * range is never mapped: SEGV_MAPERR and the address, as Linux gives
-     * for an address no mapping covers. */
+    /* Linux: do_trap for #BP, #BR and #OF, a #GP from user mode, si_code
+     * SI_KERNEL; the pf range is never mapped: SEGV_MAPERR and the
+     * address, as Linux gives for an address no mapping covers. */
     static const struct {
         int sig;
         void (*run)(void);
@@ -469,6 +484,10 @@ static void delivered_exactly(void)
         uintptr_t addr;
         const char *what;
     } cases[] = {
+        { SG_SIGSEGV, do_hlt, hlt_insn, hlt_insn, hlt_after, SG_SI_KERNEL, 0, "hlt (#GP), a fault" },
+        { SG_SIGSEGV, do_smsw, smsw_insn, smsw_insn, smsw_after, SG_SI_KERNEL, 0, "smsw with UMIP on (#GP), a fault" },
+        { SG_SIGSEGV, do_rdtsc_armed, rdtsc_insn, rdtsc_insn, rdtsc_after, SG_SI_KERNEL, 0,
+          "rdtsc with this thread's TSD set (#GP), a fault" },
         { SG_SIGTRAP, do_int3, int3_insn, int3_after, 0, SG_SI_KERNEL, 0, "int3 (CC), a trap" },
         { SG_SIGTRAP, do_int_3, int_3_insn, int_3_after, 0, SG_SI_KERNEL, 0, "int $3 (CD 03), a trap" },
         { SG_SIGSEGV, do_pf_load, pf_insn, pf_insn, pf_after, SG_SEGV_MAPERR, PF_GETPID_BYTE,
@@ -480,6 +499,10 @@ static void delivered_exactly(void)
 #endif
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (cases[i].run == do_smsw && !(info.features & SG_FEAT_UMIP)) {
+            tap_skip("no UMIP: smsw runs in ring 3", "smsw delivered as #GP");
+            continue;
+        }
         caught_sig = caught_code = 0;
         caught_ip = caught_addr = 0;
         resume_at = (uintptr_t)cases[i].resume;
