@@ -3,7 +3,7 @@
  * model - rdtsc (CR4.TSD), umip (CR4.UMIP), cpuid (CPUID faulting) and
  * icebp (#DB) - and the two #BP doors, int3 (CC) and int3n (int $3, CD
  * 03), beyond what every door gets from mechanisms, regs and faults:
- *  - int3, int $3, hlt, smsw (UMIP), an armed rdtsc, a load from the pf
+ *  - int3, int $3, a division by zero, hlt, smsw (UMIP), an armed rdtsc, a load from the pf
  *    range and, in 32-bit code, bound and into in the program are
  *    signals delivered exactly there (the saved IP at the fault, or right
  *    after the trap), never calls through a door of their vector;
@@ -442,6 +442,14 @@ __attribute__((noinline)) static void do_pf_load(void)
     __asm__ volatile("pf_insn: testb $0, (%0)\npf_after:" ::"r"((uintptr_t)PF_GETPID_BYTE) : "memory", "cc");
 }
 
+/* A division by zero (#DE), as the divide door's stub makes. */
+extern char div_insn[], div_after[];
+__attribute__((noinline)) static void do_divide(void)
+{
+    __asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; xor %%edx, %%edx\ndiv_insn: divl %%ecx\ndiv_after:"
+                     ::: "eax", "ecx", "edx");
+}
+
 /* The #GP doors' instructions: hlt; smsw where UMIP is on; rdtsc with
  * this thread's TSD set (armed by prctl around it, off again after). */
 extern char hlt_insn[], hlt_after[], smsw_insn[], smsw_after[], rdtsc_insn[], rdtsc_after[];
@@ -473,8 +481,8 @@ static void catch_fault(int sig, sg_siginfo_t *si, void *ucv)
 
 static void delivered_exactly(void)
 {
-    /* Linux: do_trap for #BP, #BR and #OF, a #GP from user mode, si_code
-     * SI_KERNEL; the pf range is never mapped: SEGV_MAPERR and the
+    /* Linux: #DE is FPE_INTDIV at the instruction; do_trap for #BP, #BR
+     * and #OF, a #GP from user mode, si_code SI_KERNEL; the pf range is never mapped: SEGV_MAPERR and the
      * address, as Linux gives for an address no mapping covers. */
     static const struct {
         int sig;
@@ -484,6 +492,7 @@ static void delivered_exactly(void)
         uintptr_t addr;
         const char *what;
     } cases[] = {
+        { SG_SIGFPE, do_divide, div_insn, div_insn, div_after, SG_FPE_INTDIV, 0, "a division by zero (#DE), a fault" },
         { SG_SIGSEGV, do_hlt, hlt_insn, hlt_insn, hlt_after, SG_SI_KERNEL, 0, "hlt (#GP), a fault" },
         { SG_SIGSEGV, do_smsw, smsw_insn, smsw_insn, smsw_after, SG_SI_KERNEL, 0, "smsw with UMIP on (#GP), a fault" },
         { SG_SIGSEGV, do_rdtsc_armed, rdtsc_insn, rdtsc_insn, rdtsc_after, SG_SI_KERNEL, 0,
@@ -510,11 +519,12 @@ static void delivered_exactly(void)
         cases[i].run();
         sg_sigaction(cases[i].sig, (void *)SG_SIG_DFL, 0, 0, 0);
         tap_check(caught_sig == cases[i].sig && caught_code == cases[i].code && caught_ip == (uintptr_t)cases[i].ip &&
-                      (cases[i].code == SG_SI_KERNEL || caught_addr == cases[i].addr),
+                      (cases[i].code == SG_SI_KERNEL ||
+                       caught_addr == (cases[i].addr ? cases[i].addr : (uintptr_t)cases[i].insn)),
                   "%s in the program: signal %d (want %d), si_code %d (want %d), saved IP the instruction%s "
                   "(IP - instruction: %ld)%s", cases[i].what, caught_sig, cases[i].sig, caught_code, cases[i].code,
                   cases[i].ip == cases[i].insn ? "'s own" : "'s end", (long)(caught_ip - (uintptr_t)cases[i].insn),
-                  cases[i].code == SG_SI_KERNEL ? "" : ", si_addr the byte");
+                  cases[i].code == SG_SI_KERNEL ? "" : cases[i].addr ? ", si_addr the byte" : ", si_addr the instruction");
     }
     resume_at = 0;
 }
