@@ -23,7 +23,7 @@
 #define FPU_XCOMP_BV    520             /* u64: 0 in the standard format */
 #define FPU_MXCSR       24
 #define FPU_MXCSR_MASK  28
-#define FPU_SW_RESERVED 464             /* FXSAVE bytes 464-511: software's (Linux's _fpx_sw_bytes) */
+#define FPU_LEGACY_RESERVED 416         /* past xmm15: reserved, then 464-511 software's */
 #define FPU_AREA_ALIGN  64              /* XSAVE/XRSTOR need it (#GP otherwise) */
 #define FPU_AREA_MAX    4096            /* fpu_cfg.size never exceeds it (fpu_init checks) */
 
@@ -53,10 +53,51 @@ uint8_t *fpu_area_alloc(void);
  * clear (an armed nm door: the caller clears it around the call).
  * compat: the 32-bit format of the x87 instruction and data pointers
  * (FCS/FDS kept; an i386 signal frame), else the 64-bit format.
- * fpu_switch_save is the context switch's: XSAVEOPT into the area the
- * process's state was last loaded from (its own), or fpu_save. */
-void fpu_save(uint8_t *area, bool compat);
-void fpu_switch_save(uint8_t *area);
-void fpu_load(const uint8_t *area, bool compat);
+ * EDX:EAX = all ones: every component XCR0 enables (the requested-feature
+ * bitmap is XCR0 AND EDX:EAX, SDM vol. 1 13.7, 13.8).  XSAVE writes every
+ * requested component, XSTATE_BV as the CPU tracks it, and nothing of the
+ * header past XSTATE_BV nor bytes 464..511 (SDM vol. 1 13.7). */
+static inline void fpu_save(uint8_t *area, bool compat)
+{
+    if (fpu_cfg.xsave) {
+        if (compat)
+            __asm__ volatile("xsave (%0)" ::"r"(area), "a"(-1), "d"(-1) : "memory");
+        else
+            __asm__ volatile("xsave64 (%0)" ::"r"(area), "a"(-1), "d"(-1) : "memory");
+    } else if (compat) {
+        __asm__ volatile("fxsave (%0)" ::"r"(area) : "memory");
+    } else {
+        __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
+    }
+}
+
+/* The context switch's save, into the area the process's state was last
+ * loaded from (its own): XSAVEOPT where the CPU has it, which may leave
+ * out a component that is in its initial configuration (XSTATE_BV says
+ * so) or unchanged since the XRSTOR that loaded it from this very address
+ * (SDM vol. 1 13.6) - correct because nothing writes a process's area
+ * between its switch-in XRSTOR and its switch-out but an exec, which
+ * loads the area again at once. */
+static inline void fpu_switch_save(uint8_t *area)
+{
+    if (fpu_cfg.xsaveopt)
+        __asm__ volatile("xsaveopt64 (%0)" ::"r"(area), "a"(-1), "d"(-1) : "memory");
+    else
+        fpu_save(area, false);
+}
+
+static inline void fpu_load(const uint8_t *area, bool compat)
+{
+    if (fpu_cfg.xsave) {
+        if (compat)
+            __asm__ volatile("xrstor (%0)" ::"r"(area), "a"(-1), "d"(-1) : "memory");
+        else
+            __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"(-1), "d"(-1) : "memory");
+    } else if (compat) {
+        __asm__ volatile("fxrstor (%0)" ::"r"(area) : "memory");
+    } else {
+        __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+    }
+}
 
 #endif

@@ -543,15 +543,19 @@ static void fpu_load_current(const struct proc *p, const uint8_t *image)
  * (frame_fpu_size() bytes): the registers, then in the software-reserved
  * bytes Linux's _fpx_sw_bytes and FP_XSTATE_MAGIC2 after the XSAVE area
  * (Linux's save_xstate_epilog; extended_size counts the i386 FSAVE
- * header too).  The area starts as the initial image: XSAVE writes
- * neither bytes 464..511 nor the header past XSTATE_BV (SDM vol. 1
- * 13.7), and nothing of an earlier frame may show through. */
+ * header too).  The bytes (F)XSAVE does not write are written here, so
+ * that nothing of an earlier frame - another process's - shows through:
+ * the reserved legacy bytes 416..463 past xmm15, the software bytes
+ * 464..511, the header past XSTATE_BV (SDM vol. 1 10.5.1, 13.7).  Every
+ * register slot is written: the kernel runs XSAVE in 64-bit mode, which
+ * saves all sixteen xmm and ymm registers whatever the process's width. */
 static void fpu_to_frame(const struct proc *p)
 {
-    memcpy(frame_fpu, fpu_init_state, fpu_cfg.size);
     fpu_save_current(p, frame_fpu);
+    memset(frame_fpu + FPU_LEGACY_RESERVED, 0, FPU_LEGACY_SIZE - FPU_LEGACY_RESERVED);
     if (!fpu_cfg.xsave)
         return;
+    memset(frame_fpu + FPU_XCOMP_BV, 0, FPU_HEADER_SIZE - 8);
     struct sg_fpx_sw_bytes sw = {
         .magic1 = SG_FP_XSTATE_MAGIC1,
         .extended_size = frame_fpu_size() + (p->bits == 32 ? SG_FPSTATE32_FXSAVE : 0),
@@ -561,6 +565,15 @@ static void fpu_to_frame(const struct proc *p)
     uint32_t magic2 = SG_FP_XSTATE_MAGIC2;
     memcpy(frame_fpu + SG_FXSAVE_SW_BYTES, &sw, sizeof sw);
     memcpy(frame_fpu + fpu_cfg.size, &magic2, sizeof magic2);
+}
+
+/* frame_fpu out to the frame at `at`: the area (a multiple of 64 bytes:
+ * uaccess_copy moves it by quadwords) and magic2's 4 bytes apart. */
+static bool fpu_copy_out(uint64_t at)
+{
+    uint32_t size = frame_fpu_size(), whole = size & ~7u;
+    return !copy_to_user(at, frame_fpu, whole) &&
+           (whole == size || !copy_to_user(at + whole, frame_fpu + whole, size - whole));
 }
 
 /* A child's news (signal_notify_parent): si_status follows si_uid. */
@@ -625,7 +638,7 @@ static bool setup_frame64(struct proc *p, struct frame *f, int sig, const struct
     fill_siginfo64(&fr.info, sig, in);
 
     fpu_to_frame(p);
-    if (!user_range_ok(sp, top - sp) || copy_to_user(fpstate, frame_fpu, fpu_size) ||
+    if (!user_range_ok(sp, top - sp) || !fpu_copy_out(fpstate) ||
         copy_to_user(sp, &fr, sizeof fr))
         return false;
 
@@ -707,7 +720,7 @@ static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct
         return false;
     fpu_to_frame(p);
     fsave_header32(fsave, frame_fpu);
-    if (copy_to_user(fpstate, fsave, sizeof fsave) || copy_to_user(fx_at, frame_fpu, fpu_size))
+    if (copy_to_user(fpstate, fsave, sizeof fsave) || !fpu_copy_out(fx_at))
         return false;
 
     uint32_t restorer = (uint32_t)a->restorer;
@@ -875,6 +888,8 @@ static int fetch_xstate(uint64_t at)
         return 0;
     if (copy_from_user(frame_fpu + FPU_LEGACY_SIZE, at + FPU_LEGACY_SIZE, sw.xstate_size - FPU_LEGACY_SIZE))
         return -1;
+    /* A shorter area than the kernel's: the components past it initial. */
+    memcpy(frame_fpu + sw.xstate_size, fpu_init_state + sw.xstate_size, fpu_cfg.size - sw.xstate_size);
     uint64_t header[FPU_HEADER_SIZE / 8];
     memcpy(header, frame_fpu + FPU_XSTATE_BV, sizeof header);
     if (header[0] & ~fpu_cfg.xcr0)
@@ -898,9 +913,10 @@ static int fetch_xstate(uint64_t at)
  * #GP in ring 0 (SDM vol. 1 10.5.1.1, 13.8; vol. 2A FXRSTOR). */
 static bool fetch_fpu(uint64_t at)
 {
-    memcpy(frame_fpu, fpu_init_state, fpu_cfg.size);
-    if (!at)
+    if (!at) {
+        memcpy(frame_fpu, fpu_init_state, fpu_cfg.size);
         return true;
+    }
     uint32_t mxcsr;
     if (copy_from_user(frame_fpu, at, FPU_LEGACY_SIZE))
         return false;
