@@ -646,8 +646,29 @@ static void random_handler(int sig, sg_siginfo_t *info, void *ucv)
 #endif
 }
 
+/* An XSAVE area with random damage: the software bytes (magics, sizes,
+ * xfeatures) and the header's words, mostly plausible, sometimes not. */
+static void hostile_xsave(uint8_t *fx)
+{
+    make_xsave(fx);
+    struct sg_fpx_sw_bytes sw;
+    memcpy(&sw, fx + SG_FXSAVE_SW_BYTES, sizeof sw);
+    sw.magic1 = (uint32_t)hostile(sw.magic1);
+    sw.extended_size = (uint32_t)hostile(sw.extended_size);
+    sw.xstate_size = next() % 4 ? sw.xstate_size : (uint32_t)hostile(sw.xstate_size) % 1024;
+    sw.xfeatures = hostile(sw.xfeatures);
+    memcpy(fx + SG_FXSAVE_SW_BYTES, &sw, sizeof sw);
+    for (int i = 0; i < 8; i++) {
+        uint64_t w;
+        memcpy(&w, fx + SG_XSAVE_HEADER + 8 * i, 8);
+        w = next() % 4 ? w : hostile(w);
+        memcpy(fx + SG_XSAVE_HEADER + 8 * i, &w, 8);
+    }
+}
+
 static int fuzz_frames(int rounds)
 {
+    int xsave = osxsave();
     sg_stack_t ss = { .sp = (uintptr_t)altstack, .size = sizeof altstack };
     sys_sigaltstack(&ss, 0);
     static const int sigs[] = { SG_SIGSEGV, SG_SIGBUS, SG_SIGILL, SG_SIGFPE, SG_SIGTRAP };
@@ -669,6 +690,10 @@ static int fuzz_frames(int rounds)
         crafted.f64.uc.uc_flags = hostile(crafted.f64.uc.uc_flags);
         uint32_t mxcsr = (uint32_t)hostile(0x1f80);
         memcpy(fxstate + SG_FXSAVE_MXCSR, &mxcsr, 4);
+#endif
+        if (xsave && next() % 2)
+            hostile_xsave(crafted_fx);
+#ifdef __x86_64__
 #else
         struct sg_sigcontext32 *m = &crafted.f32.uc.uc_mcontext;
         m->cs = (uint16_t)hostile(m->cs);
