@@ -24,9 +24,11 @@
  * leaves through ret_user's iretq (its tag is not a fast door's).
  */
 #include "entry.h"
+#include "exception_doors.h"
 #include "../arch/cpu.h"
 #include "../arch/debugreg.h"
 #include "../arch/io.h"
+#include "../arch/layout.h"
 #include "../arch/selectors_msrs.h"
 #include "../kip/interface_page.h"
 #include "../lib/kernel.h"
@@ -58,44 +60,44 @@ static const struct exception_door_kind exception_doors[] = {
      * Breakpoint Exception"; AMD APM vol. 2 8.2.4): the saved RIP points
      * past the instruction.  The IDT gate has DPL 3 (arch/idt.c), so ring
      * 3 may raise it. */
-    { BP_VECTOR, { { { 0xcc }, 1, 1, 1, 0, false }, { { 0xcc }, 1, 1, 1, 0, false } } },
+    { BP_VECTOR, { { { 0xcc }, 1, EXDOOR_INT3_64, false }, { { 0xcc }, 1, EXDOOR_INT3_32, false } } },
     /* divide - #DE: a division by zero, a fault (Intel SDM vol. 3A 6.15
      * "Interrupt 0 - Divide Error Exception"; AMD APM vol. 2 8.2.1): the
      * saved RIP is the div, which has changed nothing.  64-bit: divl
      * rel32(%rip), 6 bytes; 32-bit: push $0 (2 bytes), then divl (%esp),
      * 3 bytes, whose zero is popped here. */
     { DE_VECTOR,
-      { { { 0xf7, 0x35 }, 2, 0, 6, 0, false }, { { 0x6a, 0x00, 0xf7, 0x34, 0x24 }, 5, 2, 5, 4, false } } },
+      { { { 0xf7, 0x35 }, 2, EXDOOR_DIVIDE_64, false }, { { 0x6a, 0x00, 0xf7, 0x34, 0x24 }, 5, EXDOOR_DIVIDE_32, false } } },
     /* hlt - #GP: hlt (F4) is privileged (CPL 0 only: Intel SDM vol. 2A
      * HLT, vol. 3A 6.15 "Interrupt 13 - General Protection Exception"; AMD
      * APM vol. 3 HLT), so ring 3 gets #GP(0), a fault: the saved RIP is
      * the hlt.  Only error code 0 is this door's. */
-    { GP_VECTOR, { { { 0xf4 }, 1, 0, 1, 0, false }, { { 0xf4 }, 1, 0, 1, 0, false } } },
+    { GP_VECTOR, { { { 0xf4 }, 1, EXDOOR_HLT_64, false }, { { 0xf4 }, 1, EXDOOR_HLT_32, false } } },
     /* bound - #BR: bound (62 /r) with an index outside the bounds, a fault
      * (Intel SDM vol. 2A BOUND, vol. 3A 6.15 "Interrupt 5 - BOUND Range
      * Exceeded Exception"; AMD APM vol. 2 8.2.6): the saved RIP is the
      * bound.  32-bit code only (never offered to 64-bit code: no 64-bit
      * entry); push $0, push $1 (4 bytes), then bound %eax, (%esp), 3
      * bytes, against [1, 0], whose 8 bytes are popped here. */
-    { BR_VECTOR, { { { 0 }, 0, 0, 0, 0, false }, { { 0x6a, 0x00, 0x6a, 0x01, 0x62, 0x04 }, 6, 4, 7, 8, false } } },
+    { BR_VECTOR, { { { 0 }, 0, EXDOOR_BOUND_64, false }, { { 0x6a, 0x00, 0x6a, 0x01, 0x62, 0x04 }, 6, EXDOOR_BOUND_32, false } } },
     /* into - #OF: into (CE) with OF set, a trap (Intel SDM vol. 2A INTO,
      * vol. 3A 6.15 "Interrupt 4 - Overflow Exception"; AMD APM vol. 2
      * 8.2.5): the saved RIP is past it.  32-bit code only; the gate has
      * DPL 3 (arch/idt.c), which INTO needs.  pushfl, pushfl, orl $0x800,
      * (%esp) (7 bytes), popfl, then into at +10: the caller's EFLAGS are
      * the word left on the stack. */
-    { OF_VECTOR, { { { 0 }, 0, 0, 0, 0, false }, { { 0x9c, 0x9c, 0x81, 0x0c, 0x24, 0x00 }, 6, 11, 11, 4, true } } },
+    { OF_VECTOR, { { { 0 }, 0, EXDOOR_INTO_64, false }, { { 0x9c, 0x9c, 0x81, 0x0c, 0x24, 0x00 }, 6, EXDOOR_INTO_32, true } } },
     /* rdtsc - #GP(0): rdtsc (0F 31) at CPL 3 with CR4.TSD set (Intel SDM
      * vol. 2B RDTSC, vol. 3A 2.5; AMD APM vol. 3 RDTSC), a fault: the
      * saved RIP is the rdtsc, after push rdx, push rax (1 byte each in
      * both widths; 16 or 8 bytes dropped here); the call returns to the
      * ret after the stub's 2-byte jmp to its arming code. */
     { GP_VECTOR,
-      { { { 0x52, 0x50, 0x0f, 0x31 }, 4, 2, 6, 16, false }, { { 0x52, 0x50, 0x0f, 0x31 }, 4, 2, 6, 8, false } } },
+      { { { 0x52, 0x50, 0x0f, 0x31 }, 4, EXDOOR_RDTSC_64, false }, { { 0x52, 0x50, 0x0f, 0x31 }, 4, EXDOOR_RDTSC_32, false } } },
     /* umip - #GP(0): smsw %eax (0F 01 E0) at CPL 3 with CR4.UMIP set
      * (Intel SDM vol. 2B SMSW, vol. 3A 2.5; AMD APM vol. 2 3.1.3 and
      * vol. 3 SMSW), a fault: the saved RIP is the smsw. */
-    { GP_VECTOR, { { { 0x0f, 0x01, 0xe0 }, 3, 0, 3, 0, false }, { { 0x0f, 0x01, 0xe0 }, 3, 0, 3, 0, false } } },
+    { GP_VECTOR, { { { 0x0f, 0x01, 0xe0 }, 3, EXDOOR_UMIP_64, false }, { { 0x0f, 0x01, 0xe0 }, 3, EXDOOR_UMIP_32, false } } },
     /* cpuid - #GP(0): cpuid (0F A2) at CPL 3 with CPUID faulting on
      * (Intel SDM vol. 4 table 2-2 MSR_MISC_FEATURES_ENABLES; "Intel
      * Virtualization Technology FlexMigration Application Note"), a
@@ -103,13 +105,13 @@ static const struct exception_door_kind exception_doors[] = {
      * (32 or 16 bytes dropped here); the call returns to the ret after the
      * stub's 2-byte jmp. */
     { GP_VECTOR,
-      { { { 0x53, 0x51, 0x52, 0x50, 0x0f, 0xa2 }, 6, 4, 8, 32, false },
-        { { 0x53, 0x51, 0x52, 0x50, 0x0f, 0xa2 }, 6, 4, 8, 16, false } } },
+      { { { 0x53, 0x51, 0x52, 0x50, 0x0f, 0xa2 }, 6, EXDOOR_CPUID_64, false },
+        { { 0x53, 0x51, 0x52, 0x50, 0x0f, 0xa2 }, 6, EXDOOR_CPUID_32, false } } },
     /* icebp - #DB: icebp/int1 (F1), a trap delivered without the gate's
      * DPL check (Intel SDM vol. 3A 6.15 "Interrupt 1 - Debug Exception",
      * vol. 2A INT1; AMD APM vol. 3 INT1): the saved RIP is past it.  Told
      * apart from the #DBs of breakpoints and single steps by DR6 below. */
-    { DB_VECTOR, { { { 0xf1 }, 1, 1, 1, 0, false }, { { 0xf1 }, 1, 1, 1, 0, false } } },
+    { DB_VECTOR, { { { 0xf1 }, 1, EXDOOR_ICEBP_64, false }, { { 0xf1 }, 1, EXDOOR_ICEBP_32, false } } },
     /* pf - #PF: a read of a never-mapped byte, a fault (Intel SDM vol. 3A
      * 6.15 "Interrupt 14 - Page-Fault Exception", 4.7; AMD APM vol. 2
      * 8.2.15): the saved RIP is the load, CR2 the address, the error code
@@ -118,7 +120,7 @@ static const struct exception_door_kind exception_doors[] = {
      * pushed (64-bit: r11 over RFLAGS, 16 bytes; 32-bit: EFLAGS) is put
      * back by pf_call.  Only the first bytes are checked here. */
     { PF_VECTOR,
-      { { { 0x9c, 0x41, 0x53, 0x49, 0xbb }, 5, 0, 0, 16, true }, { { 0x9c, 0x3d, 0xff, 0xff, 0x00, 0x00 }, 6, 0, 0, 4, true } } },
+      { { { 0x9c, 0x41, 0x53, 0x49, 0xbb }, 5, EXDOOR_PF_64, true }, { { 0x9c, 0x3d, 0xff, 0xff, 0x00, 0x00 }, 6, EXDOOR_PF_32, true } } },
     /* ac - #AC: an unaligned access with EFLAGS.AC set while CR0.AM is set,
      * at CPL 3 only, a fault with error code 0 (Intel SDM vol. 3A 6.15
      * "Interrupt 17 - Alignment Check Exception", 2.5 CR0.AM; AMD APM vol.
@@ -128,8 +130,8 @@ static const struct exception_door_kind exception_doors[] = {
      * caller's flags are the word left on the stack.  AM is the calling
      * process's alone (door_arm below; sched.c switches it). */
     { AC_VECTOR,
-      { { { 0x9c, 0x9c, 0x81, 0x0c, 0x24, 0x00 }, 6, 10, 27, 8, true },
-        { { 0x9c, 0x9c, 0x81, 0x0c, 0x24, 0x00 }, 6, 10, 23, 4, true } } },
+      { { { 0x9c, 0x9c, 0x81, 0x0c, 0x24, 0x00 }, 6, EXDOOR_AC_64, true },
+        { { 0x9c, 0x9c, 0x81, 0x0c, 0x24, 0x00 }, 6, EXDOOR_AC_32, true } } },
     /* nm - #NM: fwait (9B) with CR0.TS and MP set, a fault (Intel SDM vol.
      * 2A WAIT/FWAIT, vol. 3A 6.15 "Interrupt 7 - Device Not Available
      * Exception", 2.5 CR0.TS; AMD APM vol. 2 8.2.8): the saved RIP is the
@@ -137,7 +139,7 @@ static const struct exception_door_kind exception_doors[] = {
      * movabs moffs64, %al, 9 bytes; 32-bit: mov moffs32, %al, 5 bytes)
      * and the ret the call resumes at.  TS is the calling process's alone
      * (door_arm, nm_lazy below; sched.c switches it). */
-    { NM_VECTOR, { { { 0x9b, 0xa0 }, 2, 0, 10, 0, false }, { { 0x9b, 0xa0 }, 2, 0, 6, 0, false } } },
+    { NM_VECTOR, { { { 0x9b, 0xa0 }, 2, EXDOOR_NM_64, false }, { { 0x9b, 0xa0 }, 2, EXDOOR_NM_32, false } } },
 };
 _Static_assert(ARRAY_SIZE(exception_doors) == SG_MECH_COUNT - SG_MECH_FIRST_EXCEPTION,
                "one entry per exception door of doors.def");
@@ -163,15 +165,18 @@ static struct call_site call_sites[2][SG_MECH_COUNT];
  * 64-bit, [1] 32-bit. */
 uint64_t floor_rdtsc_call[2];
 
+/* The assembly's view of the same (exception_doors.h, exception_entry.S). */
+uint64_t exception_door_rip[2][SG_MECH_COUNT], exception_pf_in_rax_rip[2];
+uint64_t exception_pf_base[2] = { SG_PF_BASE64, SG_PF_BASE32 };
+const uint64_t exception_stack_top64 = USER_END - 16;
+uint8_t exception_door_vector[SG_MECH_COUNT], exception_door_error[SG_MECH_COUNT];
+
 /* The pf stub's two loads, by width ([0] 64-bit, [1] 32-bit): where each
  * is in the stub and how long it is.  `number` reads base + the number,
  * `in_rax` the range's last byte (the number is in rax). */
 static const struct pf_load {
     uint8_t number, number_len, in_rax, in_rax_len;
-} pf_loads[2] = {
-    { 21, 5, 27, 8 },   /* testb $0, (%r11,%rax); testb $0, SG_PF_RANGE - 1(%r11) */
-    { 8, 7, 16, 7 },    /* testb $0, SG_PF_BASE32(%eax); testb $0, SG_PF_BASE32 + SG_PF_RANGE - 1 */
-};
+} pf_loads[2] = { { EXDOOR_PF_LOADS_64 }, { EXDOOR_PF_LOADS_32 } };
 static const uint8_t pf_load_bytes[2][2][3] = {
     { { 0x41, 0xf6, 0x04 }, { 0x41, 0xf6, 0x83 } },
     { { 0xf6, 0x80 }, { 0xf6, 0x05 } },
@@ -182,9 +187,7 @@ static const uint8_t pf_load_bytes[2][2][3] = {
  * the frame's. */
 static void put_back_flags(struct frame *f, uint64_t pushed)
 {
-    const uint64_t user_flags = RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF |
-                                RFLAGS_DF | RFLAGS_OF | RFLAGS_NT | RFLAGS_AC | RFLAGS_ID;
-    f->rflags = (f->rflags & ~user_flags) | (pushed & user_flags);
+    f->rflags = (f->rflags & ~(uint64_t)RFLAGS_USER_SETTABLE) | (pushed & RFLAGS_USER_SETTABLE);
 }
 
 /* A #PF at one of the pf stub's loads, reading the byte the load names -
@@ -198,8 +201,7 @@ static bool pf_call(struct frame *f, uint64_t cr2)
     const struct pf_load *l = &pf_loads[bits == 32];
     uint64_t base = bits == 32 ? SG_PF_BASE32 : SG_PF_BASE64;
     uint64_t offset = cr2 - base;
-    /* 4: not present, a read, from user mode (SDM vol. 3A 4.7). */
-    if (!stub || f->error != 4 || offset >= SG_PF_RANGE)
+    if (!stub || f->error != EXDOOR_PF_ERROR || offset >= SG_PF_RANGE)
         return false;
     uint64_t resume;
     if (f->rip == stub + l->number && offset < SG_PF_RANGE - 1) {
@@ -238,7 +240,7 @@ static int arming_door(const struct frame *f, uint64_t cr2)
 {
     int bits = current_proc()->bits;
     uint64_t last = (bits == 32 ? SG_PF_BASE32 : SG_PF_BASE64) + SG_PF_RANGE - 1;
-    if (f->error != 4 || cr2 != last)
+    if (f->error != EXDOOR_PF_ERROR || cr2 != last)
         return -1;
     for (int m = SG_MECH_AC; m <= SG_MECH_NM; m++) {
         uint64_t stub = kip_stub(bits, m);
@@ -294,6 +296,8 @@ void exception_doors_check(void)
 {
     for (int m = SG_MECH_FIRST_EXCEPTION; m < SG_MECH_COUNT; m++) {
         doors_of_vector[exception_doors[m - SG_MECH_FIRST_EXCEPTION].vector] |= 1u << m;
+        exception_door_vector[m] = exception_doors[m - SG_MECH_FIRST_EXCEPTION].vector;
+        exception_door_error[m] = m == SG_MECH_PF ? EXDOOR_PF_ERROR : 0;
         for (int w = 0; w < 2; w++) {
             const struct exception_door *d = &exception_doors[m - SG_MECH_FIRST_EXCEPTION].width[w];
             const uint8_t *code = kip_stub_bytes(w ? 32 : 64, m);
@@ -308,6 +312,11 @@ void exception_doors_check(void)
                                                    stub + d->resume, d->pop, d->eflags_pushed };
             if (m == SG_MECH_RDTSC)
                 floor_rdtsc_call[w] = call_sites[w][m].rip;
+            exception_door_rip[w][m] = !code             ? ~0ull
+                                       : m == SG_MECH_PF ? stub + pf_loads[w].number
+                                                         : stub + d->reported;
+            if (m == SG_MECH_PF)
+                exception_pf_in_rax_rip[w] = code ? stub + pf_loads[w].in_rax : ~0ull;
         }
     }
     for (int w = 0; w < 2; w++) {
