@@ -317,7 +317,7 @@ exdoor_32_call:
     SMAP_CLOSE
     swapgs
     cld
-exdoor_32_fast_test:                    /* into, ac and pf: swapgs, cld and the flags done */
+exdoor_32_fast_test:                    /* into, ac, pf: swapgs, cld and their flags done */
     incq    %gs:PERCPU_SYSCALLS
     cmpq    $0, %gs:PERCPU_WORK
     jne     exdoor_32_full

@@ -41,8 +41,9 @@
 struct exception_door {
     uint8_t code[6];        /* the stub's first bytes (checked at boot) */
     uint8_t code_len;
-    uint8_t reported;       /* the saved RIP, from the stub's start */
-    uint8_t resume;         /* where the call returns to, from the stub's start: a ret */
+    /* exception_doors.h's three, from the stub's start: */
+    uint8_t reported;       /* the saved RIP */
+    uint8_t resume;         /* where the call returns: a ret (64-bit pf: see pf_loads) */
     uint8_t pop;            /* bytes the stub pushed before it, dropped before the call */
     bool eflags_pushed;     /* the word on the stack is the caller's EFLAGS: put them back */
 };
@@ -116,11 +117,13 @@ static const struct exception_door_kind exception_doors[] = {
      * 6.15 "Interrupt 14 - Page-Fault Exception", 4.7; AMD APM vol. 2
      * 8.2.15): the saved RIP is the load, CR2 the address, the error code
      * 4 (a user-mode read of a page not present).  The stub has two loads
-     * (pf_loads below), both resuming at the `ret` after them; what it
-     * pushed (64-bit: r11 over RFLAGS, 16 bytes; 32-bit: EFLAGS) is put
-     * back by pf_call.  Only the first bytes are checked here. */
+     * (pf_loads below), each resuming right after itself: 64-bit, where
+     * the stub takes the caller's RFLAGS and r11 back from the red zone,
+     * RSP never moved; 32-bit, at the `ret`, the EFLAGS the stub pushed
+     * put back and dropped by the kernel.  Only the first bytes are checked
+     * here. */
     { PF_VECTOR,
-      { { { 0x9c, 0x41, 0x53, 0x49, 0xbb }, 5, EXDOOR_PF_64, true }, { { 0x9c, 0x3d, 0xff, 0xff, 0x00, 0x00 }, 6, EXDOOR_PF_32, true } } },
+      { { { 0x9c, 0x4c, 0x89, 0x5c, 0x24, 0xf8 }, 6, EXDOOR_PF_64, false }, { { 0x9c, 0x3d, 0xff, 0xff, 0x00, 0x00 }, 6, EXDOOR_PF_32, true } } },
     /* ac - #AC: an unaligned access with EFLAGS.AC set while CR0.AM is set,
      * at CPL 3 only, a fault with error code 0 (Intel SDM vol. 3A 6.15
      * "Interrupt 17 - Alignment Check Exception", 2.5 CR0.AM; AMD APM vol.
@@ -151,13 +154,13 @@ _Static_assert(ARRAY_SIZE(exception_doors) == SG_MECH_COUNT - SG_MECH_FIRST_EXCE
  * that ret, or a single step, and stays the process's. */
 #define DR6_OTHER_CAUSES (DR6_B_MASK | 1ul << 13 | 1ul << 14 | 1ul << 15)
 
-/* What the recognition needs, worked out once at boot: the doors of each
- * vector (a mask), and per width and door where its call arrives (the
- * saved RIP; 0: not offered), where it returns, what it drops from the
- * stack.  A call then costs the same few compares whichever door it is,
- * however many doors there are. */
+/* What the C recognition needs (the doors whose vector has no entry of
+ * its own in exception_entry.S: icebp), worked out once at boot: the
+ * doors of each vector (a mask), and per width and door where its call
+ * arrives (the saved RIP; 0: not offered), where it returns, what it drops
+ * from the stack. */
 struct call_site {
-    uint64_t rip, resume, pop, eflags_pushed;
+    uint64_t rip, resume, pop;
 };
 static uint32_t doors_of_vector[32];
 static struct call_site call_sites[2][SG_MECH_COUNT];
@@ -181,53 +184,14 @@ static const uint8_t pf_load_bytes[2][2][3] = {
     { { 0x41, 0xf6, 0x04 }, { 0x41, 0xf6, 0x83 } },
     { { 0xf6, 0x80 }, { 0xf6, 0x05 } },
 };
-
-/* The flags a program may set itself (POPF at CPL 3 with IOPL 0: Intel
- * SDM vol. 2B POPF), taken from a word the stub pushed; IF and IOPL stay
- * the frame's. */
-static void put_back_flags(struct frame *f, uint64_t pushed)
-{
-    f->rflags = (f->rflags & ~(uint64_t)RFLAGS_USER_SETTABLE) | (pushed & RFLAGS_USER_SETTABLE);
-}
-
-/* A #PF at one of the pf stub's loads, reading the byte the load names -
- * never any other page fault: the number into the frame's rax, what the
- * stub pushed back into the registers, RIP and RSP past the stub's part.
- * false: the process's own fault (demand paging, a SIGSEGV). */
-static bool pf_call(struct frame *f, uint64_t cr2)
-{
-    int bits = current_proc()->bits;
-    uint64_t stub = kip_stub(bits, SG_MECH_PF);
-    const struct pf_load *l = &pf_loads[bits == 32];
-    uint64_t base = bits == 32 ? SG_PF_BASE32 : SG_PF_BASE64;
-    uint64_t offset = cr2 - base;
-    if (!stub || f->error != EXDOOR_PF_ERROR || offset >= SG_PF_RANGE)
-        return false;
-    uint64_t resume;
-    if (f->rip == stub + l->number && offset < SG_PF_RANGE - 1) {
-        f->rax = offset;                        /* the number is where it faulted */
-        resume = f->rip + l->number_len;        /* the ret after the load */
-    } else if (f->rip == stub + l->in_rax && offset == SG_PF_RANGE - 1) {
-        resume = f->rip + l->in_rax_len;        /* the number stays rax's */
-    } else {
-        return false;
-    }
-    if (bits == 32) {
-        uint32_t eflags;
-        if (get_user_u32(&eflags, f->rsp))
-            return false;   /* the stack went away under the stub: the process's own fault */
-        put_back_flags(f, eflags);
-    } else {
-        uint64_t pushed[2];     /* r11, then RFLAGS */
-        if (copy_from_user(pushed, f->rsp, sizeof pushed))
-            return false;
-        f->r11 = pushed[0];
-        put_back_flags(f, pushed[1]);
-    }
-    f->rip = resume;
-    f->rsp += exception_doors[SG_MECH_PF - SG_MECH_FIRST_EXCEPTION].width[bits == 32].pop;
-    return true;
-}
+/* What follows each load: 64-bit, mov -16(%rsp), %r11; lea -8(%rsp),
+ * %rsp; popfq; ret (the caller's r11 and RFLAGS back from the red zone);
+ * 32-bit, ret. */
+static const uint8_t pf_resume_bytes[2][12] = {
+    { 0x4c, 0x8b, 0x5c, 0x24, 0xf0, 0x48, 0x8d, 0x64, 0x24, 0xf8, 0x9d, 0xc3 },
+    { 0xc3 },
+};
+static const size_t pf_resume_len[2] = { 12, 1 };
 
 /* The doors whose CPU state is the process's own, CR0.TS (nm) and CR0.AM
  * (ac), are armed by a load from the pf range's last byte inside their
@@ -248,6 +212,13 @@ static int arming_door(const struct frame *f, uint64_t cr2)
             return m;
     }
     return -1;
+}
+
+/* The flags a program may set itself, taken from a word the stub pushed
+ * (exception_doors.h); IF and IOPL stay the frame's. */
+static void put_back_flags(struct frame *f, uint64_t pushed)
+{
+    f->rflags = (f->rflags & ~(uint64_t)RFLAGS_USER_SETTABLE) | (pushed & RFLAGS_USER_SETTABLE);
 }
 
 /* Arms door m for the running process (TS or AM set from now on, until
@@ -295,7 +266,11 @@ static __attribute__((noinline)) bool nm_lazy(void)
 void exception_doors_check(void)
 {
     for (int m = SG_MECH_FIRST_EXCEPTION; m < SG_MECH_COUNT; m++) {
-        doors_of_vector[exception_doors[m - SG_MECH_FIRST_EXCEPTION].vector] |= 1u << m;
+        /* The C recognition below: only the doors whose vector has no
+         * entry of its own (exception_entry.S) */
+        uint8_t vector = exception_doors[m - SG_MECH_FIRST_EXCEPTION].vector;
+        if (!exception_door_entry[vector])
+            doors_of_vector[vector] |= 1u << m;
         exception_door_vector[m] = exception_doors[m - SG_MECH_FIRST_EXCEPTION].vector;
         exception_door_error[m] = m == SG_MECH_PF ? EXDOOR_PF_ERROR : 0;
         for (int w = 0; w < 2; w++) {
@@ -306,10 +281,10 @@ void exception_doors_check(void)
                 panic("entry: the %d-bit %s stub does not look as its recognition expects", w ? 32 : 64,
                       entry_mechanism_name(m));
             uint64_t stub = kip_stub(w ? 32 : 64, m);
-            /* pf is no vector-and-RIP match (its #PF has an error code):
-             * pf_call recognises it by its loads and CR2 */
+            /* pf is no vector-and-RIP match: exception_entry.S recognises
+             * it by its loads and CR2 */
             call_sites[w][m] = (struct call_site){ code && m != SG_MECH_PF ? stub + d->reported : 0,
-                                                   stub + d->resume, d->pop, d->eflags_pushed };
+                                                   stub + d->resume, d->pop };
             if (m == SG_MECH_RDTSC)
                 floor_rdtsc_call[w] = call_sites[w][m].rip;
             exception_door_rip[w][m] = !code             ? ~0ull
@@ -324,8 +299,8 @@ void exception_doors_check(void)
         size_t n = w ? 2 : 3;
         if (code && (memcmp(code + pf_loads[w].number, pf_load_bytes[w][0], n) ||
                      memcmp(code + pf_loads[w].in_rax, pf_load_bytes[w][1], n) ||
-                     code[pf_loads[w].number + pf_loads[w].number_len] != 0xc3 ||
-                     code[pf_loads[w].in_rax + pf_loads[w].in_rax_len] != 0xc3))
+                     memcmp(code + pf_loads[w].number + pf_loads[w].number_len, pf_resume_bytes[w], pf_resume_len[w]) ||
+                     memcmp(code + pf_loads[w].in_rax + pf_loads[w].in_rax_len, pf_resume_bytes[w], pf_resume_len[w])))
             panic("entry: the %d-bit pf stub's loads are not where its recognition expects", w ? 32 : 64);
     }
 }
@@ -473,32 +448,47 @@ static __attribute__((noinline)) bool vdso_rdtsc(struct frame *f, int bits)
     return true;
 }
 
-/* A #PF from user mode: a call through the pf door, or the arming load of
- * the nm or ac door (a #PF too), or none (false).  Kept out of line: the
- * other doors' recognition pays nothing for it. */
-static __attribute__((noinline)) bool pf_door_call(struct frame *f, uint64_t cr2)
+/* A #PF from user mode that exception_entry.S did not take for a pf
+ * call: the arming load of the nm or ac door, or none (false).  Kept out
+ * of line: the other doors' recognition pays nothing for it. */
+static __attribute__((noinline)) bool arming_call(struct frame *f, uint64_t cr2)
 {
-    int m = SG_MECH_PF;
-    if (!pf_call(f, cr2)) {
-        m = arming_door(f, cr2);
-        if (m < 0 || !door_arm(f, m))
-            return false;
-        /* With the door at its floor (floor.S), the arming call returns
-         * at once too: armed, nothing dispatched */
-        if (current_proc()->floors & (1u << m))
-            return true;
-    }
+    int m = arming_door(f, cr2);
+    if (m < 0 || !door_arm(f, m))
+        return false;
+    /* With the door at its floor (floor.S), the arming call returns at
+     * once too: armed, nothing dispatched */
+    if (current_proc()->floors & (1u << m))
+        return true;
     f->entry = (uint64_t)m;
     syscall_front(f);
     return true;
 }
 
+uint64_t exception_door_restart(const struct frame *f, int bits)
+{
+    int m = (int)f->entry;
+    uint64_t stub = kip_stub(bits, m);
+    if (m < SG_MECH_FIRST_EXCEPTION || m >= SG_MECH_COUNT || !stub)
+        return 0;
+    /* The 64-bit pf stub's words wait in the red zone, its r11 holds the
+     * range's base: the load again, not the stub's start, which would
+     * save that r11 over the caller's. */
+    if (m == SG_MECH_PF && bits == 64) {
+        const struct pf_load *l = &pf_loads[0];
+        return f->rip == stub + l->number + l->number_len ? stub + l->number
+             : f->rip == stub + l->in_rax + l->in_rax_len ? stub + l->in_rax
+                                                          : 0;
+    }
+    return stub;
+}
+
 bool exception_door_call(struct frame *f, uint64_t cr2, uint64_t dr6)
 {
-    /* pf is the one door whose exception has an error code (#AC's is
-     * always 0, and a #GP with one is no door's) */
+    /* The nm and ac doors' arming loads are #PFs (error code 4); no #GP
+     * with an error code is a door's. */
     if (f->error)
-        return f->vector == PF_VECTOR && pf_door_call(f, cr2);
+        return f->vector == PF_VECTOR && arming_call(f, cr2);
     if (f->vector >= ARRAY_SIZE(doors_of_vector))
         return false;
     int bits = current_proc()->bits, m = -1;
@@ -516,12 +506,6 @@ bool exception_door_call(struct frame *f, uint64_t cr2, uint64_t dr6)
                (f->vector == NM_VECTOR && nm_lazy());  /* no call, but no fault either */
     if (m == SG_MECH_ICEBP && (dr6 & DR6_OTHER_CAUSES))
         return false;
-    if (site->eflags_pushed) {
-        uint32_t eflags;
-        if (get_user_u32(&eflags, f->rsp))
-            return false;   /* the stack went away under the stub: the process's own #OF */
-        put_back_flags(f, eflags);
-    }
     f->rip = site->resume;              /* the call returns at the stub's ret */
     f->rsp += site->pop;
     f->entry = (uint64_t)m;

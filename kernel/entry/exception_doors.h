@@ -10,10 +10,10 @@
  *     reported  the saved RIP of the door's exception: the instruction
  *               itself for a fault, the byte after it for a trap (Intel
  *               SDM vol. 3A 6.5 "Exception Classifications")
- *     resume    the stub's `ret`, where the call returns
+ *     resume    where the call returns: the stub's `ret`
  *     pop       bytes the stub pushed before the instruction, dropped
- *               before the call (the stack way finds its arguments where
- *               every door has them)
+ *               before the call (the stack way then finds its arguments
+ *               where every door has them)
  *
  * The doors a width does not have (bound and into in 64-bit code) are 0,
  * 0, 0.  pf has two loads (EXDOOR_PF_LOADS_<width>: where each is, its
@@ -42,8 +42,8 @@
 #define EXDOOR_CPUID_32     4, 8, 16
 #define EXDOOR_ICEBP_64     1, 1, 0     /* icebp (a trap) */
 #define EXDOOR_ICEBP_32     1, 1, 0
-#define EXDOOR_PF_64        0, 0, 16    /* pushfq; push %r11: see EXDOOR_PF_LOADS_64 */
-#define EXDOOR_PF_32        0, 0, 4     /* pushfl */
+#define EXDOOR_PF_64        0, 0, 0     /* RFLAGS and r11 in the red zone: EXDOOR_PF_LOADS_64 */
+#define EXDOOR_PF_32        0, 0, 4     /* pushfl: EXDOOR_PF_LOADS_32 */
 #define EXDOOR_AC_64        10, 27, 8   /* pushf; pushf; orl; popf; testl $0, 1(%rsp); the arming load */
 #define EXDOOR_AC_32        10, 23, 4
 #define EXDOOR_NM_64        0, 10, 0    /* fwait; the arming load (movabs moffs64) */
@@ -51,16 +51,19 @@
 
 /* The pf stub's two loads: where the one that reads base + the number
  * is, its length, where the one that reads the range's last byte (the
- * number in rax) is, its length - each followed by the `ret`. */
-#define EXDOOR_PF_LOADS_64  21, 5, 27, 8    /* testb $0, (%r11,%rax); testb $0, SG_PF_RANGE - 1(%r11) */
+ * number in rax) is, its length.  Each is followed by where the call
+ * returns: 64-bit, the stub's own code that takes the caller's RFLAGS and
+ * r11 back from the red zone, then `ret`; 32-bit, the `ret` (the kernel
+ * has put the EFLAGS the stub pushed back, and dropped them). */
+#define EXDOOR_PF_LOADS_64  29, 5, 46, 8    /* testb $0, (%r11,%rax); testb $0, SG_PF_RANGE - 1(%r11) */
 #define EXDOOR_PF_LOADS_32  8, 7, 16, 7     /* testb $0, SG_PF_BASE32(%eax); testb $0, <the last byte> */
 /* A pf door's #PF: not present, a read, from user mode (Intel SDM vol. 3A
  * 4.7 "Page-Fault Exceptions", the error code's P, W/R and U/S bits). */
 #define EXDOOR_PF_ERROR     4
 
 /* The flags a program may set itself (POPF at CPL 3 with IOPL 0: Intel
- * SDM vol. 2B POPF), which into, ac and pf put back from the word their
- * stub pushed; IF and IOPL stay the frame's. */
+ * SDM vol. 2B POPF), which into, ac and 32-bit pf put back from the word
+ * their stub pushed; IF and IOPL stay the frame's. */
 #define RFLAGS_USER_SETTABLE (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF | RFLAGS_DF | \
                               RFLAGS_OF | RFLAGS_NT | RFLAGS_AC | RFLAGS_ID)
 
@@ -74,8 +77,8 @@
  * while the door is not offered to that width; */
 extern uint64_t exception_door_rip[2][SG_MECH_COUNT];
 /* pf's second load (the number in rax), the range's base, and the
- * highest stack pointer under which the two words a 64-bit pf or ac stub
- * pushed lie below USER_END; */
+ * highest stack pointer under which the word a 64-bit ac stub pushed lies
+ * below USER_END; */
 extern uint64_t exception_pf_in_rax_rip[2], exception_pf_base[2];
 extern const uint64_t exception_stack_top64;
 /* and by door, the vector and the error code a call's complete frame

@@ -20,36 +20,38 @@
  * each door's call site for that width (exception_door_rip: ~0 while the
  * door is not offered to it - a door switched off at boot, or one the CPU
  * lacks), and for #GP the error code 0, for #PF the error code 4 and CR2
- * in the door's range.  A match is a call: RIP moved to the stub's `ret`
- * and RSP past what the stub pushed (exception_doors.h: immediates), for
- * into, ac and pf the caller's flags (and pf's r11) read back from the
- * stack the stub pushed them on with a guarded load, the door's tag in the
- * frame, and the shared fast path of the caller's width: exdoor64 here,
- * exdoor_32 in compat_doors.S - one count, one test of percpu.work, the
- * call through exception_table64 or compat_table32 (FAST calls, arguments
- * in registers, the argument ways), and IRETQ to the words the CPU
- * pushed.  Anything else - a call's FULL number, work, a process's first
- * unknown number, a fault on the argument ways - takes exdoor_full: the
- * frame completed with the door's vector and error code, the C
- * dispatcher, ret_user.
+ * in the door's range.  A match is a call: RIP moved to where the stub
+ * resumes and RSP past what the stub pushed for the kernel to drop
+ * (exception_doors.h: immediates), the door's tag in the frame, and the
+ * shared fast path of the caller's width: exdoor64 here, exdoor_32 in
+ * compat_doors.S - one count, one test of percpu.work, the call through
+ * exception_table64 or compat_table32 (FAST calls, arguments in
+ * registers, the argument ways), and IRETQ to the words the CPU pushed.
+ * into, ac and 32-bit pf first read back the caller's flags from the
+ * word their stub pushed (one guarded load; the 64-bit pf stub keeps its
+ * words in the red zone and takes them back itself).  Anything else - a
+ * call's FULL number, work, a process's first unknown number, a fault on
+ * the argument ways - takes exdoor_full: the frame completed with the
+ * door's vector and error code, the C dispatcher, ret_user.
  *
  * Everything that is not a call - ring 0, any other RIP, another error
- * code, another CS (an LDT code segment), a door switched off, a stack the
- * flags cannot be read back from - completes the frame as the ordinary
- * exception stub would have (interrupts.S) and joins interrupt_common
- * after its SAVE_GPRS, with GS not yet swapped: from there on nothing
- * changed (traps.c, exception_doors.c's C recognition for icebp, the nm
- * and ac arming loads, nm_lazy and the vDSO's rdtsc).  So an ordinary
- * fault stays the process's fault.
+ * code, another CS, a door switched off, a stub's word that cannot be
+ * read back - completes the frame as the ordinary exception stub would
+ * have (interrupts.S) and joins interrupt_common after its SAVE_GPRS, with
+ * GS as it came: from there on nothing changed (traps.c; exception_doors.c's
+ * C recognition for icebp, the nm and ac arming loads, nm_lazy and the
+ * vDSO's rdtsc).  So an ordinary fault stays the process's fault.
  *
  * The fast exit's IRETQ cannot fault (it is not in exit.S's
- * exit_fault_table): RIP is the stub's `ret` in the interface page; CS and
- * SS are the selectors the CPU had loaded at the exception, whose
- * descriptors nothing changed since (trap.S says why); RFLAGS are the
- * CPU's words with at most the flags POPF may set at CPL 3 put back; and
- * IRETQ checks the new RIP for canonicality, not the new RSP (Intel SDM
- * vol. 2A IRET, "Operation": the 64-bit return checks tempRIP only) - RSP
- * is the caller's plus what its stub pushed.
+ * exit_fault_table): RIP is where the stub resumes, in the interface
+ * page; CS and SS are the selectors the CPU had loaded at the exception,
+ * whose descriptors nothing changed since (trap.S says why); RFLAGS are
+ * the CPU's words with at most the flags POPF may set at CPL 3 put back;
+ * and IRETQ checks the new RIP for canonicality, not the new
+ * RSP (Intel SDM vol. 2A IRET, "Operation": the return to 64-bit mode
+ * checks tempRIP only) - RSP is the caller's plus what its stub pushed
+ * (divide, bound, rdtsc, cpuid), which a process that jumped straight to
+ * the instruction may have chosen freely.
  */
 #include "frame.h"
 #include "entry.h"
@@ -264,59 +266,59 @@ exdoor_entry_17:
  * #PF: the pf door.  Error code 4 (a user read of a page not present),
  * CR2 in the width's range, and the saved RIP at the stub's load that
  * reads it: below the range's last byte the first load (the number is
- * CR2's offset), at the last byte the second (the number is rax's: an
- * argument way's flagged number, or one past the range).  The two tests
- * cost the same: the first load's way out is the `jae`, the second's the
- * `jne` after it - an argument way pays no step the registers way does
- * not.  CR2 is read first, before a guarded load can fault and replace it
- * (SDM vol. 3A 4.7).  The stub's words (64-bit r11 and RFLAGS, 32-bit
- * EFLAGS) are read back with guarded loads before anything in the frame
- * changes; every other page fault - demand paging, copy-on-write, a
- * kernel copy's - goes on as before, after at most the error code, CS and
- * CR2 tests.
+ * CR2's offset, into rax), at the last byte the second (the number is
+ * rax's: an argument way's flagged number, or one past the range).  The
+ * two tests cost the same - the first load's way on is the `mov` to rax,
+ * the second's the `jne` after the `jae` - so an argument way pays no step
+ * the registers way does not.  CR2 is read before anything can fault and
+ * replace it (SDM vol. 3A 4.7).  RIP then moves past the load: the 64-bit
+ * stub takes its words back from the red zone itself (RSP never moved);
+ * the EFLAGS the 32-bit stub pushed are read back with a guarded load, put
+ * back and dropped.  Every other page fault - demand paging,
+ * copy-on-write, a kernel copy's - goes on as before, after at most the
+ * error code, CS and CR2 tests.
  */
-.macro PF_NUMBER_LOAD width, number, number_len, in_rax, in_rax_len
-    /* rcx = CR2's offset (below the last byte), r11 = RIP */
-    CMP_CALL_SITE \width, SG_MECH_PF
+.macro EXDOOR_PF_LOAD width, which, number, number_len, in_rax, in_rax_len
+    .ifc \which, rax_from_cr2
+    CMP_CALL_SITE \width, SG_MECH_PF           /* the first load's */
     jne     exdoor_other_14
-    mov     %rcx, FULL(VECTOR)                  /* the number, until the reads are done */
-    PF_PUSHED \width
-    addq    $\number_len, FULL(RIP)
-    mov     FULL(VECTOR), %rax
-    jmp     pf_\width\()_call
-.endm
-
-.macro PF_IN_RAX_LOAD width, row, number, number_len, in_rax, in_rax_len
-    jne     exdoor_other_14                     /* past the range */
-    cmp     exception_pf_in_rax_rip + 8 * \row(%rip), %r11
-    jne     exdoor_other_14
-    PF_PUSHED \width
-    addq    $\in_rax_len, FULL(RIP)
-.endm
-
-/* What the stub pushed, read back (rcx and r11 free in 64-bit code; r11
- * alone in 32-bit code, whose ecx is an argument): the caller's flags
- * (and in 64-bit code its r11, into the frame's slot). */
-.macro PF_PUSHED width
-    .if \width == 64
-    mov     FULL(RSP), %r11
-    cmp     exception_stack_top64(%rip), %r11
-    ja      exdoor_other_14
-    EXDOOR_KERNEL_MODE
-    SMAP_OPEN
-    GUARDED pf_unreadable, mov (%r11), %rcx     /* r11 */
-    GUARDED pf_unreadable, mov 8(%r11), %r11    /* RFLAGS */
-    SMAP_CLOSE
-    mov     %rcx, FULL(R11)
-    PUT_BACK_FLAGS %r11
-    .else
-    mov     FULL(RSP), %r11d                    /* ESP, zero-extended: user space */
-    EXDOOR_KERNEL_MODE
-    SMAP_OPEN
-    GUARDED pf_unreadable, movl (%r11), %r11d   /* EFLAGS */
-    SMAP_CLOSE
-    PUT_BACK_FLAGS %r11
+    .if \width == 32
+    PF_EFLAGS
     .endif
+    addq    $\number_len, FULL(RIP)
+    mov     %rcx, %rax                          /* the number: CR2's offset */
+    .else
+    .if \width == 64
+    cmp     exception_pf_in_rax_rip(%rip), %r11 /* the second load's */
+    .else
+    cmp     exception_pf_in_rax_rip + 8(%rip), %r11
+    .endif
+    jne     exdoor_other_14
+    .if \width == 32
+    PF_EFLAGS
+    .endif
+    addq    $\in_rax_len, FULL(RIP)
+    .endif
+    movq    $SG_MECH_PF, FULL(ENTRY)
+    .if \width == 64
+    jmp     exdoor64_call
+    .else
+    addq    $4, FULL(RSP)                       /* the EFLAGS */
+    mov     FULL(RCX), %rcx                     /* the caller's ecx: an i386 argument */
+    jmp     exdoor_32_fast_test
+    .endif
+.endm
+
+/* The EFLAGS the 32-bit stub pushed, at ESP (zero-extended: below 4 GiB,
+ * all user space), read back with a guarded load and put back; r11 only
+ * (rcx holds the number). */
+.macro PF_EFLAGS
+    mov     FULL(RSP), %r11d
+    EXDOOR_KERNEL_MODE
+    SMAP_OPEN
+    GUARDED pf_unreadable, movl (%r11), %r11d
+    SMAP_CLOSE
+    PUT_BACK_FLAGS %r11
 .endm
 
 exdoor_entry_14:
@@ -329,26 +331,18 @@ exdoor_entry_14:
     sub     exception_pf_base(%rip), %rcx
     cmp     $SG_PF_RANGE - 1, %rcx
     jae     2f
-    PF_NUMBER_LOAD 64, EXDOOR_PF_LOADS_64
-2:  PF_IN_RAX_LOAD 64, 0, EXDOOR_PF_LOADS_64
-pf_64_call:
-    addq    $16, FULL(RSP)                      /* r11, RFLAGS */
-    movq    $SG_MECH_PF, FULL(ENTRY)
-    jmp     exdoor64_fast_test
+    EXDOOR_PF_LOAD 64, rax_from_cr2, EXDOOR_PF_LOADS_64
+2:  jne     exdoor_other_14                     /* past the range */
+    EXDOOR_PF_LOAD 64, rax_kept, EXDOOR_PF_LOADS_64
 
 1:  cmpq    $USER32_CS, FULL(CS)
     jne     exdoor_other_14
     sub     exception_pf_base + 8(%rip), %rcx
     cmp     $SG_PF_RANGE - 1, %rcx
     jae     3f
-    PF_NUMBER_LOAD 32, EXDOOR_PF_LOADS_32
-3:  PF_IN_RAX_LOAD 32, 1, EXDOOR_PF_LOADS_32
-pf_32_call:
-    mov     FULL(RCX), %rcx                     /* the caller's ecx: an i386 argument */
-    addq    $4, FULL(RSP)                       /* EFLAGS */
-    movq    $SG_MECH_PF, FULL(ENTRY)
-    jmp     exdoor_32_fast_test
-
+    EXDOOR_PF_LOAD 32, rax_from_cr2, EXDOOR_PF_LOADS_32
+3:  jne     exdoor_other_14
+    EXDOOR_PF_LOAD 32, rax_kept, EXDOOR_PF_LOADS_32
     EXDOOR_UNREADABLE pf_unreadable, 14
     EXDOOR_OTHER 14, 1
 
