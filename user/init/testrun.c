@@ -1,7 +1,8 @@
 /*
  * /bin/testrun: the in-guest test driver, started as init by the host
  * runner (tests/run-guest) with `init=/bin/testrun test=a,b,c` (no test=,
- * or an item "all": every program in all_tests below).
+ * or an item "all": every program in all_tests below; "all64" the 64-bit
+ * ones, "all32" the 32-bit ones).
  *
  * An item may carry one argument for the program after a colon
  * (kipdefault:int80 runs /bin/tests/kipdefault int80).
@@ -28,15 +29,19 @@ static const char *const all_tests[] = {
 
 int main(int argc, char **argv)
 {
-    /* The list to run: the arguments, with "all" standing for all_tests;
-     * no arguments at all is "all". */
+    /* The list to run: the arguments, with "all" standing for all_tests
+     * ("all64"/"all32" for one width's); no arguments at all is "all". */
     const char *names[64];
     int count = 0;
     for (int a = 1; a < argc || (argc == 1 && a == 1); a++) {
         const char *item = argc == 1 ? "all" : argv[a];
-        if (!strcmp(item, "all")) {
-            for (unsigned t = 0; t < sizeof all_tests / sizeof all_tests[0] && count < 64; t++)
-                names[count++] = all_tests[t];
+        int all = !strcmp(item, "all"), all64 = !strcmp(item, "all64"), all32 = !strcmp(item, "all32");
+        if (all || all64 || all32) {
+            for (unsigned t = 0; t < sizeof all_tests / sizeof all_tests[0] && count < 64; t++) {
+                int is32 = !strncmp(all_tests[t], "32/", 3);
+                if (all || (all32 && is32) || (all64 && !is32))
+                    names[count++] = all_tests[t];
+            }
         } else if (count < 64) {
             names[count++] = item;
         }
