@@ -103,6 +103,13 @@ exdoor_other_\vector:
 .macro EXDOOR_CALL width, mech, next, reported, resume, pop
     CMP_CALL_SITE \width, \mech
     jne     \next
+    EXDOOR_GO \width, \mech, \reported, \resume, \pop, call
+.endm
+
+/* A recognised call of \mech from \width: RIP to the stub's ret, RSP
+ * past what the stub pushed, the tag, and on to the width's fast path at
+ * \at (call: its start; fast_test: after its swapgs and cld). */
+.macro EXDOOR_GO width, mech, reported, resume, pop, at
     .if \resume - \reported
     addq    $(\resume - \reported), FULL(RIP)
     .endif
@@ -111,9 +118,9 @@ exdoor_other_\vector:
     .endif
     movq    $\mech, FULL(ENTRY)
     .if \width == 64
-    jmp     exdoor64_call
+    jmp     exdoor64_\at
     .else
-    jmp     exdoor_32_call
+    jmp     exdoor_32_\at
     .endif
 .endm
 
@@ -154,16 +161,7 @@ exdoor_other_\vector:
     GUARDED \unreadable, movl (%r11), %r11d     /* the low half: every flag POPF sets */
     SMAP_CLOSE
     PUT_BACK_FLAGS %r11
-    .if \resume - \reported
-    addq    $(\resume - \reported), FULL(RIP)
-    .endif
-    addq    $\pop, FULL(RSP)
-    movq    $\mech, FULL(ENTRY)
-    .if \width == 64
-    jmp     exdoor64_fast_test
-    .else
-    jmp     exdoor_32_fast_test
-    .endif
+    EXDOOR_GO \width, \mech, \reported, \resume, \pop, fast_test
 .endm
 
 /* A guarded load that faulted, after EXDOOR_KERNEL_MODE: the user's GS
@@ -178,27 +176,25 @@ exdoor_other_\vector:
     .text
     .globl exdoor_full, exdoor64_full_call
 
-/* #DE: the divide door. */
-exdoor_entry_0:
+/* The entry of a vector that carries one door, \mech, for both widths
+ * (its offsets for each: exception_doors.h). */
+.macro EXDOOR_ENTRY vector, mech, reported64, resume64, pop64, reported32, resume32, pop32
+exdoor_entry_\vector:
     EXDOOR_FRAME 0
     cmpq    $USER64_CS, FULL(CS)
     jne     1f
-    EXDOOR_CALL 64, SG_MECH_DIVIDE, exdoor_other_0, EXDOOR_DIVIDE_64
+    EXDOOR_CALL 64, \mech, exdoor_other_\vector, \reported64, \resume64, \pop64
 1:  cmpq    $USER32_CS, FULL(CS)
-    jne     exdoor_other_0
-    EXDOOR_CALL 32, SG_MECH_DIVIDE, exdoor_other_0, EXDOOR_DIVIDE_32
-    EXDOOR_OTHER 0, 0
+    jne     exdoor_other_\vector
+    EXDOOR_CALL 32, \mech, exdoor_other_\vector, \reported32, \resume32, \pop32
+    EXDOOR_OTHER \vector, 0
+.endm
+
+/* #DE: the divide door. */
+    EXDOOR_ENTRY 0, SG_MECH_DIVIDE, EXDOOR_DIVIDE_64, EXDOOR_DIVIDE_32
 
 /* #BP: the int3 door (a trap: RIP is past the int3 already). */
-exdoor_entry_3:
-    EXDOOR_FRAME 0
-    cmpq    $USER64_CS, FULL(CS)
-    jne     1f
-    EXDOOR_CALL 64, SG_MECH_INT3, exdoor_other_3, EXDOOR_INT3_64
-1:  cmpq    $USER32_CS, FULL(CS)
-    jne     exdoor_other_3
-    EXDOOR_CALL 32, SG_MECH_INT3, exdoor_other_3, EXDOOR_INT3_32
-    EXDOOR_OTHER 3, 0
+    EXDOOR_ENTRY 3, SG_MECH_INT3, EXDOOR_INT3_64, EXDOOR_INT3_32
 
 /* #OF: the into door, 32-bit code only (a trap). */
 exdoor_entry_4:
@@ -220,15 +216,7 @@ exdoor_entry_5:
 /* #NM: the nm door, at the stub's fwait.  Every other #NM - the kernel's
  * own fxsave/fxrstor, the process's x87/SSE code meeting its TS - takes
  * the ordinary path (exception_doors.c nm_lazy). */
-exdoor_entry_7:
-    EXDOOR_FRAME 0
-    cmpq    $USER64_CS, FULL(CS)
-    jne     1f
-    EXDOOR_CALL 64, SG_MECH_NM, exdoor_other_7, EXDOOR_NM_64
-1:  cmpq    $USER32_CS, FULL(CS)
-    jne     exdoor_other_7
-    EXDOOR_CALL 32, SG_MECH_NM, exdoor_other_7, EXDOOR_NM_32
-    EXDOOR_OTHER 7, 0
+    EXDOOR_ENTRY 7, SG_MECH_NM, EXDOOR_NM_64, EXDOOR_NM_32
 
 /* #GP(0): the hlt, rdtsc, umip and cpuid doors (a #GP with any other
  * error code names a selector: no door's). */
