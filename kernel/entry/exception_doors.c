@@ -168,9 +168,16 @@ static struct call_site call_sites[2][SG_MECH_COUNT];
  * 64-bit, [1] 32-bit. */
 uint64_t floor_rdtsc_call[2];
 
-/* The assembly's view of the same (exception_doors.h, exception_entry.S). */
-uint64_t exception_door_rip[2][SG_MECH_COUNT], exception_pf_in_rax_rip[2];
-uint64_t exception_pf_base[2] = { SG_PF_BASE64, SG_PF_BASE32 };
+/* The assembly's view of the same (exception_doors.h, exception_entry.S):
+ * per width ([0] 64-bit, [1] 32-bit) and door the saved RIP of a call
+ * (pf: its first load's; ~0 where the door is not offered to the width),
+ * pf's second load and its range's base - and the row of the running
+ * process's width, which exception_doors_switch copies where the entries
+ * read it. */
+static uint64_t door_rip[2][SG_MECH_COUNT], pf_in_rax_rip[2];
+static const uint64_t pf_base[2] = { SG_PF_BASE64, SG_PF_BASE32 };
+uint64_t exception_door_site[SG_MECH_COUNT] = { [0 ... SG_MECH_COUNT - 1] = ~0ull };
+uint64_t exception_pf_site[2] = { ~0ull, ~0ull };
 const uint64_t exception_stack_top64 = USER_END - 16;
 uint8_t exception_door_vector[SG_MECH_COUNT], exception_door_error[SG_MECH_COUNT];
 
@@ -287,11 +294,11 @@ void exception_doors_check(void)
                                                    stub + d->resume, d->pop };
             if (m == SG_MECH_RDTSC)
                 floor_rdtsc_call[w] = call_sites[w][m].rip;
-            exception_door_rip[w][m] = !code             ? ~0ull
-                                       : m == SG_MECH_PF ? stub + pf_loads[w].number
-                                                         : stub + d->reported;
+            door_rip[w][m] = !code             ? ~0ull
+                             : m == SG_MECH_PF ? stub + pf_loads[w].number
+                                               : stub + d->reported;
             if (m == SG_MECH_PF)
-                exception_pf_in_rax_rip[w] = code ? stub + pf_loads[w].in_rax : ~0ull;
+                pf_in_rax_rip[w] = code ? stub + pf_loads[w].in_rax : ~0ull;
         }
     }
     for (int w = 0; w < 2; w++) {
@@ -311,6 +318,22 @@ void exception_doors_check(void)
 static bool tsd_loaded, cpuid_faulting_loaded;
 static bool cpuid_faulting;     /* the CPU has it (exception_doors_offered) */
 
+/* The width whose call sites exception_door_site holds (0: none yet). */
+static int sites_bits;
+
+/* A call is one only at the stub of the process's own width's page: the
+ * entries compare with that row (a 64-bit process that runs 32-bit code
+ * where a 32-bit process has its stub is making no call).  Out of line:
+ * most switches are between processes of one width. */
+static __attribute__((noinline)) void load_sites(int bits)
+{
+    int w = bits == 32;
+    sites_bits = bits;
+    memcpy(exception_door_site, door_rip[w], sizeof exception_door_site);
+    exception_pf_site[0] = pf_in_rax_rip[w];
+    exception_pf_site[1] = pf_base[w];
+}
+
 void exception_doors_switch(const struct proc *next)
 {
     if (next->tsc_faults != tsd_loaded) {
@@ -323,6 +346,8 @@ void exception_doors_switch(const struct proc *next)
         wrmsr(MSR_MISC_FEATURES_ENABLES,
               cpuid_faulting_loaded ? v | MISC_FEATURES_CPUID_FAULTING : v & ~MISC_FEATURES_CPUID_FAULTING);
     }
+    if (next->bits != sites_bits)      /* last: a tail call, no register to keep */
+        load_sites(next->bits);
 }
 
 long exception_doors_tsc_mode(void)

@@ -71,15 +71,14 @@
 #include <stdint.h>
 #include <sysgate/abi.h>
 
-/* Filled by exception_doors_check() at boot, read by exception_entry.S:
- * per width ([0] 64-bit, [1] 32-bit) and door, the saved RIP its call
- * arrives with (pf: its first load's), ~0 - which no user RIP can be -
- * while the door is not offered to that width; */
-extern uint64_t exception_door_rip[2][SG_MECH_COUNT];
-/* pf's second load (the number in rax), the range's base, and the
- * highest stack pointer under which the word a 64-bit ac stub pushed lies
- * below USER_END; */
-extern uint64_t exception_pf_in_rax_rip[2], exception_pf_base[2];
+/* Read by exception_entry.S, written by exception_doors_switch() for the
+ * running process's width (exception_doors.c): by door, the saved RIP its
+ * call arrives with (pf: its first load's), ~0 - which no user RIP can be
+ * - where the door is not offered to that width; pf's second load (the
+ * number in rax) and the range's base; */
+extern uint64_t exception_door_site[SG_MECH_COUNT], exception_pf_site[2];
+/* the highest stack pointer under which the word a 64-bit ac stub pushed
+ * lies below USER_END; */
 extern const uint64_t exception_stack_top64;
 /* and by door, the vector and the error code a call's complete frame
  * records (the full path writes them). */

@@ -15,12 +15,12 @@
  * Every entry first writes the frame's first part, the same for both
  * widths (DOOR_PARTIAL_FRAME's, tables.h): the door words skipped (below
  * the CPU's error code where there is one), the argument registers, rcx
- * and r11.  Then, without reading user memory, it tests the saved CS (the
- * caller's width: 64-bit or 32-bit user code) and the saved RIP against
- * each door's call site for that width (exception_door_rip: ~0 while the
- * door is not offered to it - a door switched off at boot, or one the CPU
- * lacks), and for #GP the error code 0, for #PF the error code 4 and CR2
- * in the door's range.  A match is a call: RIP moved to where the stub
+ * and r11.  Then, without reading user memory, it tests the saved CS (64-
+ * or 32-bit user code: the ABI of the call) and the saved RIP against each
+ * door's call site in the running process's interface page
+ * (exception_door_site, its width's row: ~0 while the door is not offered
+ * to it - a door switched off at boot, or one the CPU lacks), and for #GP
+ * the error code 0, for #PF the error code 4 and CR2 in the door's range.  A match is a call: RIP moved to where the stub
  * resumes and RSP past what the stub pushed for the kernel to drop
  * (exception_doors.h: immediates), the door's tag in the frame, and the
  * shared fast path of the caller's width: exdoor64 here, exdoor_32 in
@@ -61,14 +61,11 @@
 
 #define FULL(field) (FRAME_##field - FRAME_R11)(%rsp)     /* the frame, from its last saved word */
 
-/* Is r11 (the saved RIP) \mech's call site for a caller of \width?
- * (exception_door_rip: a row per width.) */
+/* Is r11 (the saved RIP) \mech's call site in the running process's
+ * interface page?  (exception_door_site: its width's row.)  \width, the
+ * caller's code segment's, only chooses the ABI the call is made with. */
 .macro CMP_CALL_SITE width, mech
-    .if \width == 64
-    cmp     exception_door_rip + 8 * \mech(%rip), %r11
-    .else
-    cmp     exception_door_rip + 8 * (SG_MECH_COUNT + \mech)(%rip), %r11
-    .endif
+    cmp     exception_door_site + 8 * \mech(%rip), %r11
 .endm
 
 /* The frame's first part (the CPU pushed an error code if \error), r11 =
@@ -276,11 +273,7 @@ exdoor_entry_17:
     addq    $\number_len, FULL(RIP)
     mov     %rcx, %rax                          /* the number: CR2's offset */
     .else
-    .if \width == 64
-    cmp     exception_pf_in_rax_rip(%rip), %r11 /* the second load's */
-    .else
-    cmp     exception_pf_in_rax_rip + 8(%rip), %r11
-    .endif
+    cmp     exception_pf_site(%rip), %r11   /* the second load's */
     jne     exdoor_other_14
     .if \width == 32
     PF_EFLAGS
@@ -316,7 +309,7 @@ exdoor_entry_14:
     mov     %cr2, %rcx
     cmpq    $USER64_CS, FULL(CS)
     jne     1f
-    sub     exception_pf_base(%rip), %rcx
+    sub     exception_pf_site + 8(%rip), %rcx   /* the range's base */
     cmp     $SG_PF_RANGE - 1, %rcx
     jae     2f
     EXDOOR_PF_LOAD 64, rax_from_cr2, EXDOOR_PF_LOADS_64
@@ -325,7 +318,7 @@ exdoor_entry_14:
 
 1:  cmpq    $USER32_CS, FULL(CS)
     jne     exdoor_other_14
-    sub     exception_pf_base + 8(%rip), %rcx
+    sub     exception_pf_site + 8(%rip), %rcx
     cmp     $SG_PF_RANGE - 1, %rcx
     jae     3f
     EXDOOR_PF_LOAD 32, rax_from_cr2, EXDOOR_PF_LOADS_32
