@@ -36,7 +36,8 @@ enum proc_state {
 };
 
 struct proc {
-    uint8_t fxsave[512] __attribute__((aligned(16)));   /* FPU/SSE state */
+    uint8_t *fpu;               /* FPU/SSE/AVX state while switched out (arch/fpu.h: fpu_cfg.size
+                                   bytes, 64-byte aligned; the slot's, kept across its processes) */
     uint64_t syscalls;          /* system calls entered, every door, until its last switch-out
                                    (the running process's since then: percpu.syscalls) */
     int pid;

@@ -82,8 +82,9 @@ struct signal_state {
 #define SG_ERESTARTNOINTR        513
 #define SG_ERESTARTNOHAND        514
 
-/* Boot: reads MXCSR_MASK from an FXSAVE (for sigreturn's check). */
-void signal_init(void);
+/* The most stack a signal frame takes, either width (Linux's
+ * get_sigframe_size(): the auxv's AT_MINSIGSTKSZ). */
+uint64_t signal_frame_max(void);
 /* A new process (sg_spawn): every action SIG_DFL, nothing blocked. */
 void signal_reset(struct proc *p);
 /* fork: the child gets the parent's actions (a copy, or with share_hand -
