@@ -62,9 +62,9 @@
 #define FULL(field) (FRAME_##field - FRAME_R11)(%rsp)     /* the frame, from its last saved word */
 
 /* Is r11 (the saved RIP) \mech's call site in the running process's
- * interface page?  (exception_door_site: its width's row.)  \width, the
- * caller's code segment's, only chooses the ABI the call is made with. */
-.macro CMP_CALL_SITE width, mech
+ * interface page?  (exception_door_site: its width's row; the caller's
+ * code segment only chooses the ABI the call is made with.) */
+.macro CMP_CALL_SITE mech
     cmp     exception_door_site + 8 * \mech(%rip), %r11
 .endm
 
@@ -94,11 +94,11 @@ exdoor_other_\vector:
     jmp     interrupt_common_saved
 .endm
 
-/* To \next unless the saved RIP (r11) is \mech's call site for \width;
- * else the call: RIP to the stub's ret, RSP past what it pushed, the tag,
- * the width's fast path. */
+/* To \next unless the saved RIP (r11) is \mech's call site; else the
+ * call from \width code: RIP to the stub's ret, RSP past what it pushed,
+ * the tag, the width's fast path. */
 .macro EXDOOR_CALL width, mech, next, reported, resume, pop
-    CMP_CALL_SITE \width, \mech
+    CMP_CALL_SITE \mech
     jne     \next
     EXDOOR_GO \width, \mech, \reported, \resume, \pop, call
 .endm
@@ -144,7 +144,7 @@ exdoor_other_\vector:
  * guarded load; the flags put back, RIP and RSP moved, the fast path.  A
  * stack the load cannot read is the process's own fault (\unreadable). */
 .macro EXDOOR_FLAGS_CALL width, mech, next, unreadable, reported, resume, pop
-    CMP_CALL_SITE \width, \mech
+    CMP_CALL_SITE \mech
     jne     \next
     .if \width == 64
     mov     FULL(RSP), %r11
@@ -265,7 +265,7 @@ exdoor_entry_17:
  */
 .macro EXDOOR_PF_LOAD width, which, number, number_len, in_rax, in_rax_len
     .ifc \which, rax_from_cr2
-    CMP_CALL_SITE \width, SG_MECH_PF           /* the first load's */
+    CMP_CALL_SITE SG_MECH_PF           /* the first load's */
     jne     exdoor_other_14
     .if \width == 32
     PF_EFLAGS
