@@ -48,6 +48,8 @@
 #define EXDOOR_AC_32        10, 23, 4
 #define EXDOOR_NM_64        0, 10, 0    /* fwait; the arming load (movabs moffs64) */
 #define EXDOOR_NM_32        0, 6, 0     /* fwait; the arming load (mov moffs32) */
+#define EXDOOR_INT3N_64     2, 2, 0     /* int $3 (CD 03, a trap) */
+#define EXDOOR_INT3N_32     2, 2, 0
 
 /* The pf stub's two loads: where the one that reads base + the number
  * is, its length, where the one that reads the range's last byte (the

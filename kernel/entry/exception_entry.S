@@ -1,6 +1,6 @@
 /*
  * exception_entry.S - the exception doors' own entries: one per vector
- * that carries a door (#DE divide, #BP int3, #OF into, #BR bound, #NM nm,
+ * that carries a door (#DE divide, #BP int3/int3n, #OF into, #BR bound, #NM nm,
  * #GP hlt/rdtsc/umip/cpuid, #PF pf, #AC ac), in the style of trap.S's
  * #UD door.  docs/mechanisms.md, "Exception doors".
  *
@@ -190,8 +190,19 @@ exdoor_entry_\vector:
 /* #DE: the divide door. */
     EXDOOR_ENTRY 0, SG_MECH_DIVIDE, EXDOOR_DIVIDE_64, EXDOOR_DIVIDE_32
 
-/* #BP: the int3 door (a trap: RIP is past the int3 already). */
-    EXDOOR_ENTRY 3, SG_MECH_INT3, EXDOOR_INT3_64, EXDOOR_INT3_32
+/* #BP: the int3 and int3n doors (traps: RIP is past the instruction
+ * already - int3's CC at stub + 1, int $3's CD 03 at its stub + 2). */
+exdoor_entry_3:
+    EXDOOR_FRAME 0
+    cmpq    $USER64_CS, FULL(CS)
+    jne     3f
+    EXDOOR_CALL 64, SG_MECH_INT3, 2f, EXDOOR_INT3_64
+2:  EXDOOR_CALL 64, SG_MECH_INT3N, exdoor_other_3, EXDOOR_INT3N_64
+3:  cmpq    $USER32_CS, FULL(CS)
+    jne     exdoor_other_3
+    EXDOOR_CALL 32, SG_MECH_INT3, 4f, EXDOOR_INT3_32
+4:  EXDOOR_CALL 32, SG_MECH_INT3N, exdoor_other_3, EXDOOR_INT3N_32
+    EXDOOR_OTHER 3, 0
 
 /* #OF: the into door, 32-bit code only (a trap). */
 exdoor_entry_4:
