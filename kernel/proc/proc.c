@@ -216,19 +216,22 @@ bool proc_first_of_group(const struct proc *p)
     return false;
 }
 
-long proc_kill(int pid, int sig)
+long proc_kill_info(int pid, int sig, const struct sig_info *info)
 {
     struct proc *p = proc_find(pid);
     /* A leader that has ended while other threads run still names its
      * process (signal_send finds a live thread). */
     if (!p || (p->state == PROC_ZOMBIE && !group_alive(p)))
         return -SG_ESRCH;
+    if (sig < 0 || sig > SG_NSIG)
+        return -SG_EINVAL;
     if (sig == 0)
         return 0;
-    if (p->pid == 1)
-        return -SG_EPERM;
-    signal_send(p, sig);
-    return 0;
+    if (!info) {
+        signal_send(p, sig);
+        return 0;
+    }
+    return signal_send_info(p, sig, info);
 }
 
 static const char *signal_name(int sig)

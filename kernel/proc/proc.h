@@ -20,6 +20,7 @@
 /* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
 #define RLIM_NLIMITS 16
 #define RLIMIT_STACK 3          /* the one the loader reads: execve's argument room */
+#define RLIMIT_SIGPENDING 11    /* queued real-time signals (signal.c) */
 
 struct rlimit64 {
     uint64_t cur, max;
@@ -144,7 +145,7 @@ struct proc *proc_find(int pid);
  * fault), before it becomes a zombie, with the process still current if it
  * was: how other parts of the kernel let go of per-process state without
  * proc.c knowing them.  At most PROC_EXIT_HOOKS. */
-#define PROC_EXIT_HOOKS 4
+#define PROC_EXIT_HOOKS 8
 void proc_add_exit_hook(void (*hook)(struct proc *p));
 /* Ends the running thread p (exit(2)); the last thread of a group ends
  * the process. */
@@ -162,9 +163,11 @@ bool proc_in_group(const struct proc *p);
 /* Whether p is the first live thread of its group in the table: loops
  * over the table that act once per process (kill of a process group). */
 bool proc_first_of_group(const struct proc *p);
-/* kill(2) of one process: signal 0 tests for existence; any other is sent
- * (signal_send).  init (pid 1) refuses with -EPERM. */
-long proc_kill(int pid, int sig);
+/* kill(2) (info NULL: SI_USER from the caller) and rt_sigqueueinfo(2) of
+ * one process: -ESRCH, -EINVAL for a bad signal; signal 0 tests for
+ * existence; any other is sent (signal_send_info: init drops those it has
+ * no handler for, a full queue is -EAGAIN). */
+long proc_kill_info(int pid, int sig, const struct sig_info *info);
 /* Kills the current process for a fault it took in user mode: one log
  * line naming the fault, then exit with the signal's wait status. */
 noreturn void proc_kill_current(int signal, const char *what, uint64_t rip, uint64_t addr);
