@@ -87,20 +87,6 @@ static void signal_group(int pgrp, int sig)
             signal_send(&procs[i], sig);
 }
 
-/* An orphaned process group: no member has a parent in another group of
- * the same session (POSIX; Linux's will_become_orphaned_pgrp).  Nobody
- * would continue it, so the terminal stops none of it. */
-static bool group_orphaned(int pgrp, int sid)
-{
-    for (int i = 0; i < MAX_PROCS; i++) {
-        const struct proc *p = &procs[i], *parent = p->parent;
-        if (is_live(p) && p->pgid == pgrp && parent && is_live(parent) && parent->pgid != pgrp &&
-            parent->sid == sid)
-            return false;
-    }
-    return true;
-}
-
 /* Job control for a process of a background group that uses its
  * controlling terminal (Linux's __tty_check_change and n_tty_read's
  * job_control): a read (SIGTTIN), or a write under TOSTOP or a change of
@@ -119,7 +105,9 @@ static long background_check(int sig)
         return 0;
     if (p->sig.hand->action[sig - 1].handler == SG_SIG_IGN || (p->sig.blocked & SG_SIGSET(sig)))
         return sig == SG_SIGTTIN ? -SG_EIO : 0;
-    if (group_orphaned(p->pgid, p->sid))
+    /* An orphaned group: nobody would continue it, so the terminal stops
+     * none of it (proc_pgrp_orphaned). */
+    if (proc_pgrp_orphaned(p->pgid, 0))
         return -SG_EIO;
     signal_group(p->pgid, sig);
     return signal_restart(-SG_ERESTARTSYS);
@@ -140,14 +128,20 @@ static void deliver_signals(void)
             signal_group(console_pgrp, sigs[s]);
 }
 
-/* The session leader's end ends the console's being its controlling
- * terminal (Linux's disassociate_ctty). */
+/* The end of the controlling process - the session leader, its last
+ * thread - hangs up the terminal's foreground process group, SIGHUP, and
+ * ends the console's being the session's controlling terminal (POSIX
+ * _exit(2); Linux's disassociate_ctty(1) through tty_vhangup_session,
+ * whose SIGCONT goes to session leaders only).  A stopped job of the
+ * session that the end orphans gets SIGHUP and SIGCONT from proc.c. */
 static void tty_exit_hook(struct proc *p)
 {
-    if (console_session && p->pid == console_session) {
-        console_session = 0;
-        console_pgrp = 0;
-    }
+    if (!console_session || p->tgid != console_session || !proc_last_thread(p))
+        return;
+    if (console_pgrp)
+        proc_signal_pgrp(console_pgrp, SG_SIGHUP);
+    console_session = 0;
+    console_pgrp = 0;
 }
 
 void tty_init(void)

@@ -109,6 +109,72 @@ void proc_wake_waiters(const struct proc *parent)
             procs[i].state = PROC_RUNNABLE;
 }
 
+/* Whether c (a group leader) has ended: its group has no live thread. */
+static bool group_ended(const struct proc *c)
+{
+    return c->state == PROC_ZOMBIE && !group_alive(c);
+}
+
+bool proc_last_thread(const struct proc *p)
+{
+    return !group_alive(p);
+}
+
+bool proc_pgrp_orphaned(int pgid, const struct proc *ignored)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        const struct proc *q = &procs[i];
+        if (q->state == PROC_FREE || q->pid != q->tgid || q == ignored || group_ended(q) || q->pgid != pgid)
+            continue;
+        /* init's children are no link (Linux: is_global_init). */
+        struct proc *parent = q->parent ? proc_leader(q->parent) : 0;
+        if (!parent || parent->pid == 1)
+            continue;
+        if (parent->pgid != pgid && parent->sid == q->sid)
+            return false;
+    }
+    return true;
+}
+
+void proc_signal_pgrp(int pgid, int sig)
+{
+    struct sig_info info = { .code = SG_SI_KERNEL };
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *q = &procs[i];
+        if (proc_first_of_group(q) && proc_leader(q)->pgid == pgid)
+            signal_send_info(q, sig, &info);
+    }
+}
+
+/* Whether a process of group pgid is stopped, or stopping (job control). */
+static bool pgrp_has_stopped(int pgid)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        const struct proc *q = &procs[i];
+        if (q->state != PROC_FREE && q->pid == q->tgid && !group_ended(q) && q->pgid == pgid &&
+            q->sig.group_stop_sig)
+            return true;
+    }
+    return false;
+}
+
+/* POSIX _exit(2): a process group that the end of a process orphans, and
+ * that has a stopped member, gets SIGHUP and then SIGCONT - nobody would
+ * ever continue it otherwise.  `member` is in the group, `outside` the
+ * process whose end may orphan it: its parent, or a child's parent
+ * (Linux's kill_orphaned_pgrp; `ignored` ends, or is NULL). */
+static void hangup_if_orphaned(const struct proc *member, const struct proc *outside, const struct proc *ignored)
+{
+    int pgid = proc_leader((struct proc *)member)->pgid;
+    const struct proc *out = outside ? proc_leader((struct proc *)outside) : 0;
+    if (!out || out->pgid == pgid || out->sid != member->sid)
+        return;
+    if (!proc_pgrp_orphaned(pgid, ignored) || !pgrp_has_stopped(pgid))
+        return;
+    proc_signal_pgrp(pgid, SG_SIGHUP);
+    proc_signal_pgrp(pgid, SG_SIGCONT);
+}
+
 /* Turns p into a zombie: its address space and children let go, its
  * parent woken.  p need not be the running process. */
 static void proc_make_zombie(struct proc *p, int wait_status)
@@ -150,6 +216,11 @@ static void proc_make_zombie(struct proc *p, int wait_status)
             procs[i].parent = heir;
             if (procs[i].state == PROC_ZOMBIE)
                 proc_wake_waiters(heir);
+            /* A child's group that p was the last link of (only when the
+             * child leaves p's thread group for init, as Linux's
+             * reparent_leader). */
+            if (heir && heir->tgid != p->tgid)
+                hangup_if_orphaned(&procs[i], p, 0);
         }
 
     /* The group's end (this thread's, or the last of its threads') is
@@ -159,7 +230,11 @@ static void proc_make_zombie(struct proc *p, int wait_status)
     struct proc *leader = proc_leader(p);
     if (leader != p)
         p->parent = 0;      /* nobody collects a thread: proc_alloc does */
-    if (leader->state == PROC_ZOMBIE && !group_alive(leader)) {
+    if (!group_ended(leader))
+        signal_thread_gone(leader);     /* the others may all be stopped now */
+    if (group_ended(leader)) {
+        /* Its own group, if the process was its last link outside. */
+        hangup_if_orphaned(leader, leader->parent, leader);
         int st = leader->wait_status;
         bool exited = SG_WIFEXITED(st);
         if (signal_notify_parent(leader, exited ? SG_CLD_EXITED : SG_CLD_KILLED,
@@ -265,12 +340,6 @@ static bool wait_selects(const struct proc *parent, const struct proc *c, int pi
     if (pid == 0)
         return c->pgid == parent->pgid;
     return c->pgid == -pid;
-}
-
-/* Whether c (a group leader) has ended: its group has no live thread. */
-static bool group_ended(const struct proc *c)
-{
-    return c->state == PROC_ZOMBIE && !group_alive(c);
 }
 
 static struct proc *find_child(struct proc *parent, int pid, unsigned how, bool *have_child)

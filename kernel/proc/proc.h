@@ -160,6 +160,16 @@ void proc_end_other_threads(struct proc *p);
  * is reaped: setpgid and TIOCSPGRP find a group whose first member has
  * already ended, as a pipeline's does). */
 bool proc_in_group(const struct proc *p);
+/* Whether p is its group's last live thread (its end ends the process). */
+bool proc_last_thread(const struct proc *p);
+/* Whether process group pgid is orphaned (POSIX): no member - `ignored`
+ * apart, ended processes and init's children apart - has a parent in
+ * another group of the same session (Linux's will_become_orphaned_pgrp).
+ * Nobody in the session would continue a stopped member. */
+bool proc_pgrp_orphaned(int pgid, const struct proc *ignored);
+/* Sends sig from the kernel (SI_KERNEL) to every process of group pgid
+ * (Linux's __kill_pgrp_info). */
+void proc_signal_pgrp(int pgid, int sig);
 /* Whether p is the first live thread of its group in the table: loops
  * over the table that act once per process (kill of a process group). */
 bool proc_first_of_group(const struct proc *p);

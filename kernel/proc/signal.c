@@ -312,7 +312,7 @@ void signal_discard(struct proc *p, int sig)
 
 bool signal_pending(const struct proc *p)
 {
-    return deliverable(p) != 0;
+    return deliverable(p) != 0 || p->sig.stop_pending;
 }
 
 void signal_update_work(struct proc *p)
@@ -350,7 +350,10 @@ static bool is_live(const struct proc *p)
 
 /* SIGCONT, at its sending: the group runs again, whatever SIGCONT's
  * action or mask, and no stop signal stays pending (Linux's
- * prepare_signal).  The parent hears of it if the group had stopped. */
+ * prepare_signal).  The parent hears of it if the group had stopped; a
+ * stop still under way counts as done and continued, and since SIGCHLD
+ * does not queue the parent hears CLD_STOPPED, as if the CLD_CONTINUED
+ * after it had merged with it (Linux's prepare_signal, the same). */
 static void continue_group(struct proc *p)
 {
     for (int i = 0; i < MAX_PROCS; i++) {
@@ -364,31 +367,49 @@ static void continue_group(struct proc *p)
     }
     discard_set(p, STOP_SIGNALS);
     struct proc *leader = proc_leader(p);
-    if (leader->sig.group_stop_sig) {
+    int stop_sig = leader->sig.group_stop_sig;
+    if (stop_sig) {
+        bool stopped = leader->sig.group_stopped;
         leader->sig.group_stop_sig = 0;
+        leader->sig.group_stopped = false;
         leader->sig.wait_report = WSTATUS_CONTINUED;
-        signal_notify_parent(leader, SG_CLD_CONTINUED, SG_SIGCONT);
+        signal_notify_parent(leader, stopped ? SG_CLD_CONTINUED : SG_CLD_STOPPED, stopped ? SG_SIGCONT : stop_sig);
     }
 }
 
-/* A stop signal's default action: every thread of the group stops on its
- * next way back to user mode; the parent hears of it now (Linux tells it
- * once the last thread has stopped: nothing of the group runs user code
- * in between either way). */
+/* Once every live thread of p's group has stopped, the group's stop is
+ * complete: wait reports it and the parent gets SIGCHLD, once (Linux's
+ * do_notify_parent_cldstop from the last thread to stop). */
+static void group_stop_check(struct proc *p)
+{
+    struct proc *leader = proc_leader(p);
+    int sig = leader->sig.group_stop_sig;
+    if (!sig || leader->sig.group_stopped)
+        return;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].tgid == p->tgid && is_live(&procs[i]) && procs[i].state != PROC_STOPPED)
+            return;
+    leader->sig.group_stopped = true;
+    leader->sig.wait_report = WSTATUS_STOPPED(sig);
+    signal_notify_parent(leader, SG_CLD_STOPPED, sig);
+}
+
+/* A stop signal's default action (Linux's do_signal_stop): every thread
+ * of the group is to stop - the running one on its way back to user mode,
+ * a blocked one woken so that its call returns (signal_pending() says so)
+ * and stops on its own way back, or in the call (signal_stop_in_call).
+ * The parent hears of it once the last has stopped (group_stop_check). */
 static void stop_group(struct proc *p, int sig)
 {
+    proc_leader(p)->sig.group_stop_sig = sig;
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *t = &procs[i];
-        if (t->tgid == p->tgid && is_live(t)) {
-            t->sig.stop_pending = true;
-            signal_update_work(t);
-        }
-    }
-    struct proc *leader = proc_leader(p);
-    if (!leader->sig.group_stop_sig) {
-        leader->sig.group_stop_sig = sig;
-        leader->sig.wait_report = WSTATUS_STOPPED(sig);
-        signal_notify_parent(leader, SG_CLD_STOPPED, sig);
+        if (t->tgid != p->tgid || !is_live(t) || t->state == PROC_STOPPED)
+            continue;
+        t->sig.stop_pending = true;
+        if (t->state == PROC_BLOCKED || t->state == PROC_WAITING || t->state == PROC_SLEEPING)
+            t->state = PROC_RUNNABLE;
+        signal_update_work(t);
     }
 }
 
@@ -397,8 +418,19 @@ static void stop_here(struct proc *p)
 {
     p->sig.stop_pending = false;
     p->state = PROC_STOPPED;
+    group_stop_check(p);
     schedule();
     signal_update_work(p);
+}
+
+void signal_thread_gone(struct proc *p)
+{
+    group_stop_check(p);
+}
+
+bool signal_stop_discarded(const struct proc *p, int sig)
+{
+    return sig != SG_SIGSTOP && proc_pgrp_orphaned(proc_leader((struct proc *)p)->pgid, 0);
 }
 
 bool signal_notify_parent(struct proc *p, int code, int status)
@@ -992,7 +1024,8 @@ void signal_exit_work(struct frame *f)
             if (sig != SG_SIGKILL && (DEFAULT_IGNORE & SIGSET(sig)))
                 continue;
             if (STOP_SIGNALS & SIGSET(sig)) {
-                stop_group(p, sig);
+                if (!signal_stop_discarded(p, sig))
+                    stop_group(p, sig);
                 continue;
             }
             if (in.pid && in.pid != p->tgid)
@@ -1151,17 +1184,22 @@ long signal_return(bool rt)
 bool signal_stop_in_call(struct proc *p)
 {
     uint64_t set = deliverable(p);
-    if (!set)
-        return false;
     for (uint64_t s = set; s; s &= s - 1) {
         int sig = __builtin_ctzll(s) + 1;
         if (!(STOP_SIGNALS & SIGSET(sig)) || action_of(p, sig)->handler != SG_SIG_DFL)
             return false;
     }
-    for (uint64_t s = set; s; s &= s - 1)
-        signal_take(p, __builtin_ctzll(s) + 1);
-    stop_group(p, __builtin_ctzll(set) + 1);
-    stop_here(p);
+    int stop_sig = 0;
+    for (uint64_t s = set; s; s &= s - 1) {
+        int sig = __builtin_ctzll(s) + 1;
+        signal_take(p, sig);
+        if (!stop_sig && !signal_stop_discarded(p, sig))
+            stop_sig = sig;
+    }
+    if (stop_sig)
+        stop_group(p, stop_sig);
+    if (p->sig.stop_pending)
+        stop_here(p);
     return true;
 }
 

@@ -89,13 +89,18 @@ struct signal_state {
      * lifted by a forced SIGSEGV). */
     uint64_t itimer_next_ns, itimer_interval_ns;
     bool unkillable;
-    /* Job control (signal(7), "stop" and "cont"): the thread stops at its
-     * next way back to user mode, a stop of its group being under way. */
+    /* Job control (signal(7), "stop" and "cont"): a stop of its group is
+     * under way and the thread has not stopped yet.  It counts as a
+     * pending signal (signal_pending): a blocking call returns, and the
+     * thread stops on its way back to user mode (or in the call:
+     * signal_stop_in_call). */
     bool stop_pending;
-    /* Kept in the group leader's: the signal that stopped the group (0
-     * while it runs), and a stop or continue that wait has not reported
-     * yet (its wait status; 0 for none). */
+    /* Kept in the group leader's: the signal that stops the group (0 while
+     * it runs), whether every thread has stopped and the parent been told
+     * (Linux's SIGNAL_STOP_STOPPED), and a stop or continue that wait has
+     * not reported yet (its wait status; 0 for none). */
     int group_stop_sig;
+    bool group_stopped;
     int wait_report;
 };
 
@@ -153,8 +158,10 @@ long signal_put_siginfo(uint64_t uaddr, int bits, int sig, const struct sig_info
 long signal_get_siginfo(uint64_t uaddr, int bits, int sig, struct sig_info *in);
 /* Drops pending sig everywhere in p's thread group (sigaction to ignore). */
 void signal_discard(struct proc *p, int sig);
-/* True when p has a signal pending that it does not block: a blocking call
- * must stop and return signal_restart(-SG_ERESTART*) or -EINTR. */
+/* True when p has a signal pending that it does not block, or a stop of
+ * its group to take part in: a blocking call must return
+ * signal_restart(-SG_ERESTART*) (or -EINTR), or stop where it is
+ * (signal_stop_in_call). */
 bool signal_pending(const struct proc *p);
 /* A blocking call interrupted by a signal: records the call's number (the
  * frame's rax still holds it) for a restart and returns err. */
@@ -187,11 +194,23 @@ long signal_return(bool rt);
  * wait(2) NOTES). */
 bool signal_notify_parent(struct proc *p, int code, int status);
 
-/* A call that sleeps until a deadline (nanosleep) and finds a signal
- * pending: if every deliverable signal is a stop signal without a handler,
- * the process stops right here until SIGCONT and the call goes on (as
- * Linux's restart of the sleep does); false when a signal must end it. */
+/* A call that waits until a deadline (nanosleep, poll, select) and finds
+ * signal_pending(): if all there is to act on is a stop (a stop of the
+ * group under way, stop signals with the default action), the thread
+ * stops right here until SIGCONT and the call goes on with its deadline
+ * unchanged (what Linux's restart_syscall of the call achieves); a stop
+ * signal that an orphaned process group discards is taken and dropped.
+ * True when the call goes on; false when a signal must end it. */
 bool signal_stop_in_call(struct proc *p);
+/* A thread of p's group ended: if the others have all stopped, the
+ * group's stop is complete and the parent hears of it. */
+void signal_thread_gone(struct proc *p);
+
+/* Whether the stop signal sig's default action is discarded for p: its
+ * process group is orphaned (POSIX; Linux's get_signal and
+ * is_current_pgrp_orphaned) - nobody would continue it.  SIGSTOP always
+ * stops. */
+bool signal_stop_discarded(const struct proc *p, int sig);
 
 /* The timer tick: ITIMER_REAL expiries. */
 void signal_timer_tick(uint64_t now_ns);

@@ -60,15 +60,20 @@ static long poll_once(struct proc *p, uint64_t ufds, uint64_t nfds)
 
 /* Calls once(p, a) until it finds something ready (its result, > 0), an
  * error, or the deadline; a signal ends the wait: -EINTR after a handler,
- * else the call is restarted (Linux's -ERESTARTNOHAND). */
+ * else the call is restarted (Linux's -ERESTARTNOHAND).  A stop (job
+ * control) stops the caller here and the wait goes on with the deadline
+ * it had, as Linux's restart of poll and select with the time left does. */
 static long wait_ready(struct proc *p, long (*once)(struct proc *, const void *), const void *a, uint64_t deadline)
 {
     for (;;) {
         long ready = once(p, a);
         if (ready != 0 || deadline == NOW || (deadline != FOREVER && clock_monotonic_ns() >= deadline))
             return ready;
-        if (signal_pending(p))
+        if (signal_pending(p)) {
+            if (signal_stop_in_call(p))
+                continue;       /* continued: look again before waiting */
             return signal_restart(-SG_ERESTARTNOHAND);
+        }
         file_poll_wait(deadline == FOREVER ? 0 : deadline);
     }
 }

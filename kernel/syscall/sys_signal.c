@@ -268,8 +268,13 @@ static long timedwait(uint64_t set_ptr, uint64_t info_ptr, uint64_t ts_ptr, uint
                 return -SG_EFAULT;
             return sig;
         }
-        if (signal_pending(p) && (signal_pending_set(p) & ~set & ~p->sig.blocked)) {
+        if (signal_pending(p) && (p->sig.stop_pending || (signal_pending_set(p) & ~set & ~p->sig.blocked))) {
             p->sig.blocked = blocked;
+            /* A stop ends the wait with -EINTR once the caller is
+             * continued, as on Linux (signal(7), "Interruption of system
+             * calls and library functions by stop signals"). */
+            if (signal_stop_in_call(p))
+                return -SG_EINTR;
             return signal_restart(-SG_ERESTARTNOHAND);
         }
         if (clock_monotonic_ns() >= deadline) {

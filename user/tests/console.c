@@ -12,7 +12,8 @@
  * text); raw mode (VMIN 1 VTIME 0: no echo, byte by byte, no editing); every
  * byte value 0-255 in raw mode; a canonical line longer than the buffer
  * (4095 bytes kept, then its end); VMIN 0 VTIME 0 and VTIME 2 without input
- * (0); poll; TCSETS with garbage and from bad pointers; the controlling
+ * (0); poll; bytes typed in raw mode read as one line after the switch to
+ * canonical mode; TCSETS with garbage and from bad pointers; the controlling
  * terminal (TIOCSCTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID, a new session
  * without it); ^C to a foreground child blocked in read (killed by SIGINT)
  * and to init's own group (init is never killed).
@@ -98,6 +99,16 @@ static void test_eof(void)
     tap_check(n == 2 && !memcmp(buf, "x\n", 2), "and the next line follows (%ld)", n);
 }
 
+/* Waits until at least n bytes typed are there (FIONREAD), at most 20 s (a
+ * bound for a hang); how many there are. */
+static int wait_for_input(int n)
+{
+    int have = 0;
+    for (int i = 0; i < 2000 && (sys_ioctl(0, FIONREAD, &have) != 0 || have < n); i++)
+        sys_nanosleep_ms(10);
+    return have;
+}
+
 static void test_raw(void)
 {
     set_raw(1, 0, 0);
@@ -141,7 +152,22 @@ static void test_raw(void)
     tap_eq(sg_syscall(SYS_poll, (long)&pfd, 1, -1, 0, 0, 0), 1, "poll waits for a byte");
     tap_check(pfd.revents == 1, "POLLIN (%#x)", pfd.revents);
     tap_eq(sys_read(0, buf, 10), 1, "which a read then takes");
-    tap_eq(sys_ioctl(0, TCSETS, &cooked), 0, "TCSETS: back to the boot settings");
+
+    /* Typed ahead in raw mode, read in canonical mode (a program that
+     * gives the terminal back to a shell): on the switch, the bytes there
+     * become one line that ends at the last of them, its newline included
+     * (Linux's n_tty_set_termios pushes them), and a line typed after the
+     * switch is a line of its own - not the end of theirs. */
+    set_raw(1, 0, ICRNL);
+    ready("typeahead");     /* "ab" CR "cd" */
+    tap_eq(wait_for_input(5), 5, "five bytes typed in raw mode, unread");
+    tap_eq(sys_ioctl(0, TCSETS, &cooked), 0, "TCSETS: back to the boot settings (canonical)");
+    ready("afterpush");     /* "ef" CR */
+    tap_eq(wait_for_input(8), 8, "three more typed in canonical mode");
+    long n = sys_read(0, buf, sizeof buf);
+    tap_check(n == 5 && !memcmp(buf, "ab\ncd", 5), "what raw mode left is one line, newline and all (%ld)", n);
+    n = sys_read(0, buf, sizeof buf);
+    tap_check(n == 3 && !memcmp(buf, "ef\n", 3), "the line typed after the switch is a line of its own (%ld)", n);
 }
 
 static void test_long_line(void)

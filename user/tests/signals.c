@@ -970,12 +970,22 @@ static void check_stop_continue(void)
     sg_sigaction(SG_SIGCHLD, (void *)SG_SIG_DFL, 0, 0, 0);
 }
 
+/* A child in a process group of its own, as a shell puts a job: its
+ * parent, in another group of the session, keeps the group from being
+ * orphaned (where SIGTSTP, SIGTTIN and SIGTTOU would not stop it). */
+static long fork_job(int (*role)(void))
+{
+    long child = fork_child(role);
+    sg_syscall(SYS_setpgid, child, child, 0, 0, 0, 0);
+    return child;
+}
+
 /* The terminal's stop signals: SIGTSTP stops by default, runs a handler
  * if there is one, nothing if ignored; a sleep goes on after SIGCONT. */
 static void check_tstp(void)
 {
     int status = 0;
-    long child = fork_child(pauser_role);
+    long child = fork_job(pauser_role);
     sys_kill((int)child, SG_SIGTSTP);
     tap_eq(wait_opts(child, &status, WUNTRACED), child, "SIGTSTP (default action) stops a child");
     tap_eq(status, 0x147f, "... WSTOPSIG = SIGTSTP (status %#x)", status);
@@ -1050,6 +1060,411 @@ static void check_waitid_jobs(void)
     sg_sigaction(SG_SIGCHLD, (void *)SG_SIG_DFL, 0, 0, 0);
 }
 
+/* ---- Job control: orphaned process groups, stops in blocking calls ---- */
+
+#define THREAD_FLAGS (0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x100000 | 0x200000)
+#define POLLIN 1
+#define HANG_BOUND_MS 20000     /* a bound for a hang, never a measurement */
+
+/* A case in a process of its own: its exit status (role's result). */
+static int run_role(int (*role)(void))
+{
+    long pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (pid == 0)
+        sys_exit(role());
+    int status = -1;
+    wait_opts(pid, &status, 0);
+    return status;
+}
+
+/* Reads n bytes from fd, waiting at most HANG_BOUND_MS for each; how many
+ * came. */
+static int read_bounded(int fd, char *buf, int n)
+{
+    int got = 0;
+    while (got < n) {
+        struct { int fd; short events, revents; } pfd = { fd, POLLIN, 0 };
+        if (sg_syscall(SYS_poll, (long)&pfd, 1, HANG_BOUND_MS, 0, 0, 0) != 1 || sys_read(fd, buf + got, 1) != 1)
+            break;
+        got++;
+    }
+    return got;
+}
+
+/* The signals' handler for the orphan case: one byte per signal. */
+static int note_fds[2];
+static void note_signal(int sig)
+{
+    char c = sig == SG_SIGHUP ? 'H' : sig == SG_SIGCONT ? 'C' : '?';
+    sys_write(note_fds[1], &c, 1);
+}
+
+/* Hazard: a stopped job whose group loses its last parent outside it
+ * would stay stopped for ever - nobody in the session can continue it.
+ * P, in a group of its own (its parent, this process, in another group:
+ * not orphaned), has a child C that stops; P ends, C goes to init, and C's
+ * group is orphaned with a stopped member: SIGHUP then SIGCONT to it
+ * (POSIX _exit(2); Linux's kill_orphaned_pgrp).  0, or what went wrong. */
+static int orphaned_stop_role(void)
+{
+    int pid_fds[2];
+    sys_pipe(note_fds);
+    sys_pipe(pid_fds);
+    long p = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (p == 0) {
+        sg_syscall(SYS_setpgid, 0, 0, 0, 0, 0, 0);
+        long c = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+        if (c == 0) {
+            sg_sigaction(SG_SIGHUP, (void *)note_signal, 0, 0, 0);
+            sg_sigaction(SG_SIGCONT, (void *)note_signal, 0, 0, 0);
+            sys_kill((int)sys_getpid(), SG_SIGSTOP);
+            sys_exit(0);
+        }
+        int st = 0;
+        long r = wait_opts(c, &st, WUNTRACED);
+        sys_write(pid_fds[1], &c, sizeof c);
+        sys_exit(r == c && st == 0x137f ? 0 : 3);      /* the end that orphans C's group */
+    }
+    int st = -1;
+    if (wait_opts(p, &st, 0) != p || st != 0)
+        return 2;
+    long c = 0;
+    sys_read(pid_fds[0], &c, sizeof c);
+    char got[2] = { 0, 0 };
+    int n = read_bounded(note_fds[0], got, 2);
+    if (n < 2) {
+        sys_kill((int)c, SG_SIGKILL);
+        return 10 + n;
+    }
+    return (got[0] == 'H' || got[1] == 'H') && (got[0] == 'C' || got[1] == 'C') ? 0 : 4;
+}
+
+/* Hazard: in an orphaned group a terminal stop signal's default action
+ * would stop a process that nobody continues: SIGTSTP, SIGTTIN and SIGTTOU
+ * are discarded there (POSIX; Linux's get_signal), SIGSTOP still stops.
+ * After setsid this process's group is orphaned (its parent is in another
+ * session); each child gets the stop signal and then SIGPROF (27, taken
+ * after it): killed by SIGPROF means the stop signal did nothing. */
+static int orphaned_tstp_role(void)
+{
+    static const int sigs[] = { SG_SIGTSTP, SG_SIGTTIN, SG_SIGTTOU };
+    if (sg_syscall(SYS_setsid, 0, 0, 0, 0, 0, 0) != sys_getpid())
+        return 2;
+    for (int i = 0; i < 3; i++) {
+        long c = fork_child(pauser_role);
+        sys_kill((int)c, sigs[i]);
+        sys_kill((int)c, SG_SIGPROF);
+        int st = 0;
+        if (wait_opts(c, &st, WUNTRACED) != c || st != SG_WSTATUS_KILLED(SG_SIGPROF)) {
+            sys_kill((int)c, SG_SIGKILL);
+            return 10 + i;
+        }
+    }
+    long c = fork_child(pauser_role);
+    sys_kill((int)c, SG_SIGSTOP);
+    int st = 0;
+    long r = wait_opts(c, &st, WUNTRACED);
+    sys_kill((int)c, SG_SIGKILL);
+    wait_opts(c, &st, 0);
+    return r == c ? 0 : 3;
+}
+
+/* A child blocked in read() on an empty pipe (or in nanosleep, wait4,
+ * poll): SIGSTOP wakes it, its call stops it (Linux: -ERESTARTSYS, then
+ * the stop in signal handling), wait4(WUNTRACED) sees it stopped, and
+ * after SIGCONT the call goes on: the read returns the data written
+ * meanwhile, the sleep returns 0, wait4 its child, poll the data - never
+ * -EINTR, no handler having run. */
+static int data_fds[2], result_fds[2];
+
+static int blocked_reader_role(void)
+{
+    char buf[8];
+    child_ready();
+    long n = sys_read(data_fds[0], buf, sizeof buf);
+    sys_write(result_fds[1], &n, sizeof n);
+    return n == 4 && !memcmp(buf, "data", 4) ? 0 : 1;
+}
+
+static int blocked_sleeper_role(void)
+{
+    long req[2] = { 0, 200000000 }, rem[2] = { -1, -1 };
+    child_ready();
+    long r = sg_syscall(SYS_nanosleep, (long)req, (long)rem, 0, 0, 0, 0);
+    sys_write(result_fds[1], &r, sizeof r);
+    return r == 0 ? 0 : 1;
+}
+
+/* wait4 for a grandchild that ends once "data" is written. */
+static int blocked_waiter_role(void)
+{
+    long g = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (g == 0) {
+        char buf[8];
+        sys_exit(sys_read(data_fds[0], buf, sizeof buf) == 4 ? 0 : 1);
+    }
+    child_ready();
+    int st = -1;
+    long r = wait_opts(g, &st, 0);
+    sys_write(result_fds[1], &r, sizeof r);
+    return r == g && st == 0 ? 0 : 1;
+}
+
+/* poll with a timeout far beyond the test (it goes on with its deadline). */
+static int blocked_poller_role(void)
+{
+    struct { int fd; short events, revents; } pfd = { data_fds[0], POLLIN, 0 };
+    child_ready();
+    long r = sg_syscall(SYS_poll, (long)&pfd, 1, 10 * HANG_BOUND_MS, 0, 0, 0);
+    sys_write(result_fds[1], &r, sizeof r);
+    return r == 1 && pfd.revents == POLLIN ? 0 : 1;
+}
+
+/* rt_sigtimedwait for SIGUSR2 with a long timeout: after a stop and
+ * SIGCONT it fails with -EINTR, as Linux's does (signal(7), "Interruption
+ * of system calls and library functions by stop signals") - neither
+ * restarted for its whole timeout nor stopped for ever. */
+static int blocked_sigwaiter_role(void)
+{
+    uint64_t set = SG_SIGSET(SG_SIGUSR2);
+    long ts[2] = { 10 * HANG_BOUND_MS / 1000, 0 };
+    sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0);
+    child_ready();
+    long r = sys_rt_sigtimedwait(&set, 0, ts);
+    long report = r == -SG_EINTR ? 0 : -1;      /* stop_blocked: negative is a failure */
+    sys_write(result_fds[1], &report, sizeof report);
+    return r == -SG_EINTR ? 0 : 1;
+}
+
+/* Hazard: a thread blocked in a call must stop with its group - not run
+ * on (and consume input) until it happens to return to user mode.  C's
+ * second thread blocks in read() on pipe B while its main thread blocks in
+ * read() on pipe A.  After SIGSTOP and wait4(WUNTRACED), a byte written to
+ * B must stay there (the thread is stopped, not blocked); after SIGCONT
+ * both reads complete with the data. */
+static uint8_t reader_stack[16384] __attribute__((aligned(16)));
+static volatile int reader_tid;
+static int b_fds[2];
+static void second_reader(void)
+{
+    char c = 0;
+    long n = sys_read(b_fds[0], &c, 1);
+    long report = n == 1 && c == 'b' ? 100 : -100 + n;
+    sys_write(result_fds[1], &report, sizeof report);
+}
+
+/* The second thread in rt_sigtimedwait: a group stop taken by the main
+ * thread must end its wait too (-EINTR once continued, as Linux's). */
+static void second_sigwaiter(void)
+{
+    uint64_t set = SG_SIGSET(SG_SIGUSR2);
+    long ts[2] = { 10 * HANG_BOUND_MS / 1000, 0 };
+    sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0);
+    long r = sys_rt_sigtimedwait(&set, 0, ts);
+    long report = r == -SG_EINTR ? 100 : -1;
+    sys_write(result_fds[1], &report, sizeof report);
+}
+
+static int with_second_thread(void (*body)(void))
+{
+    sg_clone_call(THREAD_FLAGS, body, reader_stack + sizeof reader_stack, &reader_tid);
+    int r = blocked_reader_role();
+    /* pthread_join's wait (CLEARTID), before the exit that ends both. */
+    for (int t; (t = reader_tid) != 0;)
+        sg_syscall(SYS_futex, (long)&reader_tid, 0 /* FUTEX_WAIT */, t, 0, 0, 0);
+    return r;
+}
+
+static int two_readers_role(void) { return with_second_thread(second_reader); }
+static int reader_and_sigwaiter_role(void) { return with_second_thread(second_sigwaiter); }
+
+/* Forks role's child, waits until it is blocked in its call, stops it and
+ * continues it: 0, or what went wrong. */
+/* threads: 0 one thread; 1 a second thread reading pipe B (checked to
+ * leave a byte there while stopped); 2 a second thread in rt_sigtimedwait. */
+static int stop_blocked(int (*role)(void), int threads)
+{
+    sys_pipe(data_fds);
+    sys_pipe(result_fds);
+    sys_pipe(b_fds);
+    long c = fork_child(role);
+    sys_nanosleep_ms(20);       /* its call blocks at once; this is only slack */
+    int st = 0, fails = 0;
+    sys_kill((int)c, SG_SIGSTOP);
+    /* wait4(WUNTRACED), bounded: a child that never stops fails. */
+    long r0 = 0;
+    for (int i = 0; i < HANG_BOUND_MS / 10 && (r0 = wait_opts(c, &st, WUNTRACED | WNOHANG)) == 0; i++)
+        sys_nanosleep_ms(10);
+    if (r0 != c || st != 0x137f)
+        fails |= 1;
+    if (threads == 1) {
+        /* A stopped thread leaves the byte in pipe B. */
+        char b = 'b';
+        sys_write(b_fds[1], &b, 1);
+        for (int i = 0; i < 20; i++)
+            sys_nanosleep_ms(1);
+        sys_fcntl(b_fds[0], F_SETFL, O_NONBLOCK);
+        if (sys_read(b_fds[0], &b, 1) != 1)
+            fails |= 2;
+        sys_fcntl(b_fds[0], F_SETFL, 0);
+        sys_write(b_fds[1], "b", 1);
+    }
+    sys_write(data_fds[1], "data", 4);
+    sys_kill((int)c, SG_SIGCONT);
+    long r[2] = { -1, -1 };
+    for (int i = 0; i < (threads ? 2 : 1); i++)
+        if (read_bounded(result_fds[0], (char *)&r[i], sizeof r[i]) != sizeof r[i])
+            fails |= 4;
+    sys_kill((int)c, SG_SIGKILL);
+    wait_opts(c, &st, 0);
+    if (r[0] < 0 || (threads && r[1] < 0))
+        fails |= 8;
+    for (int i = 0; i < 2; i++) {
+        sys_close(data_fds[i]);
+        sys_close(result_fds[i]);
+        sys_close(b_fds[i]);
+    }
+    return fails;
+}
+
+static int blocked_read_case(void) { return stop_blocked(blocked_reader_role, 0); }
+static int blocked_sleep_case(void) { return stop_blocked(blocked_sleeper_role, 0); }
+static int blocked_threads_case(void) { return stop_blocked(two_readers_role, 1); }
+static int blocked_wait_case(void) { return stop_blocked(blocked_waiter_role, 0); }
+static int blocked_poll_case(void) { return stop_blocked(blocked_poller_role, 0); }
+static int blocked_sigwait_case(void) { return stop_blocked(blocked_sigwaiter_role, 0); }
+static int thread_sigwait_case(void) { return stop_blocked(reader_and_sigwaiter_role, 2); }
+
+/* Hazard: a session's jobs would keep the terminal after the shell that
+ * controls it has gone.  The controlling process's end hangs up the
+ * terminal's foreground group - SIGHUP - and the terminal is no longer
+ * the session's (POSIX _exit(2); Linux's disassociate_ctty).  T makes a
+ * session, takes the console as its controlling terminal (TIOCSCTTY), puts
+ * its child C's group in the foreground and ends; C's SIGHUP handler
+ * notes 'H', then TIOCGPGRP must fail (-ENOTTY: no controlling terminal)
+ * and C notes 'N'. */
+static volatile int hup_seen;
+static void hup_handler(int sig) { (void)sig; hup_seen = 1; }
+
+static int session_end_role(void)
+{
+    sys_pipe(note_fds);
+    long t = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (t == 0) {
+        if (sg_syscall(SYS_setsid, 0, 0, 0, 0, 0, 0) < 0 || sys_ioctl(0, TIOCSCTTY, 0) != 0)
+            sys_exit(3);
+        long c = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+        if (c == 0) {
+            sg_sigaction(SG_SIGHUP, (void *)hup_handler, 0, 0, 0);
+            sg_syscall(SYS_setpgid, 0, 0, 0, 0, 0, 0);
+            sys_write(note_fds[1], "r", 1);
+            while (!hup_seen)
+                sys_pause();
+            int pgrp = 0;
+            sys_write(note_fds[1], "H", 1);
+            if (sys_ioctl(0, TIOCGPGRP, &pgrp) == -SG_ENOTTY)
+                sys_write(note_fds[1], "N", 1);
+            sys_exit(0);
+        }
+        char r;
+        sys_read(note_fds[0], &r, 1);
+        int group = (int)c;
+        sg_syscall(SYS_setpgid, c, c, 0, 0, 0, 0);
+        sys_exit(sys_ioctl(0, TIOCSPGRP, &group) == 0 ? 0 : 4);     /* the controlling process ends */
+    }
+    int st = -1;
+    if (wait_opts(t, &st, 0) != t || st != 0)
+        return 2;
+    char got[2] = { 0, 0 };
+    int n = read_bounded(note_fds[0], got, 2);
+    return n == 2 && got[0] == 'H' && got[1] == 'N' ? 0 : 10 + n;
+}
+
+/* Hazard: a process of an orphaned background group that uses the
+ * terminal would get SIGTTIN or SIGTTOU, which nobody would ever follow
+ * with SIGCONT: its read, its write under TOSTOP and its TCSETS fail with
+ * -EIO instead (Linux's __tty_check_change, n_tty_read).  T makes a
+ * session with the console as its terminal, its group in the foreground;
+ * C, in a group of its own, has a child D and ends: D's group is orphaned
+ * and in the background.  D reports the three results ('E' each -EIO). */
+static int orphaned_tty_role(void)
+{
+    int go[2];
+    sys_pipe(note_fds);
+    sys_pipe(go);
+    long t = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (t == 0) {
+        struct termios saved, t2;
+        if (sg_syscall(SYS_setsid, 0, 0, 0, 0, 0, 0) < 0 || sys_ioctl(0, TIOCSCTTY, 0) != 0 ||
+            sys_ioctl(0, TCGETS, &saved) != 0)
+            sys_exit(3);
+        t2 = saved;
+        t2.c_lflag |= TOSTOP;
+        sys_ioctl(0, TCSETS, &t2);
+        long c = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+        if (c == 0) {
+            sg_syscall(SYS_setpgid, 0, 0, 0, 0, 0, 0);
+            if (sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0) == 0) {
+                char b, res[3];
+                sys_read(go[0], &b, 1);         /* once C has ended */
+                res[0] = sys_read(0, &b, 1) == -SG_EIO ? 'E' : 'r';
+                res[1] = sys_write(1, "", 0) == -SG_EIO ? 'E' : 'w';
+                res[2] = sys_ioctl(0, TCSETS, &t2) == -SG_EIO ? 'E' : 's';
+                sys_write(note_fds[1], res, 3);
+                sys_exit(0);
+            }
+            sys_exit(0);
+        }
+        int st;
+        wait_opts(c, &st, 0);
+        sys_write(go[1], "g", 1);
+        char res[3];
+        int n = read_bounded(note_fds[0], res, 3);
+        sys_ioctl(0, TCSETS, &saved);
+        sys_write(note_fds[1], res, (size_t)n);
+        sys_exit(n == 3 ? 0 : 4);
+    }
+    int st = -1;
+    if (wait_opts(t, &st, 0) != t || st != 0)
+        return 2;
+    char got[3] = { 0, 0, 0 };
+    int n = read_bounded(note_fds[0], got, 3);
+    return n == 3 && !memcmp(got, "EEE", 3) ? 0 : 10 + (got[0] == 'E') + 2 * (got[1] == 'E') + 4 * (got[2] == 'E');
+}
+
+/* Each case in a process of its own; 0 is a pass, anything else says
+ * what went wrong. */
+static const struct {
+    int (*role)(void);
+    const char *what;
+} job_cases[] = {
+    { orphaned_stop_role, "a stopped child whose group its parent's end orphans gets SIGHUP and SIGCONT" },
+    { orphaned_tstp_role, "in an orphaned group SIGTSTP, SIGTTIN, SIGTTOU do not stop (discarded), SIGSTOP does" },
+    { session_end_role, "the controlling process's end sends SIGHUP to the terminal's foreground group and the "
+                        "terminal leaves the session (TIOCGPGRP -ENOTTY)" },
+    { orphaned_tty_role, "in an orphaned background group, a read of the terminal, a write under TOSTOP and TCSETS "
+                         "are -EIO, not SIGTTIN/SIGTTOU" },
+    { blocked_read_case, "a child blocked in read() of an empty pipe stops (wait4 WUNTRACED) and, continued, reads "
+                         "the data, no -EINTR" },
+    { blocked_sleep_case, "a child blocked in nanosleep stops and, continued, sleeps on and returns 0" },
+    { blocked_wait_case, "a child blocked in wait4 stops and, continued, collects its child" },
+    { blocked_poll_case, "a child blocked in poll with a timeout stops and, continued, sees the data written "
+                         "meanwhile" },
+    { blocked_sigwait_case, "a child in rt_sigtimedwait stops and, continued, fails with -EINTR as on Linux" },
+    { thread_sigwait_case, "a group stop taken by one thread ends another's rt_sigtimedwait: both stop (wait4 "
+                           "WUNTRACED), continued it fails with -EINTR" },
+    { blocked_threads_case, "every thread of a stopped child stops in its blocked read (a byte for one stays in "
+                            "its pipe), and both reads complete after SIGCONT" },
+};
+
+static void check_job_control(void)
+{
+    for (unsigned i = 0; i < sizeof job_cases / sizeof job_cases[0]; i++) {
+        int st = run_role(job_cases[i].role);
+        tap_eq(st, 0, "%s (status %#x)", job_cases[i].what, st);
+    }
+}
+
 static int child_case(const char *name)
 {
     if (!strcmp(name, "sleeper")) {
@@ -1108,5 +1523,6 @@ int main(int argc, char **argv)
     check_stop_continue();
     check_tstp();
     check_waitid_jobs();
+    check_job_control();
     return tap_end();
 }
