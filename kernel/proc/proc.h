@@ -104,6 +104,17 @@ static inline struct proc *current_proc(void)
     return percpu0.current;
 }
 
+/* Whether a thread of p's group other than p is still alive. */
+static inline bool proc_group_alive(const struct proc *p)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        const struct proc *q = &procs[i];
+        if (q != p && q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
+            return true;
+    }
+    return false;
+}
+
 static inline struct frame *proc_frame(struct proc *p)
 {
     return (struct frame *)((char *)p->kstack + KSTACK_SIZE - sizeof(struct frame));

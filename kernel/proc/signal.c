@@ -241,17 +241,6 @@ void signal_exec(struct proc *p)
     p->sig.altstack_flags = SG_SS_DISABLE;
 }
 
-/* Whether a thread of p's group other than p is alive. */
-static bool others_alive(const struct proc *p)
-{
-    for (int i = 0; i < MAX_PROCS; i++) {
-        const struct proc *q = &procs[i];
-        if (q != p && q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
-            return true;
-    }
-    return false;
-}
-
 /* A thread ends (an exit hook, before it is a zombie): what is queued for
  * it goes, and with the group's last thread what is queued for the
  * process and its timer (Linux's __exit_signal). */
@@ -259,7 +248,7 @@ static void signal_exit_hook(struct proc *p)
 {
     struct signal_state *g = p->sig.group;
     pending_flush(&p->sig.pending, ~0ull);
-    if (g && (g->shared.queue || g->itimer_next_ns) && !others_alive(p)) {
+    if (g && (g->shared.queue || g->itimer_next_ns) && !proc_group_alive(p)) {
         pending_flush(&g->shared, ~0ull);
         g->itimer_next_ns = g->itimer_interval_ns = 0;
     }
@@ -775,27 +764,25 @@ long signal_put_siginfo(uint64_t uaddr, int bits, int sig, const struct sig_info
 }
 
 /* The fields fill_siginfo* writes, read back (Linux's
- * copy_siginfo_from_user and, for i386, from_compat_siginfo). */
+ * copy_siginfo_from_user and, for i386, from_compat_siginfo): si_code is
+ * at 8 in both widths, the union's words are each width's. */
+#define FROM_UNION(in, u) ((in)->addr = (u).fault.addr, (in)->pid = (u).rt.pid, (in)->uid = (u).rt.uid, \
+                           (in)->value = (u).rt.value, (in)->status = (u).chld.status)
+
 long signal_get_siginfo(uint64_t uaddr, int bits, int sig, struct sig_info *in)
 {
+    union {
+        struct sg_siginfo64 w64;
+        struct sg_siginfo32 w32;
+    } si;
+    if (copy_from_user(&si, uaddr, sizeof si))
+        return -SG_EFAULT;
     memset(in, 0, sizeof *in);
-    if (bits == 64) {
-        struct sg_siginfo64 si;
-        if (copy_from_user(&si, uaddr, sizeof si))
-            return -SG_EFAULT;
-        in->code = si.code;
-        in->addr = si.u.fault.addr;
-        in->pid = si.u.rt.pid, in->uid = si.u.rt.uid, in->value = si.u.rt.value;
-        in->status = si.u.chld.status;
-    } else {
-        struct sg_siginfo32 si;
-        if (copy_from_user(&si, uaddr, sizeof si))
-            return -SG_EFAULT;
-        in->code = si.code;
-        in->addr = si.u.fault.addr;
-        in->pid = si.u.rt.pid, in->uid = si.u.rt.uid, in->value = si.u.rt.value;
-        in->status = si.u.chld.status;
-    }
+    in->code = si.w64.code;
+    if (bits == 64)
+        FROM_UNION(in, si.w64.u);
+    else
+        FROM_UNION(in, si.w32.u);
     if (is_fault_info(sig, in))
         in->pid = 0, in->uid = 0, in->value = 0;
     else
