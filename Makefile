@@ -225,6 +225,8 @@ $(BUILD)/initrd/bin/busybox32: $(CLIENTS)/versions
 $(CLIENTS)/musl32.specs: $(CLIENTS)/versions
 	sed 's|/usr/|$(abspath $(CLIENTS))/musl-i386/usr/|g' \
 	    $(CLIENTS)/musl-i386/usr/lib/i386-linux-musl/musl-gcc.specs > $@
+# avx.c is AVX2 code throughout (the ymm state across switches and signals).
+$(BUILD)/initrd/bin/clients/avx-%: CLIENT_CFLAGS += -mavx2
 $(BUILD)/initrd/bin/clients/%-glibc64: user/clients/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CLIENT_CFLAGS) -o $@ $<

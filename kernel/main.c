@@ -10,6 +10,7 @@
  */
 #include "arch/boot_info.h"
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/gdt.h"
 #include "arch/idt.h"
 #include "arch/io.h"
@@ -80,6 +81,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
     cpu_enable_features();
     printk("cpu: nx %s, smep %s, smap %s, umip %s\n", cpu.nx ? "on" : "absent",
            cpu.smep ? "on" : "absent", cpu.smap ? "on" : "absent", cpu.umip ? "on" : "absent");
+    printk("fpu: %s, xcr0 %#lx, %u-byte state%s\n", fpu_cfg.xsave ? "xsave" : "fxsave", fpu_cfg.xcr0,
+           fpu_cfg.size, fpu_cfg.xsaveopt ? ", xsaveopt" : "");
 
     gdt_init();
     idt_init();
@@ -101,7 +104,6 @@ void kmain(uint32_t magic, uint32_t info_phys)
     initrd_init(&boot_info);
     initrd_list();
     sched_init();
-    signal_init();
     start_init();
     sched_run_idle();
 }

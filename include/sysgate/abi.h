@@ -167,6 +167,7 @@ _Static_assert(sizeof(struct sg_info) == 320 && __builtin_offsetof(struct sg_inf
 #define SG_FEAT_SMAP  (1u << 1)
 #define SG_FEAT_UMIP  (1u << 2)
 #define SG_FEAT_NX    (1u << 3)
+#define SG_FEAT_XSAVE (1u << 4)   /* CR4.OSXSAVE: user state is XSAVE's (XCR0: xgetbv) */
 #define SG_FEAT_DEFAULT_FORCED (1u << 8)   /* syscall= chose a default door */
 
 /* The value sg_echo6 returns: each argument rotated by a different amount,

@@ -227,6 +227,32 @@ struct sg_rt_sigframe32 {
 #define SG_FXSAVE_MXCSR      24
 #define SG_FXSAVE_MXCSR_MASK 28
 
+/* Where the kernel saves with XSAVE (sg_info features SG_FEAT_XSAVE), the
+ * FXSAVE-format area fpstate points at is the start of an XSAVE area
+ * (standard format: the 64-byte header at 512 - XSTATE_BV, XCOMP_BV 0,
+ * reserved 0 - then each component, AVX's ymm upper halves at 576), and
+ * its software-reserved bytes 464..511 say so: Linux's struct
+ * _fpx_sw_bytes, magic1 FP_XSTATE_MAGIC1, and FP_XSTATE_MAGIC2 in the 4
+ * bytes right after xstate_size bytes (uapi asm/sigcontext.h).  A frame
+ * without both magics is restored as FXSAVE only (the other components
+ * initial). */
+#define SG_FP_XSTATE_MAGIC1 0x46505853u
+#define SG_FP_XSTATE_MAGIC2 0x46505845u
+#define SG_FP_XSTATE_MAGIC2_SIZE 4
+#define SG_FXSAVE_SW_BYTES  464
+#define SG_XSAVE_HEADER     512     /* u64 XSTATE_BV, u64 XCOMP_BV, 48 reserved bytes */
+#define SG_XSAVE_YMM_HI     576     /* 16 x 16 bytes: the upper halves of ymm0-15 */
+#define SG_XFEATURE_X87 0x1u
+#define SG_XFEATURE_SSE 0x2u
+#define SG_XFEATURE_AVX 0x4u
+struct sg_fpx_sw_bytes {
+    uint32_t magic1;            /* SG_FP_XSTATE_MAGIC1 */
+    uint32_t extended_size;     /* xstate_size + MAGIC2's 4 bytes (+ the i386 FSAVE header's 112) */
+    uint64_t xfeatures;         /* the components the area holds (XCR0) */
+    uint32_t xstate_size;       /* the XSAVE area's bytes, from fpstate (i386: from the FXSAVE part) */
+    uint32_t padding[7];
+};
+
 #ifndef __cplusplus
 _Static_assert(sizeof(struct sg_siginfo64) == 128 && sizeof(struct sg_siginfo32) == 128, "siginfo is 128 bytes");
 _Static_assert(__builtin_offsetof(struct sg_siginfo64, u) == 16, "x86-64 siginfo union at 16");
@@ -244,6 +270,7 @@ _Static_assert(__builtin_offsetof(struct sg_sigframe32, extramask) == 720, "i386
 _Static_assert(sizeof(struct sg_sigframe32) == 732, "i386 sigframe");
 _Static_assert(__builtin_offsetof(struct sg_rt_sigframe32, uc) == 144, "i386 rt_sigframe.uc");
 _Static_assert(sizeof(struct sg_rt_sigframe32) == 268, "i386 rt_sigframe");
+_Static_assert(sizeof(struct sg_fpx_sw_bytes) == 48, "_fpx_sw_bytes fills FXSAVE bytes 464..511");
 #endif
 
 #endif

@@ -1,6 +1,7 @@
 /* The CPU (cpu.h): identified once from CPUID, and the CR4 features
  * sysgate uses (SSE for user code, PGE, SMEP, SMAP, UMIP) switched on. */
 #include "cpu.h"
+#include "fpu.h"
 #include "io.h"
 #include "selectors_msrs.h"
 #include "../lib/kernel.h"
@@ -87,7 +88,8 @@ void cpu_enable_features(void)
     uint64_t cr4 = read_cr4();
 
     /* SSE for user programs: the kernel itself is built without it and
-     * saves user FPU/SSE state with FXSAVE on every switch. */
+     * saves user FPU/SSE state on every switch (fpu.c: XSAVE, which
+     * fpu_init below enables where the CPU has it, else FXSAVE). */
     cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
     if (cpu.pge)
         cr4 |= CR4_PGE;
@@ -123,6 +125,10 @@ void cpu_enable_features(void)
 
     if (cpu.nx)
         cpu.enabled |= SG_FEAT_NX;
+
+    fpu_init();
+    if (fpu_cfg.xsave)
+        cpu.enabled |= SG_FEAT_XSAVE;
 }
 
 /* Every STAC and CLAC of the kernel (SMAP_OPEN/SMAP_CLOSE,

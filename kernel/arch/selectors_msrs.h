@@ -109,6 +109,7 @@ _Static_assert((LDT_SEL >> 3) + 2 == GDT_ENTRIES, "the LDT's 16 bytes end the GD
 #define CR4_OSFXSR (1 << 9)
 #define CR4_OSXMMEXCPT (1 << 10)
 #define CR4_UMIP  (1 << 11)
+#define CR4_OSXSAVE (1 << 18)  /* XSAVE/XRSTOR/XSETBV usable, XCR0 honoured (SDM vol. 3A 2.5) */
 #define CR4_SMEP  (1 << 20)
 #define CR4_SMAP  (1 << 21)
 

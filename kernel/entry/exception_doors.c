@@ -1,6 +1,6 @@
 /*
  * exception_doors.c - the doors that are CPU exceptions a program raises
- * on purpose (issue 13): int3 (#BP), a division by zero (#DE), hlt (#GP),
+ * on purpose (issue 13): int3 and int $3 (#BP), a division by zero (#DE), hlt (#GP),
  * in 32-bit code bound (#BR) and into (#OF); rdtsc with CR4.TSD, smsw
  * with UMIP, cpuid with CPUID faulting (#GP) and icebp (#DB) where the
  * CPU has them; a load from the reserved page-fault range (#PF), an
@@ -138,6 +138,13 @@ static const struct exception_door_kind exception_doors[] = {
      * and the ret the call resumes at.  TS is the calling process's alone
      * (door_arm, nm_lazy below; sched.c switches it). */
     { NM_VECTOR, { { { 0x9b, 0xa0 }, 2, 0, 10, 0, false }, { { 0x9b, 0xa0 }, 2, 0, 6, 0, false } } },
+    /* int3n - #BP again: int $3 (CD 03), a trap through the same DPL-3
+     * gate as int3 (Intel SDM vol. 2A "INT n/INTO/INT3/INT1"): the saved
+     * RIP is past its 2 bytes.  Nothing in the #BP says which instruction
+     * raised it; the RIP does - stub + 2 here, stub + 1 for int3's CC,
+     * and in the read-only page no CC ends at stub + 2 (the byte before
+     * it is the 03), no CD 03 at stub + 1. */
+    { BP_VECTOR, { { { 0xcd, 0x03 }, 2, 2, 2, 0, false }, { { 0xcd, 0x03 }, 2, 2, 2, 0, false } } },
 };
 _Static_assert(ARRAY_SIZE(exception_doors) == SG_MECH_COUNT - SG_MECH_FIRST_EXCEPTION,
                "one entry per exception door of doors.def");

@@ -52,6 +52,7 @@
     .globl floor_sysenter, floor_sysenter_end, floor_trap, floor_syscall32, floor_int3, floor_divide, floor_hlt, floor_bound, floor_into
     .globl floor_pf, floor_nm, floor_ac
     .globl floor_rdtsc, floor_umip, floor_cpuid, floor_icebp
+    .globl floor_int3n
 
 floor_int80:                    /* the CPU pushed an iretq frame */
     iretq
@@ -92,6 +93,7 @@ floor_trap:                     /* #UD: a fault, no error code */
     iretq
 
 floor_int3:                     /* #BP: a trap, no error code; RIP is past int3 */
+floor_int3n:                    /* or past int $3: the same vector, the same return */
     iretq
 
 floor_divide:                   /* #DE: a fault, no error code; skip the div */

@@ -37,10 +37,12 @@
  *             path, and is not offered (exception_doors.c)
  *   nm        always: fwait with the process's CR0.TS set (#NM; the
  *             same file; every x86-64 CPU has TS and MP)
+ *   int3n     always: int $3 (CD 03) in the page's stub (#BP, int3's
+ *             vector: told apart by the saved RIP, the instruction's end)
  *
  * For 32-bit processes (compatibility mode; AMD APM vol. 2 6.1, Intel SDM
  * vol. 2B SYSENTER/SYSCALL):
- *   int80, callgate, trap, int3, divide, hlt, bound, into, pf, nm   always
+ *   int80, callgate, trap, int3, divide, hlt, bound, into, pf, nm, int3n   always
  *   rdtsc, umip, cpuid, icebp, ac   as for 64-bit code
  *   sysenter  Intel only: AMD raises #UD for SYSENTER in compatibility mode
  *             (QEMU 7.2's TCG lets it run; SYSENTER_CS = 0 then makes it
@@ -109,7 +111,7 @@ static int mechanism_by_name(const char *name)
 void floor_int80(void), floor_callgate(void), floor_syscall(void), floor_syscall32(void), floor_sysenter(void),
     floor_trap(void), floor_int3(void), floor_divide(void), floor_hlt(void), floor_bound(void), floor_into(void),
     floor_rdtsc(void), floor_umip(void), floor_cpuid(void), floor_icebp(void), floor_pf(void), floor_nm(void),
-    floor_ac(void);
+    floor_ac(void), floor_int3n(void);
 extern const uint64_t interrupt_stub_table[];
 extern const char floor_callgate_end[], floor_sysenter_end[];
 void trap_ud_entry(void);
@@ -151,6 +153,9 @@ static void aim_door(int mech, bool floor)
         break;
     case SG_MECH_INT3:      /* DPL 3 as idt_init sets it */
         idt_set(BP_VECTOR, floor ? floor_int3 : (void (*)(void))interrupt_stub_table[BP_VECTOR], 3, 0);
+        break;
+    case SG_MECH_INT3N:     /* #BP too: entry_set_floor lets one of int3, int3n have it */
+        idt_set(BP_VECTOR, floor ? floor_int3n : (void (*)(void))interrupt_stub_table[BP_VECTOR], 3, 0);
         break;
     case SG_MECH_DIVIDE:    /* DPL 0: int $0 from ring 3 stays a #GP */
         idt_set(DE_VECTOR, floor ? floor_divide : (void (*)(void))interrupt_stub_table[DE_VECTOR], 0, 0);
@@ -195,20 +200,23 @@ static void aim_door(int mech, bool floor)
 
 /* A floor is process state, like the registers: the doors are re-aimed
  * on every switch, where the two processes' masks differ (almost always
- * both 0: nothing to do). */
+ * both 0: nothing to do - and no loop over the doors, so that a switch
+ * costs the same however many doors there are). */
 void entry_floor_switch(uint32_t floors)
 {
     uint32_t change = floors ^ floors_aimed;
     if (gate_aimed_compat != percpu0.compat)
         change |= 1u << SG_MECH_CALLGATE;
-    for (int m = 0; m < SG_MECH_COUNT; m++)
-        if (change & (1u << m))
-            aim_door(m, floors & (1u << m));
+    for (; change; change &= change - 1) {
+        int m = __builtin_ctz(change);
+        aim_door(m, floors & (1u << m));
+    }
     floors_aimed = floors;
 }
 
-/* The doors whose floors share the #GP vector. */
+/* The doors whose floors share a vector: #GP's, #BP's. */
 #define GP_FLOORS (1u << SG_MECH_HLT | 1u << SG_MECH_RDTSC | 1u << SG_MECH_UMIP | 1u << SG_MECH_CPUID)
+#define BP_FLOORS (1u << SG_MECH_INT3 | 1u << SG_MECH_INT3N)
 
 long entry_set_floor(int mech, bool on)
 {
@@ -216,7 +224,8 @@ long entry_set_floor(int mech, bool on)
     if (mech < 0 || mech >= SG_MECH_COUNT || !((entry_mechanisms64 | entry_mechanisms32) & (1u << mech)))
         return -SG_EINVAL;
     /* One vector, one floor at a time. */
-    if (on && (GP_FLOORS & (1u << mech)) && (p->floors & GP_FLOORS & ~(1u << mech)))
+    if (on && (((GP_FLOORS & (1u << mech)) && (p->floors & GP_FLOORS & ~(1u << mech))) ||
+               ((BP_FLOORS & (1u << mech)) && (p->floors & BP_FLOORS & ~(1u << mech)))))
         return -SG_EBUSY;
     if (on)
         p->floors |= 1u << mech;
@@ -314,7 +323,8 @@ void entry_init(const char *cmdline)
     idt_set(SYSCALL_VECTOR, int80_entry, 3, 0);
     gdt_set_call_gate((uint64_t)callgate_entry);
     entry_mechanisms64 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
-                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT | 1u << SG_MECH_PF | 1u << SG_MECH_NM;
+                         1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT | 1u << SG_MECH_PF | 1u << SG_MECH_NM |
+                         1u << SG_MECH_INT3N;
 
     if (cpu.syscall) {
         /* STAR: selector bases (arithmetic in selectors_msrs.h). */
@@ -333,7 +343,7 @@ void entry_init(const char *cmdline)
 
     entry_mechanisms32 = 1u << SG_MECH_INT80 | 1u << SG_MECH_CALLGATE | 1u << SG_MECH_TRAP | 1u << SG_MECH_INT3 |
                          1u << SG_MECH_DIVIDE | 1u << SG_MECH_HLT | 1u << SG_MECH_BOUND |
-                         1u << SG_MECH_INTO | 1u << SG_MECH_PF | 1u << SG_MECH_NM;
+                         1u << SG_MECH_INTO | 1u << SG_MECH_PF | 1u << SG_MECH_NM | 1u << SG_MECH_INT3N;
     if (cpu.syscall && cpu.vendor_id == SG_VENDOR_AMD)
         entry_mechanisms32 |= 1u << SG_MECH_SYSCALL;
 

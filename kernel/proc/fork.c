@@ -17,6 +17,7 @@
  * child execs or ends (vfork(2)).
  */
 #include "proc.h"
+#include "../arch/fpu.h"
 #include "../arch/io.h"
 #include "../entry/entry.h"
 #include "../fs/file.h"
@@ -130,8 +131,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
     /* The caller's live registers: FPU/SSE and segments (the kernel uses
      * neither), then its frame with 0 as the child's result. */
     if (parent->fpu_trap)
-        clts();     /* FXSAVE with TS set is #NM; the child starts with its nm door unarmed */
-    __asm__ volatile("fxsave64 %0" : "=m"(child->fxsave));
+        clts();     /* XSAVE with TS set is #NM; the child starts with its nm door unarmed */
+    fpu_save(child->fpu, false);
     if (parent->fpu_trap)
         stts();
     seg_save(&child->seg);

@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "elf.h"
 #include "../arch/cpu.h"
+#include "../arch/fpu.h"
 #include "../arch/io.h"
 #include "../entry/entry.h"
 #include "../fs/file.h"
@@ -358,7 +359,7 @@ static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img
     if (img->bits == 32)
         AUX(SG_AT_SYSINFO, kip_default_entry(32));
     AUX(SG_AT_SYSINFO_EHDR, kip_vdso_base(img->bits));
-    AUX(SG_AT_MINSIGSTKSZ, 2048);       /* MINSIGSTKSZ, asm/signal.h */
+    AUX(SG_AT_MINSIGSTKSZ, signal_frame_max());     /* Linux's get_sigframe_size() */
     AUX(SG_AT_HWCAP, id[3]);            /* ELF_HWCAP: CPUID.1:EDX */
     AUX(SG_AT_PAGESZ, PAGE_SIZE);
     AUX(SG_AT_CLKTCK, 100);             /* USER_HZ */
@@ -408,15 +409,10 @@ static uint64_t build_stack(struct stack_builder *b, const struct elf_image *img
     return b->err ? 0 : b->sp;
 }
 
-/* FXSAVE image of a freshly reset FPU: x87 control word 0x37f (all
- * exceptions masked), MXCSR 0x1f80 (SDM vol. 1 10.2.3.1). */
-static void fpu_reset_image(uint8_t fxsave[512])
+/* A freshly reset FPU for a new program (fpu.c's initial image). */
+static void fpu_reset_image(uint8_t *area)
 {
-    memset(fxsave, 0, 512);
-    fxsave[0] = 0x7f;
-    fxsave[1] = 0x03;
-    uint32_t mxcsr = 0x1f80;
-    memcpy(fxsave + 24, &mxcsr, 4);
+    memcpy(area, fpu_init_state, fpu_cfg.size);
 }
 
 /* A program's first user-mode state: its entry, its stack, nothing else. */
@@ -612,7 +608,7 @@ long proc_spawn(const char *path, int argc, char *const argv[], struct proc *par
     }
     set_entry_frame(proc_frame(p), p->bits, entry, rsp);
     seg_init(&p->seg, p->bits);
-    fpu_reset_image(p->fxsave);
+    fpu_reset_image(p->fpu);
     signal_reset(p);
     p->exit_signal = SG_SIGCHLD;
     proc_start_at_frame(p);
@@ -674,13 +670,13 @@ long proc_exec(int dirfd, const char *path, int at_flags, uint64_t argv, uint64_
     seg_release(&p->seg, true);
     seg_init(&p->seg, p->bits);
     seg_load(&p->seg);
-    fpu_reset_image(p->fxsave);
+    fpu_reset_image(p->fpu);
     if (p->fpu_trap)
         clts();     /* the new program starts with its nm and ac doors unarmed (TS, AM clear) */
     if (p->align_trap)
         write_cr0(read_cr0() & ~(uint64_t)CR0_AM);
     p->fpu_trap = p->align_trap = false;
-    __asm__ volatile("fxrstor64 %0" ::"m"(p->fxsave));
+    fpu_load(p->fpu, false);
     percpu0.compat = p->bits == 32;
     entry_floor_switch(p->floors);          /* the call gate, aimed for the new width */
     struct frame *f = proc_frame(p);

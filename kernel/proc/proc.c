@@ -12,10 +12,14 @@
 #include "../mm/mm.h"
 #include "../mm/space.h"
 #include "../fs/file.h"
+#include "../arch/fpu.h"
 #include "../arch/io.h"
 #include <sysgate/abi.h>
 
 struct proc procs[MAX_PROCS];
+/* Each slot's FPU save area, allocated at its first use (its size comes
+ * from CPUID at boot) and handed to every process of the slot. */
+static uint8_t *fpu_areas[MAX_PROCS];
 static int next_pid = 1;
 static void (*exit_hooks[PROC_EXIT_HOOKS])(struct proc *p);
 
@@ -49,6 +53,12 @@ struct proc *proc_alloc(void)
         p->kstack = kstack_alloc(i);
         if (!p->kstack)
             return 0;
+        if (!fpu_areas[i] && !(fpu_areas[i] = fpu_area_alloc())) {
+            kstack_free(p->kstack);
+            p->kstack = 0;
+            return 0;
+        }
+        p->fpu = fpu_areas[i];
         p->pid = next_pid++;
         p->tgid = p->pgid = p->sid = p->pid;
         return p;
@@ -170,6 +180,7 @@ static void proc_make_zombie(struct proc *p, int wait_status)
 {
     for (int i = 0; i < PROC_EXIT_HOOKS && exit_hooks[i]; i++)
         exit_hooks[i](p);
+    signal_thread_exit(p);
     p->wait_status = wait_status;
     p->state = PROC_ZOMBIE;
     proc_vfork_release(p);

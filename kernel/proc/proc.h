@@ -37,7 +37,8 @@ enum proc_state {
 };
 
 struct proc {
-    uint8_t fxsave[512] __attribute__((aligned(16)));   /* FPU/SSE state */
+    uint8_t *fpu;               /* FPU/SSE/AVX state while switched out (arch/fpu.h: fpu_cfg.size
+                                   bytes, 64-byte aligned; the slot's, kept across its processes) */
     uint64_t syscalls;          /* system calls entered, every door, until its last switch-out
                                    (the running process's since then: percpu.syscalls) */
     int pid;
@@ -156,7 +157,7 @@ struct proc *proc_find(int pid);
  * fault), before it becomes a zombie, with the process still current if it
  * was: how other parts of the kernel let go of per-process state without
  * proc.c knowing them.  At most PROC_EXIT_HOOKS. */
-#define PROC_EXIT_HOOKS 8
+#define PROC_EXIT_HOOKS 4
 void proc_add_exit_hook(void (*hook)(struct proc *p));
 /* Ends the running thread p (exit(2)); the last thread of a group ends
  * the process. */

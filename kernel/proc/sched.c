@@ -6,6 +6,7 @@
  * runnable the idle loop, on the boot stack, halts with interrupts on.
  */
 #include "proc.h"
+#include "../arch/fpu.h"
 #include "../arch/gdt.h"
 #include "../arch/io.h"
 #include "../arch/selectors_msrs.h"
@@ -24,8 +25,8 @@ static void switch_to(struct proc *prev, struct proc *next)
 {
     if (prev != &idle_proc) {
         if (prev->fpu_trap)
-            clts();     /* FXSAVE with TS set is #NM (SDM vol. 2A FXSAVE) */
-        __asm__ volatile("fxsave64 %0" : "=m"(prev->fxsave));
+            clts();     /* XSAVE and FXSAVE with TS set are #NM (SDM vol. 2A FXSAVE, vol. 2C XSAVE) */
+        fpu_switch_save(prev->fpu);
         seg_save(&prev->seg);
     }
     prev->syscalls += percpu0.syscalls;     /* counted per CPU by the doors' fast paths */
@@ -41,7 +42,7 @@ static void switch_to(struct proc *prev, struct proc *next)
     if (next != &idle_proc) {
         tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
         vm_activate(next->pml4);
-        __asm__ volatile("fxrstor64 %0" ::"m"(next->fxsave));
+        fpu_load(next->fpu, false);
         if (next->fpu_trap)
             stts();     /* CR0.TS is the process's (its nm door): never another's */
         seg_load(&next->seg);

@@ -26,6 +26,7 @@
  */
 #include "signal.h"
 #include "proc.h"
+#include "../arch/fpu.h"
 #include "../arch/io.h"
 #include "../arch/segments.h"
 #include "../arch/selectors_msrs.h"
@@ -58,28 +59,25 @@
 #define SIGRETURN_FLAGS (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF | RFLAGS_DF | \
                          RFLAGS_OF | RFLAGS_AC)
 
-static void signal_exit_hook(struct proc *p);
+/* The FPU state on its way into or out of a frame: the frame's XSAVE
+ * (or FXSAVE) area, 64-byte aligned for the instructions. */
+static uint8_t frame_fpu[FPU_AREA_MAX] __attribute__((aligned(FPU_AREA_ALIGN)));
 
-static uint32_t mxcsr_mask;     /* the MXCSR bits FXRSTOR accepts (SDM vol. 1 11.6.6) */
-static uint8_t fpu_init_image[512] __attribute__((aligned(16)));
-
-void signal_init(void)
+/* The bytes a frame's FPU area takes: the XSAVE area and FP_XSTATE_MAGIC2
+ * after it, or the FXSAVE image (Linux's xstate_sigframe_size). */
+static uint32_t frame_fpu_size(void)
 {
-    static uint8_t image[512] __attribute__((aligned(16)));
-    __asm__ volatile("fxsave64 %0" : "=m"(image));
-    memcpy(&mxcsr_mask, image + SG_FXSAVE_MXCSR_MASK, 4);
-    /* 0 means the CPU predates the field: the default mask (SDM vol. 1
-     * 11.6.6). */
-    if (!mxcsr_mask)
-        mxcsr_mask = 0xffbf;
-    /* A freshly initialised FPU, for handlers: x87 control word 0x37f,
-     * MXCSR 0x1f80 (SDM vol. 1 8.1.5, 10.2.3.1), as loader.c starts a
-     * process. */
-    fpu_init_image[0] = 0x7f;
-    fpu_init_image[1] = 0x03;
-    uint32_t mxcsr = 0x1f80;
-    memcpy(fpu_init_image + SG_FXSAVE_MXCSR, &mxcsr, 4);
-    proc_add_exit_hook(signal_exit_hook);
+    return fpu_cfg.xsave ? fpu_cfg.size + SG_FP_XSTATE_MAGIC2_SIZE : FPU_LEGACY_SIZE;
+}
+
+uint64_t signal_frame_max(void)
+{
+    /* Linux's get_sigframe_size() (arch/x86/kernel/signal.c
+     * init_sigframe_size, fpu__get_fpstate_size): the largest frame
+     * (i386's sigframe) + its alignment, the FPU area with the i386
+     * FSAVE header + its 64-byte alignment, rounded up to 16. */
+    uint64_t size = sizeof(struct sg_sigframe32) + 15 + frame_fpu_size() + SG_FPSTATE32_FXSAVE + 63;
+    return (size + 15) & ~15ull;
 }
 
 /* The handler tables.  Each process slot holds at most one reference, a
@@ -241,10 +239,7 @@ void signal_exec(struct proc *p)
     p->sig.altstack_flags = SG_SS_DISABLE;
 }
 
-/* A thread ends (an exit hook, before it is a zombie): what is queued for
- * it goes, and with the group's last thread what is queued for the
- * process and its timer (Linux's __exit_signal). */
-static void signal_exit_hook(struct proc *p)
+void signal_thread_exit(struct proc *p)
 {
     struct signal_state *g = p->sig.group;
     pending_flush(&p->sig.pending, ~0ull);
@@ -678,30 +673,61 @@ static uint64_t frame_top(struct proc *p, const struct frame *f, const struct si
 }
 
 /* The running process's FPU (p is current): with its nm door armed CR0.TS
- * is set, and FXSAVE/FXRSTOR would raise #NM in the kernel - cleared
+ * is set, and (F)XSAVE/(F)XRSTOR would raise #NM in the kernel - cleared
  * around them, set again after. */
-static void fpu_save(const struct proc *p, uint8_t *image)
+static void fpu_save_current(const struct proc *p, uint8_t *image)
 {
     if (p->fpu_trap)
         clts();
-    if (p->bits == 64)
-        __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])image));
-    else
-        __asm__ volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])image));
+    fpu_save(image, p->bits == 32);
     if (p->fpu_trap)
         stts();
 }
 
-static void fpu_load(const struct proc *p, const uint8_t *image)
+static void fpu_load_current(const struct proc *p, const uint8_t *image)
 {
     if (p->fpu_trap)
         clts();
-    if (p->bits == 64)
-        __asm__ volatile("fxrstor64 %0" ::"m"(*(const uint8_t(*)[512])image));
-    else
-        __asm__ volatile("fxrstor %0" ::"m"(*(const uint8_t(*)[512])image));
+    fpu_load(image, p->bits == 32);
     if (p->fpu_trap)
         stts();
+}
+
+/* The running process's FPU state as a frame carries it, in frame_fpu
+ * (frame_fpu_size() bytes): the registers, then in the software-reserved
+ * bytes Linux's _fpx_sw_bytes and FP_XSTATE_MAGIC2 after the XSAVE area
+ * (Linux's save_xstate_epilog; extended_size counts the i386 FSAVE
+ * header too).  The bytes (F)XSAVE does not write are written here, so
+ * that nothing of an earlier frame - another process's - shows through:
+ * the reserved legacy bytes 416..463 past xmm15, the software bytes
+ * 464..511, the header past XSTATE_BV (SDM vol. 1 10.5.1, 13.7).  Every
+ * register slot is written: the kernel runs XSAVE in 64-bit mode, which
+ * saves all sixteen xmm and ymm registers whatever the process's width. */
+static void fpu_to_frame(const struct proc *p)
+{
+    fpu_save_current(p, frame_fpu);
+    memset(frame_fpu + FPU_LEGACY_RESERVED, 0, FPU_LEGACY_SIZE - FPU_LEGACY_RESERVED);
+    if (!fpu_cfg.xsave)
+        return;
+    memset(frame_fpu + FPU_XCOMP_BV, 0, FPU_HEADER_SIZE - 8);
+    struct sg_fpx_sw_bytes sw = {
+        .magic1 = SG_FP_XSTATE_MAGIC1,
+        .extended_size = frame_fpu_size() + (p->bits == 32 ? SG_FPSTATE32_FXSAVE : 0),
+        .xfeatures = fpu_cfg.xcr0,
+        .xstate_size = fpu_cfg.size,
+    };
+    uint32_t magic2 = SG_FP_XSTATE_MAGIC2;
+    memcpy(frame_fpu + SG_FXSAVE_SW_BYTES, &sw, sizeof sw);
+    memcpy(frame_fpu + fpu_cfg.size, &magic2, sizeof magic2);
+}
+
+/* frame_fpu out to the frame at `at`: the area (a multiple of 64 bytes:
+ * uaccess_copy moves it by quadwords) and magic2's 4 bytes apart. */
+static bool fpu_copy_out(uint64_t at)
+{
+    uint32_t size = frame_fpu_size(), whole = size & ~7u;
+    return !copy_to_user(at, frame_fpu, whole) &&
+           (whole == size || !copy_to_user(at + whole, frame_fpu + whole, size - whole));
 }
 
 /* A child's news (signal_notify_parent): si_status follows si_uid. */
@@ -793,15 +819,15 @@ long signal_get_siginfo(uint64_t uaddr, int bits, int sig, struct sig_info *in)
 static bool setup_frame64(struct proc *p, struct frame *f, int sig, const struct sig_action *a,
                           const struct sig_info *in, uint64_t oldmask)
 {
-    static uint8_t fx[512] __attribute__((aligned(16)));
     struct sg_rt_sigframe64 fr;
+    uint32_t fpu_size = frame_fpu_size();
     uint64_t top = frame_top(p, f, a);
-    uint64_t fpstate = (top - sizeof fx) & ~63ull;
+    uint64_t fpstate = (top - fpu_size) & ~63ull;
     uint64_t sp = ((fpstate - sizeof fr) & ~15ull) - 8;     /* as after a call: (sp + 8) % 16 == 0 */
 
     memset(&fr, 0, sizeof fr);
     fr.pretcode = a->restorer;
-    fr.uc.uc_flags = SG_UC_SIGCONTEXT_SS | SG_UC_STRICT_RESTORE_SS;
+    fr.uc.uc_flags = SG_UC_SIGCONTEXT_SS | SG_UC_STRICT_RESTORE_SS | (fpu_cfg.xsave ? SG_UC_FP_XSTATE : 0);
     fr.uc.uc_stack.sp = p->sig.altstack_sp;
     fr.uc.uc_stack.size = p->sig.altstack_size;
     fr.uc.uc_stack.flags = altstack_flags_for(p, f->rsp);
@@ -819,9 +845,9 @@ static bool setup_frame64(struct proc *p, struct frame *f, int sig, const struct
     fr.uc.uc_sigmask = oldmask;
     fill_siginfo64(&fr.info, sig, in);
 
-    fpu_save(p, fx);
-    memset(fx + 464, 0, 48);            /* sw_reserved: no FP_XSTATE_MAGIC1, FXSAVE only */
-    if (!user_range_ok(sp, top - sp) || copy_to_user(fpstate, fx, sizeof fx) || copy_to_user(sp, &fr, sizeof fr))
+    fpu_to_frame(p);
+    if (!user_range_ok(sp, top - sp) || !fpu_copy_out(fpstate) ||
+        copy_to_user(sp, &fr, sizeof fr))
         return false;
 
     f->rdi = (uint64_t)sig;
@@ -883,11 +909,11 @@ static void fill_sigcontext32(struct sg_sigcontext32 *sc, const struct proc *p, 
 static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct sig_action *a,
                           const struct sig_info *in, uint64_t oldmask)
 {
-    static uint8_t fx[512] __attribute__((aligned(16)));
-    static uint8_t math[SG_FPSTATE32_SIZE];
+    uint8_t fsave[SG_FPSTATE32_FXSAVE];
     bool rt = a->flags & SG_SA_SIGINFO;
+    uint32_t fpu_size = frame_fpu_size();
     uint64_t top = frame_top(p, f, a);
-    uint64_t fx_at = (top - sizeof fx) & ~63ull;
+    uint64_t fx_at = (top - fpu_size) & ~63ull;
     uint64_t fpstate = fx_at - SG_FPSTATE32_FXSAVE;
     size_t size = rt ? sizeof(struct sg_rt_sigframe32) : sizeof(struct sg_sigframe32);
     uint64_t sp = ((fpstate - size + 4) & ~15ull) - 4;      /* (esp + 4) % 16 == 0 at the handler */
@@ -900,10 +926,10 @@ static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct
 
     if (sp >= 0x100000000ull || top > 0x100000000ull)
         return false;
-    fpu_save(p, fx);
-    memset(fx + 464, 0, 48);
-    fsave_header32(math, fx);
-    memcpy(math + SG_FPSTATE32_FXSAVE, fx, sizeof fx);
+    fpu_to_frame(p);
+    fsave_header32(fsave, frame_fpu);
+    if (copy_to_user(fpstate, fsave, sizeof fsave) || !fpu_copy_out(fx_at))
+        return false;
 
     uint32_t restorer = (uint32_t)a->restorer;
     if (rt) {
@@ -914,6 +940,7 @@ static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct
         fr.pinfo = (uint32_t)sp + __builtin_offsetof(struct sg_rt_sigframe32, info);
         fr.puc = (uint32_t)sp + __builtin_offsetof(struct sg_rt_sigframe32, uc);
         fill_siginfo32(&fr.info, sig, in);
+        fr.uc.uc_flags = fpu_cfg.xsave ? SG_UC_FP_XSTATE : 0;   /* as Linux's ia32_setup_rt_frame */
         fr.uc.uc_stack.sp = (uint32_t)p->sig.altstack_sp;
         fr.uc.uc_stack.size = (uint32_t)p->sig.altstack_size;
         fr.uc.uc_stack.flags = altstack_flags_for(p, f->rsp);
@@ -921,7 +948,7 @@ static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct
         fr.uc.uc_sigmask[0] = (uint32_t)oldmask;
         fr.uc.uc_sigmask[1] = (uint32_t)(oldmask >> 32);
         memcpy(fr.retcode, rt_retcode, 8);
-        if (copy_to_user(fpstate, math, sizeof math) || copy_to_user(sp, &fr, sizeof fr))
+        if (copy_to_user(sp, &fr, sizeof fr))
             return false;
         f->rdx = fr.pinfo;      /* regparm(3) handlers: eax, edx, ecx (Linux does the same) */
         f->rcx = fr.puc;
@@ -933,7 +960,7 @@ static bool setup_frame32(struct proc *p, struct frame *f, int sig, const struct
         fill_sigcontext32(&fr.sc, p, f, (uint32_t)fpstate, oldmask);
         fr.extramask[0] = (uint32_t)(oldmask >> 32);
         memcpy(fr.retcode, retcode, 8);
-        if (copy_to_user(fpstate, math, sizeof math) || copy_to_user(sp, &fr, sizeof fr))
+        if (copy_to_user(sp, &fr, sizeof fr))
             return false;
         f->rdx = 0;
         f->rcx = 0;
@@ -964,7 +991,7 @@ static void run_handler(struct proc *p, struct frame *f, int sig, const struct s
     /* The handler starts with DF clear (the ABI) and neither TF nor RF
      * (Linux: handle_signal). */
     f->rflags &= ~(uint64_t)(RFLAGS_DF | RFLAGS_TF | RFLAGS_RF);
-    fpu_load(p, fpu_init_image);
+    fpu_load_current(p, fpu_init_state);
     if ((a.flags & SG_SA_ONSTACK) && (p->sig.altstack_flags & SG_SS_AUTODISARM) && !on_altstack(p, sp_before) &&
         on_altstack(p, f->rsp)) {
         p->sig.altstack_sp = p->sig.altstack_size = 0;
@@ -1050,20 +1077,78 @@ static bool user_data_selector(uint64_t sel)
     return sel == USER_DS || sel == USER_DS2;
 }
 
-/* The FPU state from the frame at `at` (an FXSAVE image), checked: FXRSTOR
- * of an MXCSR with a reserved bit set raises #GP in ring 0 (SDM vol. 1
- * 10.5.1.1, vol. 2A FXRSTOR). */
-static bool fetch_fpu(uint64_t at, uint8_t *fx)
+/* The extended part of a frame's XSAVE area at `at` (its FXSAVE part
+ * already in frame_fpu), as Linux's check_xstate_in_sigframe and
+ * validate_user_xstate_header take it: 1 when both magics are there and
+ * the header is one XRSTOR loads without a fault, 0 when the magics are
+ * not (an FXSAVE-only frame: Linux restores the legacy region and puts
+ * every other component in its initial configuration), -1 to refuse the
+ * frame.  XRSTOR raises #GP - in ring 0 - for XSTATE_BV bits outside
+ * XCR0, a non-zero XCOMP_BV without compaction or non-zero header bytes
+ * 16..23 (SDM vol. 1 13.8, vol. 2C XRSTOR); Linux refuses every reserved
+ * header byte, and so does sysgate. */
+static int fetch_xstate(uint64_t at)
+{
+    struct sg_fpx_sw_bytes sw;
+    memcpy(&sw, frame_fpu + SG_FXSAVE_SW_BYTES, sizeof sw);
+    if (sw.magic1 != SG_FP_XSTATE_MAGIC1 || sw.xstate_size < FPU_LEGACY_SIZE + FPU_HEADER_SIZE ||
+        sw.xstate_size > fpu_cfg.size || sw.xstate_size > sw.extended_size)
+        return 0;
+    uint32_t magic2;
+    if (get_user_u32(&magic2, at + sw.xstate_size))
+        return -1;
+    if (magic2 != SG_FP_XSTATE_MAGIC2)
+        return 0;
+    if (copy_from_user(frame_fpu + FPU_LEGACY_SIZE, at + FPU_LEGACY_SIZE, sw.xstate_size - FPU_LEGACY_SIZE))
+        return -1;
+    /* A shorter area than the kernel's: the components past it initial. */
+    memcpy(frame_fpu + sw.xstate_size, fpu_init_state + sw.xstate_size, fpu_cfg.size - sw.xstate_size);
+    uint64_t header[FPU_HEADER_SIZE / 8];
+    memcpy(header, frame_fpu + FPU_XSTATE_BV, sizeof header);
+    if (header[0] & ~fpu_cfg.xcr0)
+        return -1;
+    for (unsigned i = 1; i < FPU_HEADER_SIZE / 8; i++)
+        if (header[i])
+            return -1;
+    /* A component the frame's xfeatures leaves out is initial (Linux
+     * restores with XRSTOR's mask = xfeatures, then the initial state for
+     * the rest) - MXCSR too when neither SSE nor AVX is in. */
+    header[0] &= sw.xfeatures;
+    memcpy(frame_fpu + FPU_XSTATE_BV, &header[0], 8);
+    if (!(sw.xfeatures & (XFEATURE_SSE | XFEATURE_AVX)))
+        memcpy(frame_fpu + FPU_MXCSR, fpu_init_state + FPU_MXCSR, 4);
+    return 1;
+}
+
+/* The FPU state of the frame whose FXSAVE-format area is at `at` (0: none,
+ * a fresh FPU as on Linux), checked, into frame_fpu for fpu_load: false
+ * refuses the frame.  A reserved MXCSR bit makes FXRSTOR and XRSTOR raise
+ * #GP in ring 0 (SDM vol. 1 10.5.1.1, 13.8; vol. 2A FXRSTOR). */
+static bool fetch_fpu(uint64_t at)
 {
     if (!at) {
-        memcpy(fx, fpu_init_image, 512);       /* no FPU state: a fresh one, as Linux */
+        memcpy(frame_fpu, fpu_init_state, fpu_cfg.size);
         return true;
     }
     uint32_t mxcsr;
-    if (copy_from_user(fx, at, 512))
+    if (copy_from_user(frame_fpu, at, FPU_LEGACY_SIZE))
         return false;
-    memcpy(&mxcsr, fx + SG_FXSAVE_MXCSR, 4);
-    return !(mxcsr & ~mxcsr_mask);
+    memcpy(&mxcsr, frame_fpu + FPU_MXCSR, 4);
+    if (mxcsr & ~fpu_cfg.mxcsr_mask)
+        return false;
+    if (!fpu_cfg.xsave)
+        return true;
+    int x = fetch_xstate(at);
+    if (x < 0)
+        return false;
+    if (x == 0) {
+        /* FXSAVE only: x87 and SSE from the legacy region, the rest
+         * initial; the header is the initial image's but for XSTATE_BV. */
+        memcpy(frame_fpu + FPU_LEGACY_SIZE, fpu_init_state + FPU_LEGACY_SIZE, fpu_cfg.size - FPU_LEGACY_SIZE);
+        uint64_t bv = XFEATURE_X87 | XFEATURE_SSE;
+        memcpy(frame_fpu + FPU_XSTATE_BV, &bv, 8);
+    }
+    return true;
 }
 
 static uint64_t sigreturn_flags(const struct frame *f, uint64_t user)
@@ -1073,7 +1158,6 @@ static uint64_t sigreturn_flags(const struct frame *f, uint64_t user)
 
 static bool sigreturn64(struct proc *p, struct frame *f, uint64_t *rax)
 {
-    static uint8_t fx[512] __attribute__((aligned(16)));
     struct sg_ucontext64 uc;
     uint64_t frame = f->rsp - 8;        /* the handler's `ret` took pretcode */
     if (copy_from_user(&uc, frame + __builtin_offsetof(struct sg_rt_sigframe64, uc), sizeof uc))
@@ -1087,7 +1171,7 @@ static bool sigreturn64(struct proc *p, struct frame *f, uint64_t *rax)
         return false;
     if (!canonical(sc->rip) || !canonical(sc->rsp))
         return false;
-    if (!fetch_fpu(sc->fpstate, fx))
+    if (!fetch_fpu(sc->fpstate))
         return false;
 
     f->r8 = sc->r8, f->r9 = sc->r9, f->r10 = sc->r10, f->r11 = sc->r11;
@@ -1097,7 +1181,7 @@ static bool sigreturn64(struct proc *p, struct frame *f, uint64_t *rax)
     f->rflags = sigreturn_flags(f, sc->eflags);
     f->cs = USER64_CS;
     f->ss = ss;
-    fpu_load(p, fx);
+    fpu_load_current(p, frame_fpu);
     p->sig.blocked = uc.uc_sigmask & ~UNBLOCKABLE;
     *rax = sc->rax;
     return true;
@@ -1108,7 +1192,6 @@ static bool sigreturn64(struct proc *p, struct frame *f, uint64_t *rax)
  * (the loads refuse what the CPU refuses and leave null: seg_load_*). */
 static bool sigreturn32(struct proc *p, struct frame *f, bool rt, uint64_t *rax)
 {
-    static uint8_t fx[512] __attribute__((aligned(16)));
     struct sg_sigcontext32 sc;
     uint64_t mask;
     if (rt) {
@@ -1128,7 +1211,7 @@ static bool sigreturn32(struct proc *p, struct frame *f, bool rt, uint64_t *rax)
     }
     if (sc.cs != USER32_CS || !user_data_selector(sc.ss))
         return false;
-    if (!fetch_fpu(sc.fpstate ? (uint64_t)sc.fpstate + SG_FPSTATE32_FXSAVE : 0, fx))
+    if (!fetch_fpu(sc.fpstate ? (uint64_t)sc.fpstate + SG_FPSTATE32_FXSAVE : 0))
         return false;
 
     f->rdi = sc.edi, f->rsi = sc.esi, f->rbp = sc.ebp, f->rsp = sc.esp;
@@ -1141,7 +1224,7 @@ static bool sigreturn32(struct proc *p, struct frame *f, bool rt, uint64_t *rax)
     seg_load_fs(sc.fs);
     seg_load_ds(sc.ds);
     seg_load_es(sc.es);
-    fpu_load(p, fx);
+    fpu_load_current(p, frame_fpu);
     p->sig.blocked = mask & ~UNBLOCKABLE;
     *rax = sc.eax;
     return true;

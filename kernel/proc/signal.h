@@ -110,8 +110,9 @@ struct signal_state {
 #define SG_ERESTARTNOINTR        513
 #define SG_ERESTARTNOHAND        514
 
-/* Boot: reads MXCSR_MASK from an FXSAVE (for sigreturn's check). */
-void signal_init(void);
+/* The most stack a signal frame takes, either width (Linux's
+ * get_sigframe_size(): the auxv's AT_MINSIGSTKSZ). */
+uint64_t signal_frame_max(void);
 /* A new process (sg_spawn): every action SIG_DFL, nothing blocked; pid 1
  * (init) unkillable. */
 void signal_reset(struct proc *p);
@@ -124,6 +125,10 @@ void signal_fork(struct proc *child, struct proc *parent, bool share_hand, bool 
  * signals go back to SIG_DFL, ignored ones stay; the mask, the pending
  * signals and ITIMER_REAL stay; the alternate stack goes (execve(2)). */
 void signal_exec(struct proc *p);
+/* A thread ends (proc.c, before it is a zombie): the signals queued for
+ * it go, and with the group's last thread those queued for the process
+ * and its timer (Linux's __exit_signal). */
+void signal_thread_exit(struct proc *p);
 /* The process slot is freed: its hold on the handler table goes (its
  * queued signals went when it ended). */
 void signal_release(struct proc *p);

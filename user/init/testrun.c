@@ -32,10 +32,10 @@ static void answer(int sig, sg_siginfo_t *info, void *uc)
 static const char *const all_tests[] = {
     "syscalls", "badinput", "faults", "sched", "segments", "fpu", "exitfault", "debugreg", "mechanisms", "regs",
     "fuzz", "memory", "vdso", "time", "files", "linux", "fastpath", "fastdoors", "procs", "cow", "signals",
-    "sigreturn", "exdoors",
+    "sigreturn", "exdoors", "xstate",
     "32/syscalls", "32/badinput", "32/faults", "32/sched", "32/segments", "32/fpu", "32/exitfault", "32/debugreg",
     "32/mechanisms", "32/regs", "32/fuzz", "32/vsyscall", "32/memory", "32/vdso", "32/time", "32/files", "32/linux", "32/fastpath", "32/procs", "32/cow",
-    "32/signals", "32/sigreturn", "32/exdoors",
+    "32/signals", "32/sigreturn", "32/exdoors", "32/xstate",
 };
 
 int main(int argc, char **argv)

@@ -68,10 +68,10 @@ static void await_trap(void)
 
 static const struct { uint32_t offset; uint16_t sel; } __attribute__((packed)) gate = { 0, CALL_GATE_SEL };
 
-enum door { D_INT80, D_CALLGATE, D_SYSCALL, D_SYSENTER, D_TRAP, D_INT3, D_ICEBP, D_POPSS_INT80, D_COUNT };
+enum door { D_INT80, D_CALLGATE, D_SYSCALL, D_SYSENTER, D_TRAP, D_INT3, D_ICEBP, D_POPSS_INT80, D_INT_3, D_COUNT };
 static const char *const door_names[D_COUNT] = {
     "int $0x80", "the call gate", "syscall", "sysenter", "the trap (ud2 \"SG\")", "int3", "icebp",
-    "int $0x80, after POP SS",
+    "int $0x80, after POP SS", "int $3 (CD 03)",
 };
 
 static void user_gs_base(void)
@@ -161,6 +161,9 @@ static void mov_ss_door(enum door d)
         break;
     case D_ICEBP:
         __asm__ volatile("mov ss_value, %%ss\n .byte 0xf1" ::: "memory");
+        break;
+    case D_INT_3:           /* CVE-2018-8897's own sequence: MOV SS, then INT 3 (the two-byte form) */
+        __asm__ volatile("mov ss_value, %%ss\n .byte 0xcd, 0x03" ::: "memory");
         break;
     default:
         sys_exit(21);

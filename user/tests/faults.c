@@ -72,6 +72,7 @@ static void run_stub_copy(int mech, int at_page_end)
         run_at_page_end(stub, 16, at_page_end);
 }
 static void do_int3_stub_copy(void) { run_stub_copy(SG_MECH_INT3, 0); }
+static void do_int3n_stub_copy(void) { run_stub_copy(SG_MECH_INT3N, 0); }
 static void do_divide_stub_copy(void) { run_stub_copy(SG_MECH_DIVIDE, 0); }
 static void do_divide_stub_page_end(void) { run_stub_copy(SG_MECH_DIVIDE, 1); }
 static void do_hlt_stub_copy(void) { run_stub_copy(SG_MECH_HLT, 0); }
@@ -81,6 +82,13 @@ static void do_int3_page_end(void)
 {
     static const unsigned char int3 = 0xcc;
     run_at_page_end(&int3, 1, 1);
+}
+/* int $3 (CD 03) as a page's last two bytes: its saved RIP is the
+ * unmapped page's first byte too. */
+static void do_int_3_page_end(void)
+{
+    static const unsigned char int_3[2] = { 0xcd, 0x03 };
+    run_at_page_end(int_3, 2, 1);
 }
 static void do_hlt_page_end(void)
 {
@@ -318,6 +326,9 @@ static const struct fault_case cases[] = {
     { "int3_stub_copy", "a copy of the int3 door's stub outside the interface page", SG_SIGTRAP, do_int3_stub_copy,
       SG_MECH_INT3 },
     { "int3_page_end", "int3 as the last byte before an unmapped page", SG_SIGTRAP, do_int3_page_end, 0 },
+    { "int3n_stub_copy", "a copy of the int3n door's stub (int $3) outside the interface page", SG_SIGTRAP,
+      do_int3n_stub_copy, SG_MECH_INT3N },
+    { "int_3_page_end", "int $3 as the last two bytes before an unmapped page", SG_SIGTRAP, do_int_3_page_end, 0 },
     { "rdtsc_stub_copy", "a copy of the rdtsc door's stub outside the interface page, TSD armed", SG_SIGSEGV,
       do_rdtsc_stub_copy, SG_MECH_RDTSC },
     { "rdtsc_page_end", "rdtsc, TSD armed, as the last bytes before an unmapped page", SG_SIGSEGV,

@@ -99,9 +99,17 @@ static void initial_stack(void)
     tap_eq(sg_auxv_get(SG_AT_SECURE), 0, "AT_SECURE is 0");
     tap_eq(sg_auxv_get(SG_AT_UID) | sg_auxv_get(SG_AT_EUID) | sg_auxv_get(SG_AT_GID) | sg_auxv_get(SG_AT_EGID), 0,
            "AT_UID, AT_EUID, AT_GID, AT_EGID are 0");
-    tap_check(sg_auxv_get(SG_AT_MINSIGSTKSZ) >= 2048, "AT_MINSIGSTKSZ is at least MINSIGSTKSZ");
-    uint32_t r[4];
+    uint32_t r[4], x[4] = { 0, 0, 0, 0 };
     __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(1), "c"(0));
+    /* Linux's get_sigframe_size(): i386's sigframe (732) + 15, the FPU
+     * area (with OSXSAVE: CPUID.(0xD,0):EBX for the XCR0 the kernel set,
+     * + FP_XSTATE_MAGIC2; else FXSAVE's 512) + the FSAVE header (112) + 63,
+     * rounded up to 16. */
+    if (r[2] & (1u << 27))
+        __asm__ volatile("cpuid" : "=a"(x[0]), "=b"(x[1]), "=c"(x[2]), "=d"(x[3]) : "a"(0xd), "c"(0));
+    uint32_t fpu_area = r[2] & (1u << 27) ? ((x[1] + 63) & ~63u) + 4 : 512;
+    tap_eq(sg_auxv_get(SG_AT_MINSIGSTKSZ), (732 + 15 + fpu_area + 112 + 63 + 15) & ~15u,
+           "AT_MINSIGSTKSZ is Linux's largest signal frame (%u-byte FPU area)", fpu_area);
     tap_eq(sg_auxv_get(SG_AT_HWCAP), r[3], "AT_HWCAP is CPUID.1:EDX");
     const char *platform = (const char *)sg_auxv_get(SG_AT_PLATFORM);
     tap_check(platform && !strcmp(platform, SG_BITS == 64 ? "x86_64" : "i686"), "AT_PLATFORM is %s",

@@ -111,6 +111,7 @@ uint64_t harness_icebp;
 uint64_t harness_pf;
 uint64_t harness_nm;
 uint64_t harness_ac;
+uint64_t harness_int3n;
 struct regs harness_landed;           /* what harness_landing found */
 uint64_t harness_landed_flag;
 void harness_landing(void);
@@ -134,6 +135,7 @@ __asm__(
     ".macro DOOR_pf\n call *harness_pf(%rip)\n .endm\n"
     ".macro DOOR_nm\n call *harness_nm(%rip)\n .endm\n"
     ".macro DOOR_ac\n call *harness_ac(%rip)\n .endm\n"
+    ".macro DOOR_int3n\n call *harness_int3n(%rip)\n .endm\n"
     /* bound and into exist in 32-bit code only: never offered here, never run */
     ".macro DOOR_bound\n ud2\n .endm\n"
     ".macro DOOR_into\n ud2\n .endm\n"
@@ -142,7 +144,7 @@ __asm__(
     ".macro PRE_int80\n .endm\n .macro PRE_syscall\n .endm\n .macro PRE_callgate\n .endm\n"
     ".macro PRE_trap\n .endm\n .macro PRE_kip\n .endm\n .macro PRE_int3\n .endm\n .macro PRE_divide\n .endm\n .macro PRE_hlt\n .endm\n .macro PRE_bound\n .endm\n .macro PRE_into\n .endm\n"
     ".macro PRE_rdtsc\n .endm\n .macro PRE_umip\n .endm\n .macro PRE_cpuid\n .endm\n .macro PRE_icebp\n .endm\n"
-    ".macro PRE_pf\n .endm\n .macro PRE_nm\n .endm\n .macro PRE_ac\n .endm\n"
+    ".macro PRE_pf\n .endm\n .macro PRE_nm\n .endm\n .macro PRE_ac\n .endm\n .macro PRE_int3n\n .endm\n"
     ".macro PRE_sysenter\n lea 1f(%rip), %rcx\n lea 8(%rsp), %r11\n .endm\n"
     "   .section .rodata\n"
     "harness_gate: .long 0\n .word " STR(CALL_GATE_SEL) "\n"
@@ -659,6 +661,7 @@ int main(int argc, char **argv)
     harness_pf = sg_kip_stub(SG_MECH_PF);
     harness_nm = sg_kip_stub(SG_MECH_NM);
     harness_ac = sg_kip_stub(SG_MECH_AC);
+    harness_int3n = sg_kip_stub(SG_MECH_INT3N);
 #endif
 
     static const struct {

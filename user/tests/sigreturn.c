@@ -6,7 +6,14 @@
  *     a fault in ring 0): a kernel CS, the other width's CS, LDT selectors,
  *     a null or kernel SS, a non-canonical RIP or RSP, an MXCSR with
  *     reserved bits (FXRSTOR would #GP in ring 0), an unreadable FPU state
- *     or frame;
+ *     or frame; with XSAVE, an XSAVE header XRSTOR would #GP on in ring 0
+ *     (XSTATE_BV bits outside XCR0, XCOMP_BV, reserved bytes) - through
+ *     the handler's return and through every door - and a FP_XSTATE_MAGIC2
+ *     that cannot be read;
+ *   - accepted as FXSAVE only (Linux's fallback): a frame whose magic1 or
+ *     magic2 is wrong or whose xstate_size is too big - the x87/SSE state
+ *     from it, AVX's upper halves initial, the header ignored; a frame
+ *     whose xfeatures leaves AVX out gets AVX initial;
  *   - accepted but harmless: a kernel-half RIP or RSP (the #PF comes in user
  *     mode), RFLAGS with IOPL, NT, VM, VIF, VIP and RF (sanitised; AC kept);
  *   - every register of a crafted frame arrives exactly, through every door,
@@ -46,6 +53,9 @@ static void catch_segv(void)
  * "flags": IOPL, NT, VM, VIF and VIP clear, IF set, AC as the frame asked
  * (set); "mxcsr-fz": the frame's MXCSR.FZ loaded; "bad-gs": GS null. */
 static const char *edit_case;
+uint64_t ymm3_seen[4];              /* ymm_resume and sigreturn_resume_ymm store ymm3 here */
+#define XMM3_PATTERN 0x0123456789abcdefull
+#define YMM3_HI_PATTERN 0xfedcba9876543210ull
 void flags_resume(void);
 void flags_check(uintptr_t flags)
 {
@@ -58,14 +68,98 @@ void flags_check(uintptr_t flags)
         sys_exit(!(flags & bad) && (flags & (1u << 9)) && (flags & (1u << 18)) ? SANITISED : 45);
     if (!strcmp(edit_case, "mxcsr-fz"))
         sys_exit(mxcsr & 0x8000 ? SANITISED : 45);
+    if (!strncmp(edit_case, "fallback-", 9))    /* x87/SSE from the frame, AVX initial */
+        sys_exit(ymm3_seen[0] == XMM3_PATTERN && !ymm3_seen[2] && !ymm3_seen[3] ? SANITISED : 45);
     sys_exit(gs == 0 ? SANITISED : 45);
 }
 #ifdef __x86_64__
 __asm__(".text\n.globl flags_resume\nflags_resume:\n  pushfq\n  pop %rdi\n  and $-16, %rsp\n  call flags_check\n");
+__asm__(".text\n.globl ymm_resume\nymm_resume:\n  vmovdqu %ymm3, ymm3_seen(%rip)\n  jmp flags_resume\n");
 #else
+__asm__(".text\n.globl ymm_resume\nymm_resume:\n  vmovdqu %ymm3, ymm3_seen\n  jmp flags_resume\n");
 __asm__(".text\n.globl flags_resume\nflags_resume:\n  pushfl\n  pop %eax\n  and $-16, %esp\n  sub $12, %esp\n  push %eax\n"
         "  call flags_check\n");
 #endif
+
+void ymm_resume(void);
+
+/* ---- XSAVE-format frames (Linux's layout: include/sysgate/signal.h) ---- */
+
+static uint32_t cpuid_reg(uint32_t leaf, uint32_t sub, int which)
+{
+    uint32_t r[4];
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+    return r[which];
+}
+
+/* The kernel saves with XSAVE (CR4.OSXSAVE, as CPUID shows it). */
+static int osxsave(void)
+{
+    return (cpuid_reg(1, 0, 2) >> 27) & 1;
+}
+
+static uint64_t xcr0(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return lo | (uint64_t)hi << 32;
+}
+
+static int avx_enabled(void)
+{
+    return osxsave() && (xcr0() & SG_XFEATURE_AVX);
+}
+
+/* Makes the FXSAVE image at fx a valid XSAVE area of a frame: the
+ * _fpx_sw_bytes, XSTATE_BV = XCR0 (header otherwise 0), ymm3's upper half
+ * YMM3_HI_PATTERN, FP_XSTATE_MAGIC2 after xstate_size. */
+static void make_xsave(uint8_t *fx)
+{
+    uint32_t size = cpuid_reg(0xd, 0, 1), magic2 = SG_FP_XSTATE_MAGIC2;
+    struct sg_fpx_sw_bytes sw = {
+        .magic1 = SG_FP_XSTATE_MAGIC1,
+        .extended_size = size + 4 + (SG_BITS == 32 ? SG_FPSTATE32_FXSAVE : 0),
+        .xfeatures = xcr0(),
+        .xstate_size = size,
+    };
+    memcpy(fx + SG_FXSAVE_SW_BYTES, &sw, sizeof sw);
+    uint64_t bv = xcr0(), hi = YMM3_HI_PATTERN;
+    memset(fx + SG_XSAVE_HEADER, 0, 64);
+    memcpy(fx + SG_XSAVE_HEADER, &bv, 8);
+    if (bv & SG_XFEATURE_AVX)
+        memcpy(fx + SG_XSAVE_YMM_HI + 3 * 16, &hi, 8);
+    memcpy(fx + size, &magic2, 4);
+}
+
+/* The XSAVE header edits XRSTOR would #GP on in ring 0 (SDM vol. 1 13.8,
+ * vol. 2C XRSTOR), and one only Linux refuses (a reserved byte past 23);
+ * 0 if `c` is none of them. */
+static int bad_header(uint8_t *fx, const char *c)
+{
+    uint64_t v;
+    if (!strcmp(c, "xstate-bv")) {
+        memcpy(&v, fx + SG_XSAVE_HEADER, 8);
+        v |= 1ull << 9;                         /* PKRU's bit: never in sysgate's XCR0 */
+        memcpy(fx + SG_XSAVE_HEADER, &v, 8);
+    } else if (!strcmp(c, "xstate-bv-63")) {
+        memcpy(&v, fx + SG_XSAVE_HEADER, 8);
+        v |= 1ull << 63;
+        memcpy(fx + SG_XSAVE_HEADER, &v, 8);
+    } else if (!strcmp(c, "xcomp-bv")) {
+        v = (1ull << 63) | 7;                   /* the compacted form, which XSAVES writes */
+        memcpy(fx + SG_XSAVE_HEADER + 8, &v, 8);
+    } else if (!strcmp(c, "xcomp-bv-low")) {
+        v = 1;
+        memcpy(fx + SG_XSAVE_HEADER + 8, &v, 8);
+    } else if (!strcmp(c, "xsave-reserved")) {
+        fx[SG_XSAVE_HEADER + 16] = 1;           /* bytes 23:8 must be 0 */
+    } else if (!strcmp(c, "xsave-reserved-high")) {
+        fx[SG_XSAVE_HEADER + 63] = 0x80;
+    } else {
+        return 0;
+    }
+    return 1;
+}
 
 /* Pushes on the (kernel) stack the frame gave it: a #PF in user mode. */
 void push_resume(void);
@@ -82,8 +176,54 @@ static void edit_handler(int sig, sg_siginfo_t *info, void *ucv)
     sg_ucontext_t *uc = ucv;
     const char *c = edit_case;
 #ifdef __x86_64__
+    uint8_t *fx = (uint8_t *)(uintptr_t)uc->uc_mcontext.fpstate;
+#else
+    uint8_t *fx = (uint8_t *)(uintptr_t)uc->uc_mcontext.fpstate + SG_FPSTATE32_FXSAVE;
+#endif
+    if (bad_header(fx, c))
+        return;
+    if (!strncmp(c, "fallback-", 9)) {
+        /* A frame that would restore ymm3's upper half - but for the edit
+         * that makes it FXSAVE only (or leaves AVX out of xfeatures). */
+        uint64_t x3 = XMM3_PATTERN, hi = YMM3_HI_PATTERN, bv = SG_XFEATURE_X87 | SG_XFEATURE_SSE | SG_XFEATURE_AVX;
+        struct sg_fpx_sw_bytes sw;
+        memcpy(fx + 160 + 3 * 16, &x3, 8);
+        memcpy(fx + SG_XSAVE_YMM_HI + 3 * 16, &hi, 8);
+        memcpy(fx + SG_XSAVE_HEADER, &bv, 8);
+        memcpy(&sw, fx + SG_FXSAVE_SW_BYTES, sizeof sw);
+        if (!strcmp(c, "fallback-magic1"))
+            sw.magic1 ^= 1;
+        else if (!strcmp(c, "fallback-magic2"))
+            fx[sw.xstate_size] ^= 1;
+        else if (!strcmp(c, "fallback-size"))
+            sw.xstate_size = 1u << 20;
+        else                                    /* fallback-xfeatures */
+            sw.xfeatures = SG_XFEATURE_X87 | SG_XFEATURE_SSE;
+        if (strcmp(c, "fallback-xfeatures")) {
+            bv = 1ull << 9;                     /* a header XRSTOR would refuse: ignored without the magics */
+            memcpy(fx + SG_XSAVE_HEADER, &bv, 8);
+        }
+        memcpy(fx + SG_FXSAVE_SW_BYTES, &sw, sizeof sw);
+        SG_UC_IP(uc) = (uintptr_t)ymm_resume;
+        return;
+    }
+    if (!strcmp(c, "magic2-unmapped")) {
+        /* The FXSAVE part copied to the end of a page whose next page is
+         * unmapped: the magic2 read at fx + xstate_size fails. */
+        uint8_t *two = (uint8_t *)sys_mmap(0, 8192, 3, 0x22, -1, 0);   /* PROT_READ|WRITE, MAP_PRIVATE|ANONYMOUS */
+        sys_munmap(two + 4096, 4096);
+        uint8_t *at = two + 4096 - 512;
+        memcpy(at, fx, 512);
+#ifdef __x86_64__
+        uc->uc_mcontext.fpstate = (uintptr_t)at;
+#else
+        memcpy(at - SG_FPSTATE32_FXSAVE, fx - SG_FPSTATE32_FXSAVE, SG_FPSTATE32_FXSAVE);
+        uc->uc_mcontext.fpstate = (uint32_t)(uintptr_t)(at - SG_FPSTATE32_FXSAVE);
+#endif
+        return;
+    }
+#ifdef __x86_64__
     struct sg_sigcontext64 *m = &uc->uc_mcontext;
-    uint8_t *fx = (uint8_t *)(uintptr_t)m->fpstate;
     if (!strcmp(c, "kernel-cs")) m->cs = 0x08;
     else if (!strcmp(c, "kernel-cs-rpl3")) m->cs = 0x0b;
     else if (!strcmp(c, "compat-cs")) m->cs = 0x1b;
@@ -110,7 +250,6 @@ static void edit_handler(int sig, sg_siginfo_t *info, void *ucv)
     else if (!strcmp(c, "fpstate-kernel")) m->fpstate = 0xffffffff80100000ull;
 #else
     struct sg_sigcontext32 *m = &uc->uc_mcontext;
-    uint8_t *fx = (uint8_t *)(uintptr_t)m->fpstate + SG_FPSTATE32_FXSAVE;
     if (!strcmp(c, "kernel-cs")) m->cs = 0x08;
     else if (!strcmp(c, "kernel-cs-rpl3")) m->cs = 0x0b;
     else if (!strcmp(c, "compat-cs")) m->cs = 0x2b;         /* 64-bit code in a 32-bit frame */
@@ -135,34 +274,67 @@ struct hostile {
     int expect;             /* CAUGHT or SANITISED */
     int bits;               /* 0: both widths */
     const char *what;
+    int needs;              /* NEEDS_XSAVE: the kernel saves with XSAVE; NEEDS_AVX: and AVX is on */
 };
+#define NEEDS_XSAVE 1
+#define NEEDS_AVX 2
 
 static const struct hostile hostile_cases[] = {
-    { "kernel-cs", CAUGHT, 0, "the kernel's CS" },
-    { "kernel-cs-rpl3", CAUGHT, 0, "the kernel's CS with RPL 3" },
-    { "compat-cs", CAUGHT, 0, "the other width's code segment" },
-    { "ldt-cs", CAUGHT, 0, "an LDT code selector" },
-    { "null-ss", CAUGHT, 0, "a null SS" },
-    { "kernel-ss", CAUGHT, 0, "the kernel's SS" },
-    { "ldt-ss", CAUGHT, 0, "an LDT stack selector" },
-    { "noncanonical-rip", CAUGHT, 64, "a non-canonical RIP (the SYSRET hazard)" },
-    { "noncanonical-rip-high", CAUGHT, 64, "RIP 0x8000000000000000" },
-    { "noncanonical-rsp", CAUGHT, 64, "a non-canonical RSP" },
-    { "kernel-rip", CAUGHT, 0, "a kernel address as RIP (#PF in user mode)" },
-    { "kernel-rsp", CAUGHT, 0, "a kernel address as RSP (#PF in user mode at the first push)" },
-    { "flags", SANITISED, 0, "IOPL 3, NT, RF, VM, VIF, VIP: cleared; AC kept" },
-    { "mxcsr", CAUGHT, 0, "MXCSR with reserved bits (FXRSTOR would #GP in ring 0)" },
-    { "mxcsr-fz", SANITISED, 64, "MXCSR with FZ (a defined bit): loaded" },
-    { "fpstate-unmapped", CAUGHT, 0, "an unreadable FPU state" },
-    { "fpstate-kernel", CAUGHT, 64, "an FPU state pointer into the kernel" },
-    { "bad-gs", SANITISED, 32, "a GS the CPU refuses: loaded as null, the return goes on" },
-    { "frame-unmapped", CAUGHT, 0, "rt_sigreturn with the stack pointer at unmapped memory" },
-    { "frame-kernel", CAUGHT, 64, "rt_sigreturn with the stack pointer in the kernel" },
+    { "kernel-cs", CAUGHT, 0, "the kernel's CS", 0 },
+    { "kernel-cs-rpl3", CAUGHT, 0, "the kernel's CS with RPL 3", 0 },
+    { "compat-cs", CAUGHT, 0, "the other width's code segment", 0 },
+    { "ldt-cs", CAUGHT, 0, "an LDT code selector", 0 },
+    { "null-ss", CAUGHT, 0, "a null SS", 0 },
+    { "kernel-ss", CAUGHT, 0, "the kernel's SS", 0 },
+    { "ldt-ss", CAUGHT, 0, "an LDT stack selector", 0 },
+    { "noncanonical-rip", CAUGHT, 64, "a non-canonical RIP (the SYSRET hazard)", 0 },
+    { "noncanonical-rip-high", CAUGHT, 64, "RIP 0x8000000000000000", 0 },
+    { "noncanonical-rsp", CAUGHT, 64, "a non-canonical RSP", 0 },
+    { "kernel-rip", CAUGHT, 0, "a kernel address as RIP (#PF in user mode)", 0 },
+    { "kernel-rsp", CAUGHT, 0, "a kernel address as RSP (#PF in user mode at the first push)", 0 },
+    { "flags", SANITISED, 0, "IOPL 3, NT, RF, VM, VIF, VIP: cleared; AC kept", 0 },
+    { "mxcsr", CAUGHT, 0, "MXCSR with reserved bits (FXRSTOR would #GP in ring 0)", 0 },
+    { "mxcsr-fz", SANITISED, 64, "MXCSR with FZ (a defined bit): loaded", 0 },
+    { "fpstate-unmapped", CAUGHT, 0, "an unreadable FPU state", 0 },
+    { "fpstate-kernel", CAUGHT, 64, "an FPU state pointer into the kernel", 0 },
+    { "bad-gs", SANITISED, 32, "a GS the CPU refuses: loaded as null, the return goes on", 0 },
+    { "frame-unmapped", CAUGHT, 0, "rt_sigreturn with the stack pointer at unmapped memory", 0 },
+    { "frame-kernel", CAUGHT, 64, "rt_sigreturn with the stack pointer in the kernel", 0 },
+    { "xstate-bv", CAUGHT, 0, "XSTATE_BV with a bit outside XCR0 (XRSTOR would #GP in ring 0)", NEEDS_XSAVE },
+    { "xstate-bv-63", CAUGHT, 0, "XSTATE_BV bit 63", NEEDS_XSAVE },
+    { "xcomp-bv", CAUGHT, 0, "XCOMP_BV asking for the compacted form (XRSTOR would #GP)", NEEDS_XSAVE },
+    { "xcomp-bv-low", CAUGHT, 0, "XCOMP_BV bit 0 without bit 63 (XRSTOR would #GP)", NEEDS_XSAVE },
+    { "xsave-reserved", CAUGHT, 0, "XSAVE header byte 16 set (XRSTOR would #GP)", NEEDS_XSAVE },
+    { "xsave-reserved-high", CAUGHT, 0, "XSAVE header byte 63 set (refused as Linux does)", NEEDS_XSAVE },
+    { "magic2-unmapped", CAUGHT, 0, "FP_XSTATE_MAGIC2 on an unmapped page", NEEDS_XSAVE },
+    { "fallback-magic1", SANITISED, 0, "a wrong FP_XSTATE_MAGIC1: FXSAVE only (xmm from the frame, AVX initial)",
+      NEEDS_AVX },
+    { "fallback-magic2", SANITISED, 0, "a wrong FP_XSTATE_MAGIC2: FXSAVE only", NEEDS_AVX },
+    { "fallback-size", SANITISED, 0, "an xstate_size past the kernel's: FXSAVE only", NEEDS_AVX },
+    { "fallback-xfeatures", SANITISED, 0, "xfeatures without AVX: AVX initial, the rest from the frame", NEEDS_AVX },
 };
+
+/* Hostile XSAVE headers in a crafted frame through each instruction door
+ * (run_hostile's "door:<header case>:<door>"). */
+static const char *const door_header_cases[] = { "xstate-bv", "xcomp-bv", "xsave-reserved" };
+
+static uintptr_t craft(int rcx_is_rip);
+void sigreturn_via(int mech, uintptr_t sp);
+static uint8_t *crafted_fx;
 
 static int run_hostile(const char *name)
 {
     catch_segv();
+    if (!strncmp(name, "door:", 5)) {           /* door:<header case>:<door number> */
+        const char *c = name + 5, *colon = strchr(c, ':');
+        static char header_case[32];
+        memcpy(header_case, c, (size_t)(colon - c));
+        uintptr_t sp = craft(0);
+        make_xsave(crafted_fx);
+        bad_header(crafted_fx, header_case);
+        sigreturn_via(colon[1] - '0', sp);
+        return 47;
+    }
     if (!strcmp(name, "frame-unmapped") || !strcmp(name, "frame-kernel")) {
         uintptr_t sp = !strcmp(name, "frame-unmapped") ? 0x1000 : (uintptr_t)0xffff800000100000ull;
 #ifdef __x86_64__
@@ -181,22 +353,51 @@ static int run_hostile(const char *name)
     return 47;      /* the return was accepted unchanged */
 }
 
+/* One hostile case in a child of its own: its exit status, and no return
+ * instruction faulted in ring 0 meanwhile. */
+static void run_child_case(const char *name, int expect, const char *what)
+{
+    struct sg_info before, after;
+    sg_info(&before);
+    char *argv[] = { sg_argv[0], (char *)name, 0 };
+    long st = sg_run(sg_argv[0], argv);
+    sg_info(&after);
+    int faults = 0;
+    for (int x = 0; x < 6; x++)
+        faults += (int)(after.exit_faults[x] - before.exit_faults[x]);
+    tap_eq(st, SG_WSTATUS_EXITED(expect), "%s: %s", name, what);
+    tap_eq(faults, 0, "%s: no return instruction faulted in ring 0", name);
+}
+
+#define INSTRUCTION_DOORS SG_MECH_INT3
+
 static void check_hostile(void)
 {
+    int xsave = osxsave(), avx = avx_enabled();
     for (unsigned i = 0; i < sizeof hostile_cases / sizeof hostile_cases[0]; i++) {
         const struct hostile *h = &hostile_cases[i];
         if (h->bits && h->bits != SG_BITS)
             continue;
-        struct sg_info before, after;
-        sg_info(&before);
-        char *argv[] = { sg_argv[0], (char *)h->name, 0 };
-        long st = sg_run(sg_argv[0], argv);
-        sg_info(&after);
-        int faults = 0;
-        for (int x = 0; x < 6; x++)
-            faults += (int)(after.exit_faults[x] - before.exit_faults[x]);
-        tap_eq(st, SG_WSTATUS_EXITED(h->expect), "%s: %s", h->name, h->what);
-        tap_eq(faults, 0, "%s: no return instruction faulted in ring 0", h->name);
+        if ((h->needs == NEEDS_XSAVE && !xsave) || (h->needs == NEEDS_AVX && !avx)) {
+            tap_skip(h->needs == NEEDS_AVX ? "the CPU model has no AVX" : "the CPU model has no XSAVE", "%s: %s",
+                     h->name, h->what);
+            continue;
+        }
+        run_child_case(h->name, h->expect, h->what);
+    }
+    for (int mech = 0; mech < INSTRUCTION_DOORS; mech++) {
+        if (!sg_kip_stub(mech))
+            continue;
+        for (unsigned i = 0; i < sizeof door_header_cases / sizeof door_header_cases[0]; i++) {
+            char name[64], what[96];
+            snformat(name, sizeof name, "door:%s:%d", door_header_cases[i], mech);
+            snformat(what, sizeof what, "a crafted frame with a hostile XSAVE header through %s",
+                     sg_mechanism_name(mech));
+            if (!xsave)
+                tap_skip("the CPU model has no XSAVE", "%s: %s", name, what);
+            else
+                run_child_case(name, CAUGHT, what);
+        }
     }
 }
 
@@ -208,11 +409,11 @@ static void check_hostile(void)
  * stores every register in resumed[] and comes back (with DF, AC and TF clear, as the
  * C code it returns to expects). */
 uintptr_t saved_sp, resumed[20];
-void sigreturn_via(int mech, uintptr_t sp);
 void sigreturn_resume(void);
+void sigreturn_resume_ymm(void);    /* stores ymm3 in ymm3_seen, then sigreturn_resume */
 struct { uint32_t offset; uint16_t sel; } __attribute__((packed)) gate_ptr = { 0, 0x4b };
 #ifdef __x86_64__
-__asm__(".text\n.globl sigreturn_via, sigreturn_resume\nsigreturn_via:\n"
+__asm__(".text\n.globl sigreturn_via, sigreturn_resume, sigreturn_resume_ymm\nsigreturn_via:\n"
         "  push %rbp; push %rbx; push %r12; push %r13; push %r14; push %r15\n"
         "  mov %rsp, saved_sp(%rip)\n  mov %rsi, %rsp\n  mov $15, %eax\n"
         "  cmp $0, %edi; je 10f\n  cmp $1, %edi; je 11f\n  cmp $2, %edi; je 12f\n  cmp $3, %edi; je 13f\n"
@@ -229,7 +430,8 @@ __asm__(".text\n.globl sigreturn_via, sigreturn_resume\nsigreturn_via:\n"
         "  mov %r13, resumed+96(%rip); mov %r14, resumed+104(%rip); mov %r15, resumed+112(%rip)\n"
         "  mov %rsp, resumed+120(%rip)\n  pushfq\n  pop resumed+128(%rip)\n"
         "  movq %xmm3, resumed+136(%rip)\n"
-        "  pushq $0x202\n  popfq\n  mov saved_sp(%rip), %rsp\n  pop %r15; pop %r14; pop %r13; pop %r12; pop %rbx; pop %rbp\n  ret\n");
+        "  pushq $0x202\n  popfq\n  mov saved_sp(%rip), %rsp\n  pop %r15; pop %r14; pop %r13; pop %r12; pop %rbx; pop %rbp\n  ret\n"
+        "sigreturn_resume_ymm:\n  vmovdqu %ymm3, ymm3_seen(%rip)\n  jmp sigreturn_resume\n");
 #else
 __asm__(".text\n.globl sigreturn_via, sigreturn_resume\nsigreturn_via:\n"
         "  push %ebp; push %ebx; push %esi; push %edi\n"
@@ -246,10 +448,11 @@ __asm__(".text\n.globl sigreturn_via, sigreturn_resume\nsigreturn_via:\n"
         "  mov %esi, resumed+16; mov %edi, resumed+20; mov %ebp, resumed+24; mov %esp, resumed+28\n"
         "  pushfl\n  popl resumed+32\n  movd %xmm3, resumed+36\n"
         "  mov %gs, resumed+40\n"
-        "  pushl $0x202\n  popfl\n  mov saved_sp, %esp\n  pop %edi; pop %esi; pop %ebx; pop %ebp\n  ret\n");
+        "  pushl $0x202\n  popfl\n  mov saved_sp, %esp\n  pop %edi; pop %esi; pop %ebx; pop %ebp\n  ret\n"
+        ".globl sigreturn_resume_ymm\nsigreturn_resume_ymm:\n  vmovdqu %ymm3, ymm3_seen\n  jmp sigreturn_resume\n");
 #endif
 
-static uint8_t fxstate[SG_FPSTATE32_SIZE + 64] __attribute__((aligned(64)));
+static uint8_t fxstate[4096] __attribute__((aligned(64)));   /* an FSAVE header + an XSAVE area, aligned */
 static union {
     struct sg_rt_sigframe64 f64;
     struct sg_rt_sigframe32 f32;
@@ -257,8 +460,8 @@ static union {
 } crafted __attribute__((aligned(16)));
 
 /* The doors sigreturn_via knows: the five instruction doors (the exception
- * doors' stubs are in the interface page, reached by a call). */
-#define INSTRUCTION_DOORS SG_MECH_INT3
+ * doors' stubs are in the interface page, reached by a call):
+ * INSTRUCTION_DOORS above. */
 
 /* A frame whose every register holds a pattern, resuming at
  * sigreturn_resume on the scratch stack, with xmm3 set through the FPU
@@ -271,6 +474,7 @@ static uintptr_t craft(int rcx_is_rip)
     uintptr_t resume_sp = (uintptr_t)scratch_stack + sizeof scratch_stack - 64;
 #ifdef __x86_64__
     uint8_t *fx = fxstate;
+    crafted_fx = fx;
     fx[0] = 0x7f, fx[1] = 0x03;
     uint32_t mxcsr = 0x1f80;
     memcpy(fx + SG_FXSAVE_MXCSR, &mxcsr, 4);
@@ -295,6 +499,7 @@ static uintptr_t craft(int rcx_is_rip)
 #else
     uint8_t *fx = fxstate + 64 - SG_FPSTATE32_FXSAVE % 64;     /* the FXSAVE part 16-byte aligned */
     uint8_t *image = fx + SG_FPSTATE32_FXSAVE;
+    crafted_fx = image;
     image[0] = 0x7f, image[1] = 0x03;
     uint32_t mxcsr = 0x1f80, x3 = 0x89abcdefu;
     memcpy(image + SG_FXSAVE_MXCSR, &mxcsr, 4);
@@ -347,6 +552,19 @@ static void check_doors(void)
         tap_eq(resumed[9], 0x89abcdefu, "%s: ... and xmm3 from its FXSAVE image", door);
         tap_eq(resumed[10] & 0xffff, m->gs, "%s: ... and GS", door);
 #endif
+        /* The same frame as an XSAVE area: ymm3's upper half from it too. */
+        if (avx_enabled()) {
+            sp = craft(0);
+            make_xsave(crafted_fx);
+#ifdef __x86_64__
+            crafted.f64.uc.uc_mcontext.rip = (uintptr_t)sigreturn_resume_ymm;
+#else
+            crafted.f32.uc.uc_mcontext.eip = (uintptr_t)sigreturn_resume_ymm;
+#endif
+            memset(ymm3_seen, 0, sizeof ymm3_seen);
+            sigreturn_via(mech, sp);
+            tap_eq(ymm3_seen[2], YMM3_HI_PATTERN, "%s: an XSAVE-format frame restores ymm3's upper half", door);
+        }
     }
 #ifdef __x86_64__
     /* The exit is chosen from the restored frame: through the syscall door,
@@ -428,8 +646,29 @@ static void random_handler(int sig, sg_siginfo_t *info, void *ucv)
 #endif
 }
 
+/* An XSAVE area with random damage: the software bytes (magics, sizes,
+ * xfeatures) and the header's words, mostly plausible, sometimes not. */
+static void hostile_xsave(uint8_t *fx)
+{
+    make_xsave(fx);
+    struct sg_fpx_sw_bytes sw;
+    memcpy(&sw, fx + SG_FXSAVE_SW_BYTES, sizeof sw);
+    sw.magic1 = (uint32_t)hostile(sw.magic1);
+    sw.extended_size = (uint32_t)hostile(sw.extended_size);
+    sw.xstate_size = next() % 4 ? sw.xstate_size : (uint32_t)hostile(sw.xstate_size) % 1024;
+    sw.xfeatures = hostile(sw.xfeatures);
+    memcpy(fx + SG_FXSAVE_SW_BYTES, &sw, sizeof sw);
+    for (int i = 0; i < 8; i++) {
+        uint64_t w;
+        memcpy(&w, fx + SG_XSAVE_HEADER + 8 * i, 8);
+        w = next() % 4 ? w : hostile(w);
+        memcpy(fx + SG_XSAVE_HEADER + 8 * i, &w, 8);
+    }
+}
+
 static int fuzz_frames(int rounds)
 {
+    int xsave = osxsave();
     sg_stack_t ss = { .sp = (uintptr_t)altstack, .size = sizeof altstack };
     sys_sigaltstack(&ss, 0);
     static const int sigs[] = { SG_SIGSEGV, SG_SIGBUS, SG_SIGILL, SG_SIGFPE, SG_SIGTRAP };
@@ -451,6 +690,10 @@ static int fuzz_frames(int rounds)
         crafted.f64.uc.uc_flags = hostile(crafted.f64.uc.uc_flags);
         uint32_t mxcsr = (uint32_t)hostile(0x1f80);
         memcpy(fxstate + SG_FXSAVE_MXCSR, &mxcsr, 4);
+#endif
+        if (xsave && next() % 2)
+            hostile_xsave(crafted_fx);
+#ifdef __x86_64__
 #else
         struct sg_sigcontext32 *m = &crafted.f32.uc.uc_mcontext;
         m->cs = (uint16_t)hostile(m->cs);

@@ -47,3 +47,15 @@ __sg_stub_icebp:
     ret
     .size __sg_stub_icebp, . - __sg_stub_icebp
     .balign 16
+
+/* int $3 (CD 03): #BP as int3's, but a two-byte instruction - the saved
+ * RIP is the `ret` after it, 2 bytes from the stub's start, where no
+ * int3 (CC) can end: the byte before it is the 03.  Written as bytes:
+ * GNU as assembles `int $3` as the one-byte CC. */
+    .globl __sg_stub_int3n
+    .type __sg_stub_int3n, @function
+__sg_stub_int3n:
+    .byte   0xcd, 0x03
+    ret
+    .size __sg_stub_int3n, . - __sg_stub_int3n
+    .balign 16
