@@ -1,9 +1,11 @@
-/* The IDT: exceptions, the PIC's interrupts, and the two doors that are
- * vectors: int 0x80 (int80.S) and #UD (trap.S). */
+/* The IDT: exceptions, the PIC's interrupts, and the doors that are
+ * vectors: int 0x80 (int80.S), #UD (trap.S) and the exception doors'
+ * (exception_entry.S). */
 #include "idt.h"
 #include "descriptor.h"
 #include "gdt.h"
 #include "selectors_msrs.h"
+#include "../entry/exception_doors.h"
 #include "../entry/frame.h"
 #include "../lib/kernel.h"
 
@@ -24,7 +26,11 @@ void idt_init(void)
          * DPL 3, as on Linux; everything else DPL 0 so that `int $n`
          * from ring 3 is a #GP instead (SDM vol. 3A 6.12.1.1). */
         int dpl = (v == 3 || v == 4) ? 3 : 0;
-        idt[v] = desc_idt_gate(KERNEL_CS, interrupt_stub_table[v], DESC_INTERRUPT_GATE, dpl, ist);
+        /* The vectors of the exception doors have entries of their own
+         * (entry/exception_entry.S), which take every exception that is
+         * no call on to the ordinary stub's path. */
+        uint64_t entry = v < 32 && exception_door_entry[v] ? exception_door_entry[v] : interrupt_stub_table[v];
+        idt[v] = desc_idt_gate(KERNEL_CS, entry, DESC_INTERRUPT_GATE, dpl, ist);
     }
     /* #UD has a door of its own: trap-based entry (entry/trap.S). */
     idt_set(UD_VECTOR, trap_ud_entry, 0, 0);

@@ -138,6 +138,7 @@
     .globl int80_entry32, callgate_entry32, callgate_entry32_tf_window_end
     .globl trap_ud_entry32, sysenter_entry32, sysenter_entry32_tf_window_end
     .globl syscall_compat_entry, syscall_compat_ud, compat_full_call, compat_unknown
+    .globl exdoor_32_call, exdoor_32_fast_test
 
 /*
  * int $0x80.  The CPU pushed SS, RSP, RFLAGS, CS, RIP (int80.S) and
@@ -295,6 +296,37 @@ trap_32_read_fault:
 trap_32_other:
     pop     %r11
     jmp     trap_ud_full
+
+/*
+ * The exception doors (exception_entry.S), once a 32-bit caller's call is
+ * recognised: the frame's first part is DOOR_PARTIAL_FRAME's (tables.h:
+ * the door words skipped, the argument registers, rcx and r11 - the eight
+ * registers COMPAT_SAVE saves, in the frame's order, since the full path
+ * keeps them), its RIP, RSP and flags what the call returns with, its tag
+ * the door's.  The exit is IRETQ to the words the CPU pushed, as the trap
+ * door's (exception_entry.S says why it cannot fault); the full path is
+ * every exception door's, exdoor_full.
+ */
+#define EXDOOR_32(field) (FRAME_##field - FRAME_R11)(%rsp)
+
+.macro exdoor_32_EXIT
+    DOOR_IRETQ_EXIT
+.endm
+
+exdoor_32_call:
+    SMAP_CLOSE
+    swapgs
+    cld
+exdoor_32_fast_test:                    /* into, ac, pf: swapgs, cld and their flags done */
+    incq    %gs:PERCPU_SYSCALLS
+    cmpq    $0, %gs:PERCPU_WORK
+    jne     exdoor_32_full
+    COMPAT_DISPATCH exdoor_32
+
+    COMPAT_PAST exdoor_32, EXDOOR_32(RSP), 4
+
+exdoor_32_full:
+    jmp     exdoor_full
 
 /*
  * SYSENTER, from a 32-bit process (sysenter.S has swapped GS, loaded the
@@ -473,6 +505,8 @@ compat_full_call:
     je      trap_32_full
     cmp     $callgate_32_exit, %r11
     je      callgate_32_full
+    cmp     $exdoor_32_exit, %r11
+    je      exdoor_32_full
     ud2                                 /* no other caller: a kernel bug */
 
 /* An empty slot: -ENOSYS, once the process's first call of the number has

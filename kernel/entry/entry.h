@@ -91,6 +91,13 @@ void entry_floor_switch(uint32_t floors);
  * door); dr6: the #DB's causes (the icebp door).  Called for every
  * exception from user mode, before it becomes the process's fault. */
 bool exception_door_call(struct frame *f, uint64_t cr2, uint64_t dr6);
+/* Where a call through an exception door that a signal interrupted
+ * starts again (signal.c restart_call), from the frame the call left (its
+ * entry tag, RIP where the stub resumed): the stub's start - the kernel
+ * dropped what the stub had pushed - or, for the 64-bit pf stub, whose
+ * words wait in the red zone, the load that raised the #PF.  0: not a
+ * door's return point (the call is not restarted: -EINTR). */
+uint64_t exception_door_restart(const struct frame *f, int bits);
 /* At boot, after kip_init: every exception door's stub starts with the
  * instruction the recognition expects and returns with a ret (panics
  * otherwise). */

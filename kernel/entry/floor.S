@@ -132,13 +132,14 @@ floor_into:                     /* #OF: a trap, no error code; 32-bit code only.
     iretq
 
 floor_pf:                       /* #PF: a fault with an error code.  A load
-                                   into the door's range is skipped with
-                                   what the stub pushed (r11 and RFLAGS stay
-                                   as the stub left them): the first load's
-                                   length below the range's last byte, the
-                                   second's at it.  Every other page fault -
-                                   demand paging included - takes the real
-                                   path */
+                                   into the door's range is skipped: the
+                                   first load's length below the range's
+                                   last byte, the second's at it - 64-bit to
+                                   where the stub takes its words back from
+                                   the red zone, 32-bit to the ret, with the
+                                   EFLAGS it pushed dropped, not restored.
+                                   Every other page fault - demand paging
+                                   included - takes the real path */
     testb   $3, 16(%rsp)                /* the CS the CPU pushed: from ring 0? */
     jz      9f
     push    %rax
@@ -158,10 +159,9 @@ floor_pf:                       /* #PF: a fault with an error code.  A load
     jne     4f
     movq    $8, %rdx                    /* testb $0, SG_PF_RANGE - 1(%r11) */
 4:  add     %rdx, 24(%rsp)
-    addq    $16, 48(%rsp)               /* and r11, RFLAGS: the saved RSP */
     jmp     3f
 2:  addq    $7, 24(%rsp)                /* either testb $0, <32-bit address> */
-    addq    $4, 48(%rsp)                /* and EFLAGS */
+    addq    $4, 48(%rsp)                /* and EFLAGS: the saved RSP */
 3:  pop     %rdx
     pop     %rax
     add     $8, %rsp                    /* the error code */
@@ -232,7 +232,9 @@ floor_ac:                       /* #AC: a fault, error code 0, CPL 3 only.
  * takes only the stub's own #GP (its address in floor_rdtsc_call[],
  * exception_doors.c): a thread with TSD armed also faults in the vDSO's
  * clock reads and in __sg_rdtsc - the benchmark's own TSC reads while it
- * measures this floor - and those go on to the real path. */
+ * measures this floor - and those go on to the real path: the #GP's own
+ * entry (exception_entry.S), where a call through the hlt, umip or cpuid
+ * door is still a call. */
 floor_rdtsc:
     push    %rax
     mov     16(%rsp), %rax              /* the saved RIP */
@@ -253,7 +255,7 @@ floor_rdtsc:
     add     $8, %rsp
     iretq
 3:  pop     %rax
-    jmp     *interrupt_stub_table + 8 * GP_VECTOR(%rip)
+    jmp     *exception_door_entry + 8 * GP_VECTOR(%rip)
 
 floor_cpuid:
     testb   $3, 16(%rsp)

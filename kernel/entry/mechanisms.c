@@ -53,6 +53,7 @@
  *             hardware would raise: syscall_compat_ud, compat_doors.S)
  */
 #include "entry.h"
+#include "exception_doors.h"
 #include "../arch/cpu.h"
 #include "../arch/gdt.h"
 #include "../arch/idt.h"
@@ -152,48 +153,48 @@ static void aim_door(int mech, bool floor)
         idt_set(UD_VECTOR, floor ? floor_trap : trap_ud_entry, 0, 0);
         break;
     case SG_MECH_INT3:      /* DPL 3 as idt_init sets it */
-        idt_set(BP_VECTOR, floor ? floor_int3 : (void (*)(void))interrupt_stub_table[BP_VECTOR], 3, 0);
+        idt_set(BP_VECTOR, floor ? floor_int3 : (void (*)(void))exception_door_entry[BP_VECTOR], 3, 0);
         break;
     case SG_MECH_INT3N:     /* #BP too: entry_set_floor lets one of int3, int3n have it */
-        idt_set(BP_VECTOR, floor ? floor_int3n : (void (*)(void))interrupt_stub_table[BP_VECTOR], 3, 0);
+        idt_set(BP_VECTOR, floor ? floor_int3n : (void (*)(void))exception_door_entry[BP_VECTOR], 3, 0);
         break;
     case SG_MECH_DIVIDE:    /* DPL 0: int $0 from ring 3 stays a #GP */
-        idt_set(DE_VECTOR, floor ? floor_divide : (void (*)(void))interrupt_stub_table[DE_VECTOR], 0, 0);
+        idt_set(DE_VECTOR, floor ? floor_divide : (void (*)(void))exception_door_entry[DE_VECTOR], 0, 0);
         break;
     case SG_MECH_HLT:
-        idt_set(GP_VECTOR, floor ? floor_hlt : (void (*)(void))interrupt_stub_table[GP_VECTOR], 0, 0);
+        idt_set(GP_VECTOR, floor ? floor_hlt : (void (*)(void))exception_door_entry[GP_VECTOR], 0, 0);
         break;
     case SG_MECH_BOUND:
-        idt_set(BR_VECTOR, floor ? floor_bound : (void (*)(void))interrupt_stub_table[BR_VECTOR], 0, 0);
+        idt_set(BR_VECTOR, floor ? floor_bound : (void (*)(void))exception_door_entry[BR_VECTOR], 0, 0);
         break;
     case SG_MECH_INTO:      /* DPL 3 as idt_init sets it: INTO checks it */
-        idt_set(OF_VECTOR, floor ? floor_into : (void (*)(void))interrupt_stub_table[OF_VECTOR], 3, 0);
+        idt_set(OF_VECTOR, floor ? floor_into : (void (*)(void))exception_door_entry[OF_VECTOR], 3, 0);
         break;
     /* #GP is also hlt's: entry_set_floor lets one of them have it. */
     case SG_MECH_RDTSC:
-        idt_set(GP_VECTOR, floor ? floor_rdtsc : (void (*)(void))interrupt_stub_table[GP_VECTOR], 0, 0);
+        idt_set(GP_VECTOR, floor ? floor_rdtsc : (void (*)(void))exception_door_entry[GP_VECTOR], 0, 0);
         break;
     case SG_MECH_UMIP:
-        idt_set(GP_VECTOR, floor ? floor_umip : (void (*)(void))interrupt_stub_table[GP_VECTOR], 0, 0);
+        idt_set(GP_VECTOR, floor ? floor_umip : (void (*)(void))exception_door_entry[GP_VECTOR], 0, 0);
         break;
     case SG_MECH_CPUID:
-        idt_set(GP_VECTOR, floor ? floor_cpuid : (void (*)(void))interrupt_stub_table[GP_VECTOR], 0, 0);
+        idt_set(GP_VECTOR, floor ? floor_cpuid : (void (*)(void))exception_door_entry[GP_VECTOR], 0, 0);
         break;
     case SG_MECH_ICEBP:     /* DPL 0, the #DB stack, as idt_init sets them */
         idt_set(DB_VECTOR, floor ? floor_icebp : (void (*)(void))interrupt_stub_table[DB_VECTOR], 0, IST_DB);
         break;
     case SG_MECH_PF:
-        idt_set(PF_VECTOR, floor ? floor_pf : (void (*)(void))interrupt_stub_table[PF_VECTOR], 0, 0);
+        idt_set(PF_VECTOR, floor ? floor_pf : (void (*)(void))exception_door_entry[PF_VECTOR], 0, 0);
         break;
     case SG_MECH_AC:
         floor_ac_stub[0] = kip_stub(64, SG_MECH_AC);
         floor_ac_stub[1] = kip_stub(32, SG_MECH_AC);
-        idt_set(AC_VECTOR, floor ? floor_ac : (void (*)(void))interrupt_stub_table[AC_VECTOR], 0, 0);
+        idt_set(AC_VECTOR, floor ? floor_ac : (void (*)(void))exception_door_entry[AC_VECTOR], 0, 0);
         break;
     case SG_MECH_NM:
         floor_nm_stub[0] = kip_stub(64, SG_MECH_NM);
         floor_nm_stub[1] = kip_stub(32, SG_MECH_NM);
-        idt_set(NM_VECTOR, floor ? floor_nm : (void (*)(void))interrupt_stub_table[NM_VECTOR], 0, 0);
+        idt_set(NM_VECTOR, floor ? floor_nm : (void (*)(void))exception_door_entry[NM_VECTOR], 0, 0);
         break;
     }
 }

@@ -604,16 +604,17 @@ static int door_insn_length(const struct frame *f)
 
 static void restart_call(struct proc *p, struct frame *f)
 {
-    /* An exception door (doors.def) ran only from inside its stub, and the
-     * kernel put back what the stub had pushed before it resumed: running
-     * the stub again from its first instruction makes the same call. */
+    /* An exception door (doors.def) ran only from inside its stub: the
+     * stub's start - or, where the stub's words are still there, the
+     * instruction that raised the exception - makes the same call again
+     * (exception_doors.c). */
     if (f->entry >= SG_MECH_FIRST_EXCEPTION && f->entry < SG_MECH_COUNT) {
-        uint64_t stub = kip_stub(p->bits, (int)f->entry);
-        if (!stub) {
+        uint64_t again = exception_door_restart(f, p->bits);
+        if (!again) {
             f->rax = (uint64_t)-SG_EINTR;
             return;
         }
-        f->rip = stub;
+        f->rip = again;
         f->rax = p->sig.restart_nr;
         return;
     }

@@ -51,7 +51,7 @@ typedef long (*syscall_call)(const uint64_t *a);
 /* The full-path stubs of the 64-bit doors' own fast paths (kernel/entry/),
  * and of the 32-bit doors' (entry/compat_doors.S) with their empty slot. */
 void syscall_full_call(void), int80_full_call(void), callgate_full_call(void), sysenter_full_call(void),
-    trap_full_call(void);
+    trap_full_call(void), exdoor64_full_call(void);
 void compat_full_call(void), compat_unknown(void);
 
 #define PATH_FAST true
@@ -78,7 +78,7 @@ static syscall_call table32[LINUX_NR_MAX];
 static syscall_call private_table[SG_PRIVATE_COUNT];
 
 void *syscall_door_table64[DOOR_TABLE_SLOTS], *int80_table64[DOOR_TABLE_SLOTS], *callgate_table64[DOOR_TABLE_SLOTS],
-    *sysenter_table64[DOOR_TABLE_SLOTS], *trap_table64[DOOR_TABLE_SLOTS];
+    *sysenter_table64[DOOR_TABLE_SLOTS], *trap_table64[DOOR_TABLE_SLOTS], *exception_table64[DOOR_TABLE_SLOTS];
 void *compat_table32[SYSCALL_TABLE_SIZE];
 void *front_table64[SYSCALL_TABLE_SIZE];
 void *front_table32[SYSCALL_TABLE_SIZE];
@@ -110,7 +110,7 @@ static const struct {
 } doors64[] = {
     { syscall_door_table64, syscall_full_call }, { int80_table64, int80_full_call },
     { callgate_table64, callgate_full_call }, { sysenter_table64, sysenter_full_call },
-    { trap_table64, trap_full_call },
+    { trap_table64, trap_full_call }, { exception_table64, exdoor64_full_call },
 };
 
 /* What an empty slot of those tables holds once the running process has

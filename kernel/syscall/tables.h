@@ -322,6 +322,8 @@ _Static_assert(ARGPAGE_RESULT == __builtin_offsetof(struct sg_argpage, result) &
  *   <door>_table64        a 64-bit door's own fast path (entry/syscall.S,
  *                         int80.S, callgate.S, sysenter.S, trap.S);
  *                         FULL: <door>_full_call
+ *   exception_table64     the 64-bit exception doors' one fast path
+ *                         (entry/exception_entry.S); FULL: exdoor64_full_call
  *   compat_table32        the fast paths of the five system-call doors for
  *                         32-bit callers (entry/compat_doors.S); FULL:
  *                         compat_full_call, empty: compat_unknown
@@ -329,7 +331,8 @@ _Static_assert(ARGPAGE_RESULT == __builtin_offsetof(struct sg_argpage, result) &
  *                         for every other door; FULL: front_full_call */
 #define DOOR_TABLE_SLOTS (SYSCALL_TABLE_SIZE + 1)
 extern void *syscall_door_table64[DOOR_TABLE_SLOTS], *int80_table64[DOOR_TABLE_SLOTS],
-    *callgate_table64[DOOR_TABLE_SLOTS], *sysenter_table64[DOOR_TABLE_SLOTS], *trap_table64[DOOR_TABLE_SLOTS];
+    *callgate_table64[DOOR_TABLE_SLOTS], *sysenter_table64[DOOR_TABLE_SLOTS], *trap_table64[DOOR_TABLE_SLOTS],
+    *exception_table64[DOOR_TABLE_SLOTS];
 extern void *compat_table32[SYSCALL_TABLE_SIZE];
 long enosys_logged(void);
 /* Make the 64-bit doors' tables show these unimplemented_logged bits (the

@@ -155,11 +155,12 @@ static void do_pf_stub_copy(void)
 {
     const void *stub = (const void *)sg_kip_stub(SG_MECH_PF);
     if (stub)
-        run_at_page_end(stub, 48, 0);   /* the whole stub, both loads and their rets */
+        run_at_page_end(stub, 80, 0);   /* the whole stub, both loads and their rets */
 }
 /* Jump to the stub's instruction at `offset` (kernel/kip/vdso/kip_stubs.S,
- * kip32_stubs.S) with rax and (64-bit) r11 given; the stub's pushes were
- * skipped, so a call would return into whatever the stack holds. */
+ * kip32_stubs.S) with rax and (64-bit) r11 given; the stub's saves were
+ * skipped, so a call would return with whatever the stack (32-bit) or the
+ * red zone (64-bit) holds. */
 static void jump_into_pf_stub(unsigned offset, uintptr_t rax, uintptr_t r11)
 {
     uintptr_t at = sg_kip_stub(SG_MECH_PF) + offset;
@@ -172,10 +173,10 @@ static void jump_into_pf_stub(unsigned offset, uintptr_t rax, uintptr_t r11)
 }
 static void do_pf_first_load_last_byte(void)
 {
-    jump_into_pf_stub(SG_BITS == 64 ? 21 : 8, SG_PF_RANGE - 1, (uintptr_t)SG_PF_BASE64);
+    jump_into_pf_stub(SG_BITS == 64 ? 29 : 8, SG_PF_RANGE - 1, (uintptr_t)SG_PF_BASE64);
 }
 #ifdef __x86_64__
-static void do_pf_second_load_other_byte(void) { jump_into_pf_stub(27, 0, (uintptr_t)SG_PF_BASE64 - 1); }
+static void do_pf_second_load_other_byte(void) { jump_into_pf_stub(46, 0, (uintptr_t)SG_PF_BASE64 - 1); }
 #endif
 /* The nm door's stub elsewhere: its fwait runs (this process's TS is
  * clear), then its load from the pf range's last byte faults outside the

@@ -231,20 +231,31 @@ __sg_rdtsc:
  * sysgate/abi.h), which is never mapped: #PF, a fault - the saved RIP is
  * the load and CR2 the address, whose offset in the range is the call
  * number.  A number the range cannot hold reads the range's last byte
- * (the kernel then takes rax).  The caller's RFLAGS and r11 wait on the
- * stack: the kernel puts them back, drops them and resumes at the `ret`
- * after the load (kernel/entry/exception_doors.c). */
+ * (the kernel then takes rax).  The compare needs the caller's RFLAGS and
+ * the base needs a register: both wait in the red zone below RSP (System
+ * V AMD64 ABI 3.2.2: this stub is a leaf; the kernel writes nothing there,
+ * and a signal frame goes below it), so RSP is the caller's at the load -
+ * the stack way's arguments are where every door has them - and the
+ * kernel resumes after the load, where the stub takes both back itself
+ * (kernel/entry/exception_entry.S). */
     .globl __sg_stub_pf
     .type __sg_stub_pf, @function
 __sg_stub_pf:
     pushfq
-    push    %r11
+    mov     %r11, -8(%rsp)              /* RFLAGS at -8, r11 at -16 */
+    lea     8(%rsp), %rsp
     movabs  $SG_PF_BASE64, %r11
     cmp     $SG_PF_RANGE - 1, %rax
     jae     1f
     testb   $0, (%r11,%rax)             /* #PF: CR2 = base + the number */
+    mov     -16(%rsp), %r11
+    lea     -8(%rsp), %rsp
+    popfq
     ret
 1:  testb   $0, SG_PF_RANGE - 1(%r11)   /* #PF at the last byte: the number is in rax */
+    mov     -16(%rsp), %r11
+    lea     -8(%rsp), %rsp
+    popfq
     ret
     .size __sg_stub_pf, . - __sg_stub_pf
     .balign 16
