@@ -27,7 +27,8 @@
 #define SG_SIGIO    29
 #define SG_SIGPWR   30
 #define SG_SIGSYS   31
-#define SG_SIGRTMIN 32
+#define SG_SIGRTMIN 32      /* the kernel's; the C libraries keep 32-34 for themselves */
+#define SG_SIGRTMAX 64
 #define SG_SIGSET(sig) (1ull << ((sig) - 1))
 
 /* sa_handler's two special values. */
@@ -58,6 +59,8 @@
 /* si_code values (siginfo.h). */
 #define SG_SI_USER    0
 #define SG_SI_KERNEL  0x80
+#define SG_SI_QUEUE   (-1)     /* sigqueue(3) */
+#define SG_SI_TIMER   (-2)
 #define SG_SI_TKILL   (-6)
 #define SG_CLD_EXITED    1      /* SIGCHLD's codes */
 #define SG_CLD_KILLED    2
@@ -118,6 +121,7 @@ struct sg_siginfo64 {
         struct { int32_t pid; uint32_t uid; int32_t status, pad; int64_t utime, stime; } chld;
         struct { uint64_t addr; } fault;
         struct { int32_t tid, overrun; uint64_t value; } timer;
+        struct { int32_t pid; uint32_t uid; uint64_t value; } rt;     /* a negative si_code */
         uint8_t bytes[SG_SIGINFO_SIZE - 16];
     } u;
 };
@@ -128,6 +132,7 @@ struct sg_siginfo32 {
         struct { int32_t pid; uint32_t uid; int32_t status, utime, stime; } chld;
         struct { uint32_t addr; } fault;
         struct { int32_t tid, overrun; uint32_t value; } timer;
+        struct { int32_t pid; uint32_t uid; uint32_t value; } rt;
         uint8_t bytes[SG_SIGINFO_SIZE - 12];
     } u;
 };

@@ -259,6 +259,12 @@ void interrupt_dispatch(struct frame *f)
         write_dr6(DR6_FIXED);
     }
     if (frame_from_user(f)) {
+        /* Every entry from user mode - the IST vectors' too, moved there by
+         * interrupts.S - left its frame at the top of the process's kernel
+         * stack, where syscall_frame() and the way out look for it. */
+        if (f != proc_frame(current_proc()))
+            panic("vector %lu from user mode left its frame at %p, not on the process's kernel stack (%p)", v,
+                  (void *)f, (void *)proc_frame(current_proc()));
         /* A call through an exception door (entry/exception_doors.c) is
          * no fault: decided here, before anything makes it the process's. */
         if (exception_door_call(f, cr2, dr6))

@@ -21,6 +21,18 @@
  *     +120 ENTRY_EXCEPTION or ENTRY_IRQ                   (stub)
  *     +112 rdi ... +0 r15                                 (SAVE_GPRS)
  *
+ * IST stacks: #DB, NMI and #MC have stacks of their own (arch/idt.c), so
+ * that one taken in ring 0 - a #DB at a door's first instruction, before
+ * the door has a stack it trusts - lands somewhere good.  The CPU starts
+ * an IST stack from its top at every use (SDM vol. 3A 6.14.5), so nothing
+ * may stay there: when one of these comes from user mode, its stub moves
+ * the hardware's words and its own three to the top of the process's
+ * kernel stack, where every other entry from user mode builds its frame
+ * (proc_frame, syscall_frame), and carries on from there (Linux's
+ * sync_regs).  The process can then stop, block (a system call through
+ * the icebp door) or be switched away in its way out like after any other
+ * entry; interrupt_dispatch checks that a user-mode frame is there.
+ *
  * GS: an exception can arrive in kernel mode while the GS base is still the
  * user's - a #DB raised by a user-set TF on the first instruction after
  * sysenter, an interrupt in the first instruction of the call gate (which
@@ -45,6 +57,10 @@ exception_stub_\vector:
     .endif
     push    $\vector
     push    $ENTRY_EXCEPTION
+    .if (\vector == 1) || (\vector == 2) || (\vector == 18)
+    testb   $3, 32(%rsp)                /* the saved CS: from user mode? */
+    jnz     ist_from_user
+    .endif
     jmp     interrupt_common
 .endm
 
@@ -65,6 +81,21 @@ exception_stubs:
     .irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
     IRQ_STUB \v
     .endr
+
+/* An IST vector from user mode: the process's kernel stack is empty (no
+ * kernel code of its own was running), so its top takes the eight words
+ *     +56 ss  +48 rsp  +40 rflags  +32 cs  +24 rip  +16 error  +8 vector
+ *     +0 door tag
+ * as the CPU and the stub left them on the IST stack. */
+ist_from_user:
+    push    %rax                                /* IST: +0 rax, +8.. the words */
+    mov     %rsp, %rax
+    mov     percpu0 + PERCPU_KERNEL_RSP(%rip), %rsp
+    .irp off, 64, 56, 48, 40, 32, 24, 16, 8
+    pushq   \off(%rax)
+    .endr
+    mov     (%rax), %rax
+    jmp     interrupt_common
 
 interrupt_common:
     SAVE_GPRS

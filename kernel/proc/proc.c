@@ -74,17 +74,6 @@ struct proc *proc_find(int pid)
     return 0;
 }
 
-/* Whether a thread of p's group other than p is still alive. */
-static bool group_alive(const struct proc *p)
-{
-    for (int i = 0; i < MAX_PROCS; i++) {
-        const struct proc *q = &procs[i];
-        if (q != p && q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
-            return true;
-    }
-    return false;
-}
-
 /* CLONE_CHILD_CLEARTID (set_tid_address(2)): when a thread ends while its
  * address space lives on in another, the kernel writes 0 at the address
  * and wakes one futex waiter there (how pthread_join learns of it).  The
@@ -122,12 +111,12 @@ void proc_wake_waiters(const struct proc *parent)
 /* Whether c (a group leader) has ended: its group has no live thread. */
 static bool group_ended(const struct proc *c)
 {
-    return c->state == PROC_ZOMBIE && !group_alive(c);
+    return c->state == PROC_ZOMBIE && !proc_group_alive(c);
 }
 
 bool proc_last_thread(const struct proc *p)
 {
-    return !group_alive(p);
+    return !proc_group_alive(p);
 }
 
 bool proc_pgrp_orphaned(int pgid, const struct proc *ignored)
@@ -191,6 +180,7 @@ static void proc_make_zombie(struct proc *p, int wait_status)
 {
     for (int i = 0; i < PROC_EXIT_HOOKS && exit_hooks[i]; i++)
         exit_hooks[i](p);
+    signal_thread_exit(p);
     p->wait_status = wait_status;
     p->state = PROC_ZOMBIE;
     proc_vfork_release(p);
@@ -301,19 +291,22 @@ bool proc_first_of_group(const struct proc *p)
     return false;
 }
 
-long proc_kill(int pid, int sig)
+long proc_kill_info(int pid, int sig, const struct sig_info *info)
 {
     struct proc *p = proc_find(pid);
     /* A leader that has ended while other threads run still names its
      * process (signal_send finds a live thread). */
-    if (!p || (p->state == PROC_ZOMBIE && !group_alive(p)))
+    if (!p || (p->state == PROC_ZOMBIE && !proc_group_alive(p)))
         return -SG_ESRCH;
+    if (sig < 0 || sig > SG_NSIG)
+        return -SG_EINVAL;
     if (sig == 0)
         return 0;
-    if (p->pid == 1)
-        return -SG_EPERM;
-    signal_send(p, sig);
-    return 0;
+    if (!info) {
+        signal_send(p, sig);
+        return 0;
+    }
+    return signal_send_info(p, sig, info);
 }
 
 static const char *signal_name(int sig)

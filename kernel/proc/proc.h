@@ -21,6 +21,7 @@
 /* Resource limits, Linux's RLIM_NLIMITS (include/uapi/asm-generic/resource.h). */
 #define RLIM_NLIMITS 16
 #define RLIMIT_STACK 3          /* the one the loader reads: execve's argument room */
+#define RLIMIT_SIGPENDING 11    /* queued real-time signals (signal.c) */
 
 struct rlimit64 {
     uint64_t cur, max;
@@ -106,6 +107,17 @@ static inline struct proc *current_proc(void)
     return percpu0.current;
 }
 
+/* Whether a thread of p's group other than p is still alive. */
+static inline bool proc_group_alive(const struct proc *p)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        const struct proc *q = &procs[i];
+        if (q != p && q->tgid == p->tgid && q->state != PROC_FREE && q->state != PROC_ZOMBIE)
+            return true;
+    }
+    return false;
+}
+
 static inline struct frame *proc_frame(struct proc *p)
 {
     return (struct frame *)((char *)p->kstack + KSTACK_SIZE - sizeof(struct frame));
@@ -175,9 +187,11 @@ void proc_signal_pgrp(int pgid, int sig);
 /* Whether p is the first live thread of its group in the table: loops
  * over the table that act once per process (kill of a process group). */
 bool proc_first_of_group(const struct proc *p);
-/* kill(2) of one process: signal 0 tests for existence; any other is sent
- * (signal_send).  init (pid 1) refuses with -EPERM. */
-long proc_kill(int pid, int sig);
+/* kill(2) (info NULL: SI_USER from the caller) and rt_sigqueueinfo(2) of
+ * one process: -ESRCH, -EINVAL for a bad signal; signal 0 tests for
+ * existence; any other is sent (signal_send_info: init drops those it has
+ * no handler for, a full queue is -EAGAIN). */
+long proc_kill_info(int pid, int sig, const struct sig_info *info);
 /* Kills the current process for a fault it took in user mode: one log
  * line naming the fault, then exit with the signal's wait status. */
 noreturn void proc_kill_current(int signal, const char *what, uint64_t rip, uint64_t addr);

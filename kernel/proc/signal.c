@@ -3,9 +3,9 @@
  * return - the one exit in which the kernel loads a whole register set,
  * RIP, CS, RFLAGS, RSP, SS and the FPU state, from user memory.
  *
- * Sending only marks the signal pending (one per number: a second of the
- * same kind while one is pending merges with it, real-time ones included)
- * and wakes a blocked receiver; everything else happens in the receiver's
+ * Sending only marks the signal pending (a standard signal once per number:
+ * a second of the same kind while one is pending merges with it; a
+ * real-time one queues an instance per send) and wakes a blocked receiver; everything else happens in the receiver's
  * own context, in signal_exit_work(), which the exit path (entry/exit.S)
  * calls through the per-CPU work word before any return to user mode:
  *   - the default action: ignore, end the process, or stop it (job
@@ -100,12 +100,112 @@ static struct sighand *sighand_new(const struct sighand *from)
     panic("no free signal handler table");
 }
 
+/* ---- Pending sets and the real-time queue ---------------------------- */
+
+/* The queued instances of real-time signals, for every process: a pool
+ * (Linux allocates them, up to the receiver's RLIMIT_SIGPENDING for its
+ * user - every process here is root's, so the count is the system's). */
+#define SIGQUEUE_POOL 1024
+static struct sigqueue sigqueue_pool[SIGQUEUE_POOL];
+static unsigned sigqueue_used;
+
+static struct sigqueue *sigqueue_alloc(const struct proc *receiver)
+{
+    if (sigqueue_used >= receiver->rlimits[RLIMIT_SIGPENDING].cur)
+        return 0;
+    for (int i = 0; i < SIGQUEUE_POOL; i++)
+        if (!sigqueue_pool[i].sig) {
+            sigqueue_used++;
+            return &sigqueue_pool[i];
+        }
+    return 0;
+}
+
+static void sigqueue_free(struct sigqueue *q)
+{
+    q->sig = 0;
+    q->next = 0;
+    sigqueue_used--;
+}
+
+/* Makes sig pending in set s with info (Linux's __send_signal): a
+ * standard signal already pending keeps its first siginfo; a real-time one
+ * queues a new instance at the tail.  Without room for it, kill(2)'s
+ * (SI_USER) is pending all the same, its siginfo lost; any other is
+ * -EAGAIN. */
+static long pending_add(struct sigpending *s, const struct proc *receiver, int sig, const struct sig_info *info)
+{
+    if (sig < SG_SIGRTMIN) {
+        if (!(s->set & SIGSET(sig)))
+            s->info[sig - 1] = *info;
+        s->set |= SIGSET(sig);
+        return 0;
+    }
+    struct sigqueue *q = sigqueue_alloc(receiver);
+    if (q) {
+        q->sig = sig;
+        q->info = *info;
+        struct sigqueue **tail = &s->queue;
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = q;
+    } else if (info->code != SG_SI_USER) {
+        return -SG_EAGAIN;
+    }
+    s->set |= SIGSET(sig);
+    return 0;
+}
+
+/* Takes one sig, pending in s, off it (Linux's collect_signal): a
+ * real-time signal stays pending while another instance is queued; one
+ * that lost its siginfo (pending_add) is SI_USER from nobody. */
+static struct sig_info pending_take(struct sigpending *s, int sig)
+{
+    if (sig < SG_SIGRTMIN) {
+        s->set &= ~SIGSET(sig);
+        return s->info[sig - 1];
+    }
+    struct sig_info info = { .code = SG_SI_USER };
+    bool more = false;
+    struct sigqueue **at = &s->queue;
+    while (*at && (*at)->sig != sig)
+        at = &(*at)->next;
+    if (*at) {
+        struct sigqueue *q = *at;
+        info = q->info;
+        *at = q->next;
+        sigqueue_free(q);
+        for (struct sigqueue *r = *at; r && !more; r = r->next)
+            more = r->sig == sig;
+    }
+    if (!more)
+        s->set &= ~SIGSET(sig);
+    return info;
+}
+
+/* Drops the signals of set from s, every queued instance with them. */
+static void pending_flush(struct sigpending *s, uint64_t set)
+{
+    s->set &= ~set;
+    struct sigqueue **at = &s->queue;
+    while (*at) {
+        struct sigqueue *q = *at;
+        if (set & SIGSET(q->sig)) {
+            *at = q->next;
+            sigqueue_free(q);
+        } else {
+            at = &q->next;
+        }
+    }
+}
+
 void signal_reset(struct proc *p)
 {
     memset(&p->sig, 0, sizeof p->sig);
     p->sig.hand = sighand_new(0);
     p->sig.group = &p->sig;
     p->sig.altstack_flags = SG_SS_DISABLE;
+    p->sig.unkillable = p->pid == 1;
 }
 
 void signal_fork(struct proc *child, struct proc *parent, bool share_hand, bool thread)
@@ -139,6 +239,16 @@ void signal_exec(struct proc *p)
     p->sig.altstack_flags = SG_SS_DISABLE;
 }
 
+void signal_thread_exit(struct proc *p)
+{
+    struct signal_state *g = p->sig.group;
+    pending_flush(&p->sig.pending, ~0ull);
+    if (g && (g->shared.queue || g->itimer_next_ns) && !proc_group_alive(p)) {
+        pending_flush(&g->shared, ~0ull);
+        g->itimer_next_ns = g->itimer_interval_ns = 0;
+    }
+}
+
 void signal_release(struct proc *p)
 {
     if (p->sig.hand)
@@ -153,7 +263,7 @@ static struct sig_action *action_of(const struct proc *p, int sig)
 
 uint64_t signal_pending_set(const struct proc *p)
 {
-    return p->sig.pending | (p->sig.group ? p->sig.group->shared_pending : 0);
+    return p->sig.pending.set | (p->sig.group ? p->sig.group->shared.set : 0);
 }
 
 static uint64_t deliverable(const struct proc *p)
@@ -163,12 +273,9 @@ static uint64_t deliverable(const struct proc *p)
 
 struct sig_info signal_take(struct proc *p, int sig)
 {
-    if (p->sig.pending & SIGSET(sig)) {
-        p->sig.pending &= ~SIGSET(sig);
-        return p->sig.info[sig - 1];
-    }
-    p->sig.group->shared_pending &= ~SIGSET(sig);
-    return p->sig.group->shared_info[sig - 1];
+    if (p->sig.pending.set & SIGSET(sig))
+        return pending_take(&p->sig.pending, sig);
+    return pending_take(&p->sig.group->shared, sig);
 }
 
 /* Takes the signals of set off every thread of p's group and the group's
@@ -177,9 +284,9 @@ static void discard_set(struct proc *p, uint64_t set)
 {
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].state != PROC_FREE && procs[i].tgid == p->tgid)
-            procs[i].sig.pending &= ~set;
+            pending_flush(&procs[i].sig.pending, set);
     if (p->sig.group)
-        p->sig.group->shared_pending &= ~set;
+        pending_flush(&p->sig.group->shared, set);
 }
 
 void signal_discard(struct proc *p, int sig)
@@ -202,9 +309,19 @@ void signal_update_work(struct proc *p)
         percpu0.work &= ~(uint64_t)WORK_SIGNAL;
 }
 
+/* init gets only the signals it has handlers for, SIGKILL and SIGSTOP
+ * included (Linux's SIGNAL_UNKILLABLE: sig_task_ignored at the sending,
+ * get_signal at the delivery of one that was blocked then). */
+static bool unkillable_default(const struct proc *p, int sig)
+{
+    return p->sig.group->unkillable && action_of(p, sig)->handler == SG_SIG_DFL;
+}
+
 static bool ignored(const struct proc *p, int sig)
 {
     uint64_t h = action_of(p, sig)->handler;
+    if (unkillable_default(p, sig))
+        return true;
     if (sig == SG_SIGKILL || sig == SG_SIGSTOP)
         return false;
     return h == SG_SIG_IGN || (h == SG_SIG_DFL && (DEFAULT_IGNORE & SIGSET(sig)));
@@ -338,40 +455,36 @@ static struct proc *taker(struct proc *p, int sig)
 
 /* Makes sig pending for thread p (group false) or p's thread group, and
  * wakes the thread that is to take it. */
-static void send(struct proc *p, int sig, const struct sig_info *info, bool group)
+static long send(struct proc *p, int sig, const struct sig_info *info, bool group)
 {
     if (sig < 1 || sig > SG_NSIG || !p->sig.hand)
-        return;
+        return 0;
     /* A group whose leader has ended is reached through a live thread. */
     if (group && !is_live(p))
         for (int i = 0; i < MAX_PROCS && !is_live(p); i++)
             if (procs[i].tgid == p->tgid)
                 p = &procs[i];
     if (!is_live(p))
-        return;
-    /* init gets only the signals it has handlers for (Linux's
-     * SIGNAL_UNKILLABLE): a shell as init catches its own raise(SIGINT);
-     * it is never stopped or continued either. */
-    if (p->pid == 1 && action_of(p, sig)->handler == SG_SIG_DFL)
-        return;
+        return 0;
     if (sig == SG_SIGCONT)
         continue_group(p);
     else if (STOP_SIGNALS & SIGSET(sig))
         discard_set(p, SIGSET(SG_SIGCONT));
-    /* An ignored signal is dropped at once unless blocked (signal(7)). */
+    /* An ignored signal is dropped at once unless blocked (signal(7));
+     * so is one init has no handler for (a shell as init catches its own
+     * raise(SIGINT); nothing stops or kills it). */
     if (ignored(p, sig) && !(p->sig.blocked & SIGSET(sig)))
-        return;
-    uint64_t *pending = group ? &p->sig.group->shared_pending : &p->sig.pending;
-    struct sig_info *slot = group ? p->sig.group->shared_info : p->sig.info;
-    if (!(*pending & SIGSET(sig)))
-        slot[sig - 1] = *info;
-    *pending |= SIGSET(sig);
+        return 0;
+    long err = pending_add(group ? &p->sig.group->shared : &p->sig.pending, p, sig, info);
+    if (err)
+        return err;
     /* The taker's blocked call sees signal_pending() and returns; a
      * stopped one stays stopped but for SIGKILL. */
     struct proc *t = group ? taker(p, sig) : p;
     if (t && signal_pending(t) && t->state != PROC_RUNNABLE && (t->state != PROC_STOPPED || sig == SG_SIGKILL))
         t->state = PROC_RUNNABLE;
     signal_update_work(current_proc());
+    return 0;
 }
 
 /* si_pid: the sending process (its thread group), 0 for the kernel. */
@@ -381,9 +494,9 @@ static struct sig_info from_user(void)
     return (struct sig_info){ .code = SG_SI_USER, .pid = from ? from->tgid : 0 };
 }
 
-void signal_send_info(struct proc *p, int sig, const struct sig_info *info)
+long signal_send_info(struct proc *p, int sig, const struct sig_info *info)
 {
-    send(p, sig, info, true);
+    return send(p, sig, info, true);
 }
 
 void signal_send(struct proc *p, int sig)
@@ -392,10 +505,10 @@ void signal_send(struct proc *p, int sig)
     send(p, sig, &info, true);
 }
 
-void signal_send_thread(struct proc *p, int sig, const struct sig_info *info)
+long signal_send_thread(struct proc *p, int sig, const struct sig_info *info)
 {
     struct sig_info user = from_user();
-    send(p, sig, info ? info : &user, false);
+    return send(p, sig, info ? info : &user, false);
 }
 
 long signal_restart(long err)
@@ -411,6 +524,15 @@ long signal_restart(long err)
     return err;
 }
 
+/* A signal the kernel forces on the running thread p (a fault, a failed
+ * frame): pending for p with this siginfo, whatever was pending. */
+static void force_pending(struct proc *p, int sig, const struct sig_info *info)
+{
+    p->sig.pending.info[sig - 1] = *info;
+    p->sig.pending.set |= SIGSET(sig);
+    signal_update_work(p);
+}
+
 bool signal_fault(struct frame *f, int sig, int code, uint64_t addr)
 {
     struct proc *p = current_proc();
@@ -423,9 +545,7 @@ bool signal_fault(struct frame *f, int sig, int code, uint64_t addr)
     p->sig.err = f->error;
     p->sig.cr2 = f->vector == 14 ? addr : 0;
     struct sig_info info = { .code = code, .pid = 0, .addr = addr };
-    p->sig.info[sig - 1] = info;
-    p->sig.pending |= SIGSET(sig);
-    signal_update_work(p);
+    force_pending(p, sig, &info);
     return true;
 }
 
@@ -439,9 +559,11 @@ void signal_force_sigsegv(struct proc *p, int failed_sig)
     if (failed_sig == SG_SIGSEGV || a->handler == SG_SIG_IGN)
         a->handler = SG_SIG_DFL;
     p->sig.blocked &= ~SIGSET(SG_SIGSEGV);
-    p->sig.info[SG_SIGSEGV - 1] = (struct sig_info){ .code = SG_SI_KERNEL };
-    p->sig.pending |= SIGSET(SG_SIGSEGV);
-    signal_update_work(p);
+    /* Even init dies of it (Linux's force_sig_info_to_task). */
+    if (a->handler == SG_SIG_DFL)
+        p->sig.group->unkillable = false;
+    struct sig_info info = { .code = SG_SI_KERNEL };
+    force_pending(p, SG_SIGSEGV, &info);
 }
 
 /* ---- Restarting an interrupted call --------------------------------- */
@@ -615,15 +737,26 @@ static bool is_child_info(int sig, const struct sig_info *in)
     return sig == SG_SIGCHLD && in->code >= SG_CLD_EXITED && in->code <= SG_CLD_CONTINUED;
 }
 
+/* A fault's siginfo (Linux's SIL_FAULT) carries si_addr; the others
+ * the sender's pid and uid, and a negative si_code (SIL_RT) its value. */
+static bool is_fault_info(int sig, const struct sig_info *in)
+{
+    return SYNCHRONOUS & SIGSET(sig) && in->code > 0;
+}
+
 static void fill_siginfo64(struct sg_siginfo64 *si, int sig, const struct sig_info *in)
 {
     memset(si, 0, sizeof *si);
     si->signo = sig;
     si->code = in->code;
-    if (SYNCHRONOUS & SIGSET(sig) && in->code > 0)
+    if (is_fault_info(sig, in)) {
         si->u.fault.addr = in->addr;
-    else
-        si->u.kill.pid = in->pid;
+        return;
+    }
+    si->u.rt.pid = in->pid;
+    si->u.rt.uid = in->uid;
+    if (in->code < 0)
+        si->u.rt.value = in->value;
     if (is_child_info(sig, in))
         si->u.chld.status = in->status;
 }
@@ -633,12 +766,55 @@ static void fill_siginfo32(struct sg_siginfo32 *si, int sig, const struct sig_in
     memset(si, 0, sizeof *si);
     si->signo = sig;
     si->code = in->code;
-    if (SYNCHRONOUS & SIGSET(sig) && in->code > 0)
+    if (is_fault_info(sig, in)) {
         si->u.fault.addr = (uint32_t)in->addr;
-    else
-        si->u.kill.pid = in->pid;
+        return;
+    }
+    si->u.rt.pid = in->pid;
+    si->u.rt.uid = in->uid;
+    if (in->code < 0)
+        si->u.rt.value = (uint32_t)in->value;
     if (is_child_info(sig, in))
         si->u.chld.status = in->status;
+}
+
+long signal_put_siginfo(uint64_t uaddr, int bits, int sig, const struct sig_info *in)
+{
+    if (bits == 64) {
+        struct sg_siginfo64 si;
+        fill_siginfo64(&si, sig, in);
+        return copy_to_user(uaddr, &si, sizeof si) ? -SG_EFAULT : 0;
+    }
+    struct sg_siginfo32 si;
+    fill_siginfo32(&si, sig, in);
+    return copy_to_user(uaddr, &si, sizeof si) ? -SG_EFAULT : 0;
+}
+
+/* The fields fill_siginfo* writes, read back (Linux's
+ * copy_siginfo_from_user and, for i386, from_compat_siginfo): si_code is
+ * at 8 in both widths, the union's words are each width's. */
+#define FROM_UNION(in, u) ((in)->addr = (u).fault.addr, (in)->pid = (u).rt.pid, (in)->uid = (u).rt.uid, \
+                           (in)->value = (u).rt.value, (in)->status = (u).chld.status)
+
+long signal_get_siginfo(uint64_t uaddr, int bits, int sig, struct sig_info *in)
+{
+    union {
+        struct sg_siginfo64 w64;
+        struct sg_siginfo32 w32;
+    } si;
+    if (copy_from_user(&si, uaddr, sizeof si))
+        return -SG_EFAULT;
+    memset(in, 0, sizeof *in);
+    in->code = si.w64.code;
+    if (bits == 64)
+        FROM_UNION(in, si.w64.u);
+    else
+        FROM_UNION(in, si.w32.u);
+    if (is_fault_info(sig, in))
+        in->pid = 0, in->uid = 0, in->value = 0;
+    else
+        in->addr = 0;
+    return 0;
 }
 
 static bool setup_frame64(struct proc *p, struct frame *f, int sig, const struct sig_action *a,
@@ -858,6 +1034,10 @@ void signal_exit_work(struct frame *f)
             break;
         struct sig_info in = signal_take(p, sig);
         uint64_t h = action_of(p, sig)->handler;
+        /* init's, blocked when sent: dropped now (but SIGKILL and SIGSTOP,
+         * which only the kernel makes pending for it). */
+        if (unkillable_default(p, sig) && sig != SG_SIGKILL && sig != SG_SIGSTOP)
+            continue;
         if (sig == SG_SIGKILL || h == SG_SIG_DFL) {
             if (sig != SG_SIGKILL && (DEFAULT_IGNORE & SIGSET(sig)))
                 continue;
@@ -1097,11 +1277,15 @@ bool signal_stop_in_call(struct proc *p)
     return true;
 }
 
+/* Each process's timer is in its leader's signal state, which outlives
+ * the leader's own end while other threads run: SIGALRM goes to the
+ * process (signal_send_info finds a live thread). */
 void signal_timer_tick(uint64_t now_ns)
 {
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *p = &procs[i];
-        if (p->state == PROC_FREE || p->state == PROC_ZOMBIE || !p->sig.itimer_next_ns || now_ns < p->sig.itimer_next_ns)
+        if (p->state == PROC_FREE || p->sig.group != &p->sig || !p->sig.itimer_next_ns ||
+            now_ns < p->sig.itimer_next_ns)
             continue;
         p->sig.itimer_next_ns = p->sig.itimer_interval_ns ? now_ns + p->sig.itimer_interval_ns : 0;
         struct sig_info info = { .code = SG_SI_KERNEL };

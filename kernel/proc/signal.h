@@ -14,12 +14,36 @@
 struct frame;
 struct proc;
 
-/* What a pending signal carries into its siginfo. */
+/* What a pending signal carries into its siginfo.  pid, uid and value are
+ * the union's first words as a negative si_code lays them out (Linux's
+ * SIL_RT: si_pid, si_uid, si_value; SI_TIMER's si_tid, si_overrun and
+ * si_value are the same words). */
 struct sig_info {
     int32_t code;               /* si_code */
-    int32_t pid;                /* sender (kill, tkill), 0 for the kernel; SIGCHLD: the child */
+    int32_t pid;                /* sender (kill, tkill, sigqueue), 0 for the kernel; SIGCHLD: the child */
+    uint32_t uid;               /* si_uid */
     int32_t status;             /* SIGCHLD: si_status (exit code or signal) */
     uint64_t addr;              /* si_addr of a fault */
+    uint64_t value;             /* si_value (sigqueue(3)) */
+};
+
+/* One queued instance of a real-time signal (Linux's struct sigqueue);
+ * the instances come from a pool (signal.c). */
+struct sigqueue {
+    struct sigqueue *next;
+    int sig;                    /* 0: free */
+    struct sig_info info;
+};
+
+/* A set of pending signals (Linux's struct sigpending): the set, the one
+ * siginfo of each standard signal (1-31: a second of the same number
+ * while one is pending merges with it), and every instance of the
+ * real-time signals (SIGRTMIN-SIGRTMAX: each send queues one with its own
+ * siginfo), oldest first. */
+struct sigpending {
+    uint64_t set;               /* bit sig-1 */
+    struct sig_info info[SG_SIGRTMIN - 1];
+    struct sigqueue *queue;
 };
 
 /* One action per signal, in the 64-bit caller's layout (an i386 caller's
@@ -39,15 +63,15 @@ struct sighand {
 struct signal_state {
     struct sighand *hand;
     uint64_t blocked;           /* bit sig-1; per thread */
-    /* Thread-directed signals (tkill, tgkill, faults, SIGPIPE). */
-    uint64_t pending;
-    struct sig_info info[SG_NSIG];
+    /* Thread-directed signals (tkill, tgkill, rt_tgsigqueueinfo, faults,
+     * SIGPIPE). */
+    struct sigpending pending;
     /* The thread group's: the leader's signal state, whose shared set holds
-     * the process-directed signals (kill, the terminal's, SIGCHLD,
-     * SIGALRM) until a thread that does not block them takes one. */
+     * the process-directed signals (kill, sigqueue, the terminal's,
+     * SIGCHLD, SIGALRM) until a thread that does not block them takes one,
+     * and whose timer is the process's ITIMER_REAL. */
     struct signal_state *group;
-    uint64_t shared_pending;
-    struct sig_info shared_info[SG_NSIG];
+    struct sigpending shared;
     uint64_t altstack_sp, altstack_size;
     uint32_t altstack_flags;    /* SG_SS_DISABLE, SG_SS_AUTODISARM */
     /* rt_sigsuspend: the mask to restore once a handler has been set up. */
@@ -58,9 +82,13 @@ struct signal_state {
     uint64_t restart_nr;
     /* The last fault, for the sigcontext's trapno, err and cr2. */
     uint64_t trapno, err, cr2;
-    /* ITIMER_REAL: the next expiry (CLOCK_MONOTONIC ns, 0 = off) and the
-     * interval. */
+    /* Kept in the group leader's (p->sig.group): ITIMER_REAL, one per
+     * process (setitimer(2)) - the next expiry (CLOCK_MONOTONIC ns, 0 =
+     * off) and the interval; and whether the process is init, which gets
+     * only the signals it has handlers for (Linux's SIGNAL_UNKILLABLE,
+     * lifted by a forced SIGSEGV). */
     uint64_t itimer_next_ns, itimer_interval_ns;
+    bool unkillable;
     /* Job control (signal(7), "stop" and "cont"): a stop of its group is
      * under way and the thread has not stopped yet.  It counts as a
      * pending signal (signal_pending): a blocking call returns, and the
@@ -85,18 +113,24 @@ struct signal_state {
 /* The most stack a signal frame takes, either width (Linux's
  * get_sigframe_size(): the auxv's AT_MINSIGSTKSZ). */
 uint64_t signal_frame_max(void);
-/* A new process (sg_spawn): every action SIG_DFL, nothing blocked. */
+/* A new process (sg_spawn): every action SIG_DFL, nothing blocked; pid 1
+ * (init) unkillable. */
 void signal_reset(struct proc *p);
 /* fork: the child gets the parent's actions (a copy, or with share_hand -
  * CLONE_SIGHAND - the same table), mask and alternate stack, nothing
  * pending, no timer (signal(7), fork(2)); with thread (CLONE_THREAD) it
- * joins the parent's thread group's shared pending set. */
+ * joins the parent's thread group's shared pending set and timer. */
 void signal_fork(struct proc *child, struct proc *parent, bool share_hand, bool thread);
 /* execve: a shared handler table is left for a copy of its own; handled
- * signals go back to SIG_DFL, ignored ones stay; the mask and pending set
- * stay; the alternate stack goes (execve(2)). */
+ * signals go back to SIG_DFL, ignored ones stay; the mask, the pending
+ * signals and ITIMER_REAL stay; the alternate stack goes (execve(2)). */
 void signal_exec(struct proc *p);
-/* The process slot is freed: its hold on the handler table goes. */
+/* A thread ends (proc.c, before it is a zombie): the signals queued for
+ * it go, and with the group's last thread those queued for the process
+ * and its timer (Linux's __exit_signal). */
+void signal_thread_exit(struct proc *p);
+/* The process slot is freed: its hold on the handler table goes (its
+ * queued signals went when it ended). */
 void signal_release(struct proc *p);
 
 /* Sends sig to the process (thread group) p belongs to, as kill(2) does
@@ -106,17 +140,27 @@ void signal_release(struct proc *p);
  * itself: the thread acts on it on its next way back to user mode; a
  * blocked one (sleeping, waiting, blocked on a channel) is made runnable so
  * that its call can return -EINTR or be restarted.  A signal whose action
- * is to ignore it is dropped, as Linux does. */
+ * is to ignore it is dropped, as Linux does.  A real-time signal queues
+ * one more instance; past the receiver's RLIMIT_SIGPENDING (or the pool)
+ * it is -EAGAIN unless it came from kill(2) (SI_USER: then pending
+ * without its siginfo, Linux's __send_signal); else 0. */
 void signal_send(struct proc *p, int sig);
-void signal_send_info(struct proc *p, int sig, const struct sig_info *info);
-/* The same for thread p alone (tkill, tgkill, SIGPIPE); info NULL: SI_USER
- * from the running process. */
-void signal_send_thread(struct proc *p, int sig, const struct sig_info *info);
+long signal_send_info(struct proc *p, int sig, const struct sig_info *info);
+/* The same for thread p alone (tkill, tgkill, rt_tgsigqueueinfo,
+ * SIGPIPE); info NULL: SI_USER from the running process. */
+long signal_send_thread(struct proc *p, int sig, const struct sig_info *info);
 /* What is pending for thread p: its own and its group's. */
 uint64_t signal_pending_set(const struct proc *p);
 /* Takes pending sig off thread p (its own first, then its group's) and
- * returns what it carries. */
+ * returns what it carries: a real-time signal one instance, the oldest
+ * (the others stay pending). */
 struct sig_info signal_take(struct proc *p, int sig);
+/* Writes sig's siginfo as a process of `bits` sees it (the handler's
+ * frame, rt_sigtimedwait) at uaddr; 0 or -EFAULT. */
+long signal_put_siginfo(uint64_t uaddr, int bits, int sig, const struct sig_info *in);
+/* Reads a siginfo of `bits`' layout (rt_sigqueueinfo) as the kernel keeps
+ * it; 0 or -EFAULT. */
+long signal_get_siginfo(uint64_t uaddr, int bits, int sig, struct sig_info *in);
 /* Drops pending sig everywhere in p's thread group (sigaction to ignore). */
 void signal_discard(struct proc *p, int sig);
 /* True when p has a signal pending that it does not block, or a stop of

@@ -35,8 +35,9 @@ long sys_sched_yield(void)
 }
 
 /* kill(2): pid > 0 that process; 0 the caller's process group; -1 every
- * process but init and the caller; < -1 the group -pid.  init is never
- * signalled (it has no handlers: Linux ignores such signals for it). */
+ * process but init and the caller; < -1 the group -pid.  init takes only
+ * the signals it has handlers for (signal_send drops the others; kill
+ * still returns 0, as Linux). */
 long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
 {
     int pid = (int)pid_arg, sig = (int)sig_arg;
@@ -44,7 +45,7 @@ long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
     if (sig < 0 || sig > SG_NSIG)
         return -SG_EINVAL;
     if (pid > 0)
-        return proc_kill(pid, sig);
+        return proc_kill_info(pid, sig, 0);
     if (pid == INT_MIN)
         return -SG_ESRCH;
     int pgid = pid == 0 ? self->pgid : -pid;
@@ -53,12 +54,12 @@ long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
         struct proc *p = &procs[i];
         if (p->state == PROC_FREE || p->state == PROC_ZOMBIE || !proc_first_of_group(p))
             continue;
-        if (pid == -1 ? p->tgid == self->tgid : p->pgid != pgid)
+        if (pid == -1 ? p->tgid == self->tgid || p->tgid == 1 : p->pgid != pgid)
             continue;
         found = true;
         if (p->tgid == self->tgid)
             self_too = true;    /* last: the caller's own end does not return */
-        else if (p->pid != 1 && sig)
+        else if (sig)
             signal_send(p, sig);
     }
     if (self_too && sig)
@@ -66,19 +67,25 @@ long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
     return found ? 0 : -SG_ESRCH;
 }
 
+/* One thread, by its tid and group (Linux's do_send_specific): -ESRCH,
+ * -EINVAL for a bad signal, 0 for signal 0, or what the sending says. */
+static long send_specific(int tgid, int tid, int sig, const struct sig_info *info)
+{
+    struct proc *p = proc_find(tid);
+    if (!p || p->state == PROC_ZOMBIE || p->tgid != tgid)
+        return -SG_ESRCH;
+    if (sig < 0 || sig > SG_NSIG)
+        return -SG_EINVAL;
+    return sig ? signal_send_thread(p, sig, info) : 0;
+}
+
 /* tgkill(2) and tkill(2): one thread, by its tid (and group). */
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
 {
     if ((int)tgid <= 0 || (int)tid <= 0 || (int)sig < 0 || (int)sig > SG_NSIG)
         return -SG_EINVAL;
-    struct proc *p = proc_find((int)tid);
-    if (!p || p->state == PROC_ZOMBIE || p->tgid != (int)tgid)
-        return -SG_ESRCH;
-    if (sig) {
-        struct sig_info info = { .code = SG_SI_TKILL, .pid = current_proc()->tgid };
-        signal_send_thread(p, (int)sig, &info);
-    }
-    return 0;
+    struct sig_info info = { .code = SG_SI_TKILL, .pid = current_proc()->tgid };
+    return send_specific((int)tgid, (int)tid, (int)sig, &info);
 }
 
 long sys_tkill(uint64_t tid, uint64_t sig)
@@ -87,6 +94,40 @@ long sys_tkill(uint64_t tid, uint64_t sig)
     if ((int)tid <= 0 || (int)sig < 0 || (int)sig > SG_NSIG)
         return -SG_EINVAL;
     return p ? sys_tgkill((uint64_t)p->tgid, tid, sig) : -SG_ESRCH;
+}
+
+/* rt_sigqueueinfo(2) and rt_tgsigqueueinfo(2) (sigqueue(3),
+ * pthread_sigqueue(3)): a signal with the caller's siginfo (of its width;
+ * si_signo is taken as sig), to a process or to one thread.  Only to
+ * itself may a thread send one that claims to come from the kernel or
+ * from kill/tkill (si_code >= 0, SI_TKILL): -EPERM (Linux compares with
+ * the calling thread's own tid).  A real-time signal past the queue's
+ * limit is -EAGAIN. */
+static bool forged(const struct sig_info *info, int target)
+{
+    return (info->code >= 0 || info->code == SG_SI_TKILL) && target != current_proc()->pid;
+}
+
+long sys_rt_sigqueueinfo(uint64_t pid, uint64_t sig, uint64_t uinfo)
+{
+    struct sig_info info;
+    if (signal_get_siginfo(uinfo, current_proc()->bits, (int)sig, &info))
+        return -SG_EFAULT;
+    if (forged(&info, (int)pid))
+        return -SG_EPERM;
+    return proc_kill_info((int)pid, (int)sig, &info);
+}
+
+long sys_rt_tgsigqueueinfo(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t uinfo)
+{
+    struct sig_info info;
+    if (signal_get_siginfo(uinfo, current_proc()->bits, (int)sig, &info))
+        return -SG_EFAULT;
+    if ((int)tgid <= 0 || (int)tid <= 0)
+        return -SG_EINVAL;
+    if (forged(&info, (int)tid))
+        return -SG_EPERM;
+    return send_specific((int)tgid, (int)tid, (int)sig, &info);
 }
 
 /* wait4 options (include/uapi/linux/wait.h). */

@@ -226,7 +226,8 @@ long sys_pause(void)
 }
 
 /* rt_sigtimedwait: takes a pending signal of `set` without running its
- * handler; waits for one (until the timeout) if none is pending. */
+ * handler - the lowest number, of a real-time one the oldest instance -
+ * and waits for one (until the timeout) if none is pending. */
 static long timedwait(uint64_t set_ptr, uint64_t info_ptr, uint64_t ts_ptr, uint64_t setsize, bool time64)
 {
     struct proc *p = current_proc();
@@ -263,14 +264,8 @@ static long timedwait(uint64_t set_ptr, uint64_t info_ptr, uint64_t ts_ptr, uint
             struct sig_info in = signal_take(p, sig);
             p->sig.blocked = blocked;
             signal_update_work(p);
-            if (info_ptr) {
-                uint8_t buf[SG_SIGINFO_SIZE] = { 0 };
-                int32_t *w = (int32_t *)buf;
-                w[0] = sig, w[2] = in.code;
-                w[is64() ? 4 : 3] = in.pid;
-                if (copy_to_user(info_ptr, buf, sizeof buf))
-                    return -SG_EFAULT;
-            }
+            if (info_ptr && signal_put_siginfo(info_ptr, p->bits, sig, &in))
+                return -SG_EFAULT;
             return sig;
         }
         if (signal_pending(p) && (p->sig.stop_pending || (signal_pending_set(p) & ~set & ~p->sig.blocked))) {
@@ -358,7 +353,9 @@ long sys_sigreturn(void)
 }
 
 /* ITIMER_REAL as a deadline and an interval, in microseconds at the user
- * boundary (struct itimerval: two timevals of the caller's width). */
+ * boundary (struct itimerval: two timevals of the caller's width).  The
+ * timer is the process's (any thread's call sets the one timer, SIGALRM
+ * goes to the process): it lives in the group's signal state. */
 static long put_itimerval(uint64_t ptr, uint64_t interval_ns, uint64_t value_ns)
 {
     uint64_t us[4] = { interval_ns / SG_NSEC_PER_SEC, interval_ns % SG_NSEC_PER_SEC / 1000,
@@ -369,25 +366,30 @@ static long put_itimerval(uint64_t ptr, uint64_t interval_ns, uint64_t value_ns)
     return copy_to_user(ptr, u32, sizeof u32) ? -SG_EFAULT : 0;
 }
 
-static uint64_t itimer_left(const struct proc *p)
+static struct signal_state *timer_owner(void)
+{
+    return current_proc()->sig.group;
+}
+
+static uint64_t itimer_left(const struct signal_state *t)
 {
     uint64_t now = clock_monotonic_ns();
-    if (!p->sig.itimer_next_ns)
+    if (!t->itimer_next_ns)
         return 0;
-    return p->sig.itimer_next_ns > now ? p->sig.itimer_next_ns - now : 1000;  /* due: as Linux, 1 us */
+    return t->itimer_next_ns > now ? t->itimer_next_ns - now : 1000;  /* due: as Linux, 1 us */
 }
 
 long sys_getitimer(uint64_t which, uint64_t value_ptr)
 {
-    struct proc *p = current_proc();
+    struct signal_state *t = timer_owner();
     if (which != SG_ITIMER_REAL)
         return -SG_EINVAL;
-    return put_itimerval(value_ptr, p->sig.itimer_interval_ns, itimer_left(p));
+    return put_itimerval(value_ptr, t->itimer_interval_ns, itimer_left(t));
 }
 
 long sys_setitimer(uint64_t which, uint64_t new_ptr, uint64_t old_ptr)
 {
-    struct proc *p = current_proc();
+    struct signal_state *t = timer_owner();
     int64_t v[4];
     if (which != SG_ITIMER_REAL)
         return -SG_EINVAL;
@@ -406,13 +408,13 @@ long sys_setitimer(uint64_t which, uint64_t new_ptr, uint64_t old_ptr)
             if (v[i] < 0 || (i % 2 && v[i] >= 1000000))
                 return -SG_EINVAL;
     }
-    if (old_ptr && put_itimerval(old_ptr, p->sig.itimer_interval_ns, itimer_left(p)))
+    if (old_ptr && put_itimerval(old_ptr, t->itimer_interval_ns, itimer_left(t)))
         return -SG_EFAULT;
     if (new_ptr) {
         uint64_t interval = (uint64_t)v[0] * SG_NSEC_PER_SEC + (uint64_t)v[1] * 1000;
         uint64_t value = (uint64_t)v[2] * SG_NSEC_PER_SEC + (uint64_t)v[3] * 1000;
-        p->sig.itimer_interval_ns = interval;
-        p->sig.itimer_next_ns = value ? clock_monotonic_ns() + value : 0;
+        t->itimer_interval_ns = interval;
+        t->itimer_next_ns = value ? clock_monotonic_ns() + value : 0;
     }
     return 0;
 }
@@ -420,9 +422,9 @@ long sys_setitimer(uint64_t which, uint64_t new_ptr, uint64_t old_ptr)
 /* alarm(2): seconds left of the previous alarm (rounded up), 0 if none. */
 long sys_alarm(uint64_t seconds)
 {
-    struct proc *p = current_proc();
-    uint64_t left = itimer_left(p);
-    p->sig.itimer_interval_ns = 0;
-    p->sig.itimer_next_ns = (uint32_t)seconds ? clock_monotonic_ns() + (uint64_t)(uint32_t)seconds * SG_NSEC_PER_SEC : 0;
+    struct signal_state *t = timer_owner();
+    uint64_t left = itimer_left(t);
+    t->itimer_interval_ns = 0;
+    t->itimer_next_ns = (uint32_t)seconds ? clock_monotonic_ns() + (uint64_t)(uint32_t)seconds * SG_NSEC_PER_SEC : 0;
     return (long)((left + SG_NSEC_PER_SEC / 2) / SG_NSEC_PER_SEC) + (left && left < SG_NSEC_PER_SEC / 2);
 }

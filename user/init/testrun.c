@@ -13,8 +13,19 @@
  * other than 0 (all passed) and 1 (failures already reported).  The last
  * line says how the programs ended; the driver's exit status, the number
  * of programs that did not pass, becomes QEMU's.
+ *
+ * init takes only the signals it has a handler for (Linux's rule): the
+ * signals test checks that one reaches it - SIGUSR1, which the driver
+ * answers with SIGUSR2 to the sender.
  */
 #include "../lib/tap.h"
+#include "../lib/signals.h"
+
+static void answer(int sig, sg_siginfo_t *info, void *uc)
+{
+    (void)sig, (void)uc;
+    sys_kill(info->u.kill.pid, SG_SIGUSR2);
+}
 
 /* Every test program, in the order they run: a name is /bin/tests/NAME,
  * "32/NAME" the same test built for 32-bit code, /bin/tests32/NAME. */
@@ -29,6 +40,7 @@ static const char *const all_tests[] = {
 
 int main(int argc, char **argv)
 {
+    sg_sigaction(SG_SIGUSR1, (void *)answer, SG_SA_SIGINFO | SG_SA_RESTART, 0, 0);
     /* The list to run: the arguments, with "all" standing for all_tests
      * ("all64"/"all32" for one width's); no arguments at all is "all". */
     const char *names[64];

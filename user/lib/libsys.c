@@ -179,3 +179,10 @@ long sg_clone_call(long flags, void (*fn)(void), void *stack_top, volatile int *
 #endif
     return r;
 }
+
+void sg_thread_join(volatile int *tid)
+{
+    int v;
+    while ((v = *tid) != 0)
+        sg_syscall(SYS_futex, (long)tid, 0 /* FUTEX_WAIT */, v, 0, 0, 0);
+}

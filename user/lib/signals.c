@@ -72,6 +72,27 @@ long sys_tgkill(int tgid, int tid, int sig)
     return sg_syscall(SYS_tgkill, tgid, tid, sig, 0, 0, 0);
 }
 
+long sys_rt_sigqueueinfo(int pid, int sig, const sg_siginfo_t *info)
+{
+    return sg_syscall(SYS_rt_sigqueueinfo, pid, sig, (long)info, 0, 0, 0);
+}
+
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const sg_siginfo_t *info)
+{
+    return sg_syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, (long)info, 0, 0);
+}
+
+long sg_sigqueue(int pid, int sig, int code, long value)
+{
+    sg_siginfo_t si;
+    memset(&si, 0, sizeof si);
+    si.signo = sig;
+    si.code = code;
+    si.u.rt.pid = (int)sys_getpid();
+    si.u.rt.value = (unsigned long)value;
+    return sys_rt_sigqueueinfo(pid, sig, &si);
+}
+
 long sg_setitimer_us(long value_us, long interval_us, long *old_value_us)
 {
     long v[4] = { interval_us / 1000000, interval_us % 1000000, value_us / 1000000, value_us % 1000000 }, o[4];

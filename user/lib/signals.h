@@ -38,6 +38,11 @@ long sys_sigaltstack(const sg_stack_t *ss, sg_stack_t *old);
 long sys_pause(void);
 long sys_alarm(unsigned seconds);
 long sys_tgkill(int tgid, int tid, int sig);
+long sys_rt_sigqueueinfo(int pid, int sig, const sg_siginfo_t *info);
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const sg_siginfo_t *info);
+/* rt_sigqueueinfo with the siginfo a C library's sigqueue(3) builds, but
+ * si_code chosen: code, the caller's pid, value. */
+long sg_sigqueue(int pid, int sig, int code, long value);
 /* ITIMER_REAL in microseconds: value, interval; old ones if asked. */
 long sg_setitimer_us(long value_us, long interval_us, long *old_value_us);
 /* The current blocked set. */

@@ -90,6 +90,11 @@ long sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_
  * tid or -errno.  tid goes as both parent_tid and child_tid (for
  * CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID); no TLS. */
 long sg_clone_call(long flags, void (*fn)(void), void *stack_top, volatile int *tid);
+/* pthread_create's clone flags: CLONE_VM, FS, FILES, SIGHAND, THREAD,
+ * SYSVSEM, PARENT_SETTID, CHILD_CLEARTID. */
+#define SG_THREAD_FLAGS (0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x100000 | 0x200000)
+/* pthread_join's wait: until the kernel clears the tid (CLEARTID). */
+void sg_thread_join(volatile int *tid);
 
 /* Spawns path with argv and waits; returns the wait status or -errno. */
 long sg_run(const char *path, char *const argv[]);

@@ -65,6 +65,11 @@ void tap_diag(const char *fmt, ...)
     printf("# %s\n", line);
 }
 
+int tap_failures(void)
+{
+    return failed;
+}
+
 int tap_end(void)
 {
     printf("1..%d\n", count);

@@ -18,6 +18,9 @@ int tap_check(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3
 int tap_eq(uint64_t got, uint64_t want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tap_skip(const char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* How many checks have failed so far (a case run in a child process of
+ * its own exits with it: the parent sees it in the wait status). */
+int tap_failures(void);
 /* Prints the plan; returns the exit status for main. */
 int tap_end(void);
 

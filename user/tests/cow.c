@@ -203,8 +203,6 @@ static int signal_frame(void)
  * CLONE_CHILD_CLEARTID word in our (shared) page and wakes us; the forked
  * child's copy keeps the tid.  clone(CLONE_VM) without CLONE_THREAD shares
  * the memory as before: its write is ours. */
-/* pthread's: CLONE_VM, FS, FILES, SIGHAND, THREAD, SYSVSEM, PARENT_SETTID, CHILD_CLEARTID. */
-#define THREAD_FLAGS (0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x100000 | 0x200000)
 
 static uint8_t thread_stack[16384] __attribute__((aligned(16)));
 static int release[2];
@@ -227,7 +225,7 @@ static int cleartid(void)
     EXPECT(sys_pipe2(go) == 0 && sys_pipe2(release) == 0);
     volatile int *word = (volatile int *)pages[2];
     *word = 0;
-    long tid = sg_clone_call(THREAD_FLAGS, waiting_thread, thread_stack + sizeof thread_stack, word);
+    long tid = sg_clone_call(SG_THREAD_FLAGS, waiting_thread, thread_stack + sizeof thread_stack, word);
     EXPECT(tid > 0 && *word == tid);
     long pid = sys_fork();                  /* the thread's word is shared from here on */
     if (pid == 0)

@@ -28,10 +28,11 @@
  * later test inherits; linux.c tests it with hostile input), fork, vfork
  * clone and clone3 (children would multiply), execve and execveat (it would replace the
  * child), pipe and pipe2 (a read of the child's own empty pipe blocks for
- * ever), futex (a FUTEX_WAIT without timeout can sleep for ever), tkill and
- * tgkill (as kill), rseq (a hostile area the kernel cannot write when the
- * child next returns to user mode is a SIGSEGV, as on Linux; rseq.c gives
- * it hostile input) - procs.c fuzzes the process and thread calls in a
+ * ever), futex (a FUTEX_WAIT without timeout can sleep for ever), tkill,
+ * tgkill, rt_sigqueueinfo and rt_tgsigqueueinfo (as kill), rseq (a hostile
+ * area the kernel cannot write when the child next returns to user mode is
+ * a SIGSEGV, as on Linux; rseq.c gives it hostile input) - procs.c fuzzes
+ * the process and thread calls in a
  * bounded way - and the signal calls that would end the child, jump
  * anywhere or wait for ever (sigreturn: the sigreturn test fuzzes it with
  * frames that come back; handlers, suspends, waits and alarms: signals.c).  The
@@ -42,7 +43,8 @@
  * The signal and process calls left out above get a bounded child of their
  * own (`fuzz sig N`): rt_sigaction with hostile signals, structures,
  * handlers and flags, rt_sigprocmask, sigaltstack, rt_sigpending,
- * rt_sigtimedwait (never waiting), kill and tgkill of itself (no stop
+ * rt_sigtimedwait (never waiting), kill, tgkill, rt_sigqueueinfo and
+ * rt_tgsigqueueinfo (a hostile siginfo) of itself (no stop
  * signal: nothing would continue it), setitimer, fork and clone3 children
  * that exit at once, wait4 and waitid with hostile options (never
  * blocking).  A hostile handler may end it; the kernel must answer after.
@@ -125,6 +127,7 @@ static int excluded(unsigned long nr)
            nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap || nr == SYS_prlimit64 ||
            nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_execve || nr == SYS_pipe ||
            nr == SYS_pipe2 || nr == SYS_futex || nr == SYS_tkill || nr == SYS_tgkill ||
+           nr == SYS_rt_sigqueueinfo || nr == SYS_rt_tgsigqueueinfo ||
            nr == (unsigned long)SYS_futex_time64 ||
            nr == SYS_rt_sigreturn || nr == SYS_rt_sigaction || nr == SYS_rt_sigsuspend || nr == SYS_pause ||
            nr == SYS_rt_sigtimedwait || nr == SYS_alarm || nr == SYS_setitimer ||
@@ -245,7 +248,15 @@ static long hostile_signal(void)
     return sig >= 19 && sig <= 22 ? 10 : sig;
 }
 
-static void counting_handler(int sig) { (void)sig; }
+/* A handler that returns - but not from a fault's signal: a hostile
+ * handler address (data, say) faults at its first instruction, and a
+ * SIGSEGV handler that returned would resume it to fault again, for ever
+ * (as on Linux). */
+static void counting_handler(int sig)
+{
+    if (sig == SG_SIGSEGV || sig == SG_SIGBUS || sig == SG_SIGILL || sig == SG_SIGFPE || sig == SG_SIGTRAP)
+        sys_exit(0);
+}
 
 /* A struct sigaction of this width (kernel layout): mostly one that lets
  * the child go on - a harmless handler or SIG_IGN, SA_RESTORER with the
@@ -275,7 +286,7 @@ static int fuzz_signals(int calls)
     for (int i = 0; i < calls; i++) {
         draw_action();
         long ptr = next() % 8 ? (long)(uintptr_t)act : (long)hostile();
-        switch (next() % 12) {
+        switch (next() % 14) {
         case 0: sg_syscall(SYS_rt_sigaction, hostile_signal(), ptr, next() % 2 ? 0 : (long)hostile(),
                            next() % 8 ? 8 : (long)hostile(), 0, 0); break;
         case 1: sg_syscall(SYS_rt_sigprocmask, (long)(next() % 5), ptr, (long)hostile(), 8, 0, 0); break;
@@ -309,6 +320,19 @@ static int fuzz_signals(int calls)
         }
         case 10: sg_syscall(SYS_wait4, next() % 2 ? -1 : (long)hostile(), (long)hostile(),
                             (long)(1 | (next() % 2 ? hostile() : 0xaul)), (long)hostile(), 0, 0); break;
+        case 11:
+        case 12: {
+            static unsigned long info[128 / sizeof(unsigned long)];
+            for (size_t j = 0; j < sizeof info / sizeof info[0]; j++)
+                info[j] = next() % 2 ? 0 : hostile();
+            long at = next() % 8 ? (long)(uintptr_t)info : (long)hostile();
+            if (next() % 2)
+                sg_syscall(SYS_rt_sigqueueinfo, self, hostile_signal(), at, 0, 0, 0);
+            else
+                sg_syscall(SYS_rt_tgsigqueueinfo, self, sg_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0), hostile_signal(),
+                           at, 0, 0);
+            break;
+        }
         default: sg_syscall(SYS_waitid, (long)(next() % 4), (long)hostile(), (long)hostile(),
                             (long)(1 | (hostile() & 0x0100000e)), (long)hostile(), 0); break;
         }

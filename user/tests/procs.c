@@ -560,7 +560,6 @@ static void check_table_full(void)
 
 /* ---- threads: clone(CLONE_THREAD), futex, CLEARTID, exit_group ---- */
 
-#define THREAD_FLAGS (0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x100000 | 0x200000)
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define FUTEX_WAIT_BITSET 9
@@ -581,15 +580,7 @@ static long spawn_clone(long flags, void (*fn)(void), uint8_t *stack_top, volati
 
 static long spawn_thread(void (*fn)(void), uint8_t *stack_top, volatile int *tid)
 {
-    return spawn_clone(THREAD_FLAGS, fn, stack_top, tid);
-}
-
-/* pthread_join's wait: until the kernel clears the tid (CLEARTID). */
-static void join(volatile int *tid)
-{
-    int v;
-    while ((v = *tid) != 0)
-        sys_futex(tid, FUTEX_WAIT, v, 0, 0);
+    return spawn_clone(SG_THREAD_FLAGS, fn, stack_top, tid);
 }
 
 static uint8_t thread_stacks[4][16384] __attribute__((aligned(16)));
@@ -656,7 +647,7 @@ static void check_threads(void)
         tap_check(t > pid, "clone(CLONE_VM|CLONE_THREAD|...) makes thread %d (tid %ld)", i, t);
     }
     for (int i = 0; i < 4; i++)
-        join(&thread_tids[i]);
+        sg_thread_join(&thread_tids[i]);
     tap_eq(thread_next, 4, "all four threads ran in the shared memory");
     int ok = 1;
     for (int i = 0; i < 4; i++)
@@ -667,7 +658,7 @@ static void check_threads(void)
 
     static volatile int forker_tid;
     spawn_thread(forker_body, thread_stacks[0] + sizeof thread_stacks[0], &forker_tid);
-    join(&forker_tid);
+    sg_thread_join(&forker_tid);
     int fstatus = -1;
     tap_eq(wait4r((int)forked_by_thread, &fstatus, 0, 0), forked_by_thread,
            "the main thread collects a child another thread forked");
@@ -708,7 +699,7 @@ static void check_threads(void)
             sys_sched_yield();
     }
     stop_flag = 1;
-    join(&flipper_tid);
+    sg_thread_join(&flipper_tid);
     tap_check(consistent, "2000 calls through the argument page while another thread flips it: each result is one "
                           "consistent set of arguments (fetched once)");
 
@@ -894,7 +885,7 @@ static void check_thread_signals(void)
     long me = gettid();
 
     spawn_thread(installer_body, thread_stacks[0] + sizeof thread_stacks[0], &tid);
-    join(&tid);
+    sg_thread_join(&tid);
     sg_sigaction(SIGUSR1, (void *)SG_SIG_DFL, 0, 0, &old);
     tap_eq(old, (uintptr_t)tid_handler, "CLONE_SIGHAND: a handler one thread installs is every thread's");
 
@@ -905,7 +896,7 @@ static void check_thread_signals(void)
     spawn_thread(taker_body, thread_stacks[0] + sizeof thread_stacks[0], &tid);
     await(&thread_ready);
     sys_kill((int)sys_getpid(), SIGUSR2);
-    join(&tid);
+    sg_thread_join(&tid);
     tap_eq(handled_by, taker_tid, "a signal to the process is taken by the thread that does not block it");
     uint64_t pending = 1;
     sys_rt_sigpending(&pending);
@@ -920,7 +911,7 @@ static void check_thread_signals(void)
     sys_rt_sigpending(&pending);
     tap_eq(pending, 1ull << (SIGUSR2 - 1), "blocked by every thread: pending for the process (rt_sigpending)");
     set_and_wake(&thread_go);
-    join(&tid);
+    sg_thread_join(&tid);
     tap_check(handled_count == 1 && handled_by == taker_tid, "the first thread to unblock it takes it (%d, %ld, %ld)",
               handled_count, handled_by, taker_tid);
 
@@ -930,7 +921,7 @@ static void check_thread_signals(void)
     spawn_thread(taker_body, thread_stacks[0] + sizeof thread_stacks[0], &tid);
     await(&thread_ready);
     sys_tgkill((int)sys_getpid(), (int)taker_tid, SIGUSR2);
-    join(&tid);
+    sg_thread_join(&tid);
     tap_check(handled_by == taker_tid && handled_by != me, "tgkill reaches the thread it names");
     sg_sigaction(SIGUSR2, (void *)SG_SIG_DFL, 0, 0, 0);
 
@@ -938,7 +929,7 @@ static void check_thread_signals(void)
      * the same handler table. */
     long pid = spawn_clone(0x100 | 0x800 | 0x100000 | 0x200000 | SIGCHLD, installer_body,
                            thread_stacks[0] + sizeof thread_stacks[0], &tid);
-    join(&tid);
+    sg_thread_join(&tid);
     tap_eq(reap(pid), 0, "a CLONE_VM|CLONE_SIGHAND process ...");
     sg_sigaction(SIGUSR1, (void *)SG_SIG_DFL, 0, 0, &old);
     tap_eq(old, (uintptr_t)tid_handler, "... shares its handlers with its parent");

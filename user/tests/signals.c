@@ -514,8 +514,293 @@ static void check_processes(void)
     tap_eq(st, SG_WSTATUS_KILLED(SG_SIGSEGV), "a fault whose signal is blocked still ends the process (%#x)", st);
     st = run_child("tgkill", 0);
     tap_eq(st, SG_WSTATUS_EXITED(0), "tgkill(pid, pid, sig) to itself runs the handler, with SI_TKILL (%#x)", st);
-    tap_eq(sys_kill(1, SG_SIGTERM), -SG_EPERM, "init refuses signals (-EPERM)");
     tap_eq(sys_tgkill(1, 2, SG_SIGTERM), -SG_ESRCH, "tgkill with a thread outside the group: -ESRCH");
+}
+
+/* ---- Queued real-time signals, init, the process's timer ----
+ * Each case runs in a process of its own (fork): what it queues, blocks,
+ * limits or sets goes with it. */
+
+#define RT(n) (SG_SIGRTMIN + (n))
+#define RLIMIT_SIGPENDING 11
+
+/* Runs case fn in a forked process: its checks print their own lines,
+ * and whether one failed comes back in its exit status. */
+static void in_process(const char *hazard, void (*fn)(void))
+{
+    long pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (pid == 0) {
+        int before = tap_failures();
+        fn();
+        sys_exit(tap_failures() > before ? 1 : 0);
+    }
+    int status = -1;
+    sys_wait4((int)pid, &status, 0);
+    tap_eq(status, SG_WSTATUS_EXITED(0), "%s: its process passed every check", hazard);
+}
+
+/* What the handlers saw, in the order they ran. */
+static volatile int seen_count;
+static volatile int seen_sig[8], seen_code[8], seen_pid[8];
+static volatile long seen_value[8];
+
+static void seen_handler(int sig, sg_siginfo_t *info, void *uc)
+{
+    (void)uc;
+    int i = seen_count;
+    if (i < 8) {
+        seen_sig[i] = sig;
+        seen_code[i] = info->code;
+        seen_pid[i] = info->u.rt.pid;
+        seen_value[i] = (long)info->u.rt.value;
+    }
+    seen_count = i + 1;
+}
+
+static void block(uint64_t set) { sys_rt_sigprocmask(SG_SIG_BLOCK, &set, 0); }
+static void unblock(uint64_t set) { sys_rt_sigprocmask(SG_SIG_UNBLOCK, &set, 0); }
+
+static uint64_t pending_now(void)
+{
+    uint64_t set = 0;
+    sys_rt_sigpending(&set);
+    return set;
+}
+
+/* rt_sigtimedwait for the signals of set, at most ms milliseconds. */
+static long wait_for(uint64_t set, sg_siginfo_t *info, long ms)
+{
+    long ts[2] = { ms / 1000, ms % 1000 * 1000000 };
+    return sys_rt_sigtimedwait(&set, info, ts);
+}
+
+static void rt_queue_case(void)
+{
+    long self = sys_getpid();
+    sg_sigaction(RT(1), (void *)seen_handler, SG_SA_SIGINFO, 0, 0);
+    block(SG_SIGSET(RT(1)));
+    for (int i = 0; i < 3; i++)
+        tap_eq(sg_sigqueue((int)self, RT(1), SG_SI_QUEUE, 101 + i), 0, "sigqueue(self, SIGRTMIN+1, %d)", 101 + i);
+    tap_eq(pending_now(), SG_SIGSET(RT(1)), "SIGRTMIN+1 is pending while blocked");
+    seen_count = 0;
+    unblock(SG_SIGSET(RT(1)));
+    tap_eq(seen_count, 3, "all three instances are delivered once unblocked (a real-time signal queues, it does not merge)");
+    tap_check(seen_value[0] == 101 && seen_value[1] == 102 && seen_value[2] == 103,
+              "... in the order sent, each with its own si_value (%ld %ld %ld)", seen_value[0], seen_value[1],
+              seen_value[2]);
+    tap_check(seen_code[0] == SG_SI_QUEUE && seen_code[2] == SG_SI_QUEUE && seen_pid[0] == self && seen_pid[2] == self,
+              "... with si_code SI_QUEUE and si_pid the sender (%d, %d)", seen_code[0], seen_pid[0]);
+    tap_eq(pending_now(), 0, "nothing is left pending");
+}
+
+static void rt_order_case(void)
+{
+    long self = sys_getpid();
+    uint64_t set = SG_SIGSET(RT(2)) | SG_SIGSET(RT(5)) | SG_SIGSET(SG_SIGUSR1);
+    /* Each handler blocks the others: one runs at a time, in the order
+     * the kernel picks them. */
+    sg_sigaction(RT(2), (void *)seen_handler, SG_SA_SIGINFO, set, 0);
+    sg_sigaction(RT(5), (void *)seen_handler, SG_SA_SIGINFO, set, 0);
+    sg_sigaction(SG_SIGUSR1, (void *)seen_handler, SG_SA_SIGINFO, set, 0);
+    block(set);
+    sg_sigqueue((int)self, RT(5), SG_SI_QUEUE, 1);
+    sg_sigqueue((int)self, RT(2), SG_SI_QUEUE, 2);
+    sys_kill((int)self, SG_SIGUSR1);
+    sg_sigqueue((int)self, RT(5), SG_SI_QUEUE, 3);
+    seen_count = 0;
+    unblock(set);
+    tap_eq(seen_count, 4, "four signals pending, four deliveries");
+    tap_check(seen_sig[0] == SG_SIGUSR1 && seen_sig[1] == RT(2) && seen_sig[2] == RT(5) && seen_sig[3] == RT(5),
+              "lowest number first, whatever the order sent: SIGUSR1, SIGRTMIN+2, SIGRTMIN+5 twice (%d %d %d %d)",
+              seen_sig[0], seen_sig[1], seen_sig[2], seen_sig[3]);
+    tap_check(seen_value[1] == 2 && seen_value[2] == 1 && seen_value[3] == 3,
+              "... and one number's instances oldest first (values %ld %ld %ld)", seen_value[1], seen_value[2],
+              seen_value[3]);
+}
+
+static void std_coalesce_case(void)
+{
+    long self = sys_getpid();
+    sg_sigaction(SG_SIGUSR2, (void *)seen_handler, SG_SA_SIGINFO, 0, 0);
+    block(SG_SIGSET(SG_SIGUSR2));
+    for (int i = 0; i < 3; i++)
+        tap_eq(sg_sigqueue((int)self, SG_SIGUSR2, SG_SI_QUEUE, 7 + i), 0, "sigqueue(self, SIGUSR2, %d)", 7 + i);
+    seen_count = 0;
+    unblock(SG_SIGSET(SG_SIGUSR2));
+    tap_eq(seen_count, 1, "a standard signal sent three times while blocked is delivered once (they merge)");
+    tap_eq(seen_value[0], 7, "... with the first one's siginfo (Linux keeps the first)");
+}
+
+static void forge_case(void)
+{
+    long self = sys_getpid(), other = sg_syscall(SYS_getppid, 0, 0, 0, 0, 0, 0);
+    /* Signal 0: the checks without a signal sent. */
+    tap_eq(sg_sigqueue((int)other, 0, SG_SI_USER, 0), -SG_EPERM,
+           "rt_sigqueueinfo to another process with si_code SI_USER (forging kill's): -EPERM");
+    tap_eq(sg_sigqueue((int)other, 0, SG_SI_KERNEL, 0), -SG_EPERM,
+           "... with si_code SI_KERNEL (forging the kernel's): -EPERM");
+    tap_eq(sg_sigqueue((int)other, 0, SG_SEGV_MAPERR, 0), -SG_EPERM, "... with a positive si_code (a fault's): -EPERM");
+    tap_eq(sg_sigqueue((int)other, 0, SG_SI_TKILL, 0), -SG_EPERM, "... with si_code SI_TKILL (forging tkill's): -EPERM");
+    tap_eq(sg_sigqueue((int)other, 0, SG_SI_QUEUE, 0), 0, "... with SI_QUEUE: allowed (signal 0 sends nothing)");
+    sg_siginfo_t si;
+    memset(&si, 0, sizeof si);
+    si.code = SG_SI_USER;
+    tap_eq(sys_rt_tgsigqueueinfo((int)other, (int)other, 0, &si), -SG_EPERM,
+           "rt_tgsigqueueinfo to another process's thread with SI_USER: -EPERM");
+    si.code = SG_SI_QUEUE;
+    tap_eq(sys_rt_tgsigqueueinfo((int)other, (int)other, 0, &si), 0, "... with SI_QUEUE: allowed");
+
+    /* To itself a thread may send any si_code. */
+    sg_sigaction(SG_SIGUSR1, (void *)seen_handler, SG_SA_SIGINFO, 0, 0);
+    seen_count = 0;
+    tap_eq(sg_sigqueue((int)self, SG_SIGUSR1, SG_SI_USER, 0), 0, "rt_sigqueueinfo to itself with SI_USER: allowed");
+    tap_check(seen_count == 1 && seen_code[0] == SG_SI_USER, "... and delivered with that si_code (%d)", seen_code[0]);
+    seen_count = 0;
+    si.code = SG_SI_QUEUE;
+    si.u.rt.value = 42;
+    tap_eq(sys_rt_tgsigqueueinfo((int)self, (int)self, SG_SIGUSR1, &si), 0, "rt_tgsigqueueinfo to itself");
+    tap_check(seen_count == 1 && seen_value[0] == 42, "... delivered with its si_value (%ld)", seen_value[0]);
+
+    tap_eq(sg_sigqueue((int)self, 65, SG_SI_QUEUE, 0), -SG_EINVAL, "signal 65: -EINVAL");
+    tap_eq(sg_sigqueue(0x7ffffff0, SG_SIGUSR1, SG_SI_QUEUE, 0), -SG_ESRCH, "no such process: -ESRCH");
+    tap_eq(sys_rt_sigqueueinfo((int)self, SG_SIGUSR1, (const sg_siginfo_t *)16), -SG_EFAULT, "siginfo at 16: -EFAULT");
+    tap_eq(sys_rt_tgsigqueueinfo(0, (int)self, SG_SIGUSR1, &si), -SG_EINVAL, "rt_tgsigqueueinfo with tgid 0: -EINVAL");
+    tap_eq(sys_rt_tgsigqueueinfo((int)self, (int)other, SG_SIGUSR1, &si), -SG_ESRCH,
+           "rt_tgsigqueueinfo with a tid outside the group: -ESRCH");
+}
+
+static void timedwait_case(void)
+{
+    long self = sys_getpid();
+    block(SG_SIGSET(RT(3)));
+    sg_sigqueue((int)self, RT(3), SG_SI_QUEUE, 7);
+    sg_sigqueue((int)self, RT(3), SG_SI_QUEUE, 8);
+    sg_siginfo_t info;
+    memset(&info, 0, sizeof info);
+    tap_eq(wait_for(SG_SIGSET(RT(3)), &info, 0), RT(3), "rt_sigtimedwait takes SIGRTMIN+3");
+    tap_check(info.signo == RT(3) && info.code == SG_SI_QUEUE && info.u.rt.pid == self && info.u.rt.value == 7,
+              "... the first instance's siginfo: si_code SI_QUEUE, si_pid, si_value 7 (%d %d %ld)", info.code,
+              info.u.rt.pid, (long)info.u.rt.value);
+    tap_eq(pending_now(), SG_SIGSET(RT(3)), "the second instance stays pending");
+    tap_eq(wait_for(SG_SIGSET(RT(3)), &info, 0), RT(3), "a second rt_sigtimedwait takes it");
+    tap_eq(info.u.rt.value, 8, "... with its own si_value");
+    tap_eq(pending_now(), 0, "nothing is left pending");
+    tap_eq(wait_for(SG_SIGSET(RT(3)), &info, 0), -SG_EAGAIN, "a third finds none: -EAGAIN");
+}
+
+static long set_sigpending_limit(uint64_t n)
+{
+    uint64_t lim[2] = { n, n };
+    return sg_syscall(SYS_prlimit64, 0, RLIMIT_SIGPENDING, (long)lim, 0, 0, 0);
+}
+
+static void queue_three_and_exit(void)
+{
+    block(SG_SIGSET(RT(4)));
+    for (int i = 0; i < 3; i++)
+        sg_sigqueue((int)sys_getpid(), RT(4), SG_SI_QUEUE, i);
+}
+
+static void limit_case(void)
+{
+    long self = sys_getpid();
+    /* The count is the system's (every process is root's, as Linux
+     * counts per user): a process that ends gives its instances back. */
+    in_process("a process ends with three instances queued", queue_three_and_exit);
+    tap_eq(set_sigpending_limit(3), 0, "prlimit64(RLIMIT_SIGPENDING, 3)");
+    block(SG_SIGSET(RT(4)) | SG_SIGSET(RT(6)));
+    int queued = 0;
+    for (int i = 0; i < 3; i++)
+        queued += sg_sigqueue((int)self, RT(4), SG_SI_QUEUE, i) == 0;
+    tap_eq(queued, 3, "three instances fit under the limit (those of the ended process are not counted)");
+    tap_eq(sg_sigqueue((int)self, RT(4), SG_SI_QUEUE, 3), -SG_EAGAIN, "a fourth sigqueue is -EAGAIN");
+    tap_eq(sys_kill((int)self, RT(6)), 0, "kill of a real-time signal with the queue full: 0");
+    sg_siginfo_t info;
+    tap_eq(wait_for(SG_SIGSET(RT(6)), &info, 0), RT(6), "... it is pending all the same");
+    tap_check(info.code == SG_SI_USER && info.u.rt.pid == 0,
+              "... without its siginfo (SI_USER from pid 0, as Linux) (%d %d)", info.code, info.u.rt.pid);
+    tap_eq(wait_for(SG_SIGSET(RT(4)), &info, 0), RT(4), "rt_sigtimedwait takes one queued instance");
+    tap_eq(sg_sigqueue((int)self, RT(4), SG_SI_QUEUE, 4), 0, "... which makes room for one more");
+}
+
+/* ITIMER_REAL is the process's: set in a thread, it outlives it. */
+static uint8_t timer_thread_stack[16384] __attribute__((aligned(16)));
+static volatile int timer_thread_tid;
+static volatile long timer_thread_alarm;
+
+static void itimer_thread(void) { sg_setitimer_us(20000, 0, 0); }
+static void alarm_thread(void) { timer_thread_alarm = sys_alarm(7); }
+
+static void thread_timer_case(void)
+{
+    block(SG_SIGSET(SG_SIGALRM));
+    sg_clone_call(SG_THREAD_FLAGS, itimer_thread, timer_thread_stack + sizeof timer_thread_stack, &timer_thread_tid);
+    sg_thread_join(&timer_thread_tid);
+    sg_siginfo_t info;
+    tap_eq(wait_for(SG_SIGSET(SG_SIGALRM), &info, 5000), SG_SIGALRM,
+           "a timer set by a thread that has since ended fires: SIGALRM for the process");
+    tap_eq(info.code, SG_SI_KERNEL, "... with si_code SI_KERNEL");
+
+    sg_clone_call(SG_THREAD_FLAGS, alarm_thread, timer_thread_stack + sizeof timer_thread_stack, &timer_thread_tid);
+    sg_thread_join(&timer_thread_tid);
+    tap_eq(timer_thread_alarm, 0, "alarm(7) in a thread: no alarm was set");
+    long left = sys_alarm(0);
+    tap_check(left == 7 || left == 6, "alarm(0) in the main thread finds the thread's alarm: %ld s left (one timer)", left);
+}
+
+static void fork_timer_case(void)
+{
+    sys_alarm(100);
+    long pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (pid == 0)
+        sys_exit((int)sys_alarm(0));
+    int status = -1;
+    sys_wait4((int)pid, &status, 0);
+    tap_eq(status, SG_WSTATUS_EXITED(0), "a forked child starts with no timer (its alarm(0) is 0)");
+    long left = sys_alarm(0);
+    tap_check(left > 90 && left <= 100, "the parent's stays (%ld s left)", left);
+
+    /* execve keeps the process's timer (Linux; POSIX alarm(3)). */
+    pid = sg_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+    if (pid == 0) {
+        char *argv[] = { sg_argv[0], "alarm-after-exec", 0 };
+        sys_alarm(100);
+        sg_syscall(SYS_execve, (long)sg_argv[0], (long)argv, 0, 0, 0, 0);
+        sys_exit(99);
+    }
+    sys_wait4((int)pid, &status, 0);
+    tap_eq(status, SG_WSTATUS_EXITED(0), "the timer survives execve (the new program's alarm(0) finds it)");
+}
+
+/* testrun, init in the test boots, answers SIGUSR1 with SIGUSR2. */
+static void init_case(void)
+{
+    tap_eq(sys_kill(1, SG_SIGTERM), 0, "kill(1, SIGTERM): 0 (Linux; init has no handler for it: dropped)");
+    tap_eq(sys_kill(1, SG_SIGKILL), 0, "kill(1, SIGKILL): 0, dropped too");
+    tap_eq(sys_kill(1, SG_SIGSTOP), 0, "kill(1, SIGSTOP): 0, dropped too");
+    sys_nanosleep_ms(20);
+    tap_eq(sys_kill(1, 0), 0, "init is still there (a SIGKILL that reached it would have ended the machine)");
+    block(SG_SIGSET(SG_SIGUSR2));
+    tap_eq(sys_kill(1, SG_SIGUSR1), 0, "kill(1, SIGUSR1), which init handles");
+    sg_siginfo_t info;
+    tap_eq(wait_for(SG_SIGSET(SG_SIGUSR2), &info, 5000), SG_SIGUSR2, "init's handler ran: it answered with SIGUSR2");
+    tap_eq(info.u.rt.pid, 1, "... from pid 1");
+}
+
+static void check_queued_and_process_wide(void)
+{
+    in_process("sigqueue x3 of SIGRTMIN+1", rt_queue_case);
+    in_process("real-time delivery order", rt_order_case);
+    in_process("standard signals merge", std_coalesce_case);
+    in_process("rt_(tg)sigqueueinfo's forging rule", forge_case);
+    in_process("rt_sigtimedwait takes one instance", timedwait_case);
+    in_process("RLIMIT_SIGPENDING", limit_case);
+    in_process("ITIMER_REAL is the process's", thread_timer_case);
+    in_process("ITIMER_REAL across fork and execve", fork_timer_case);
+    if (sys_getpid() == 1)
+        tap_skip("this test is init itself", "kill(1, ...)");
+    else
+        in_process("kill(1, ...)", init_case);
 }
 
 /* ---- Job control: stop, continue, SIGCHLD ---- */
@@ -1207,6 +1492,10 @@ static int child_case(const char *name)
         do_segv();
         return 1;
     }
+    if (!strcmp(name, "alarm-after-exec")) {
+        long left = sys_alarm(0);
+        return left > 90 && left <= 100 ? 0 : 2;
+    }
     if (!strcmp(name, "tgkill")) {
         fault_code = 0;
         sg_sigaction(SG_SIGUSR1, (void *)fault_handler, SG_SA_SIGINFO, 0, 0);
@@ -1230,6 +1519,7 @@ int main(int argc, char **argv)
     check_suspend_and_timers();
     check_interrupted();
     check_processes();
+    check_queued_and_process_wide();
     check_stop_continue();
     check_tstp();
     check_waitid_jobs();
