@@ -62,11 +62,15 @@ static long pipe_read(struct file *f, uint64_t buf, uint64_t len, uint64_t pos)
         uint32_t n = PIPE_SIZE - p->head < p->count ? PIPE_SIZE - p->head : p->count;
         if (n > len - done)
             n = (uint32_t)(len - done);
-        if (copy_to_user(buf + done, p->buf + p->head, n))
+        /* buf is the caller's, already checked (sys_io.c), or readv's
+         * kernel buffer for a stream (stream_readv): uaccess_copy takes
+         * either, as the console's read does. */
+        uint32_t moved = n - (uint32_t)uaccess_copy((void *)(buf + done), p->buf + p->head, n);
+        p->head = (p->head + moved) % PIPE_SIZE;
+        p->count -= moved;
+        done += moved;
+        if (moved < n)
             break;
-        p->head = (p->head + n) % PIPE_SIZE;
-        p->count -= n;
-        done += n;
     }
     pipe_changed(p);
     return done ? (long)done : -SG_EFAULT;
