@@ -97,7 +97,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
     printk("random: %s\n", random_source());
     syscall_init();
     trace_init(boot_info.cmdline);
-    kip_init(entry_mechanisms64, entry_default64, entry_mechanisms32, entry_default32);
+    kip_init(entry_mechanisms64, entry_default64, entry_mechanisms32, entry_default32,
+             !cmdline_get(boot_info.cmdline, "norandmaps", 0, 0));
     trap_query_init();
     exception_doors_check();
     clock_init();

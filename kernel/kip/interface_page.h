@@ -20,7 +20,9 @@ struct sg_vvar;
  * (1 << SG_MECH_x) each width may use, whose stubs the page keeps, and
  * `default64`/`default32` the door its default entry jumps to (entry_init
  * decides them: entry/entry.h). */
-void kip_init(uint32_t doors64, int default64, uint32_t doors32, int default32);
+/* randomize false (the command line's `norandmaps`, as Linux's): the
+ * pages at the first slot of their ranges instead of one drawn per boot. */
+void kip_init(uint32_t doors64, int default64, uint32_t doors32, int default32, bool randomize);
 /* Maps the data page and the image for a process of `bits` (64 or 32);
  * returns the image's address or 0. */
 uint64_t kip_map(uint64_t *pml4, int bits);
