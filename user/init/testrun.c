@@ -72,7 +72,11 @@ int main(int argc, char **argv)
             snformat(path, sizeof path, "/bin/tests/%s", name);
         char *child_argv[] = { path, arg, 0 };
         printf("# testrun: running %s\n", path);
+        struct sg_info before, after;
+        sg_info(&before);
         long status = sg_run_init(path, child_argv);
+        sg_info(&after);
+        printf("# testrun: %s took %lu timer ticks\n", names[i], (unsigned long)(after.ticks - before.ticks));
         if (status < 0) {
             printf("not ok - testrun: %s could not be started: %s\n", names[i], sg_errno_name(status));
             failed++;
