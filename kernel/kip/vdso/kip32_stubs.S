@@ -24,6 +24,7 @@
  */
 #include <sysgate/abi.h>
 #include <sysgate/kip.h>
+#include <sysgate/syscall_numbers_asm.h>
 #include "../../arch/selectors_msrs.h"
 
 #define HEADER_FIELD(field) .org __sg_kip_header + SG_KIP_HDR_##field
@@ -201,7 +202,7 @@ __sg_stub_into:
 /* rdtsc with CR4.TSD set for this thread: #GP(0) at the rdtsc (+2); the
  * kernel drops the two words pushed before it and resumes at the ret
  * (+6).  Unarmed, the rdtsc runs: the stub arms the door (prctl(
- * PR_SET_TSC, PR_TSC_SIGSEGV), 172 for i386) and starts again. */
+ * PR_SET_TSC, PR_TSC_SIGSEGV)) and starts again. */
     .globl __sg_stub_rdtsc
     .type __sg_stub_rdtsc, @function
 __sg_stub_rdtsc:
@@ -210,13 +211,13 @@ __sg_stub_rdtsc:
     rdtsc                               /* armed: the call */
     jmp     1f
     ret                                 /* where the call returns */
-1:  ARM_AND_RETRY __sg_stub_rdtsc, 172, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, %edx
+1:  ARM_AND_RETRY __sg_stub_rdtsc, SYS_prctl, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, %edx
     .size __sg_stub_rdtsc, . - __sg_stub_rdtsc
     .balign 16
 
 /* cpuid with CPUID faulting on for this thread: #GP(0) at the cpuid (+4);
  * the kernel drops the four words pushed before it and resumes at the ret
- * (+8).  Unarmed, the stub arms it (arch_prctl(ARCH_SET_CPUID, 0), 384)
+ * (+8).  Unarmed, the stub arms it (arch_prctl(ARCH_SET_CPUID, 0))
  * and starts again. */
     .globl __sg_stub_cpuid
     .type __sg_stub_cpuid, @function
@@ -228,7 +229,7 @@ __sg_stub_cpuid:
     cpuid                               /* armed: the call */
     jmp     1f
     ret                                 /* where the call returns */
-1:  ARM_AND_RETRY __sg_stub_cpuid, 384, SG_ARCH_SET_CPUID, 0, %edx, %ecx, %ebx
+1:  ARM_AND_RETRY __sg_stub_cpuid, SYS_arch_prctl, SG_ARCH_SET_CPUID, 0, %edx, %ecx, %ebx
     .size __sg_stub_cpuid, . - __sg_stub_cpuid
     .balign 16
 
@@ -303,12 +304,12 @@ __sg_stub_nm:
     .type __kernel_rt_sigreturn, @function
 __kernel_sigreturn:
     popl    %eax
-    movl    $119, %eax          /* sigreturn */
+    movl    $SYS_sigreturn, %eax
     int     $0x80
     .size __kernel_sigreturn, . - __kernel_sigreturn
     .balign 16
 __kernel_rt_sigreturn:
-    movl    $173, %eax          /* rt_sigreturn */
+    movl    $SYS_rt_sigreturn, %eax
     int     $0x80
     .size __kernel_rt_sigreturn, . - __kernel_rt_sigreturn
     .balign 16

@@ -13,6 +13,7 @@
  */
 #include <sysgate/abi.h>
 #include <sysgate/kip.h>
+#include <sysgate/syscall_numbers_asm.h>
 #include "../../arch/selectors_msrs.h"
 
 #define HEADER_FIELD(field) .org __sg_kip_header + SG_KIP_HDR_##field
@@ -176,7 +177,7 @@ __sg_stub_into:
 /* rdtsc with CR4.TSD set for this thread: #GP(0), a fault - the saved RIP
  * is the rdtsc (+2), which changed nothing; the kernel drops the two
  * words pushed before it and resumes at the ret (+6).  TSD is per thread
- * and off until the thread asks (prctl(PR_SET_TSC, PR_TSC_SIGSEGV), 157 in
+ * and off until the thread asks (prctl(PR_SET_TSC, PR_TSC_SIGSEGV), SYS_prctl from
  * syscalls.def): if the rdtsc ran, rax and rdx are lost (their values
  * wait on the stack), and the stub arms the door and starts again. */
     .globl __sg_stub_rdtsc
@@ -187,7 +188,7 @@ __sg_stub_rdtsc:
     rdtsc                               /* armed: the call */
     jmp     1f
     ret                                 /* where the call returns */
-1:  ARM_AND_RETRY __sg_stub_rdtsc, 157, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, %rdx
+1:  ARM_AND_RETRY __sg_stub_rdtsc, SYS_prctl, SG_PR_SET_TSC, SG_PR_TSC_SIGSEGV, %rdx
     .size __sg_stub_rdtsc, . - __sg_stub_rdtsc
     .balign 16
 
@@ -195,7 +196,7 @@ __sg_stub_rdtsc:
  * bit 0, switched with the thread): #GP(0), a fault - the saved RIP is
  * the cpuid (+4); the kernel drops the four words pushed before it and
  * resumes at the ret (+8).  Off until the thread asks (arch_prctl(
- * ARCH_SET_CPUID, 0), 158): a cpuid that ran destroyed rax, rbx, rcx,
+ * ARCH_SET_CPUID, 0)): a cpuid that ran destroyed rax, rbx, rcx,
  * rdx, whose values wait on the stack.  Offered only where the CPU has
  * CPUID faulting. */
     .globl __sg_stub_cpuid
@@ -208,7 +209,7 @@ __sg_stub_cpuid:
     cpuid                               /* armed: the call */
     jmp     1f
     ret                                 /* where the call returns */
-1:  ARM_AND_RETRY __sg_stub_cpuid, 158, SG_ARCH_SET_CPUID, 0, %rdx, %rcx, %rbx
+1:  ARM_AND_RETRY __sg_stub_cpuid, SYS_arch_prctl, SG_ARCH_SET_CPUID, 0, %rdx, %rcx, %rbx
     .size __sg_stub_cpuid, . - __sg_stub_cpuid
     .balign 16
 
